@@ -1,0 +1,175 @@
+"""The coaching rubric: mark a session item by item, quoting the user's own words.
+
+Each item is ``passed``, ``missed`` or ``n/a``; the score is the share of passed items
+among those that apply. Labels and tips are content, in ``flows/content/rubric.yaml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from flows import acts as A
+from flows.facts import Facts, facts_of
+from flows.session import Session, Turn
+
+Status = Literal["passed", "missed", "n/a"]
+RUBRIC_FILE = Path(__file__).parent / "content" / "rubric.yaml"
+QUOTE_LIMIT = 140
+MIN_QUESTIONS = 3
+
+
+@dataclass(frozen=True)
+class RubricEntry:
+    label: str
+    missing: str
+    tip: str
+    praise: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    status: Status
+    evidence: str
+    tip: str
+    label: str = ""
+
+    @property
+    def stage(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "evidence": self.evidence, "tip": self.tip}
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    score: int
+    items: tuple[Item, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "items": [item.to_dict() for item in self.items]}
+
+    def item(self, item_id: str) -> Item:
+        return next(item for item in self.items if item.id == item_id)
+
+
+@cache
+def rubric() -> dict[str, RubricEntry]:
+    raw = yaml.safe_load(RUBRIC_FILE.read_text(encoding="utf-8"))
+    return {key: RubricEntry(**value) for key, value in raw.items()}
+
+
+def quote(turn: Turn) -> str:
+    text = " ".join(turn.text.split())
+    if len(text) > QUOTE_LIMIT:
+        text = text[: QUOTE_LIMIT - 1].rstrip() + "…"
+    return f"“{text}”"
+
+
+def quotes(turns: list[Turn], limit: int = 3) -> str:
+    return " · ".join(quote(t) for t in turns[:limit])
+
+
+# A check returns (status, evidence); evidence None means "use the rubric's text".
+Check = tuple[Status, str | None]
+
+
+def _seen(turn: Turn | None) -> Check:
+    return ("passed", quote(turn)) if turn else ("missed", None)
+
+
+def _checks(session: Session, f: Facts) -> dict[str, Check]:
+    questions = f.distinct_questions
+    met = session.clock_started_at is not None
+    checks: dict[str, Check] = {
+        "arrive.early": _seen(f.checklist.get(A.ARRIVE_EARLY)),
+        "arrive.dressed": _seen(f.checklist.get(A.DRESSED)),
+        "arrive.notebook": _seen(f.checklist.get(A.NOTEBOOK)),
+        "arrive.questions": _seen(f.checklist.get(A.QUESTIONS_COPY)),
+        "converse.rapport": _seen(f.rapport),
+        "converse.questions": (
+            ("passed", quotes(questions))
+            if len(questions) >= MIN_QUESTIONS
+            else (
+                "missed",
+                f"{len(questions)} distinct question{'s' if len(questions) != 1 else ''}"
+                + (f": {quotes(questions)}" if questions else ""),
+            )
+        ),
+        "converse.fit": _seen(f.first(A.ASK_FIT)),
+        "converse.tangent": (
+            ("n/a", "The contact didn't drift onto a tangent this time.")
+            if f.tangent is None
+            else ("passed", quote(f.tangent_followed))
+            if f.tangent_followed
+            else ("missed", f"You moved on with {quote(f.tangent_ignored)}")
+            if f.tangent_ignored
+            else ("missed", None)
+        ),
+        "converse.two_way": _seen(f.first(A.SHARE_INFO)),
+        "converse.no_job_ask": (
+            ("missed", f"You asked: {quote(job)}")
+            if (job := f.first(A.ASK_JOB))
+            else ("passed", "No request for a job at any point.")
+        ),
+        "goodbye.time": _time_check(session, f, met),
+        "goodbye.stay": (
+            ("n/a", "The contact didn't invite you to stay longer.")
+            if f.stay_invited is None
+            else _seen(f.stay_accepted)
+        ),
+        "goodbye.feedback": _seen(f.first(A.ASK_FEEDBACK)),
+        "goodbye.strengths": _seen(f.first(A.ASK_STRENGTHS)),
+        "referral.names": _seen(f.first(A.ASK_REFERRALS)),
+        "referral.check_back": (
+            ("n/a", "The contact gave you names straight away.")
+            if f.undecided is None
+            else _seen(f.first(A.ASK_CHECK_BACK))
+        ),
+        "referral.golden_rules": _seen(f.first(A.GOLDEN_RULE)),
+        "referral.thanks": _seen(f.closing_thanks),
+    }
+    return checks
+
+
+def _time_check(session: Session, f: Facts, met: bool) -> Check:
+    raised = f.first(A.TIME_CHECK)
+    nudge = f.wrap_up_nudge
+    if raised and (nudge is None or _before(raised, nudge, session)):
+        return "passed", quote(raised)
+    if nudge is not None:
+        return "missed", None
+    if not met:
+        return "n/a", "The meeting never started."
+    return "passed", "You finished before the agreed time was up."
+
+
+def _before(a: Turn, b: Turn, session: Session) -> bool:
+    for turn in session.turns:
+        if turn is a:
+            return True
+        if turn is b:
+            return False
+    return False
+
+
+def score_session(session: Session, facts: Facts | None = None) -> Scorecard:
+    f = facts if facts is not None else facts_of(session)
+    entries = rubric()
+    items: list[Item] = []
+    for item_id, (status, evidence) in _checks(session, f).items():
+        entry = entries[item_id]
+        if evidence is None:
+            evidence = entry.missing
+        tip = entry.praise if status == "passed" else entry.tip
+        items.append(Item(item_id, status, evidence, tip, entry.label))
+    passed = sum(item.status == "passed" for item in items)
+    missed = sum(item.status == "missed" for item in items)
+    score = round(100 * passed / (passed + missed)) if passed + missed else 0
+    return Scorecard(score, tuple(items))

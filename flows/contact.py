@@ -1,0 +1,43 @@
+"""The contact's voice: picks a persona's lines with the session's seed.
+
+Choices depend only on the seed, what is being said and how far the transcript has got,
+so replaying the same practice gives the same lines, in any process.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from flows.persona import Persona, Referral
+from flows.session import Session
+
+
+class Voice:
+    def __init__(self, persona: Persona, session: Session) -> None:
+        self.persona = persona
+        self._session = session
+
+    def _rng(self, purpose: str) -> random.Random:
+        return random.Random(f"{self._session.seed}:{len(self._session.turns)}:{purpose}")
+
+    def pick(self, purpose: str, lines: Sequence[str], **fields: object) -> str:
+        """One of ``lines``; avoids repeating a line the contact already said if it can."""
+        said = {t.text for t in self._session.turns if t.speaker == "contact"}
+        fresh = [line for line in lines if line.format_map(_Fields(fields)) not in said]
+        line = self._rng(purpose).choice(fresh or list(lines))
+        return line.format_map(_Fields(fields))
+
+    def choose_index(self, purpose: str, count: int) -> int:
+        return self._rng(purpose).randrange(count)
+
+
+class _Fields(dict[str, object]):
+    """Leaves unknown ``{placeholders}`` as they are instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def format_referrals(referrals: Sequence[Referral]) -> str:
+    return "\n".join(f"• {r.name}, {r.role}: {r.why}" for r in referrals)

@@ -1,0 +1,66 @@
+"""The contact's feedback, built from what really happened in this practice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from flows import acts as A
+from flows.facts import Facts
+from flows.session import Session
+
+FEEDBACK_FILE = Path(__file__).parent / "content" / "feedback.yaml"
+MAX_POINTS = 3
+
+
+@dataclass(frozen=True)
+class Observations:
+    strengths: tuple[str, ...]
+    weaknesses: tuple[str, ...]
+
+
+@cache
+def _lines() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = yaml.safe_load(FEEDBACK_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def observe(session: Session, f: Facts) -> Observations:
+    """Strengths and weaknesses the contact noticed, most telling first."""
+    held = {  # most telling first
+        "job_ask": A.ASK_JOB in f.asked,
+        "tangent_followed": f.tangent_followed is not None,
+        "tangent_ignored": f.tangent_ignored is not None,
+        "shared": A.SHARE_INFO in f.asked,
+        "asked_fit": A.ASK_FIT in f.asked,
+        "few_questions": len(f.distinct_questions) < 3,
+        "many_questions": len(f.distinct_questions) >= 3,
+        "no_fit": A.ASK_FIT not in f.asked,
+        "prepared": bool(session.prepared_questions),
+        "no_prepared": not session.prepared_questions,
+        "time_raised": A.TIME_CHECK in f.asked and f.wrap_up_nudge is None,
+        "time_missed": f.wrap_up_nudge is not None and A.TIME_CHECK not in f.asked,
+        "no_share": A.SHARE_INFO not in f.asked,
+        "early": A.ARRIVE_EARLY in f.checklist,
+        "dressed": A.DRESSED in f.checklist,
+        "no_job_ask": A.ASK_JOB not in f.asked,
+    }
+    lines = _lines()
+    strengths = [lines[k]["strength"] for k, ok in held.items() if ok and "strength" in lines[k]]
+    weaknesses = [lines[k]["weakness"] for k, ok in held.items() if ok and "weakness" in lines[k]]
+    return Observations(tuple(strengths), tuple(weaknesses))
+
+
+def feedback_text(obs: Observations) -> str:
+    """How the user came across: the best of both sides."""
+    points = [*obs.strengths[:2], *obs.weaknesses[:1]]
+    return " ".join(points[:MAX_POINTS])
+
+
+def strengths_text(obs: Observations) -> str:
+    strengths = " ".join(obs.strengths[:2]) or "You clearly care about doing this well."
+    weaknesses = " ".join(obs.weaknesses[:2]) or "Honestly, I don't have much to fault today."
+    return f"Strengths: {strengths}\nTo work on: {weaknesses}"

@@ -1,0 +1,77 @@
+"""Contacts as data: every packaged file is valid, and problems name file and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.cli import main
+from flows.persona import PERSONA_DIR, check_personas, load_personas
+
+
+def test_packaged_contacts_are_valid_and_varied() -> None:
+    assert list(check_personas()) == []
+    personas = load_personas()
+    assert len(personas) >= 4
+    assert len({p.industry for p in personas.values()}) == len(personas)
+    for p in personas.values():
+        assert 2 <= len(p.referrals) <= 3
+        assert len(p.tangents) >= 2
+
+
+def _copy_with(tmp_path: Path, change: dict[str, object]) -> Path:
+    raw = yaml.safe_load((PERSONA_DIR / "dana.yaml").read_text(encoding="utf-8"))
+    raw.update(change)
+    (tmp_path / "dana.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return tmp_path
+
+
+def test_problems_name_the_file_and_the_field(tmp_path: Path) -> None:
+    raw = yaml.safe_load((PERSONA_DIR / "dana.yaml").read_text(encoding="utf-8"))
+    raw["answers"]["ask_fit"] = ["only one variant"]
+    raw["traits"]["referrals"] = {"names": 0.9, "undecided": 0.5}
+    del raw["farewell"]
+    (tmp_path / "dana.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    problems = {(p.file, p.field) for p in check_personas(tmp_path)}
+    assert ("dana.yaml", "answers.ask_fit") in problems
+    assert ("dana.yaml", "traits.referrals") in problems
+    assert ("dana.yaml", "farewell") in problems
+
+
+def test_id_must_match_file_name(tmp_path: Path) -> None:
+    problems = list(check_personas(_copy_with(tmp_path, {"id": "someone"})))
+    assert [(p.file, p.field) for p in problems] == [("dana.yaml", "id")]
+
+
+def test_broken_yaml_is_reported_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("id: bad\nname: [unclosed\n", encoding="utf-8")
+    problems = list(check_personas(tmp_path))
+    assert problems and problems[0].file == "bad.yaml"
+    assert problems[0].field.startswith("line ")
+
+
+def test_greeting_with_questions_must_mention_them(tmp_path: Path) -> None:
+    problems = list(check_personas(_copy_with(tmp_path, {"greeting_with_questions": ["Hi!", "Hello!"]})))
+    assert ("dana.yaml", "greeting_with_questions") in {(p.file, p.field) for p in problems}
+
+
+def test_personas_list_prints_id_first(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["personas", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(load_personas())
+    first = lines[0].split("\t")
+    assert first[0] in load_personas()
+    assert len(first) == 4
+
+
+def test_personas_check_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["personas", "check"]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_personas_check_fails_on_a_bad_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _copy_with(tmp_path, {"stay_minutes": -5})
+    assert main(["personas", "check", "--dir", str(tmp_path)]) == 1
+    assert "dana.yaml: stay_minutes:" in capsys.readouterr().out
