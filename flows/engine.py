@@ -40,8 +40,12 @@ _STAYING_ON = {*A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB}
 """Carrying on the conversation after an invitation to stay is accepting it."""
 _WORD = re.compile(r"[a-z']+")
 _STOPWORDS = frozenset(
-    "a an and are at be did do does for how i in is it me my of on or the to was what when "
-    "where which who why with would you your".split()
+    " ".join(
+        (
+            "a an and are at be did do does for how i in is it me my of on or the to",
+            "was what when where which who why with would you your",
+        )
+    ).split()
 )
 
 
@@ -105,9 +109,7 @@ class Engine:
             step.on_message(text)
         return step.effects
 
-    def command(
-        self, session: Session, name: str, argument: str, now: datetime
-    ) -> list[Effect]:
+    def command(self, session: Session, name: str, argument: str, now: datetime) -> list[Effect]:
         step = Step(self.persona(session.persona_id), session, now)
         with attached(session, step.entered) as meeting:
             step.meeting = meeting
@@ -279,7 +281,9 @@ class Step:
         else:
             self.session.prepared_questions.append(question)
             count = len(self.session.prepared_questions)
-            self.narrate("prepared", narrator.line("prepared_added", question=question, count=count))
+            self.narrate(
+                "prepared", narrator.line("prepared_added", question=question, count=count)
+            )
 
     # -- arrive -----------------------------------------------------------------------------
 

@@ -1,0 +1,224 @@
+"""The ``rapport`` command line.
+
+rapport chat                      rehearse in the terminal (pick a contact)
+rapport chat --script FILE --json replay a rehearsal script on a virtual clock
+rapport understand                read messages on stdin, print their dialogue acts
+rapport personas list|check       list or validate the contacts
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.render import render_scorecard, render_turn
+from bot.terminal.chat import Reader, TerminalChat, wall_clock
+from bot.terminal.practice import LocalPractice
+from bot.terminal.script import (
+    SCRIPT_EPOCH,
+    ScriptError,
+    Step,
+    parse_script,
+    report,
+    run_script,
+)
+from flows import acts as A
+from flows.engine import DEFAULT_MINUTES, Engine
+from flows.persona import PERSONA_DIR, PersonaError, check_personas, load_personas
+from flows.scenario import ScenarioError, parse_override
+from flows.understanding import understand
+
+
+class UsageError(Exception):
+    """Bad input from the command line: printed as one clear line, exit status 2."""
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
+    if not 0 < value <= 24 * 60:
+        raise argparse.ArgumentTypeError("minutes must be more than 0 and at most 1440")
+    return value
+
+
+def _scenario(text: str) -> tuple[str, str]:
+    try:
+        return parse_override(text)
+    except ScenarioError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rapport", description="Rehearse informational interviews and get coached."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    chat = sub.add_parser("chat", help="practise a meeting in the terminal")
+    chat.add_argument("--persona", metavar="ID", help="the contact to meet (default: choose)")
+    chat.add_argument("--seed", type=int, help="seed for the contact's choices (default: random)")
+    chat.add_argument(
+        "--minutes",
+        type=_minutes,
+        default=DEFAULT_MINUTES,
+        help="meeting length in minutes, decimals allowed (default: 20)",
+    )
+    chat.add_argument("--questions", metavar="FILE", help="questions sent ahead, one per line")
+    chat.add_argument(
+        "--scenario",
+        type=_scenario,
+        action="append",
+        default=[],
+        metavar="TRAIT=VALUE",
+        help="fix a trait: tangent=yes|no, stay=yes|no, referrals=names|undecided",
+    )
+    chat.add_argument("--script", metavar="FILE", help="replay a script ('-' for stdin)")
+    chat.add_argument("--json", action="store_true", help="with --script: print one JSON report")
+
+    sub.add_parser("understand", help="print the dialogue acts of each line on stdin")
+
+    personas = sub.add_parser("personas", help="list or check the contacts")
+    personas.add_argument("action", choices=["list", "check"])
+    personas.add_argument(
+        "--dir", type=Path, default=PERSONA_DIR, help="the folder of contact files to use"
+    )
+    return parser
+
+
+def _read_lines(path: str) -> list[str]:
+    if path == "-":
+        return sys.stdin.read().splitlines()
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read {path}: it is not UTF-8 text") from None
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    engine = Engine()
+    if args.persona is not None and args.persona not in engine.personas:
+        raise UsageError(
+            f"unknown contact {args.persona!r}; choose one of: {', '.join(engine.personas)}"
+        )
+    if args.json and not args.script:
+        raise UsageError("--json goes with --script")
+    questions = _read_lines(args.questions) if args.questions else []
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    scenario = dict(args.scenario)
+
+    if args.script:
+        steps = _parse(args.script)
+        persona_id = args.persona or next(iter(engine.personas))
+        session, opening = engine.start(
+            persona_id,
+            now=SCRIPT_EPOCH,
+            seed=seed,
+            minutes=args.minutes,
+            prepared_questions=questions,
+            scenario=scenario,
+        )
+        practice = LocalPractice(engine, session)
+        run_script(practice, steps, SCRIPT_EPOCH)
+        if args.json:
+            json.dump(report(practice), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            for turn in session.turns:
+                prefix = "You: " if turn.speaker == "user" else ""
+                print(prefix + render_turn(turn, practice.persona).strip("[]"))
+            print()
+            print(render_scorecard(practice.final_scorecard()))
+        return 0
+
+    chat = TerminalChat(engine, out=sys.stdout, read=_prompt_reader())
+    persona_id = args.persona or chat.choose_persona()
+    if persona_id is None:
+        return 0
+    session, opening = engine.start(
+        persona_id,
+        now=wall_clock(),
+        seed=seed,
+        minutes=args.minutes,
+        prepared_questions=questions,
+        scenario=scenario,
+    )
+    chat.run(LocalPractice(engine, session), opening)
+    return 0
+
+
+def _parse(path: str) -> list[Step]:
+    try:
+        return list(parse_script(_read_lines(path)))
+    except ScriptError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+
+
+def _prompt_reader() -> Reader:
+    """``input`` on a terminal; plain line reads (no echoed prompts) from a pipe."""
+    if sys.stdin.isatty():
+        return input
+    return lambda _prompt: _read_stdin_line()
+
+
+def _read_stdin_line() -> str:
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")
+
+
+def cmd_understand(_args: argparse.Namespace) -> int:
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        found = understand(text)
+        record = {"text": text, "acts": [a for a in A.ACTS if a in found]}
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_personas(args: argparse.Namespace) -> int:
+    if args.action == "check":
+        problems = list(check_personas(args.dir))
+        for problem in problems:
+            print(problem)
+        if problems:
+            print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+            return 1
+        print("All contacts are valid.")
+        return 0
+    for persona in load_personas(args.dir).values():
+        print(f"{persona.id}\t{persona.name}\t{persona.role}\t{persona.industry}")
+    return 0
+
+
+COMMANDS = {"chat": cmd_chat, "understand": cmd_understand, "personas": cmd_personas}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"rapport: {exc}", file=sys.stderr)
+        return 2
+    except PersonaError as exc:
+        print(
+            f"rapport: the contacts have problems; run 'rapport personas check'.\n{exc}",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130

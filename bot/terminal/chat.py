@@ -1,0 +1,160 @@
+"""The interactive terminal chat: rehearse a meeting at your keyboard.
+
+Nudges are delivered by a background ticker on the wall clock, so they appear on time
+even while the prompt sits idle. Run it with ``rapport chat``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import TextIO
+
+from bot.render import render_scorecard, render_turn
+from bot.terminal.practice import LocalPractice
+from bot.terminal.script import parse_command
+from flows.effects import Effect, Finished, Show
+from flows.engine import CHECK_BACK, Engine
+
+TICK_SECONDS = 0.2
+QUIT_COMMANDS = ("quit", "exit")
+
+Clock = Callable[[], datetime]
+Reader = Callable[[str], str]
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class TerminalChat:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        out: TextIO,
+        read: Reader,
+        clock: Clock = wall_clock,
+        prompt: str = "> ",
+    ) -> None:
+        self.engine = engine
+        self.out = out
+        self.read = read
+        self.clock = clock
+        self.prompt = prompt
+        self._lock = threading.Lock()
+        self._waiting = False
+
+    # -- output -----------------------------------------------------------------------------
+
+    def write(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def show(self, practice: LocalPractice, effects: Sequence[Effect]) -> None:
+        for effect in effects:
+            if isinstance(effect, Show):
+                self.write(render_turn(effect.turn, practice.persona))
+            elif isinstance(effect, Finished):
+                self.write("")
+                self.write(render_scorecard(effect.scorecard))
+
+    # -- choosing a contact -----------------------------------------------------------------
+
+    def choose_persona(self) -> str | None:
+        personas = list(self.engine.personas.values())
+        self.write("Who would you like to meet?")
+        for number, p in enumerate(personas, 1):
+            self.write(f"  {number}. {p.name}, {p.role} ({p.industry})  [{p.id}]")
+        while True:
+            try:
+                answer = self.read("Pick a number or id: ").strip().lower()
+            except EOFError:
+                return None
+            if answer.isdigit() and 1 <= int(answer) <= len(personas):
+                return personas[int(answer) - 1].id
+            if answer in self.engine.personas:
+                return answer
+            self.write(f"Please type a number from 1 to {len(personas)}, or one of the ids.")
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def _tick(self, practice: LocalPractice, stop: threading.Event) -> None:
+        while not stop.wait(TICK_SECONDS):
+            with self._lock:
+                effects = practice.deliver_due(self.clock())
+                if effects:
+                    self.out.write("\r")
+                    self.show(practice, effects)
+                    if self._waiting:
+                        self.out.write(self.prompt)
+                        self.out.flush()
+
+    def _prepare_interactively(self, practice: LocalPractice) -> None:
+        self.write("Type the questions you'll send ahead, one per line; an empty line finishes.")
+        while True:
+            try:
+                question = self.read("? ").strip()
+            except EOFError:
+                return
+            if not question:
+                return
+            with self._lock:
+                self.show(practice, practice.command("prepare", question, self.clock()))
+
+    def _read_line(self) -> str | None:
+        self._waiting = True
+        try:
+            return self.read(self.prompt)
+        except EOFError:
+            return None
+        finally:
+            self._waiting = False
+
+    def run(self, practice: LocalPractice, opening: Sequence[Effect]) -> LocalPractice:
+        self.show(practice, opening)
+        self.write("(Type /help for help, /end to finish early.)")
+        stop = threading.Event()
+        ticker = threading.Thread(target=self._tick, args=(practice, stop), daemon=True)
+        ticker.start()
+        try:
+            self._loop(practice)
+        finally:
+            stop.set()
+            ticker.join()
+        return practice
+
+    def _loop(self, practice: LocalPractice) -> None:
+        while True:
+            line = self._read_line()
+            if line is None:  # end of input
+                if not practice.session.finished:
+                    with self._lock:
+                        self.show(practice, practice.command("end", "", self.clock()))
+                return
+            text = line.strip()
+            if text.startswith("/") and len(text) > 1:
+                command = parse_command(text)
+                if command.name in QUIT_COMMANDS:
+                    command = parse_command("/end")
+                    if practice.session.finished:
+                        return
+                if command.name == "prepare" and not command.argument:
+                    self._prepare_interactively(practice)
+                    continue
+                with self._lock:
+                    effects = practice.command(command.name, command.argument, self.clock())
+            else:
+                with self._lock:
+                    effects = practice.message(line, self.clock())
+            with self._lock:
+                self.show(practice, effects)
+            if any(isinstance(e, Finished) for e in effects):
+                if CHECK_BACK not in practice.session.nudges:
+                    return
+                due = practice.session.nudges[CHECK_BACK]
+                self.write(
+                    f"(A check-back reminder is set for {due:%A %d %B at %H:%M} UTC. "
+                    "Keep this chat open to receive it, or type /quit to leave.)"
+                )
