@@ -30,7 +30,7 @@ from flows import acts as A
 from flows.engine import DEFAULT_MINUTES, Engine
 from flows.persona import PERSONA_DIR, PersonaError, check_personas, load_personas
 from flows.scenario import ScenarioError, parse_override
-from flows.understanding import understand
+from flows.understanding import explain, normalised, understand
 
 
 class UsageError(Exception):
@@ -81,7 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--script", metavar="FILE", help="replay a script ('-' for stdin)")
     chat.add_argument("--json", action="store_true", help="with --script: print one JSON report")
 
-    sub.add_parser("understand", help="print the dialogue acts of each line on stdin")
+    understand_cmd = sub.add_parser(
+        "understand", help="print the dialogue acts of each line on stdin, as JSON lines"
+    )
+    understand_cmd.add_argument(
+        "--explain",
+        action="store_true",
+        help="also show the normalised text and every rule that fired",
+    )
 
     personas = sub.add_parser("personas", help="list or check the contacts")
     personas.add_argument("action", choices=["list", "check"])
@@ -175,11 +182,16 @@ def _read_stdin_line() -> str:
     return line.rstrip("\n")
 
 
-def cmd_understand(_args: argparse.Namespace) -> int:
+def cmd_understand(args: argparse.Namespace) -> int:
     for line in sys.stdin:
         text = line.rstrip("\n")
         found = understand(text)
-        record = {"text": text, "acts": [a for a in A.ACTS if a in found]}
+        record: dict[str, object] = {"text": text, "acts": [a for a in A.ACTS if a in found]}
+        if args.explain:
+            record["normalised"] = normalised(text)
+            record["why"] = [
+                {"act": m.act, "rule": m.rule, "matched": m.matched} for m in explain(text)
+            ]
         print(json.dumps(record, ensure_ascii=False), flush=True)
     return 0
 

@@ -48,7 +48,11 @@ CHECKLIST: Final[tuple[str, ...]] = (ARRIVE_EARLY, DRESSED, NOTEBOOK, QUESTIONS_
 """The four things to bring to the door: timing, attire, notebook and pen, your questions."""
 
 CLASSIC_QUESTIONS: Final[tuple[str, ...]] = (
-    ASK_START, ASK_LIKES, ASK_QUALIFICATIONS, ASK_FIT, ASK_RESUME,
+    ASK_START,
+    ASK_LIKES,
+    ASK_QUALIFICATIONS,
+    ASK_FIT,
+    ASK_RESUME,
 )
 """The five prepared questions every informational interview should cover."""
 

@@ -1,7 +1,7 @@
 """The state machine as a Mermaid diagram, drawn from the real definition.
 
-    python -m flows.diagram            print the diagram
-    python -m flows.diagram README.md  rewrite the diagram between the README's markers
+python -m flows.diagram            print the diagram
+python -m flows.diagram README.md  rewrite the diagram between the README's markers
 """
 
 from __future__ import annotations

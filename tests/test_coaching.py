@@ -17,7 +17,9 @@ class Script:
         params = {"tangent": False, "stay": False, "referrals": "names", **scenario}
         self.session = Session("dana", 7, Scenario(**params), T0)  # type: ignore[arg-type]
 
-    def _add(self, speaker: str, stage: str, text: str, acts: tuple[str, ...] = (), kind: str = "") -> Script:
+    def _add(
+        self, speaker: str, stage: str, text: str, acts: tuple[str, ...] = (), kind: str = ""
+    ) -> Script:
         at = T0 + timedelta(minutes=len(self.session.turns))
         self.session.turns.append(Turn(at, speaker, stage, text, acts, kind))  # type: ignore[arg-type]
         return self
@@ -35,7 +37,13 @@ class Script:
 def exemplary() -> Script:
     s = Script(referrals="undecided", stay=True, tangent=True)
     s.session.clock_started_at = T0
-    s.user("arrive", "Hello! I got here 15 minutes early, in my grey suit", A.GREET, A.ARRIVE_EARLY, A.DRESSED)
+    s.user(
+        "arrive",
+        "Hello! I got here 15 minutes early, in my grey suit",
+        A.GREET,
+        A.ARRIVE_EARLY,
+        A.DRESSED,
+    )
     s.user("arrive", "Notebook, pen and my copy of the questions", A.NOTEBOOK, A.QUESTIONS_COPY)
     s.contact("converse", "greeting")
     s.user("converse", "How did you get started?", A.ASK_START)
@@ -49,10 +57,20 @@ def exemplary() -> Script:
     s.user("converse", "It's been twenty minutes, I want to respect your time", A.TIME_CHECK)
     s.contact("converse", "invite_stay")
     s.user("converse", "I'd love to stay", A.ACCEPT_STAY, kind="stay_accept")
-    s.user("goodbye", "How did I come across? Strengths and weaknesses?", A.ASK_FEEDBACK, A.ASK_STRENGTHS)
+    s.user(
+        "goodbye",
+        "How did I come across? Strengths and weaknesses?",
+        A.ASK_FEEDBACK,
+        A.ASK_STRENGTHS,
+    )
     s.user("goodbye", "Anyone else I should talk to?", A.ASK_REFERRALS)
     s.contact("referral", "undecided")
-    s.user("referral", "Could I check back on Friday? I won't ask them for a job.", A.ASK_CHECK_BACK, A.GOLDEN_RULE)
+    s.user(
+        "referral",
+        "Could I check back on Friday? I won't ask them for a job.",
+        A.ASK_CHECK_BACK,
+        A.GOLDEN_RULE,
+    )
     s.user("referral", "Thank you so much!", A.THANK)
     return s
 
@@ -61,7 +79,10 @@ def test_exemplary_meeting_scores_100_and_quotes_the_user() -> None:
     card = score_session(exemplary().session)
     assert card.score == 100, [i for i in card.items if i.status != "passed"]
     assert [i.id for i in card.items] == list(rubric())
-    assert card.item("arrive.early").evidence == "“Hello! I got here 15 minutes early, in my grey suit”"
+    assert (
+        card.item("arrive.early").evidence
+        == "“Hello! I got here 15 minutes early, in my grey suit”"
+    )
     assert "How did you get started?" in card.item("converse.questions").evidence
 
 

@@ -16,7 +16,9 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def _session(state: str) -> Session:
-    return Session("dana", 1, Scenario(False, False, "names"), datetime(2026, 1, 1, tzinfo=UTC), state=state)
+    return Session(
+        "dana", 1, Scenario(False, False, "names"), datetime(2026, 1, 1, tzinfo=UTC), state=state
+    )
 
 
 def test_states_are_the_four_stages_plus_endings() -> None:
@@ -51,7 +53,11 @@ def test_no_model_stays_attached_even_after_an_error() -> None:
 
 
 def test_finished_states_have_no_way_out() -> None:
-    sources = {s for t in TRANSITIONS for s in ([t["source"]] if isinstance(t["source"], str) else t["source"])}
+    sources = {
+        s
+        for t in TRANSITIONS
+        for s in ([t["source"]] if isinstance(t["source"], str) else t["source"])
+    }
     assert "done" not in sources and "abandoned" not in sources
 
 

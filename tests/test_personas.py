@@ -53,7 +53,9 @@ def test_broken_yaml_is_reported_with_its_line(tmp_path: Path) -> None:
 
 
 def test_greeting_with_questions_must_mention_them(tmp_path: Path) -> None:
-    problems = list(check_personas(_copy_with(tmp_path, {"greeting_with_questions": ["Hi!", "Hello!"]})))
+    problems = list(
+        check_personas(_copy_with(tmp_path, {"greeting_with_questions": ["Hi!", "Hello!"]}))
+    )
     assert ("dana.yaml", "greeting_with_questions") in {(p.file, p.field) for p in problems}
 
 
@@ -71,7 +73,9 @@ def test_personas_check_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:
     assert "valid" in capsys.readouterr().out
 
 
-def test_personas_check_fails_on_a_bad_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_personas_check_fails_on_a_bad_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _copy_with(tmp_path, {"stay_minutes": -5})
     assert main(["personas", "check", "--dir", str(tmp_path)]) == 1
     assert "dana.yaml: stay_minutes:" in capsys.readouterr().out

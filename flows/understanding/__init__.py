@@ -1,0 +1,107 @@
+"""Understanding: turn a user's chat message into dialogue acts (multi-label) and signals.
+
+>>> sorted(understand("Hi Dana! How did you get into nursing?"))
+['ask_start', 'greet']
+
+Pipeline: ``normalise`` (NFKC, lower-case, emoji -> words, accents, contractions, slang,
+British spelling; ``lexicon.yaml``) -> typo correction to the rules' vocabulary
+(``typos.py``) -> the regex rules of ``patterns.yaml`` (``rules.py``).  Everything is loaded
+and compiled once, on first use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Final
+
+from flows.acts import ACTS
+from flows.understanding.normalise import lexicon, normalise
+from flows.understanding.rules import RuleSet, load_rules, run
+from flows.understanding.typos import Corrector
+
+__all__ = ["SIGNALS", "Match", "clear_cache", "explain", "normalised", "signals", "understand"]
+
+SIGNALS: Final[tuple[str, ...]] = ("ready", "yes", "no")
+"""Non-act signals: ready to start, a plain affirmative, a plain negative."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """One rule that fired."""
+
+    act: str
+    """One of ACTS, or a signal name (SIGNALS)."""
+    rule: str
+    """The rule's name in patterns.yaml."""
+    matched: str
+    """The text the rule matched, in normalised text."""
+
+
+@dataclass(frozen=True)
+class _Engine:
+    rules: RuleSet
+    corrector: Corrector
+    known: frozenset[str]
+
+
+@cache
+def _engine() -> _Engine:
+    rules = load_rules()
+    unknown = rules.labels - set(ACTS) - set(SIGNALS)
+    if unknown:
+        raise ValueError(f"patterns.yaml uses unknown act/signal names: {sorted(unknown)}")
+    lex = lexicon()
+    protected = lex.common_words | set(lex.tokens)
+    corrector = Corrector(rules.vocabulary, protected)
+    return _Engine(rules=rules, corrector=corrector, known=corrector.protected)
+
+
+@lru_cache(maxsize=256)
+def normalised(text: str) -> str:
+    """The normalised, typo-corrected text that the rules see."""
+    engine = _engine()
+    return normalise(text, engine.corrector.correct, engine.known)
+
+
+@lru_cache(maxsize=256)
+def _acts(text: str) -> tuple[Match, ...]:
+    engine = _engine()
+    norm = normalised(text)
+    return tuple(
+        Match(rule.label, rule.name, m)
+        for rule, m in run(engine.rules.acts, norm, engine.rules.act_unless, engine.rules.question)
+    )
+
+
+@lru_cache(maxsize=256)
+def _signals(text: str) -> tuple[Match, ...]:
+    engine = _engine()
+    norm = normalised(text)
+    return tuple(
+        Match(rule.label, rule.name, m)
+        for rule, m in run(
+            engine.rules.signals, norm, engine.rules.act_unless, engine.rules.question
+        )
+    )
+
+
+def understand(text: str) -> frozenset[str]:
+    """The dialogue acts that ``text`` performs (a subset of ACTS; empty if none)."""
+    return frozenset(m.act for m in _acts(text))
+
+
+def signals(text: str) -> frozenset[str]:
+    """Non-act signals in ``text``: "ready", "yes", "no"."""
+    return frozenset(m.act for m in _signals(text))
+
+
+def explain(text: str) -> list[Match]:
+    """Every rule that fired (acts first, then signals), for content authors."""
+    return [*_acts(text), *_signals(text)]
+
+
+def clear_cache() -> None:
+    """Forget recently read messages (benchmarks use it to time cold reads)."""
+    for cached in (normalised, _acts, _signals):
+        cached.cache_clear()

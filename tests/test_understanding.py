@@ -1,0 +1,241 @@
+"""Unit tests for flows.understanding (dialogue-act recognition)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from flows.acts import ACTS
+from flows.understanding import Match, explain, normalised, signals, understand
+from flows.understanding.evaluate import evaluate
+from flows.understanding.typos import osa_distance
+
+
+@pytest.mark.parametrize(
+    ("text", "acts"),
+    [
+        # paraphrases
+        ("were you always in healthcare?", {"ask_start"}),
+        ("What got you into UX design in the first place?", {"ask_start"}),
+        ("Anything you dislike about it?", {"ask_likes"}),
+        ("what does it take to do well here?", {"ask_qualifications"}),
+        ("would my retail experience transfer?", {"ask_fit"}),
+        ("could you look over my CV?", {"ask_resume"}),
+        ("What does a typical day look like?", {"ask_other"}),
+        ("how did you choose this company?", {"ask_other"}),
+        ("how so?", {"follow_up"}),
+        ("I read a report on that, happy to send it over", {"share_info"}),
+        ("are you hiring?", {"ask_job"}),
+        ("could you pass my CV to your manager?", {"ask_job"}),
+        ("I see it's been twenty minutes", {"time_check"}),
+        ("sure, if you have the time!", {"accept_stay"}),
+        ("how did I come across?", {"ask_feedback"}),
+        ("What do you see as my strengths and weaknesses?", {"ask_strengths"}),
+        ("What are the strengths and weaknesses of my resume?", {"ask_resume"}),
+        ("is there anyone else you'd suggest I talk to?", {"ask_referrals"}),
+        ("would it be ok if I followed up with you on Friday?", {"ask_check_back"}),
+        ("have a great afternoon", {"goodbye"}),
+        ("got here at 9:45 for our 10 o'clock", {"arrive_early"}),
+        ("I dressed up in a blazer and tie", {"dressed"}),
+        ("I have a notepad and pen ready", {"notebook"}),
+        ("I printed the questions I emailed you", {"questions_copy"}),
+        # formal / casual / British spelling / accents
+        ("Good afternoon, Ms. Patel. Thank you for having me.", {"greet", "thank"}),
+        ("What's your least favourite part of the role?", {"ask_likes"}),
+        ("What are my résumé's strengths and weaknesses?", {"ask_resume"}),
+    ],
+)
+def test_paraphrases(text: str, acts: set[str]) -> None:
+    assert understand(text) == acts
+
+
+@pytest.mark.parametrize(
+    ("text", "acts"),
+    [
+        ("could u look over my resmue pls", {"ask_resume"}),
+        ("what qualifcations do i need", {"ask_qualifications"}),
+        ("thx!!", {"thank"}),
+        ("Thnaks for your time", {"thank"}),
+        ("can u recomend anyone i should talk to", {"ask_referrals"}),
+        ("how did u get strated in this feild?", {"ask_start"}),
+    ],
+)
+def test_typos_and_slang(text: str, acts: set[str]) -> None:
+    assert understand(text) == acts
+
+
+@pytest.mark.parametrize(
+    ("text", "acts"),
+    [
+        ("👋", {"greet"}),
+        ("🙏", {"thank"}),
+        ("Talk soon 👋", {"goodbye"}),
+        ("Wearing my best suit 👔", {"dressed"}),
+        ("😊", set()),
+        ("👍", set()),
+    ],
+)
+def test_emoji(text: str, acts: set[str]) -> None:
+    assert understand(text) == acts
+
+
+@pytest.mark.parametrize(
+    ("text", "acts"),
+    [
+        ("Thanks, I'd love to stay", {"thank", "accept_stay"}),
+        ("thanks for your time, goodbye", {"thank", "goodbye"}),
+        (
+            "Hi Dana, thanks for meeting me. How did you get started in nursing?",
+            {"greet", "thank", "ask_start"},
+        ),
+        (
+            "How did you get into law, and what does a typical week look like?",
+            {"ask_start", "ask_other"},
+        ),
+        (
+            "Before I go, is there anyone you'd recommend I speak with? "
+            "I promise I won't ask them for a job",
+            {"ask_referrals", "golden_rule"},
+        ),
+    ],
+)
+def test_multi_act(text: str, acts: set[str]) -> None:
+    assert understand(text) == acts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok",
+        "hmm",
+        "I see",
+        "I'm a teacher",
+        "The weather is lovely today",
+        "Bonjour, comment allez-vous ?",
+        "Wie bist du in die Branche gekommen?",
+        "my resume is attached",
+        "I have a few questions for you",
+        "do you mind if I take notes?",
+    ],
+)
+def test_no_act(text: str) -> None:
+    assert understand(text) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "acts"),
+    [
+        ("I arrived late", set()),
+        ("I wasn't early today, traffic was terrible", set()),
+        ("I won't ask for a job", {"golden_rule"}),
+        ("I won't ask them for a job, I only want their perspective", {"golden_rule"}),
+        ("I didn't wear a suit", set()),
+        ("I forgot my notebook at home", set()),
+        ("I'd love to stay, but I have to catch my train", {"decline_stay"}),
+        ("what would you like me to tell you about myself?", set()),
+    ],
+)
+def test_negation_and_near_misses(text: str, acts: set[str]) -> None:
+    assert understand(text) == acts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm ready", {"ready"}),
+        ("let's begin", {"ready"}),
+        ("ok let's go in", {"ready"}),
+        ("yes", {"yes"}),
+        ("sure", {"yes"}),
+        ("sounds good", {"yes"}),
+        ("ok!", {"yes"}),
+        ("no thanks", {"no"}),
+        ("nope", {"no"}),
+        ("not really", {"no"}),
+        ("I'm not ready yet", {"no"}),
+        ("How did you get into nursing?", set()),
+    ],
+)
+def test_signals(text: str, expected: set[str]) -> None:
+    assert signals(text) == expected
+
+
+def test_signals_are_not_acts() -> None:
+    assert understand("yes") == frozenset()
+    assert understand("I'm ready") == frozenset()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "👋🙏😊" * 50, "?!?!", "a" * 10_000])
+def test_odd_input_does_not_crash(text: str) -> None:
+    assert understand(text) <= set(ACTS)
+    assert isinstance(signals(text), frozenset)
+    assert isinstance(explain(text), list)
+
+
+def test_long_input_is_fast_and_sane() -> None:
+    text = "Hi! How did you get started in nursing? " + "blah " * 2000
+    start = time.perf_counter()
+    acts = understand(text)
+    assert time.perf_counter() - start < 1.0
+    assert {"greet", "ask_start"} <= acts
+
+
+def test_explain_names_rules() -> None:
+    matches = explain("Hi Dana! How did you get into nursing?")
+    assert all(isinstance(m, Match) for m in matches)
+    assert {m.act for m in matches} == {"greet", "ask_start"}
+    assert all(m.rule and m.matched for m in matches)
+    assert any(m.rule == "hello_word" and m.matched == "hi" for m in matches)
+
+
+def test_explain_includes_signals() -> None:
+    assert [m.act for m in explain("sure")] == ["yes"]
+
+
+def test_understand_matches_explain() -> None:
+    text = "thanks so much, bye!"
+    assert understand(text) == {m.act for m in explain(text)}
+
+
+def test_normalisation() -> None:
+    assert normalised("Résumé, u thx") == "resume , you thanks"
+    assert normalised("I won't") == "i will not"
+    assert normalised("How'd you") == "how did you"
+
+
+def test_osa_distance() -> None:
+    assert osa_distance("resmue", "resume") == 1
+    assert osa_distance("qualifcations", "qualifications") == 1
+    assert osa_distance("abc", "abc") == 0
+
+
+def test_evaluate_report() -> None:
+    data = [("hi", frozenset({"greet"})), ("bye", frozenset({"goodbye"})), ("ok", frozenset())]
+    report = evaluate(data)
+    assert report.macro_f1 == 1.0
+    assert report.scores["greet"].support == 1
+    bad = evaluate([("hi", frozenset({"thank"}))])
+    assert bad.scores["thank"].recall == 0.0
+    assert bad.scores["greet"].precision == 0.0
+    assert bad.macro_f1 == 0.0
+
+
+def test_median_speed() -> None:
+    from flows.understanding import _acts, _signals
+    from flows.understanding import normalised as norm
+
+    texts = [
+        f"Hi! How did you get into field number {i}, and what's a typical day?" for i in range(200)
+    ]
+    understand("warm up")
+    times = []
+    for t in texts:
+        start = time.perf_counter()
+        understand(t)
+        signals(t)
+        times.append(time.perf_counter() - start)
+    for cached in (_acts, _signals, norm):
+        cached.cache_clear()
+    times.sort()
+    assert times[len(times) // 2] < 0.003

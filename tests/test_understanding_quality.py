@@ -1,0 +1,41 @@
+"""Quality gate: the understanding component on the independent evaluation set."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from flows.acts import ACTS
+from flows.understanding.evaluate import evaluate, load_examples
+
+DATA = Path(__file__).parent / "data"
+EVAL_SET = DATA / "acts.jsonl"
+DEV_SET = DATA / "acts_dev.jsonl"
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[tuple[str, frozenset[str]]]:
+    if not EVAL_SET.exists():
+        pytest.skip(f"{EVAL_SET} not present")
+    return load_examples(EVAL_SET)
+
+
+def test_eval_set_shape(examples: list[tuple[str, frozenset[str]]]) -> None:
+    counts = Counter(act for _, acts in examples for act in acts)
+    assert len(examples) >= 400
+    assert all(acts <= set(ACTS) for _, acts in examples)
+    assert {act: counts[act] for act in ACTS if counts[act] < 12} == {}
+    assert sum(1 for _, acts in examples if len(acts) >= 2) >= 80
+    assert sum(1 for _, acts in examples if not acts) >= 40
+
+
+def test_eval_set_macro_f1(examples: list[tuple[str, frozenset[str]]]) -> None:
+    report = evaluate(examples)
+    assert report.macro_f1 >= 0.95, "\n" + report.format(errors=True)
+
+
+def test_dev_set_macro_f1() -> None:
+    report = evaluate(load_examples(DEV_SET))
+    assert report.macro_f1 >= 0.95, "\n" + report.format(errors=True)
