@@ -9,7 +9,7 @@ effects for the adapter to carry out. Randomness comes only from the session's s
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from flows import acts as A
@@ -103,25 +103,23 @@ class Engine:
         return session, step.effects
 
     def message(self, session: Session, text: str, now: datetime) -> list[Effect]:
-        step = Step(self.persona(session.persona_id), session, now)
-        with attached(session, step.entered) as meeting:
-            step.meeting = meeting
-            step.on_message(text)
-        return step.effects
+        """The user said ``text``."""
+        return self._step(session, now, lambda step: step.on_message(text))
 
     def command(self, session: Session, name: str, argument: str, now: datetime) -> list[Effect]:
-        step = Step(self.persona(session.persona_id), session, now)
-        with attached(session, step.entered) as meeting:
-            step.meeting = meeting
-            step.on_command(name.lower().lstrip("/"), argument.strip())
-        return step.effects
+        """The user typed ``/name argument``."""
+        command = name.lower().lstrip("/")
+        return self._step(session, now, lambda step: step.on_command(command, argument.strip()))
 
     def nudge(self, session: Session, kind: str, now: datetime) -> list[Effect]:
         """A scheduled nudge fell due. Returns nothing if the session has moved on."""
+        return self._step(session, now, lambda step: step.on_nudge(kind))
+
+    def _step(self, session: Session, now: datetime, event: Callable[[Step], None]) -> list[Effect]:
         step = Step(self.persona(session.persona_id), session, now)
         with attached(session, step.entered) as meeting:
             step.meeting = meeting
-            step.on_nudge(kind)
+            event(step)
         return step.effects
 
 

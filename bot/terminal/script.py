@@ -101,17 +101,16 @@ def report(practice: LocalPractice) -> dict[str, Any]:
 
     transcript = []
     for turn in session.turns:
-        entry: dict[str, Any] = {
-            "at": seconds(turn.at),
-            "speaker": turn.speaker,
-            "stage": turn.stage,
-            "text": turn.text,
-        }
-        if turn.speaker == "user":
-            entry["acts"] = list(turn.acts)
-        if turn.kind:
-            entry["kind"] = turn.kind
-        transcript.append(entry)
+        transcript.append(
+            {
+                "at": seconds(turn.at),
+                "speaker": turn.speaker,
+                "stage": turn.stage,
+                "text": turn.text,
+                "acts": list(turn.acts),
+                "kind": turn.kind or None,
+            }
+        )
     return {
         "persona": {"id": persona.id, "name": persona.name, "role": persona.role},
         "state": session.state,

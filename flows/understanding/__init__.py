@@ -66,24 +66,24 @@ def normalised(text: str) -> str:
 
 @lru_cache(maxsize=256)
 def _acts(text: str) -> tuple[Match, ...]:
-    engine = _engine()
-    norm = normalised(text)
-    return tuple(
-        Match(rule.label, rule.name, m)
-        for rule, m in run(engine.rules.acts, norm, engine.rules.act_unless, engine.rules.question)
-    )
+    return _matches(text, signals=False)
 
 
 @lru_cache(maxsize=256)
 def _signals(text: str) -> tuple[Match, ...]:
+    return _matches(text, signals=True)
+
+
+def _matches(text: str, *, signals: bool) -> tuple[Match, ...]:
     engine = _engine()
-    norm = normalised(text)
-    return tuple(
-        Match(rule.label, rule.name, m)
-        for rule, m in run(
-            engine.rules.signals, norm, engine.rules.act_unless, engine.rules.question
-        )
+    rules = engine.rules
+    fired = run(
+        rules.signals if signals else rules.acts,
+        normalised(text),
+        rules.act_unless,
+        rules.question,
     )
+    return tuple(Match(rule.label, rule.name, matched) for rule, matched in fired)
 
 
 def understand(text: str) -> frozenset[str]:
