@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.render import render_scorecard, render_turn
-from bot.terminal.chat import Reader, TerminalChat, wall_clock
+from bot.terminal.chat import TerminalChat, wall_clock
 from bot.terminal.practice import LocalPractice
 from bot.terminal.script import (
     SCRIPT_EPOCH,
@@ -145,7 +146,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             print(render_scorecard(practice.final_scorecard()))
         return 0
 
-    chat = TerminalChat(engine, out=sys.stdout, read=_prompt_reader())
+    chat = _terminal_chat(engine)
     persona_id = args.persona or chat.choose_persona()
     if persona_id is None:
         return 0
@@ -168,11 +169,19 @@ def _parse(path: str) -> list[Step]:
         raise UsageError(f"{path}: {exc}") from None
 
 
-def _prompt_reader() -> Reader:
-    """``input`` on a terminal; plain line reads (no echoed prompts) from a pipe."""
-    if sys.stdin.isatty():
-        return input
-    return lambda _prompt: _read_stdin_line()
+def _terminal_chat(engine: Engine) -> TerminalChat:
+    """On a terminal: line editing, wrapped lines, the typed line redrawn after a nudge.
+    From a pipe: plain line reads and no prompts."""
+    if not sys.stdin.isatty():
+        return TerminalChat(engine, out=sys.stdout, read=lambda _p: _read_stdin_line(), prompt="")
+    try:
+        import readline
+
+        typed: Callable[[], str] | None = readline.get_line_buffer
+    except ImportError:  # not on every platform
+        typed = None
+    width = min(shutil.get_terminal_size().columns, 100) - 1
+    return TerminalChat(engine, out=sys.stdout, read=input, typed_so_far=typed, width=width)
 
 
 def _read_stdin_line() -> str:

@@ -6,6 +6,7 @@ even while the prompt sits idle. Run it with ``rapport chat``.
 
 from __future__ import annotations
 
+import textwrap
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -37,18 +38,29 @@ class TerminalChat:
         read: Reader,
         clock: Clock = wall_clock,
         prompt: str = "> ",
+        typed_so_far: Callable[[], str] | None = None,
+        width: int | None = None,
     ) -> None:
         self.engine = engine
         self.out = out
         self.read = read
         self.clock = clock
         self.prompt = prompt
+        self.typed_so_far = typed_so_far
+        """On a terminal: what the user has typed at the prompt, to redraw after a nudge."""
+        self.width = width
+        """On a terminal: wrap lines to this width."""
         self._lock = threading.Lock()
         self._waiting = False
 
     # -- output -----------------------------------------------------------------------------
 
     def write(self, text: str) -> None:
+        if self.width:
+            text = "\n".join(
+                textwrap.fill(line, self.width, subsequent_indent="  ") if line else line
+                for line in text.splitlines()
+            )
         self.out.write(text + "\n")
         self.out.flush()
 
@@ -85,10 +97,11 @@ class TerminalChat:
             with self._lock:
                 effects = practice.deliver_due(self.clock())
                 if effects:
-                    self.out.write("\r")
+                    self.out.write("\r\033[K" if self.typed_so_far else "\n")
                     self.show(practice, effects)
                     if self._waiting:
-                        self.out.write(self.prompt)
+                        typed = self.typed_so_far() if self.typed_so_far else ""
+                        self.out.write(self.prompt + typed)
                         self.out.flush()
 
     def _prepare_interactively(self, practice: LocalPractice) -> None:
