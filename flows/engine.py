@@ -29,6 +29,8 @@ WRAP_UP = "wrap_up"
 CHECK_BACK = "check_back"
 NUDGE_KINDS = (WRAP_UP, CHECK_BACK)
 CHECK_BACK_AFTER = timedelta(days=2)
+LATE_NOTE_AFTER = timedelta(minutes=5)
+"""A nudge delivered later than this (say, after a restart) says when it was due."""
 DEFAULT_MINUTES = 20.0
 MAX_MESSAGE_CHARS = 2000
 """Only this much of a message is read; the rest is kept in the transcript."""
@@ -241,8 +243,17 @@ class Step:
             self.meeting.fire("abandon")
 
     def on_nudge(self, kind: str) -> None:
-        if self.session.nudges.pop(kind, None) is None:
+        due = self.session.nudges.pop(kind, None)
+        if due is None:
             return  # cancelled, delivered already, or never scheduled
+        self._nudge_text(kind)
+        late = self.now - due
+        if self.effects and late > LATE_NOTE_AFTER:
+            shown = self.effects[-1]
+            assert isinstance(shown, Show)
+            shown.turn.text += " " + narrator.line("late_note", due=f"{due:%d %b %H:%M} UTC")
+
+    def _nudge_text(self, kind: str) -> None:
         p = self.persona
         if kind == WRAP_UP and self.state == CONVERSE:
             f = facts_of(self.session)

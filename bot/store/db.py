@@ -1,0 +1,81 @@
+"""Connecting to the database: ``DATABASE_URL``, or an SQLite file in the user's data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+ENV_VAR = "DATABASE_URL"
+SQLITE_BUSY_MS = 10_000
+
+
+class DatabaseUrlError(ValueError):
+    """DATABASE_URL is malformed or names a database we do not support."""
+
+
+def default_url() -> str:
+    folder = Path(platformdirs.user_data_dir("rapport", appauthor=False))
+    return f"sqlite:///{folder / 'rapport.sqlite3'}"
+
+
+def database_url(environ: dict[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    return env.get(ENV_VAR, "").strip() or default_url()
+
+
+def make_engine(url: str | None = None, **options: Any) -> Engine:
+    """An engine for ``url`` (default: :func:`database_url`), configured for safe writes.
+
+    On SQLite every transaction is ``BEGIN IMMEDIATE`` (one writer at a time, waiting up
+    to ten seconds), foreign keys are enforced and the journal is WAL. PostgreSQL URLs are
+    ``postgresql+psycopg://``.
+    """
+    raw = url or database_url()
+    try:
+        parsed = make_url(raw)
+    except ArgumentError:
+        raise DatabaseUrlError(
+            f"{ENV_VAR} is not a database URL: use sqlite:///PATH or "
+            "postgresql+psycopg://USER@HOST/DB"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, **options)
+        _configure_sqlite(engine)
+        return engine
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True, **options)
+    raise DatabaseUrlError(f"{ENV_VAR}: {backend} is not supported; use SQLite or PostgreSQL")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"

@@ -1,0 +1,285 @@
+"""Practices in the database: one transaction per event, replies only after the commit.
+
+Handling a message is: lock the session's row (``FOR UPDATE`` on PostgreSQL; SQLite
+takes its single write lock at ``BEGIN IMMEDIATE``), rebuild the session from its rows,
+run the flow, write the new turns, state and nudges, commit. Only then are the effects
+returned for the adapter to show. Two messages for the same practice never interleave,
+even from two processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm.attributes import flag_modified
+
+from bot.store.models import NudgeRow, PracticeSession, PreparedQuestion, TurnRow, User
+from flows.coaching import Scorecard, score_session
+from flows.effects import CancelNudge, Effect, Finished, ScheduleNudge
+from flows.engine import Engine as Flow
+from flows.session import Scenario, Session, Turn
+
+LIVE = ("pending", "claimed")
+"""Nudge statuses that may still be delivered."""
+
+
+class NotFound(LookupError):
+    """No such practice (or it belongs to someone else)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one event produced, after it was committed."""
+
+    session_id: int
+    user_id: int
+    effects: list[Effect]
+    session: Session
+
+
+class PracticeStore:
+    def __init__(self, engine: Engine, flow: Flow | None = None) -> None:
+        self.engine = engine
+        self.flow = flow if flow is not None else Flow()
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._lock_rows = engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def transaction(self) -> Iterator[DbSession]:
+        with self._sessions.begin() as db:
+            yield db
+
+    # -- users ------------------------------------------------------------------------------
+
+    def user_id(self, key: str, now: datetime, **fields: Any) -> int:
+        """The id of the user ``key``, created on first use."""
+        with self.transaction() as db:
+            user = db.scalar(select(User).where(User.key == key))
+            if user is None:
+                user = User(key=key, created_at=now, **fields)
+                db.add(user)
+                db.flush()
+            return user.id
+
+    def questions(self, user_id: int) -> list[str]:
+        with self.transaction() as db:
+            rows = db.scalars(
+                select(PreparedQuestion)
+                .where(PreparedQuestion.user_id == user_id)
+                .order_by(PreparedQuestion.position)
+            )
+            return [row.text for row in rows]
+
+    def add_question(self, user_id: int, text: str, now: datetime) -> None:
+        with self.transaction() as db:
+            count = len(
+                db.scalars(
+                    select(PreparedQuestion.id).where(PreparedQuestion.user_id == user_id)
+                ).all()
+            )
+            db.add(PreparedQuestion(user_id=user_id, position=count, text=text, created_at=now))
+
+    # -- practices --------------------------------------------------------------------------
+
+    def start(
+        self,
+        user_id: int,
+        persona_id: str,
+        *,
+        now: datetime,
+        seed: int,
+        minutes: float,
+        prepared_questions: Sequence[str] = (),
+        scenario: dict[str, str] | None = None,
+    ) -> Outcome:
+        session, effects = self.flow.start(
+            persona_id,
+            now=now,
+            seed=seed,
+            minutes=minutes,
+            prepared_questions=prepared_questions,
+            scenario=scenario,
+        )
+        with self.transaction() as db:
+            row = PracticeSession(
+                user_id=user_id,
+                persona_id=session.persona_id,
+                scenario=session.scenario.to_dict(),
+                seed=session.seed,
+                state=session.state,
+                meeting_minutes=session.meeting_minutes,
+                prepared_questions=list(session.prepared_questions),
+                started_at=session.started_at,
+                updated_at=now,
+            )
+            db.add(row)
+            db.flush()
+            self._write(db, row, session, 0, effects, now)
+            return Outcome(row.id, user_id, effects, session)
+
+    def message(self, session_id: int, text: str, now: datetime) -> Outcome:
+        return self._event(session_id, now, lambda s: self.flow.message(s, text, now))
+
+    def command(self, session_id: int, name: str, argument: str, now: datetime) -> Outcome:
+        return self._event(session_id, now, lambda s: self.flow.command(s, name, argument, now))
+
+    def _event(self, session_id: int, now: datetime, run: Any) -> Outcome:
+        with self.transaction() as db:
+            row = self._locked(db, session_id)
+            session = self._restore(db, row)
+            before = len(session.turns)
+            effects: list[Effect] = run(session)
+            self._write(db, row, session, before, effects, now)
+            return Outcome(row.id, row.user_id, effects, session)
+
+    def deliver_nudge(
+        self, db: DbSession, nudge: NudgeRow, worker_id: str, now: datetime
+    ) -> Outcome | None:
+        """Deliver a nudge ``worker_id`` claimed, inside the caller's transaction.
+
+        Returns None, without running the flow, if the nudge was settled or re-claimed
+        meanwhile. The caller settles the nudge itself.
+        """
+        if nudge.session_id is None:
+            return None
+        row = self._locked(db, nudge.session_id)
+        db.refresh(nudge)  # the practice is locked now: this status is the final word
+        if nudge.status != "claimed" or nudge.claimed_by != worker_id:
+            return None
+        session = self._restore(db, row)
+        before = len(session.turns)
+        effects = self.flow.nudge(session, nudge.kind, now)
+        self._write(db, row, session, before, effects, now, exclude=nudge.id)
+        return Outcome(row.id, row.user_id, effects, session)
+
+    def _locked(self, db: DbSession, session_id: int) -> PracticeSession:
+        query = select(PracticeSession).where(PracticeSession.id == session_id)
+        if self._lock_rows:
+            query = query.with_for_update()
+        row = db.scalar(query)
+        if row is None:
+            raise NotFound(f"no practice {session_id}")
+        return row
+
+    def _restore(self, db: DbSession, row: PracticeSession) -> Session:
+        nudges = db.scalars(
+            select(NudgeRow).where(NudgeRow.session_id == row.id, NudgeRow.status.in_(LIVE))
+        )
+        return Session(
+            persona_id=row.persona_id,
+            seed=row.seed,
+            scenario=Scenario.from_dict(row.scenario),
+            started_at=row.started_at,
+            meeting_minutes=row.meeting_minutes,
+            prepared_questions=list(row.prepared_questions),
+            state=row.state,
+            clock_started_at=row.clock_started_at,
+            turns=[
+                Turn(t.at, t.speaker, t.stage, t.text, tuple(t.acts), t.kind)  # type: ignore[arg-type]
+                for t in row.turns
+            ],
+            nudges={n.kind: n.due_at for n in nudges},
+        )
+
+    def _write(
+        self,
+        db: DbSession,
+        row: PracticeSession,
+        session: Session,
+        before: int,
+        effects: list[Effect],
+        now: datetime,
+        exclude: int | None = None,
+    ) -> None:
+        for seq, turn in enumerate(session.turns[before:], start=before):
+            db.add(
+                TurnRow(
+                    session_id=row.id,
+                    seq=seq,
+                    at=turn.at,
+                    speaker=turn.speaker,
+                    stage=turn.stage,
+                    text=turn.text,
+                    acts=list(turn.acts),
+                    kind=turn.kind,
+                )
+            )
+        row.state = session.state
+        row.clock_started_at = session.clock_started_at
+        row.prepared_questions = list(session.prepared_questions)
+        for effect in effects:
+            if isinstance(effect, (ScheduleNudge, CancelNudge)):
+                live = update(NudgeRow).where(
+                    NudgeRow.session_id == row.id,
+                    NudgeRow.kind == effect.kind,
+                    NudgeRow.status.in_(LIVE),
+                )
+                if exclude is not None:
+                    live = live.where(NudgeRow.id != exclude)
+                reason = (
+                    "replaced" if isinstance(effect, ScheduleNudge) else "cancelled by the flow"
+                )
+                db.execute(
+                    live.values(status="cancelled", finished_at=now, outcome=reason),
+                    execution_options={"synchronize_session": False},
+                )
+            if isinstance(effect, ScheduleNudge):
+                db.add(
+                    NudgeRow(
+                        user_id=row.user_id,
+                        session_id=row.id,
+                        kind=effect.kind,
+                        due_at=effect.due,
+                        created_at=now,
+                    )
+                )
+            elif isinstance(effect, Finished):
+                row.finished_at = row.finished_at or now
+        if session.finished:
+            card = score_session(session)
+            row.score = card.score
+            row.scorecard = card.to_dict()
+        row.updated_at = now
+        flag_modified(row, "updated_at")  # every event bumps the row's version
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def load(self, session_id: int, user_id: int | None = None) -> Session:
+        with self.transaction() as db:
+            row = db.get(PracticeSession, session_id)
+            if row is None or (user_id is not None and row.user_id != user_id):
+                raise NotFound(f"no practice {session_id}")
+            return self._restore(db, row)
+
+    def unfinished(self, user_id: int) -> int | None:
+        """The user's most recent practice that is not over, if any."""
+        with self.transaction() as db:
+            return db.scalar(
+                select(PracticeSession.id)
+                .where(
+                    PracticeSession.user_id == user_id,
+                    PracticeSession.state.not_in(("done", "abandoned")),
+                )
+                .order_by(PracticeSession.started_at.desc(), PracticeSession.id.desc())
+                .limit(1)
+            )
+
+    def practices(self, user_id: int) -> list[PracticeSession]:
+        with self.transaction() as db:
+            return list(
+                db.scalars(
+                    select(PracticeSession)
+                    .where(PracticeSession.user_id == user_id)
+                    .order_by(PracticeSession.started_at, PracticeSession.id)
+                )
+            )
+
+    def scorecard(self, session_id: int, user_id: int | None = None) -> Scorecard:
+        return score_session(self.load(session_id, user_id))

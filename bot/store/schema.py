@@ -1,0 +1,75 @@
+"""Migrations: apply them, check the schema is current, refuse to run on an old one.
+
+The embedded SQLite database is migrated automatically on start. A shared PostgreSQL
+database is migrated deliberately, with ``rapport migrate``; until then the bot refuses
+to start, so two versions of the code never write to one schema.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class OutdatedSchema(RuntimeError):
+    """The database needs ``rapport migrate`` before this version can use it."""
+
+
+def _config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return config
+
+
+def head_revision() -> str:
+    script = ScriptDirectory.from_config(_config_for_script())
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def _config_for_script() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    with engine.begin() as connection:
+        config = _config(engine)
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    with engine.begin() as connection:
+        config = _config(engine)
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def ensure_current(engine: Engine) -> None:
+    """Migrate SQLite automatically; on PostgreSQL, refuse an outdated schema."""
+    if current_revision(engine) == head_revision():
+        return
+    if engine.dialect.name == "sqlite":
+        upgrade(engine)
+        return
+    current = current_revision(engine) or "empty"
+    raise OutdatedSchema(
+        f"the database schema is {current}, this version needs {head_revision()}: "
+        "run `rapport migrate` first"
+    )
