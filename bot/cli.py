@@ -16,9 +16,21 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from bot.render import render_scorecard, render_turn
+from bot.store.accounts import delete_user, export_user
+from bot.store.db import DatabaseUrlError, make_engine
+from bot.store.practices import NotFound, PracticeStore
+from bot.store.schema import OutdatedSchema, current_revision, ensure_current, upgrade
 from bot.terminal.chat import TerminalChat, wall_clock
 from bot.terminal.practice import LocalPractice
+from bot.terminal.records import (
+    LOCAL_USER,
+    history_lines,
+    latest_scored,
+    write_report,
+)
 from bot.terminal.script import (
     SCRIPT_EPOCH,
     ScriptError,
@@ -27,11 +39,16 @@ from bot.terminal.script import (
     report,
     run_script,
 )
+from bot.terminal.stored import StoredPractice
 from flows import acts as A
+from flows.effects import Show
 from flows.engine import DEFAULT_MINUTES, Engine
 from flows.persona import PERSONA_DIR, PersonaError, check_personas, load_personas
 from flows.scenario import ScenarioError, parse_override
 from flows.understanding import explain, normalised, understand
+
+RESUME_CONTEXT = 4
+"""How many of the latest lines to show again when resuming."""
 
 
 class UsageError(Exception):
@@ -79,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TRAIT=VALUE",
         help="fix a trait: tangent=yes|no, stay=yes|no, referrals=names|undecided",
     )
+    chat.add_argument(
+        "--resume",
+        nargs="?",
+        const=0,
+        type=int,
+        metavar="ID",
+        help="continue your last unfinished practice (or practice ID)",
+    )
     chat.add_argument("--script", metavar="FILE", help="replay a script ('-' for stdin)")
     chat.add_argument("--json", action="store_true", help="with --script: print one JSON report")
 
@@ -90,6 +115,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also show the normalised text and every rule that fired",
     )
+
+    sub.add_parser("history", help="list your practices with their scores")
+    report_cmd = sub.add_parser("report", help="print a practice's scorecard")
+    report_cmd.add_argument("id", nargs="?", type=int, help="practice ID (default: the last)")
+    report_cmd.add_argument("--json", action="store_true", help="as JSON")
+    export_cmd = sub.add_parser("export", help="write everything Rapport keeps about you as JSON")
+    export_cmd.add_argument(
+        "--output", "-o", metavar="FILE", help="file to write (default: stdout)"
+    )
+    delete_cmd = sub.add_parser("delete", help="erase everything Rapport keeps about you")
+    delete_cmd.add_argument("--yes", action="store_true", help="don't ask for confirmation")
+    sub.add_parser("migrate", help="bring the database schema up to date")
 
     personas = sub.add_parser("personas", help="list or check the contacts")
     personas.add_argument("action", choices=["list", "check"])
@@ -125,7 +162,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     if args.script:
         steps = _parse(args.script)
         persona_id = args.persona or next(iter(engine.personas))
-        session, opening = engine.start(
+        session, _ = engine.start(
             persona_id,
             now=SCRIPT_EPOCH,
             seed=seed,
@@ -146,19 +183,126 @@ def cmd_chat(args: argparse.Namespace) -> int:
             print(render_scorecard(practice.final_scorecard()))
         return 0
 
+    return _interactive(engine, args, questions, seed, scenario)
+
+
+def _interactive(
+    engine: Engine,
+    args: argparse.Namespace,
+    questions: list[str],
+    seed: int,
+    scenario: dict[str, str],
+) -> int:
+    store = open_store(engine)
+    now = wall_clock()
+    user_id = store.user_id(LOCAL_USER, now)
     chat = _terminal_chat(engine)
+    if args.resume is not None:
+        session_id = args.resume or store.unfinished(user_id)
+        if not session_id:
+            raise UsageError("no unfinished practice to resume; start one with `rapport chat`")
+        try:
+            practice = StoredPractice(store, user_id, session_id)
+        except NotFound:
+            raise UsageError(f"no practice {session_id}; see `rapport history`") from None
+        recent = practice.session.turns[-RESUME_CONTEXT:]
+        opening = [Show(turn) for turn in recent if turn.speaker != "user"]
+        chat.write(f"(Resuming practice {session_id} with {practice.persona.name}.)")
+        chat.run(practice, opening)
+        return 0
+    if (old := store.unfinished(user_id)) is not None:
+        chat.write(f"(Practice {old} is unfinished; `rapport chat --resume` continues it.)")
     persona_id = args.persona or chat.choose_persona()
     if persona_id is None:
         return 0
-    session, opening = engine.start(
+    outcome = store.start(
+        user_id,
         persona_id,
-        now=wall_clock(),
+        now=now,
         seed=seed,
         minutes=args.minutes,
-        prepared_questions=questions,
+        prepared_questions=questions or store.questions(user_id),
         scenario=scenario,
     )
-    chat.run(LocalPractice(engine, session), opening)
+    chat.run(StoredPractice(store, user_id, outcome.session_id), outcome.effects)
+    return 0
+
+
+def open_store(flow: Engine | None = None) -> PracticeStore:
+    """The local database (DATABASE_URL, or the SQLite file), migrated if it is SQLite."""
+    try:
+        db = make_engine()
+    except DatabaseUrlError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        ensure_current(db)
+    except OutdatedSchema as exc:
+        raise UsageError(str(exc)) from None
+    except OperationalError as exc:
+        raise UsageError(f"cannot open the database: {exc.orig}") from None
+    return PracticeStore(db, flow)
+
+
+def cmd_history(_args: argparse.Namespace) -> int:
+    store = open_store()
+    user_id = store.user_id(LOCAL_USER, wall_clock())
+    print("\n".join(history_lines(store, user_id)))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    store = open_store()
+    user_id = store.user_id(LOCAL_USER, wall_clock())
+    session_id = args.id or latest_scored(store, user_id)
+    if session_id is None:
+        raise UsageError("no finished practice yet; start one with `rapport chat`")
+    try:
+        card = store.scorecard(session_id, user_id)
+    except NotFound:
+        raise UsageError(f"no practice {session_id}; see `rapport history`") from None
+    write_report(card, args.json, sys.stdout)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = open_store()
+    data = export_user(store, store.user_id(LOCAL_USER, wall_clock()))
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}.", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    store = open_store()
+    user_id = store.user_id(LOCAL_USER, wall_clock())
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("refusing to delete without confirmation; add --yes")
+        answer = input("This erases all your practices, scores and questions. Type 'delete': ")
+        if answer.strip().lower() != "delete":
+            print("Nothing was deleted.")
+            return 1
+    delete_user(store, user_id)
+    print("All your Rapport data has been deleted.")
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    try:
+        db = make_engine()
+    except DatabaseUrlError as exc:
+        raise UsageError(str(exc)) from None
+    before = current_revision(db)
+    upgrade(db)
+    after = current_revision(db)
+    print(
+        f"Schema at {after}"
+        + (" (already current)." if before == after else f" (was {before or 'empty'}).")
+    )
     return 0
 
 
@@ -220,7 +364,16 @@ def cmd_personas(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"chat": cmd_chat, "understand": cmd_understand, "personas": cmd_personas}
+COMMANDS = {
+    "chat": cmd_chat,
+    "understand": cmd_understand,
+    "personas": cmd_personas,
+    "history": cmd_history,
+    "report": cmd_report,
+    "export": cmd_export,
+    "delete": cmd_delete,
+    "migrate": cmd_migrate,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

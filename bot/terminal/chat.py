@@ -13,12 +13,11 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from bot.render import render_scorecard, render_turn
-from bot.terminal.practice import LocalPractice
+from bot.terminal.practice import Practice
 from bot.terminal.script import parse_command
 from flows.effects import Effect, Finished, Show
 from flows.engine import CHECK_BACK, Engine
 
-TICK_SECONDS = 0.2
 QUIT_COMMANDS = ("quit", "exit")
 
 Clock = Callable[[], datetime]
@@ -64,7 +63,7 @@ class TerminalChat:
         self.out.write(text + "\n")
         self.out.flush()
 
-    def show(self, practice: LocalPractice, effects: Sequence[Effect]) -> None:
+    def show(self, practice: Practice, effects: Sequence[Effect]) -> None:
         for effect in effects:
             if isinstance(effect, Show):
                 self.write(render_turn(effect.turn, practice.persona))
@@ -92,19 +91,19 @@ class TerminalChat:
 
     # -- the loop ---------------------------------------------------------------------------
 
-    def _tick(self, practice: LocalPractice, stop: threading.Event) -> None:
-        while not stop.wait(TICK_SECONDS):
-            with self._lock:
-                effects = practice.deliver_due(self.clock())
-                if effects:
-                    self.out.write("\r\033[K" if self.typed_so_far else "\n")
-                    self.show(practice, effects)
-                    if self._waiting:
-                        typed = self.typed_so_far() if self.typed_so_far else ""
-                        self.out.write(self.prompt + typed)
-                        self.out.flush()
+    def _on_nudge(self, practice: Practice, effects: Sequence[Effect]) -> None:
+        """Called from the nudge thread: print above the prompt, then redraw it."""
+        if not effects:
+            return
+        with self._lock:
+            self.out.write("\r\033[K" if self.typed_so_far else "\n")
+            self.show(practice, effects)
+            if self._waiting:
+                typed = self.typed_so_far() if self.typed_so_far else ""
+                self.out.write(self.prompt + typed)
+                self.out.flush()
 
-    def _prepare_interactively(self, practice: LocalPractice) -> None:
+    def _prepare_interactively(self, practice: Practice) -> None:
         self.write("Type the questions you'll send ahead, one per line; an empty line finishes.")
         while True:
             try:
@@ -125,34 +124,43 @@ class TerminalChat:
         finally:
             self._waiting = False
 
-    def run(self, practice: LocalPractice, opening: Sequence[Effect]) -> LocalPractice:
-        self.show(practice, opening)
+    def run(self, practice: Practice, opening: Sequence[Effect]) -> Practice:
+        self.show(practice, [*opening, *practice.catch_up(self.clock())])
         self.write("(Type /help for help, /end to finish early.)")
         stop = threading.Event()
-        ticker = threading.Thread(target=self._tick, args=(practice, stop), daemon=True)
-        ticker.start()
+        nudges = threading.Thread(
+            target=practice.run_nudges,
+            args=(stop, self.clock, lambda effects: self._on_nudge(practice, effects)),
+            daemon=True,
+        )
+        nudges.start()
         try:
             self._loop(practice)
         finally:
             stop.set()
-            ticker.join()
+            practice.wake()
+            nudges.join()
         return practice
 
-    def _loop(self, practice: LocalPractice) -> None:
+    def _leave(self, practice: Practice) -> None:
+        """Leaving keeps a saved practice for later; an in-memory one is ended here."""
+        if practice.session.finished:
+            return
+        if practice.resumable:
+            self.write("(Your practice is saved. Continue it with `rapport chat --resume`.)")
+            return
+        with self._lock:
+            self.show(practice, practice.command("end", "", self.clock()))
+
+    def _loop(self, practice: Practice) -> None:
         while True:
             line = self._read_line()
-            if line is None:  # end of input
-                if not practice.session.finished:
-                    with self._lock:
-                        self.show(practice, practice.command("end", "", self.clock()))
-                return
-            text = line.strip()
+            text = "/quit" if line is None else line.strip()  # end of input leaves too
             if text.startswith("/") and len(text) > 1:
                 command = parse_command(text)
                 if command.name in QUIT_COMMANDS:
-                    command = parse_command("/end")
-                    if practice.session.finished:
-                        return
+                    self._leave(practice)
+                    return
                 if command.name == "prepare" and not command.argument:
                     self._prepare_interactively(practice)
                     continue
@@ -160,7 +168,7 @@ class TerminalChat:
                     effects = practice.command(command.name, command.argument, self.clock())
             else:
                 with self._lock:
-                    effects = practice.message(line, self.clock())
+                    effects = practice.message(text, self.clock())
             with self._lock:
                 self.show(practice, effects)
             if any(isinstance(e, Finished) for e in effects):

@@ -1,19 +1,54 @@
-"""One practice run locally: the engine, its session and its pending nudges.
+"""A practice as the terminal sees it, kept in memory or in the database.
 
-Both the interactive chat and script mode drive a :class:`LocalPractice`; the only
-difference is the clock they pass in (the wall clock, or a virtual one).
+:class:`LocalPractice` keeps everything in memory: script mode uses it with a virtual
+clock. :class:`~bot.terminal.stored.StoredPractice` keeps everything in the database and
+delivers nudges with the durable dispatcher: the interactive chat uses it.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from flows.coaching import Scorecard, score_session
 from flows.effects import Effect, Finished, Show
 from flows.engine import Engine
 from flows.persona import Persona
 from flows.session import Session, Turn
+
+TICK_SECONDS = 0.2
+NudgeSink = Callable[[Sequence[Effect]], None]
+
+
+class Practice(Protocol):
+    """What the terminal chat needs from a practice."""
+
+    resumable: bool
+    """Kept in the database, so leaving the chat does not end it."""
+
+    @property
+    def persona(self) -> Persona: ...
+
+    @property
+    def session(self) -> Session: ...
+
+    def message(self, text: str, now: datetime) -> list[Effect]: ...
+
+    def command(self, name: str, argument: str, now: datetime) -> list[Effect]: ...
+
+    def run_nudges(
+        self, stop: threading.Event, clock: Callable[[], datetime], sink: NudgeSink
+    ) -> None:
+        """Deliver nudges as they fall due, until ``stop`` is set."""
+
+    def wake(self) -> None:
+        """Look for due nudges now (a sooner one was scheduled, or it is time to stop)."""
+
+    def catch_up(self, now: datetime) -> list[Effect]:
+        """Deliver, right now, every nudge that fell due while nobody was watching."""
 
 
 @dataclass
@@ -22,6 +57,9 @@ class LocalPractice:
     session: Session
     delivered_nudges: list[Turn] = field(default_factory=list)
     scorecard: Scorecard | None = None
+    resumable: bool = False
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    """The chat's input and the nudge ticker run in different threads."""
 
     @property
     def persona(self) -> Persona:
@@ -36,10 +74,12 @@ class LocalPractice:
         return effects
 
     def message(self, text: str, now: datetime) -> list[Effect]:
-        return self._record(self.engine.message(self.session, text, now))
+        with self._lock:
+            return self._record(self.engine.message(self.session, text, now))
 
     def command(self, name: str, argument: str, now: datetime) -> list[Effect]:
-        return self._record(self.engine.command(self.session, name, argument, now))
+        with self._lock:
+            return self._record(self.engine.command(self.session, name, argument, now))
 
     def next_due(self) -> tuple[str, datetime] | None:
         if not self.session.nudges:
@@ -54,12 +94,25 @@ class LocalPractice:
         as if the clock had stopped there; otherwise at ``now``.
         """
         effects: list[Effect] = []
-        while (nxt := self.next_due()) is not None and nxt[1] <= now:
-            kind, due = nxt
-            effects += self._record(
-                self.engine.nudge(self.session, kind, due if at_due_time else now)
-            )
+        with self._lock:
+            while (nxt := self.next_due()) is not None and nxt[1] <= now:
+                kind, due = nxt
+                effects += self._record(
+                    self.engine.nudge(self.session, kind, due if at_due_time else now)
+                )
         return effects
+
+    def run_nudges(
+        self, stop: threading.Event, clock: Callable[[], datetime], sink: NudgeSink
+    ) -> None:
+        while not stop.wait(TICK_SECONDS):
+            sink(self.deliver_due(clock()))
+
+    def wake(self) -> None:
+        """Nothing to do: the ticker looks every TICK_SECONDS."""
+
+    def catch_up(self, now: datetime) -> list[Effect]:
+        return self.deliver_due(now)
 
     def final_scorecard(self) -> Scorecard:
         """The scorecard as of now (a check-back after the meeting can still add to it)."""

@@ -1,0 +1,76 @@
+"""The interactive chat's practice: kept in the database, nudged by the durable dispatcher."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.store.dispatcher import Dispatcher
+from bot.store.models import NudgeRow
+from bot.store.practices import Outcome, PracticeStore
+from bot.terminal.practice import NudgeSink
+from flows.effects import Effect, ScheduleNudge, Show
+from flows.persona import Persona
+from flows.session import Session
+
+PROMPT_POLL = 1.0
+
+
+class StoredPractice:
+    resumable = True
+
+    def __init__(self, store: PracticeStore, user_id: int, session_id: int) -> None:
+        self.store = store
+        self.user_id = user_id
+        self.session_id = session_id
+        self._session = store.load(session_id)
+        self._dispatcher: Dispatcher | None = None
+
+    @property
+    def persona(self) -> Persona:
+        return self.store.flow.persona(self._session.persona_id)
+
+    @property
+    def session(self) -> Session:
+        return self._session
+
+    def _apply(self, outcome: Outcome) -> list[Effect]:
+        self._session = outcome.session
+        if self._dispatcher and any(isinstance(e, ScheduleNudge) for e in outcome.effects):
+            self._dispatcher.wake()
+        return outcome.effects
+
+    def message(self, text: str, now: datetime) -> list[Effect]:
+        return self._apply(self.store.message(self.session_id, text, now))
+
+    def command(self, name: str, argument: str, now: datetime) -> list[Effect]:
+        effects = self._apply(self.store.command(self.session_id, name, argument, now))
+        if name == "prepare" and any(
+            isinstance(e, Show) and e.turn.kind == "prepared" for e in effects
+        ):
+            self.store.add_question(self.user_id, " ".join(argument.split()), now)
+        return effects
+
+    def _deliver_to(self, sink: NudgeSink) -> Callable[[NudgeRow, Outcome], None]:
+        def deliver(_nudge: NudgeRow, outcome: Outcome) -> None:
+            if outcome.session_id == self.session_id:
+                self._session = outcome.session
+            sink(outcome.effects)
+
+        return deliver
+
+    def run_nudges(
+        self, stop: threading.Event, clock: Callable[[], datetime], sink: NudgeSink
+    ) -> None:
+        self._dispatcher = Dispatcher(self.store, self._deliver_to(sink), poll=PROMPT_POLL)
+        self._dispatcher.run(stop, clock)
+
+    def catch_up(self, now: datetime) -> list[Effect]:
+        caught: list[Effect] = []
+        Dispatcher(self.store, self._deliver_to(caught.extend)).run_once(now)
+        return caught
+
+    def wake(self) -> None:
+        if self._dispatcher is not None:
+            self._dispatcher.wake()
