@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import sys
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
@@ -47,6 +49,8 @@ from flows.persona import PERSONA_DIR, PersonaError, check_personas, load_person
 from flows.scenario import ScenarioError, parse_override
 from flows.understanding import explain, normalised, understand
 
+LATE_ENV = "RAPPORT_NUDGE_LATE_MINUTES"
+"""Nudges delivered later than this many minutes say when they were due (default 5)."""
 RESUME_CONTEXT = 4
 """How many of the latest lines to show again when resuming."""
 
@@ -147,8 +151,22 @@ def _read_lines(path: str) -> list[str]:
         raise UsageError(f"cannot read {path}: it is not UTF-8 text") from None
 
 
+def _flow() -> Engine:
+    """The flow, with settings from the environment."""
+    raw = os.environ.get(LATE_ENV, "").strip()
+    if not raw:
+        return Engine()
+    try:
+        minutes = float(raw)
+    except ValueError:
+        raise UsageError(f"{LATE_ENV} must be a number of minutes, not {raw!r}") from None
+    if minutes < 0:
+        raise UsageError(f"{LATE_ENV} must not be negative")
+    return Engine(late_note_after=timedelta(minutes=minutes))
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
-    engine = Engine()
+    engine = _flow()
     if args.persona is not None and args.persona not in engine.personas:
         raise UsageError(
             f"unknown contact {args.persona!r}; choose one of: {', '.join(engine.personas)}"

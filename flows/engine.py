@@ -30,7 +30,7 @@ CHECK_BACK = "check_back"
 NUDGE_KINDS = (WRAP_UP, CHECK_BACK)
 CHECK_BACK_AFTER = timedelta(days=2)
 LATE_NOTE_AFTER = timedelta(minutes=5)
-"""A nudge delivered later than this (say, after a restart) says when it was due."""
+"""The default for :attr:`Engine.late_note_after`."""
 DEFAULT_MINUTES = 20.0
 MAX_MESSAGE_CHARS = 2000
 """Only this much of a message is read; the rest is kept in the transcript."""
@@ -58,8 +58,15 @@ def fmt_minutes(minutes: float) -> str:
 class Engine:
     """Runs practices with a set of personas (by default the packaged ones)."""
 
-    def __init__(self, personas: Mapping[str, Persona] | None = None) -> None:
+    def __init__(
+        self,
+        personas: Mapping[str, Persona] | None = None,
+        *,
+        late_note_after: timedelta = LATE_NOTE_AFTER,
+    ) -> None:
         self.personas = dict(personas) if personas is not None else load_personas()
+        self.late_note_after = late_note_after
+        """A nudge delivered later than this (say, after a restart) says when it was due."""
 
     def persona(self, persona_id: str) -> Persona:
         try:
@@ -90,7 +97,7 @@ class Engine:
             meeting_minutes=minutes,
             prepared_questions=[q for q in (_clean_question(q) for q in prepared_questions) if q],
         )
-        step = Step(self.persona(persona_id), session, now)
+        step = Step(self.persona(persona_id), session, now, self.late_note_after)
         step.narrate(
             "scene",
             narrator.line(
@@ -118,7 +125,7 @@ class Engine:
         return self._step(session, now, lambda step: step.on_nudge(kind))
 
     def _step(self, session: Session, now: datetime, event: Callable[[Step], None]) -> list[Effect]:
-        step = Step(self.persona(session.persona_id), session, now)
+        step = Step(self.persona(session.persona_id), session, now, self.late_note_after)
         with attached(session, step.entered) as meeting:
             step.meeting = meeting
             event(step)
@@ -138,10 +145,13 @@ class Step:
 
     meeting: Meeting
 
-    def __init__(self, persona: Persona, session: Session, now: datetime) -> None:
+    def __init__(
+        self, persona: Persona, session: Session, now: datetime, late_note_after: timedelta
+    ) -> None:
         self.persona = persona
         self.session = session
         self.now = now
+        self.late_note_after = late_note_after
         self.voice = Voice(persona, session)
         self.effects: list[Effect] = []
 
@@ -248,7 +258,7 @@ class Step:
             return  # cancelled, delivered already, or never scheduled
         self._nudge_text(kind)
         late = self.now - due
-        if self.effects and late > LATE_NOTE_AFTER:
+        if self.effects and late > self.late_note_after:
             shown = self.effects[-1]
             assert isinstance(shown, Show)
             shown.turn.text += " " + narrator.line("late_note", due=f"{due:%d %b %H:%M} UTC")
