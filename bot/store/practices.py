@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
@@ -79,12 +79,10 @@ class PracticeStore:
 
     def add_question(self, user_id: int, text: str, now: datetime) -> None:
         with self.transaction() as db:
-            count = len(
-                db.scalars(
-                    select(PreparedQuestion.id).where(PreparedQuestion.user_id == user_id)
-                ).all()
+            count = db.scalar(select(func.count()).where(PreparedQuestion.user_id == user_id))
+            db.add(
+                PreparedQuestion(user_id=user_id, position=count or 0, text=text, created_at=now)
             )
-            db.add(PreparedQuestion(user_id=user_id, position=count, text=text, created_at=now))
 
     # -- practices --------------------------------------------------------------------------
 

@@ -22,24 +22,18 @@ class OutdatedSchema(RuntimeError):
     """The database needs ``rapport migrate`` before this version can use it."""
 
 
-def _config(engine: Engine) -> Config:
+def _config(engine: Engine | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    if engine is not None:
+        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return config
 
 
 def head_revision() -> str:
-    script = ScriptDirectory.from_config(_config_for_script())
-    head = script.get_current_head()
-    assert head is not None
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None, "no migrations shipped"
     return head
-
-
-def _config_for_script() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
 
 
 def current_revision(engine: Engine) -> str | None:
