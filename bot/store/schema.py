@@ -22,11 +22,11 @@ class OutdatedSchema(RuntimeError):
     """The database needs ``rapport migrate`` before this version can use it."""
 
 
-def _config(engine: Engine | None = None) -> Config:
+def _config() -> Config:
+    """Alembic's config; migrations run on the connection we hand over, never a URL (so no
+    password is copied into it, and a ``%`` in the URL cannot upset its parser)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    if engine is not None:
-        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return config
 
 
@@ -43,14 +43,14 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
-        config = _config(engine)
+        config = _config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     with engine.begin() as connection:
-        config = _config(engine)
+        config = _config()
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 
