@@ -3,10 +3,11 @@
 >>> sorted(understand("Hi Dana! How did you get into nursing?"))
 ['ask_start', 'greet']
 
-Pipeline: ``normalise`` (NFKC, lower-case, emoji -> words, accents, contractions, slang,
-British spelling; ``lexicon.yaml``) -> typo correction to the rules' vocabulary
-(``typos.py``) -> the regex rules of ``patterns.yaml`` (``rules.py``).  Everything is loaded
-and compiled once, on first use.
+Pipeline: ``normalise`` (NFKC, lower-case, emoji -> words, accents, contractions, chat
+shorthand and slang read in context, British spelling; ``lexicon.yaml``) -> typo correction
+to the rules' vocabulary, sparing frequent English words (``typos.py``,
+``english_words.txt``) -> the regex rules of ``patterns.yaml`` (``rules.py``, with a trigram
+prefilter per alternative).  Everything is loaded and compiled once, on first use.
 """
 
 from __future__ import annotations
@@ -53,8 +54,11 @@ def _engine() -> _Engine:
         raise ValueError(f"patterns.yaml uses unknown act/signal names: {sorted(unknown)}")
     lex = lexicon()
     protected = lex.common_words | set(lex.tokens)
-    corrector = Corrector(rules.vocabulary, protected)
-    return _Engine(rules=rules, corrector=corrector, known=corrector.protected)
+    corrector = Corrector(rules.vocabulary, protected | lex.english_words)
+    # The foreign-language check keeps to the hand-picked words: the frequency list holds
+    # many loanwords and names that would make other languages look English.
+    known = protected | corrector.vocabulary
+    return _Engine(rules=rules, corrector=corrector, known=known)
 
 
 @lru_cache(maxsize=256)

@@ -3,7 +3,9 @@
 The result is lower-case ASCII words, numbers and the punctuation ``? ! . , :`` separated by
 single spaces, e.g. ``"Hi Dana! 👋 How'd u get into nursing??"`` becomes
 ``"hi dana ! wave how did you get into nursing ? ?"``.  Rules in ``patterns.yaml`` are written
-against this form.  The data used here (emoji, slang, spelling) lives in ``lexicon.yaml``.
+against this form.  The data used here (emoji, slang, chat shorthand such as ``w/``, ``b4``,
+``thx 4 ur time``, spelling) lives in ``lexicon.yaml``; ``english_words.txt`` lists frequent
+English words that typo correction leaves alone.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -22,6 +24,7 @@ MAX_CHARS: Final = 2000
 """Only the first MAX_CHARS characters of a message are analysed."""
 
 LEXICON_PATH: Final = Path(__file__).with_name("lexicon.yaml")
+ENGLISH_WORDS_PATH: Final = Path(__file__).with_name("english_words.txt")
 
 _CONTRACTIONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"\bwon'?t\b"), "will not"),
@@ -29,6 +32,9 @@ _CONTRACTIONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"\bshan'?t\b"), "shall not"),
     (re.compile(r"\bain'?t\b"), "is not"),
     (re.compile(r"n't\b"), " not"),
+    (re.compile(r"\b(how|what|why|where|who|when)'d (?=(?:be|have|like|love|want|rather|prefer"
+                r"|need|say|think|know|expect|make|take|recommend|suggest)\b)"),
+     r"\1 would "),
     (re.compile(r"\b(how|what|why|where|who|when)'d\b"), r"\1 did"),
     (re.compile(r"\blet's\b"), "let us"),
     (re.compile(r"\b(it|that|what|how|where|who|why|when|there|here|he|she|this|everything)'s\b"),
@@ -37,6 +43,9 @@ _CONTRACTIONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"'re\b"), " are"),
     (re.compile(r"'ve\b"), " have"),
     (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'d (?=(?:known|been|done|had|seen|gone|told|thought|heard|made|taken|got|gotten"
+                r"|become|started|worked|tried|realized|realised|learned|learnt|asked|met|wanted"
+                r"|expected|spoken|talked|chosen|studied)\b)"), " had "),
     (re.compile(r"'d\b"), " would"),
     (re.compile(r"'s\b"), ""),
 )  # fmt: skip
@@ -53,6 +62,14 @@ class Lexicon:
     emoji: dict[str, str]
     tokens: dict[str, str]
     common_words: frozenset[str]
+    phrases: dict[str, str] = field(default_factory=dict)
+    """Raw strings with digits or symbols (``w/``, ``b4``, ``+``), replaced before tokenising."""
+    context: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Word lists for the context-dependent tokens (see ``contextual``)."""
+    after_number: dict[str, str] = field(default_factory=dict)
+    """Unit abbreviations expanded only after a number (``3 yr`` -> ``3 years``)."""
+    english_words: frozenset[str] = frozenset()
+    """Frequent English words (``english_words.txt``): never typo-corrected."""
 
 
 @cache
@@ -62,7 +79,55 @@ def lexicon() -> Lexicon:
     emoji = {str(k): str(v) for k, v in (raw.get("emoji") or {}).items()}
     tokens = {str(k): str(v) for k, v in (raw.get("tokens") or {}).items()}
     common = frozenset(str(raw.get("common_words") or "").split())
-    return Lexicon(emoji=emoji, tokens=tokens, common_words=common)
+    phrases = {str(k): str(v) for k, v in (raw.get("phrases") or {}).items()}
+    context = {str(k): frozenset(str(v).split()) for k, v in (raw.get("context") or {}).items()}
+    after_number = {str(k): str(v) for k, v in (raw.get("after_number") or {}).items()}
+    english = frozenset(
+        word
+        for line in ENGLISH_WORDS_PATH.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+        for word in line.split()
+    )
+    return Lexicon(
+        emoji=emoji,
+        tokens=tokens,
+        common_words=common,
+        phrases=phrases,
+        context=context,
+        after_number=after_number,
+        english_words=english,
+    )
+
+
+@cache
+def _phrase_re() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """The phrase pattern, and a cheap gate that any text with a phrase matches."""
+    parts: list[str] = []
+    symbols: set[str] = set()
+    words: list[str] = []
+    for key in sorted(lexicon().phrases, key=len, reverse=True):
+        head = r"(?<![a-z0-9])" if key[0].isalnum() else ""
+        tail = r"(?![a-z0-9])" if key[-1].isalnum() else ""
+        parts.append(head + re.escape(key) + tail)
+        odd = {"0-9" if ch.isdigit() else re.escape(ch) for ch in key if not ch.isalpha()}
+        odd.discard(re.escape(" "))
+        if odd:
+            symbols |= odd
+        else:
+            words.append(parts[-1])
+    if not parts:
+        return None
+    gate = [f"[{''.join(sorted(symbols))}]"] if symbols else []
+    return re.compile("|".join(parts)), re.compile("|".join(gate + words))
+
+
+def expand_phrases(text: str) -> str:
+    """Replace the lexicon's ``phrases`` (chat shorthand with digits or symbols)."""
+    compiled = _phrase_re()
+    if compiled is None or compiled[1].search(text) is None:
+        return text
+    phrases = lexicon().phrases
+    return compiled[0].sub(lambda m: f" {phrases[m.group(0)]} ", text)
 
 
 @cache
@@ -100,6 +165,54 @@ def tokenise(text: str) -> list[str]:
     return _TOKEN_RE.findall(text)
 
 
+_CONTEXTUAL: Final = frozenset({"2", "4", "ur", "ill", "its", "hr", "yr", "yrs", "mo", "mos"})
+
+
+def _word(token: str) -> bool:
+    return token.isalpha()
+
+
+def contextual(token: str, prev: str, nxt: str, lex: Lexicon) -> str | None:
+    """The expansion of an ambiguous chat token given its neighbours (None: no special case).
+
+    ``2``/``4`` between words are "to"/"for" unless they look like counts ("2 kids", "or 2");
+    ``ur`` is "you are" before e.g. "welcome"/"free" (else "your"); ``ill`` is "i will"
+    unless it means sick; ``its`` is "it is" before e.g. "been"/"ok"; ``hr``/``yr``/``mo``
+    are units after a number.
+    """
+    ctx = lex.context
+    if token in ("2", "4"):
+        if (
+            _word(prev)
+            and _word(nxt)
+            and prev not in ctx.get("number_before", ())
+            and nxt not in ctx.get("number_after", ())
+            and not (nxt.endswith("s") and nxt not in ctx.get("not_plural", ()))
+        ):
+            return "to" if token == "2" else "for"
+        return None
+    if prev.isdigit() or prev in ctx.get("count_words", ()):
+        unit = lex.after_number.get(token)
+        if unit is not None:
+            return unit[:-1] if prev in ("a", "an", "1", "one") else unit
+    if token == "ur":
+        if nxt in ctx.get("ur_you_are_next", ()) or (
+            prev in ctx.get("ur_you_are_prev", ()) and nxt.endswith("ing")
+        ):
+            return "you are"
+        return None
+    if token == "ill":
+        if prev in ctx.get("ill_sick_prev", ()) or nxt in ctx.get("ill_sick_next", ()):
+            return None
+        return "i will"
+    if token == "its":
+        if nxt == "been":
+            return "it has"
+        if nxt.isdigit() or nxt in ctx.get("its_it_is_next", ()):
+            return "it is"
+    return None
+
+
 FOREIGN_MIN_WORDS: Final = 3
 FOREIGN_MAX_KNOWN: Final = 0.35
 FOREIGN_SAMPLE: Final = 30
@@ -124,12 +237,21 @@ def normalise(
     With ``known`` (a set of English words), a message in another language (see
     ``looks_foreign``) normalises to the empty string.
     """
-    tokens = lexicon().tokens
+    lex = lexicon()
+    tokens = lex.tokens
     out: list[str] = []
-    raw = tokenise(prepare(text))
+    raw = tokenise(expand_phrases(prepare(text)))
     if known is not None and looks_foreign(raw, known):
         return ""
-    for token in raw:
+    last = len(raw) - 1
+    for i, token in enumerate(raw):
+        if token in _CONTEXTUAL:
+            prev = raw[i - 1] if i else ""
+            nxt = raw[i + 1] if i < last else ""
+            mapped = contextual(token, prev, nxt, lex)
+            if mapped is not None:
+                out.append(mapped)
+                continue
         mapped = tokens.get(token)
         if mapped is not None:
             out.append(mapped)

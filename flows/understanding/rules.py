@@ -28,7 +28,7 @@ import importlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Final
 
@@ -62,32 +62,49 @@ class Rule:  # not slotted: the prefilter regex is cached on the instance
     suppressed_by: frozenset[str] = frozenset()
     needs: frozenset[str] | None = None
     """Prefilter: at least one of these strings occurs in any text the pattern matches."""
+    parts: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = ()
+    """The pattern's top-level alternatives, each with its own prefilter (``needs``)."""
 
     @cached_property
     def grams(self) -> frozenset[str] | None:
         """One trigram of each ``needs`` string: a match implies one of them is in the text."""
-        if self.needs is None or min(len(lit) for lit in self.needs) < GRAM:
-            return None
-        return frozenset(_pick_gram(lit) for lit in self.needs)
+        return _grams(self.needs)
+
+    @cached_property
+    def _parts(self) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
+        if not self.parts:
+            return ((self.pattern, self.grams),)
+        return tuple((pattern, _grams(needs)) for pattern, needs in self.parts)
 
     def find(self, text: str, grams: frozenset[str] | None = None) -> re.Match[str] | None:
-        """The first match of this rule in ``text`` that is not vetoed, if any.
+        """The leftmost match of this rule in ``text`` that is not vetoed, if any.
 
-        ``grams`` (the text's trigrams, see ``trigrams``) enables the fast prefilter.
+        ``grams`` (the text's trigrams, see ``trigrams``) enables the fast prefilter: only
+        the alternatives whose literal strings can occur in ``text`` are searched.
         """
-        mine = self.grams
-        if mine is not None:
-            if grams is None:
-                grams = trigrams(text)
-            if mine.isdisjoint(grams):
-                return None
-        for match in self.pattern.finditer(text):
-            if self.negatable and _negated(text, match.start(), match.group(0)):
-                continue
-            if any(u.search(text) for u in self.unless):
-                return None
-            return match
-        return None
+        if grams is None:
+            grams = trigrams(text)
+        todo = [
+            i
+            for i, (_, needs) in enumerate(self._parts)
+            if needs is None or not needs.isdisjoint(grams)
+        ]
+        return self.find_in(text, todo)
+
+    def find_in(self, text: str, parts: Iterable[int]) -> re.Match[str] | None:
+        """Like ``find``, searching only the alternatives numbered ``parts`` (ascending)."""
+        best: re.Match[str] | None = None
+        for i in parts:
+            pattern = self._parts[i][0]
+            for match in pattern.finditer(text):
+                if self.negatable and _negated(text, match.start(), match.group(0)):
+                    continue
+                if best is None or match.start() < best.start():
+                    best = match
+                break
+        if best is None or any(u.search(text) for u in self.unless):
+            return None
+        return best
 
 
 @dataclass(frozen=True)
@@ -105,16 +122,86 @@ class RuleSet:
 GRAM: Final = 3
 
 
+def _grams(needs: frozenset[str] | None) -> frozenset[str] | None:
+    if needs is None or min(len(lit) for lit in needs) < GRAM:
+        return None
+    return frozenset(_pick_gram(lit) for lit in needs)
+
+
+def split_alternatives(source: str) -> list[str]:
+    """``source`` split at its top-level ``|`` (outside groups and character classes)."""
+    parts: list[str] = []
+    depth = 0
+    in_class = False
+    start = 0
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if source[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    parts.append(source[start:])
+    return parts
+
+
 def trigrams(text: str) -> frozenset[str]:
     """Every 3-character substring of ``text``."""
     return frozenset(text[i : i + GRAM] for i in range(len(text) - GRAM + 1))
 
 
+_COMMON_GRAMS_TEXT: Final = (
+    " th|the|he | an|nd | to|ing|ng |and|to | in|ed | of|er |of |on | a |in |is |re |at |es |"
+    " co|or | be|as |ion| yo| fo|you|for| re|hat| ha|st | wh|an |ent| on|tha| wi| it| is| wa|"
+    "ll |her| i | he|ve |ly |en |tio|thi|it |me | ma| no|nt |al |th |ut | ca| st|his|all|ter|"
+    "le | we| so|ou |ere|se |ver| pr|ts | se|ce | ar|are|ati|ith| al|ate|wit| do|ne | li| mo|"
+    "our| as| me|rea|rs | de|eve|ld | wo| sh|ot |was| hi|ay |ch |ers|out| fr|ry |one| bu|ave|"
+    "be |ow | ho| go| lo|ome|not|res|te | ne|ill|con| at|com|hin| di|ted|ns |sta| pa|ear| fi|"
+    "hav|ive|est|nce|ur |pro| ch|men|ke |et | su| sa|om |ons|tin|ty | pe|can|igh|ove|ess|ght|"
+    "by | po|so | tr| le| ba|ad |int|rom| or|ust|ey |but|ore| by|ect|art|fro|oul|per|oun| fa|"
+    " la|uld|ide|ain| ou|ar |ant|ss | mi| si|han|use|my |ist|ck |ine|ge |oth|der| my|man|ple|"
+    "hou|ame|whe|und|ht | ge| pl|ste|hen| ex|tra| te|wor|ort|kin| ju| bo|nte|cou| ev|hey|ds |"
+    "rt | un|pla|ica|cti| ab|de |lly|sti|iti|eat|eas| da|ake|act|str| gr"
+)
+COMMON_GRAMS: Final[tuple[str, ...]] = tuple(_COMMON_GRAMS_TEXT.split("|"))
+"""The most frequent trigrams of English text (words padded with spaces), most frequent
+first; estimated from word frequencies.  The prefilter avoids them: they are in most texts."""
+
+_GRAM_RANK: Final = {g: i for i, g in enumerate(COMMON_GRAMS)}
+
+
+def gram_weight(gram: str) -> float:
+    """Rough share of texts that contain ``gram`` (Zipf-like by rank; rare grams are cheap)."""
+    rank = _GRAM_RANK.get(gram)
+    return 1.0 / (len(COMMON_GRAMS) + 60) if rank is None else 1.0 / (rank + 4)
+
+
+@cache
 def _pick_gram(literal: str) -> str:
-    """A trigram of ``literal``, preferring one without spaces (more selective)."""
+    """The trigram of ``literal`` least likely to occur in a text (prefers no spaces)."""
     grams = [literal[i : i + GRAM] for i in range(len(literal) - GRAM + 1)]
-    solid = [g for g in grams if " " not in g]
-    return (solid or grams)[len(solid or grams) // 2]
+    solid = [g for g in grams if " " not in g] or grams
+    return min(solid, key=lambda g: (gram_weight(g), solid.index(g)))
+
+
+def _cost(clause: set[str]) -> float:
+    """How often a prefilter on ``clause`` lets a text through (lower is better)."""
+    if min(len(s) for s in clause) < GRAM:
+        return float(len(clause))
+    return sum(gram_weight(_pick_gram(s)) for s in clause)
 
 
 def _negated(text: str, start: int, matched: str) -> bool:
@@ -221,8 +308,8 @@ def _clause(items: Any) -> set[str] | None:
     usable = [c for c in clauses if min(len(s) for s in c) >= 3] or clauses
     if not usable:
         return None
-    # The cheapest, most selective clause: fewest alternatives, then longest shortest string.
-    return min(usable, key=lambda c: (len(c), -min(len(s) for s in c)))
+    # The most selective clause: the least likely trigrams, then fewest alternatives.
+    return min(usable, key=lambda c: (_cost(c), len(c), -min(len(s) for s in c)))
 
 
 def required_literals(source: str) -> frozenset[str] | None:
@@ -270,12 +357,13 @@ def _build_rules(
                 raise RulesError(f"{where}: no `match`")
             for s in sources:
                 vocabulary |= words_in(s)
-            pattern = _compile(sources, where)
+            pieces = [p for src in sources for p in split_alternatives(src)]
+            parts = tuple((_compile([p], where), required_literals(p)) for p in pieces)
+            pattern = parts[0][0] if len(parts) == 1 else _compile(sources, where)
             unless = tuple(
                 _compile([expand(u, macros)], f"{where}.unless")
                 for u in _as_list(raw.get("unless"))
             )
-            joined = "|".join(f"(?:{s})" for s in sources)
             rules.append(
                 Rule(
                     label=label,
@@ -285,7 +373,8 @@ def _build_rules(
                     negatable=bool(raw.get("negatable", act_negatable)),
                     question=bool(raw.get("question", act_question)),
                     suppressed_by=frozenset(_as_list(raw.get("suppressed_by"))) | act_suppressors,
-                    needs=required_literals(joined),
+                    needs=parts[0][1] if len(parts) == 1 else None,
+                    parts=parts,
                 )
             )
     return rules, act_unless
@@ -314,6 +403,40 @@ def load_rules(path: Path = PATTERNS_PATH) -> RuleSet:
     )
 
 
+@dataclass(frozen=True)
+class _Index:
+    """Which rule alternatives (rule number, part number) each trigram may let through."""
+
+    always: dict[int, tuple[int, ...]]
+    """Alternatives without a prefilter: searched in every text."""
+    by_gram: dict[str, tuple[tuple[int, int], ...]]
+
+
+_INDEXES: dict[int, tuple[tuple[Rule, ...], _Index]] = {}
+
+
+def _index(rules: tuple[Rule, ...]) -> _Index:
+    """The prefilter index of a rule list (built once per list)."""
+    cached = _INDEXES.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    always: dict[int, list[int]] = {}
+    by_gram: dict[str, list[tuple[int, int]]] = {}
+    for i, rule in enumerate(rules):
+        for j, (_, needs) in enumerate(rule._parts):
+            if needs is None:
+                always.setdefault(i, []).append(j)
+            else:
+                for gram in needs:
+                    by_gram.setdefault(gram, []).append((i, j))
+    index = _Index(
+        always={i: tuple(js) for i, js in always.items()},
+        by_gram={g: tuple(hits) for g, hits in by_gram.items()},
+    )
+    _INDEXES[id(rules)] = (rules, index)
+    return index
+
+
 CLAUSE_BREAK_RE: Final = re.compile(
     r"[?!.;:] |\b(?:and|also|plus|but|or) (?:also )?(?=(?:what|how|where|which|who|why|when|is|are"
     r"|do|does|did|can|could|would|will|should|any)\b)|\balso ,? "
@@ -337,15 +460,28 @@ def run(
     """
     fired: list[tuple[Rule, str]] = []
     spans: list[int] = []
-    grams = trigrams(text)
+    ordered = rules if isinstance(rules, tuple) else tuple(rules)
+    index = _index(ordered)
+    todo: dict[int, set[int]] = {i: set(parts) for i, parts in index.always.items()}
+    by_gram = index.by_gram
+    for gram in trigrams(text):
+        hits = by_gram.get(gram)
+        if hits is not None:
+            for i, j in hits:
+                found_parts = todo.get(i)
+                if found_parts is None:
+                    todo[i] = {j}
+                else:
+                    found_parts.add(j)
     asking: bool | None = None
-    for rule in rules:
+    for i in sorted(todo):
+        rule = ordered[i]
         if rule.question:
             if asking is None:
                 asking = question is None or question.search(text) is not None
             if not asking:
                 continue
-        match = rule.find(text, grams)
+        match = rule.find_in(text, sorted(todo[i]))
         if match is not None:
             fired.append((rule, match.group(0)))
             spans.append(match.start())
