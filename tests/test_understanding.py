@@ -66,6 +66,114 @@ def test_typos_and_slang(text: str, acts: set[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("thx 4 ur time", "thanks for your time"),
+        ("nice 2 meet u", "nice to meet you"),
+        ("i have 2 kids", "i have 2 kids"),
+        ("in a day or 2", "in a day or 2"),
+        ("ive been a barista for 4 yrs", "i have been a barista for 4 years"),
+        ("ill check back w/ u thurs", "i will check back with you thursday"),
+        ("i was ill last week", "i was ill last week"),
+        ("its been like 20 min", "it has been like 20 minutes"),
+        ("if ur looking for ppl", "if you are looking for people"),
+        ("might help ur recruiting", "might help your recruiting"),
+        ("pen + paper", "pen and paper"),
+        ("any1 else?", "anyone else ?"),
+        ("an hr early", "an hour early"),
+        ("pass my cv to hr", "pass my cv to hr"),
+        ("wdym", "what do you mean"),
+        ("students who'd be keen", "students who would be keen"),
+        ("what do you wish you'd known", "what do you wish you had known"),
+        ("wait, were you always in law", "wait , were you always in law"),
+    ],
+)
+def test_chat_normalisation(text: str, expected: str) -> None:
+    assert normalised(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "acts"),
+    [
+        # casual texting
+        ("so like how did u break into the games industry", {"ask_start"}),
+        ("what was ur first gig in radio", {"ask_start"}),
+        ("what sucks the most about it", {"ask_likes"}),
+        ("what part of the job drives u crazy", {"ask_likes"}),
+        ("what would u say it takes to succeed in qa", {"ask_qualifications"}),
+        ("what traits do the best nurses have", {"ask_qualifications"}),
+        ("im a chef rn, would that carry over at all to product mgmt", {"ask_fit"}),
+        ("would 3 yrs of retail count for anything in hr", {"ask_fit"}),
+        ("be honest whats the weakest part of my cv", {"ask_resume"}),
+        ("what time does ur day usually wrap", {"ask_other"}),
+        ("and then what happened lol", {"follow_up"}),
+        ("can u explain that a bit more", {"follow_up"}),
+        ("wdym by that", {"follow_up"}),
+        ("my friend runs a discord for devs, happy to intro u", {"share_info"}),
+        ("btw the job fair is next month, could be good for ur recruiting", {"share_info"}),
+        ("can i apply directly thru u", {"ask_job"}),
+        ("i wanna be respectful of ur time", {"time_check"}),
+        ("im free for another 10!", {"accept_stay"}),
+        ("aw i cant today unfortunately, i've got a dentist appt", {"decline_stay"}),
+        ("did i seem prepared", {"ask_feedback"}),
+        ("what impression would i leave on a recruiter", {"ask_feedback"}),
+        ("from ur pov whats my biggest weakness", {"ask_strengths"}),
+        ("know anybody in esports i could shoot a msg to?", {"ask_referrals"}),
+        ("cool if i circle back in a day or 2?", {"ask_check_back"}),
+        ("not hitting them up for work, promise", {"golden_rule"}),
+        ("alright see ya 👋", {"goodbye"}),
+        ("later!!", {"goodbye"}),
+        ("made it with 15 to spare", {"arrive_early"}),
+        ("showed up way before 3 lol", {"arrive_early"}),
+        ("put on my interview fit", {"dressed"}),
+        ("brought pen + paper", {"notebook"}),
+        # formal and indirect
+        ("Might I ask how you first entered the profession?", {"ask_start"}),
+        ("I was wondering whether you had always intended to pursue medicine.", {"ask_start"}),
+        ("What gives you the greatest satisfaction in your work?", {"ask_likes"}),
+        ("Would you advise obtaining a chartered qualification?", {"ask_qualifications"}),
+        (
+            "Do you believe my experience in the armed forces would be regarded favourably?",
+            {"ask_fit"},
+        ),
+        ("In what respect?", {"follow_up"}),
+        ("I do not wish to encroach upon your afternoon.", {"time_check"}),
+        ("That is most kind, but I must not impose on your time any further.", {"decline_stay"}),
+        ("Might I ask what impression I made?", {"ask_feedback"}),
+        ("Would it be acceptable for me to contact you again on Thursday?", {"ask_check_back"}),
+        ("I arrived approximately fifteen minutes prior to our appointment.", {"arrive_early"}),
+        ("Kind regards, and thank you.", {"goodbye", "thank"}),
+        ("Good to see you again!", {"greet"}),
+    ],
+)
+def test_phrasing_kinds(text: str, acts: set[str]) -> None:
+    assert understand(text) == acts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do u like ur coffee black lol",
+        "tell me about it, my old boss was the same",
+        "i love that u said that",
+        "I know what is expected in this industry.",
+        "what a nice office",
+        "i have 2 interviews this week",
+        "I read that somewhere too.",
+        "wow that's a lot of hours",
+    ],
+)
+def test_small_talk_stays_silent(text: str) -> None:
+    assert understand(text) == frozenset()
+
+
+def test_common_words_are_not_corrected() -> None:
+    # Frequent English words must not be "corrected" into a rule word (wait -> want).
+    assert normalised("wait i am sick") == "wait i am sick"
+    assert normalised("could u recomend anyone") == "could you recommend anyone"
+
+
+@pytest.mark.parametrize(
     ("text", "acts"),
     [
         ("👋", {"greet"}),
