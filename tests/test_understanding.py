@@ -347,3 +347,99 @@ def test_median_speed() -> None:
         cached.cache_clear()
     times.sort()
     assert times[len(times) // 2] < 0.003
+
+
+@pytest.mark.parametrize(
+    ("text", "acts"),
+    [
+        # clock times: "X for our Y", dotted times, "since twenty to", "minutes prior"
+        ("I was in reception by 10:45 for our 11 o'clock", {"arrive_early"}),
+        ("here 1.40 for 2.00, no hurry", {"arrive_early"}),
+        ("been sitting downstairs since quarter to", {"arrive_early"}),
+        ("reached 15 mins prior", {"arrive_early"}),
+        ("I arrived a little before the agreed hour", {"arrive_early"}),
+        # clothes chosen rather than worn
+        ("I went for the charcoal suit today", {"dressed"}),
+        ("I came dressed as if for a client meeting", {"dressed"}),
+        # unpunctuated and non-native questions
+        ("sir how you became a pharmacist", {"ask_start"}),
+        ("can we begin with how you got into audit", {"ask_start"}),
+        ("were you a lab tech first?", {"ask_start"}),
+        ("did you grow up wanting to be a vet", {"ask_start"}),
+        ("how was your move from sales into product?", {"ask_start"}),
+        ("is there anything about the job that really annoys you", {"ask_likes"}),
+        ("which part of the week do you look forward to", {"ask_likes"}),
+        ("what is the thing you are enjoying most in nursing?", {"ask_likes"}),
+        ("is license must for this job", {"ask_qualifications"}),
+        ("what kind of temperament does one need to do well in sales", {"ask_qualifications"}),
+        ("is the PMP really required or can you get in with a CAPM", {"ask_qualifications"}),
+        ("who tends to drop out in the first year", {"ask_qualifications"}),
+        ("where would a guy with 15 yrs in retail slot in", {"ask_fit"}),
+        ("would someone fresh out of the army fit into logistics", {"ask_fit"}),
+        ("how is overseas experience such as mine viewed here?", {"ask_fit"}),
+        ("I ask myself if my years in banking can be useful in fintech", {"ask_fit"}),
+        ("i was a nurse 10 yrs, would that fit in pharma sales", {"ask_fit"}),
+        ("is there a place for me in UX at 50?", {"ask_fit"}),
+        ("kindly check my biodata and tell me what to improve", {"ask_resume"}),
+        ("my cv is attached does it look too long", {"ask_resume"}),
+        ("what would you say I do well?", {"ask_strengths"}),
+        ("what are my strong sides in your view", {"ask_strengths"}),
+        ("Is there something in how I introduced myself that I should change?", {"ask_feedback"}),
+        ("then what", {"follow_up"}),
+        ("you may not have seen it yet, the state is changing the licensing rules", {"share_info"}),
+        ("my cousin is a recruiter, want her number?", {"share_info"}),
+        ("please consider me if anything opens", {"ask_job"}),
+        ("could you put in a word for me with HR", {"ask_job"}),
+        ("could you get me in front of your director", {"ask_job"}),
+        ("I'd take any role you have, honestly", {"ask_job"}),
+        ("your time is valuable, I will not take much of it", {"time_check"}),
+        ("it is almost quarter past already", {"time_check"}),
+        ("it's fine for me to stay longer", {"accept_stay"}),
+        ("I'd better say no, I have to pick up my son", {"decline_stay"}),
+        ("is there maybe someone in compliance who could spare me 20 minutes?", {"ask_referrals"}),
+        ("could you intro me to someone in claims", {"ask_referrals"}),
+        ("may I write you again after a few days?", {"ask_check_back"}),
+        ("would you mind if I sent a short email on Monday?", {"ask_check_back"}),
+        ("I'd only ask those folks for advice, not employment", {"golden_rule"}),
+        ("I'd never put them in an awkward spot by asking for work", {"golden_rule"}),
+        ("Greetings from sunny Lisbon!", {"greet"}),
+        ("ok see you, salamat", {"goodbye"}),
+    ],
+)
+def test_phrasing_kinds_round_two(text: str, acts: set[str]) -> None:
+    assert understand(text) == acts
+
+
+@pytest.mark.parametrize(
+    ("text", "acts"),
+    [
+        # not the act, though its words are there
+        ("Thank goodness the train was on time", set()),
+        ("I'm grateful I took that evening course", set()),
+        ("Goodbye to spreadsheets, hello to patients!", set()),
+        ("I'll bring a better notepad next time", set()),
+        ("we were always told to arrive early to interviews", set()),
+        ("I read that report too.", set()),
+        ("do I need to pass the licensing exam again?", {"ask_qualifications"}),
+        (
+            "which course would you recommend for someone wanting to learn SQL?",
+            {"ask_qualifications"},
+        ),
+        ("thanks for the notes on my CV! how did I come across?", {"thank", "ask_feedback"}),
+        (
+            "I really appreciate your feedback. Who else should I talk to?",
+            {"thank", "ask_referrals"},
+        ),
+        ("how should I explain the gap on my resume", {"ask_resume"}),
+        ("what made you join this firm rather than a bigger one?", {"ask_other"}),
+        ("I'd better say no to dessert", set()),
+    ],
+)
+def test_near_misses_round_two(text: str, acts: set[str]) -> None:
+    assert understand(text) == acts
+
+
+def test_suppression_looks_past_the_suppressed_clause() -> None:
+    # ask_other is suppressed where ask_qualifications fires, not in the next clause
+    text = "what do you need to be good at this and what does the team look like"
+    assert understand(text) == {"ask_qualifications", "ask_other"}

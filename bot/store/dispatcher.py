@@ -30,15 +30,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from bot.store.models import NudgeRow
-from bot.store.practices import Outcome, PracticeStore
+from bot.store.practices import NudgeRef, Outcome, PracticeStore
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 5
-BATCH = 200
+BATCH = 100
+"""Claimed per pass: delivered well within the lease even on a slow database."""
 
-Deliver = Callable[[NudgeRow, Outcome], None]
+Deliver = Callable[[NudgeRef, Outcome], None]
+"""Told which nudge was delivered and what it showed, after the commit."""
 Clock = Callable[[], datetime]
 
 
@@ -94,29 +96,21 @@ class Dispatcher:
     def deliver_one(self, nudge_id: int, now: datetime) -> bool:
         """Deliver a nudge this worker claimed; True if the user was shown something."""
         with self.store.transaction() as db:
-            row = db.get(NudgeRow, nudge_id)
-            if row is None:  # the user deleted their data meanwhile
-                return False
-            outcome = self.store.deliver_nudge(db, row, self.worker_id, now)
-            if outcome is None and (row.status != "claimed" or row.claimed_by != self.worker_id):
-                return False  # cancelled meanwhile, or re-claimed by another worker
-            row.finished_at = now
-            if outcome is not None and outcome.effects:
-                late = max(0.0, (now - row.due_at).total_seconds())
-                row.status, row.outcome = "sent", f"delivered {late:.1f}s after due"
-            else:
-                row.status, row.outcome = "cancelled", "the practice had moved on"
-        if outcome is not None and outcome.effects:
-            self.deliver(row, outcome)
-            return True
-        return False
+            delivered = self.store.deliver_nudge(db, nudge_id, self.worker_id, now)
+        if delivered is None or not delivered[1].effects:
+            return False
+        self.deliver(*delivered)  # only after the commit
+        return True
 
-    def run_once(self, now: datetime) -> int:
-        """Claim and deliver everything due at ``now``; returns how many were shown."""
+    def run_once(self, now: datetime, clock: Clock | None = None) -> int:
+        """Claim and deliver everything due at ``now``; returns how many were shown.
+
+        With a ``clock``, each nudge is delivered (and its lateness judged) at the time it
+        is actually delivered, not at the start of the pass."""
         shown = 0
         for nudge_id in self.claim(now):
             try:
-                shown += self.deliver_one(nudge_id, now)
+                shown += self.deliver_one(nudge_id, clock() if clock else now)
             except Exception:
                 # Left claimed: the lease expires and another pass retries it.
                 log.exception("delivering nudge %s failed; it will be retried", nudge_id)
@@ -139,7 +133,7 @@ class Dispatcher:
         """Deliver nudges until ``stop`` is set."""
         while not stop.is_set():
             try:
-                self.run_once(clock())
+                self.run_once(clock(), clock)
                 pause = self._pause(clock())
             except Exception:
                 log.exception("nudge dispatcher pass failed; retrying shortly")

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, Row, Table, func, insert, select, update
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
-from sqlalchemy.orm.attributes import flag_modified
 
 from bot.store.models import NudgeRow, PracticeSession, PreparedQuestion, TurnRow, User
 from flows.coaching import Scorecard, score_session
@@ -30,8 +29,29 @@ LIVE = ("pending", "claimed")
 """Nudge statuses that may still be delivered."""
 
 
+SESSIONS: Table = PracticeSession.__table__  # type: ignore[assignment]
+TURNS: Table = TurnRow.__table__  # type: ignore[assignment]
+NUDGES: Table = NudgeRow.__table__  # type: ignore[assignment]
+"""The hot path (every message, every nudge) uses Core statements on these tables: a
+handful of SQL statements and little Python per event."""
+
+
+class ConcurrentUpdate(RuntimeError):
+    """Another writer changed the practice between our read and our write (never expected
+    while the row lock or SQLite's write lock is held; a guard, not a code path)."""
+
+
 class NotFound(LookupError):
     """No such practice (or it belongs to someone else)."""
+
+
+@dataclass(frozen=True)
+class NudgeRef:
+    """Which nudge a delivery was for."""
+
+    id: int
+    kind: str
+    due_at: datetime
 
 
 @dataclass(frozen=True)
@@ -106,21 +126,25 @@ class PracticeStore:
             scenario=scenario,
         )
         with self.transaction() as db:
-            row = PracticeSession(
-                user_id=user_id,
-                persona_id=session.persona_id,
-                scenario=session.scenario.to_dict(),
-                seed=session.seed,
-                state=session.state,
-                meeting_minutes=session.meeting_minutes,
-                prepared_questions=list(session.prepared_questions),
-                started_at=session.started_at,
-                updated_at=now,
-            )
-            db.add(row)
-            db.flush()
+            session_id = db.execute(
+                insert(SESSIONS)
+                .values(
+                    user_id=user_id,
+                    persona_id=session.persona_id,
+                    scenario=session.scenario.to_dict(),
+                    seed=session.seed,
+                    state=session.state,
+                    meeting_minutes=session.meeting_minutes,
+                    prepared_questions=list(session.prepared_questions),
+                    started_at=session.started_at,
+                    updated_at=now,
+                    version=1,
+                )
+                .returning(SESSIONS.c.id)
+            ).scalar_one()
+            row = self._locked(db, session_id)
             self._write(db, row, session, 0, effects, now)
-            return Outcome(row.id, user_id, effects, session)
+            return Outcome(session_id, user_id, effects, session)
 
     def message(self, session_id: int, text: str, now: datetime) -> Outcome:
         return self._event(session_id, now, lambda s: self.flow.message(s, text, now))
@@ -138,37 +162,67 @@ class PracticeStore:
             return Outcome(row.id, row.user_id, effects, session)
 
     def deliver_nudge(
-        self, db: DbSession, nudge: NudgeRow, worker_id: str, now: datetime
-    ) -> Outcome | None:
-        """Deliver a nudge ``worker_id`` claimed, inside the caller's transaction.
+        self, db: DbSession, nudge_id: int, worker_id: str, now: datetime
+    ) -> tuple[NudgeRef, Outcome] | None:
+        """Deliver and settle a nudge ``worker_id`` claimed, inside the caller's transaction.
 
-        Returns None, without running the flow, if the nudge was settled or re-claimed
-        meanwhile. The caller settles the nudge itself.
+        The practice is locked first (the order a message handler locks in), then the
+        nudge's status is read: if it was settled or re-claimed meanwhile, nothing happens
+        and None is returned. Otherwise the flow runs and the nudge is marked ``sent``, or
+        ``cancelled`` when the practice has moved on (then the outcome has no effects).
         """
+        nudge = db.execute(select(NUDGES).where(NUDGES.c.id == nudge_id)).one_or_none()
+        if nudge is None:  # the user deleted their data meanwhile
+            return None
         if nudge.session_id is None:
+            self._settle(db, nudge_id, "cancelled", now, "not a practice nudge")
             return None
         row = self._locked(db, nudge.session_id)
-        db.refresh(nudge)  # the practice is locked now: this status is the final word
-        if nudge.status != "claimed" or nudge.claimed_by != worker_id:
+        status = db.execute(
+            select(NUDGES.c.status, NUDGES.c.claimed_by).where(NUDGES.c.id == nudge_id)
+        ).one_or_none()
+        if status is None or tuple(status) != ("claimed", worker_id):
             return None
         session = self._restore(db, row)
         before = len(session.turns)
         effects = self.flow.nudge(session, nudge.kind, now)
-        self._write(db, row, session, before, effects, now, exclude=nudge.id)
-        return Outcome(row.id, row.user_id, effects, session)
+        self._write(db, row, session, before, effects, now, exclude=nudge_id)
+        if effects:
+            late = max(0.0, (now - nudge.due_at).total_seconds())
+            self._settle(db, nudge_id, "sent", now, f"delivered {late:.1f}s after due")
+        else:
+            self._settle(db, nudge_id, "cancelled", now, "the practice had moved on")
+        ref = NudgeRef(nudge_id, nudge.kind, nudge.due_at)
+        return ref, Outcome(row.id, row.user_id, effects, session)
 
-    def _locked(self, db: DbSession, session_id: int) -> PracticeSession:
-        query = select(PracticeSession).where(PracticeSession.id == session_id)
+    def _settle(self, db: DbSession, nudge_id: int, status: str, now: datetime, why: str) -> None:
+        db.execute(
+            update(NUDGES)
+            .where(NUDGES.c.id == nudge_id)
+            .values(status=status, finished_at=now, outcome=why)
+        )
+
+    def _locked(self, db: DbSession, session_id: int) -> Row[Any]:
+        query = select(SESSIONS).where(SESSIONS.c.id == session_id)
         if self._lock_rows:
             query = query.with_for_update()
-        row = db.scalar(query)
+        row = db.execute(query).one_or_none()
         if row is None:
             raise NotFound(f"no practice {session_id}")
         return row
 
-    def _restore(self, db: DbSession, row: PracticeSession) -> Session:
-        nudges = db.scalars(
-            select(NudgeRow).where(NudgeRow.session_id == row.id, NudgeRow.status.in_(LIVE))
+    def _restore(self, db: DbSession, row: Row[Any]) -> Session:
+        turns = db.execute(
+            select(
+                TURNS.c.at, TURNS.c.speaker, TURNS.c.stage, TURNS.c.text, TURNS.c.acts, TURNS.c.kind
+            )
+            .where(TURNS.c.session_id == row.id)
+            .order_by(TURNS.c.seq)
+        )
+        nudges = db.execute(
+            select(NUDGES.c.kind, NUDGES.c.due_at).where(
+                NUDGES.c.session_id == row.id, NUDGES.c.status.in_(LIVE)
+            )
         )
         return Session(
             persona_id=row.persona_id,
@@ -179,79 +233,88 @@ class PracticeStore:
             prepared_questions=list(row.prepared_questions),
             state=row.state,
             clock_started_at=row.clock_started_at,
-            turns=[
-                Turn(t.at, t.speaker, t.stage, t.text, tuple(t.acts), t.kind)  # type: ignore[arg-type]
-                for t in row.turns
-            ],
+            turns=[Turn(t.at, t.speaker, t.stage, t.text, tuple(t.acts), t.kind) for t in turns],
             nudges={n.kind: n.due_at for n in nudges},
         )
 
     def _write(
         self,
         db: DbSession,
-        row: PracticeSession,
+        row: Row[Any],
         session: Session,
         before: int,
         effects: list[Effect],
         now: datetime,
         exclude: int | None = None,
     ) -> None:
-        for seq, turn in enumerate(session.turns[before:], start=before):
-            db.add(
-                TurnRow(
-                    session_id=row.id,
-                    seq=seq,
-                    at=turn.at,
-                    speaker=turn.speaker,
-                    stage=turn.stage,
-                    text=turn.text,
-                    acts=list(turn.acts),
-                    kind=turn.kind,
-                )
-            )
-        row.state = session.state
-        row.clock_started_at = session.clock_started_at
-        row.prepared_questions = list(session.prepared_questions)
+        """Write what the flow changed: new turns, nudges, and the session row (its version
+        must still be the one read, or the transaction fails)."""
+        new_turns = [
+            {
+                "session_id": row.id,
+                "seq": seq,
+                "at": turn.at,
+                "speaker": turn.speaker,
+                "stage": turn.stage,
+                "text": turn.text,
+                "acts": list(turn.acts),
+                "kind": turn.kind,
+            }
+            for seq, turn in enumerate(session.turns[before:], start=before)
+        ]
+        if new_turns:
+            db.execute(insert(TURNS), new_turns)
+        values: dict[str, Any] = {
+            "state": session.state,
+            "clock_started_at": session.clock_started_at,
+            "prepared_questions": list(session.prepared_questions),
+            "updated_at": now,
+            "version": row.version + 1,
+        }
         for effect in effects:
             if isinstance(effect, (ScheduleNudge, CancelNudge)):
-                live = update(NudgeRow).where(
-                    NudgeRow.session_id == row.id,
-                    NudgeRow.kind == effect.kind,
-                    NudgeRow.status.in_(LIVE),
+                live = update(NUDGES).where(
+                    NUDGES.c.session_id == row.id,
+                    NUDGES.c.kind == effect.kind,
+                    NUDGES.c.status.in_(LIVE),
                 )
                 if exclude is not None:
-                    live = live.where(NudgeRow.id != exclude)
+                    live = live.where(NUDGES.c.id != exclude)
                 reason = (
                     "replaced" if isinstance(effect, ScheduleNudge) else "cancelled by the flow"
                 )
-                db.execute(
-                    live.values(status="cancelled", finished_at=now, outcome=reason),
-                    execution_options={"synchronize_session": False},
-                )
+                db.execute(live.values(status="cancelled", finished_at=now, outcome=reason))
             if isinstance(effect, ScheduleNudge):
-                db.add(
-                    NudgeRow(
+                db.execute(
+                    insert(NUDGES).values(
                         user_id=row.user_id,
                         session_id=row.id,
                         kind=effect.kind,
                         due_at=effect.due,
+                        status="pending",
+                        attempts=0,
                         created_at=now,
                     )
                 )
             elif isinstance(effect, Finished):
-                row.finished_at = row.finished_at or now
+                values["finished_at"] = row.finished_at or now
         if session.finished:
             card = score_session(session)
-            row.score = card.score
-            row.scorecard = card.to_dict()
-        row.updated_at = now
-        flag_modified(row, "updated_at")  # every event bumps the row's version
+            values["score"] = card.score
+            values["scorecard"] = card.to_dict()
+        written = db.execute(
+            update(SESSIONS)
+            .where(SESSIONS.c.id == row.id, SESSIONS.c.version == row.version)
+            .values(**values)
+        )
+        if written.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentUpdate(f"practice {row.id} was changed by someone else meanwhile")
 
     # -- reading ----------------------------------------------------------------------------
 
     def load(self, session_id: int, user_id: int | None = None) -> Session:
         with self.transaction() as db:
-            row = db.get(PracticeSession, session_id)
+            row = db.execute(select(SESSIONS).where(SESSIONS.c.id == session_id)).one_or_none()
             if row is None or (user_id is not None and row.user_id != user_id):
                 raise NotFound(f"no practice {session_id}")
             return self._restore(db, row)

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.store.dispatcher import Dispatcher
-from bot.store.models import NudgeRow
-from bot.store.practices import Outcome, PracticeStore
+from bot.store.practices import NudgeRef, Outcome, PracticeStore
 from bot.terminal.practice import NudgeSink
 from flows.effects import Effect, ScheduleNudge, Show
 from flows.persona import Persona
@@ -52,8 +51,8 @@ class StoredPractice:
             self.store.add_question(self.user_id, " ".join(argument.split()), now)
         return effects
 
-    def _deliver_to(self, sink: NudgeSink) -> Callable[[NudgeRow, Outcome], None]:
-        def deliver(_nudge: NudgeRow, outcome: Outcome) -> None:
+    def _deliver_to(self, sink: NudgeSink) -> Callable[[NudgeRef, Outcome], None]:
+        def deliver(_nudge: NudgeRef, outcome: Outcome) -> None:
             if outcome.session_id == self.session_id:
                 self._session = outcome.session
             sink(outcome.effects)

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from bot.store.dispatcher import LEASE, MAX_ATTEMPTS, Dispatcher
 from bot.store.models import NudgeRow
-from bot.store.practices import Outcome, PracticeStore
+from bot.store.practices import NudgeRef, Outcome, PracticeStore
 from tests.conftest import T0
 
 
@@ -18,7 +18,7 @@ class Inbox:
     def __init__(self) -> None:
         self.items: list[tuple[int, str, str]] = []
 
-    def __call__(self, nudge: NudgeRow, outcome: Outcome) -> None:
+    def __call__(self, nudge: NudgeRef, outcome: Outcome) -> None:
         for effect in outcome.effects:
             text = getattr(getattr(effect, "turn", None), "text", "")
             self.items.append((outcome.session_id, nudge.kind, text))
