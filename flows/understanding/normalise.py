@@ -50,6 +50,8 @@ _CONTRACTIONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"'s\b"), ""),
 )  # fmt: skip
 
+_DOT_TIME_RE: Final = re.compile(r"(?<![\d$\u00a3\u20ac.,])(\d{1,2})\.([0-5]\d)(?![\d%]|\.\d)")
+"""A clock time written with a dot (``9.40``), read as ``9:40``."""
 _APOSTROPHES: Final = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 _TOKEN_RE: Final = re.compile(r"[a-z]+|\d+(?::\d+)?|[?!.,;:]")
 _IGNORED_CODEPOINTS: Final = re.compile("[\ufe0f\ufe0e\u200d\U0001f3fb-\U0001f3ff]")
@@ -154,6 +156,8 @@ def prepare(text: str) -> str:
         emoji_map = lexicon().emoji
         if ":" in text or ";" in text or "<" in text:
             text = _emoji_re().sub(lambda m: emoji_map[m.group(0)], text)
+    if "." in text:
+        text = _DOT_TIME_RE.sub(r"\1:\2", text)
     if "'" in text:
         for pattern, replacement in _CONTRACTIONS:
             text = pattern.sub(replacement, text)

@@ -91,12 +91,15 @@ class Rule:  # not slotted: the prefilter regex is cached on the instance
         ]
         return self.find_in(text, todo)
 
-    def find_in(self, text: str, parts: Iterable[int]) -> re.Match[str] | None:
-        """Like ``find``, searching only the alternatives numbered ``parts`` (ascending)."""
+    def find_in(self, text: str, parts: Iterable[int], pos: int = 0) -> re.Match[str] | None:
+        """Like ``find``, searching only the alternatives numbered ``parts`` (ascending).
+
+        ``pos``: only matches that start at or after this offset count.
+        """
         best: re.Match[str] | None = None
         for i in parts:
             pattern = self._parts[i][0]
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(text, pos):
                 if self.negatable and _negated(text, match.start(), match.group(0)):
                     continue
                 if best is None or match.start() < best.start():
@@ -456,10 +459,13 @@ def run(
 ) -> list[tuple[Rule, str]]:
     """Every rule that fires on normalised ``text``, after vetoes and suppression.
 
-    A rule with ``suppressed_by`` is dropped when one of those acts fired in the same clause.
+    A rule with ``suppressed_by`` is dropped when one of those acts fired in the same clause
+    (a match that runs over several clauses counts in each); it may still fire on a later
+    clause of the message.
     """
     fired: list[tuple[Rule, str]] = []
-    spans: list[int] = []
+    spans: list[tuple[int, int]] = []
+    searched: list[list[int]] = []
     ordered = rules if isinstance(rules, tuple) else tuple(rules)
     index = _index(ordered)
     todo: dict[int, set[int]] = {i: set(parts) for i, parts in index.always.items()}
@@ -481,10 +487,12 @@ def run(
                 asking = question is None or question.search(text) is not None
             if not asking:
                 continue
-        match = rule.find_in(text, sorted(todo[i]))
+        parts = sorted(todo[i])
+        match = rule.find_in(text, parts)
         if match is not None:
             fired.append((rule, match.group(0)))
-            spans.append(match.start())
+            spans.append((match.start(), match.end()))
+            searched.append(parts)
     if not fired:
         return fired
     vetoed = {
@@ -493,13 +501,26 @@ def run(
         if any(p.search(text) for p in act_unless.get(label, ()))
     }
     breaks = [m.end() for m in CLAUSE_BREAK_RE.finditer(text)]
-    clauses = [_clause_of(breaks, start) for start in spans]
     found: dict[int, set[str]] = {}
-    for (rule, _), clause in zip(fired, clauses, strict=True):
+    for (rule, _), (start, end) in zip(fired, spans, strict=True):
         if rule.label not in vetoed:
-            found.setdefault(clause, set()).add(rule.label)
-    return [
-        (r, m)
-        for (r, m), clause in zip(fired, clauses, strict=True)
-        if r.label not in vetoed and not (r.suppressed_by & (found[clause] - {r.label}))
-    ]
+            for clause in range(
+                _clause_of(breaks, start), _clause_of(breaks, max(start, end - 1)) + 1
+            ):
+                found.setdefault(clause, set()).add(rule.label)
+    result: list[tuple[Rule, str]] = []
+    for (rule, matched), (start, _), parts in zip(fired, spans, searched, strict=True):
+        if rule.label in vetoed:
+            continue
+        clause = _clause_of(breaks, start)
+        while rule.suppressed_by & (found.get(clause, set()) - {rule.label}):
+            if clause >= len(breaks):
+                break
+            later = rule.find_in(text, parts, breaks[clause])
+            if later is None:
+                break
+            matched = later.group(0)
+            clause = _clause_of(breaks, later.start())
+        else:
+            result.append((rule, matched))
+    return result
