@@ -18,8 +18,10 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
+from bot.config import Settings
 from bot.render import render_scorecard, render_turn
 from bot.store.accounts import delete_user, export_user
 from bot.store.db import DatabaseUrlError, make_engine
@@ -131,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     delete_cmd = sub.add_parser("delete", help="erase everything Rapport keeps about you")
     delete_cmd.add_argument("--yes", action="store_true", help="don't ask for confirmation")
     sub.add_parser("migrate", help="bring the database schema up to date")
+    sub.add_parser("serve", help="run the Telegram bot (long polling; needs TELEGRAM_BOT_TOKEN)")
 
     personas = sub.add_parser("personas", help="list or check the contacts")
     personas.add_argument("action", choices=["list", "check"])
@@ -309,6 +312,29 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "a setting"
+        raise UsageError(f"{name}: {first['msg'].removeprefix('Value error, ')}") from None
+
+
+def cmd_serve(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if settings.telegram_bot_token is None:
+        raise UsageError(
+            "set TELEGRAM_BOT_TOKEN to your bot's token (from @BotFather) to run the "
+            "Telegram bot, or use `rapport chat` to practise in the terminal"
+        )
+    store = open_store()
+    from bot.telegram.app import run_polling  # only the bot needs python-telegram-bot
+
+    run_polling(settings, store)
+    return 0
+
+
 def cmd_migrate(_args: argparse.Namespace) -> int:
     try:
         db = make_engine()
@@ -391,6 +417,7 @@ COMMANDS = {
     "export": cmd_export,
     "delete": cmd_delete,
     "migrate": cmd_migrate,
+    "serve": cmd_serve,
 }
 
 
@@ -398,8 +425,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        # Bare `rapport`: the Telegram bot when a token is set, else a terminal practice.
+        token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+        args = parser.parse_args(["serve"] if token else ["chat"])
     try:
         return COMMANDS[args.command](args)
     except UsageError as exc:

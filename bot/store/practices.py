@@ -19,7 +19,14 @@ from sqlalchemy import Engine, Row, Table, func, insert, select, update
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
-from bot.store.models import NudgeRow, PracticeSession, PreparedQuestion, TurnRow, User
+from bot.store.models import (
+    NudgeRow,
+    PracticeSession,
+    PreparedQuestion,
+    ProcessedUpdate,
+    TurnRow,
+    User,
+)
 from flows.coaching import Scorecard, score_session
 from flows.effects import CancelNudge, Effect, Finished, ScheduleNudge
 from flows.engine import Engine as Flow
@@ -32,6 +39,7 @@ LIVE = ("pending", "claimed")
 SESSIONS: Table = PracticeSession.__table__  # type: ignore[assignment]
 TURNS: Table = TurnRow.__table__  # type: ignore[assignment]
 NUDGES: Table = NudgeRow.__table__  # type: ignore[assignment]
+UPDATES: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
 """The hot path (every message, every nudge) uses Core statements on these tables: a
 handful of SQL statements and little Python per event."""
 
@@ -62,6 +70,8 @@ class Outcome:
     user_id: int
     effects: list[Effect]
     session: Session
+    duplicate: bool = False
+    """The update had been processed before: nothing was changed or should be sent."""
 
 
 class PracticeStore:
@@ -87,6 +97,28 @@ class PracticeStore:
                 db.add(user)
                 db.flush()
             return user.id
+
+    def chat_id(self, user_id: int) -> int | None:
+        """Where to reach this user on Telegram (None for the terminal user)."""
+        with self.transaction() as db:
+            user = db.get(User, user_id)
+            if user is None:
+                raise NotFound(f"no user {user_id}")
+            return user.chat_id if user.active else None
+
+    def deactivate(self, user_id: int, now: datetime, why: str) -> None:
+        """The user blocked the bot: stop reaching them, and cancel their nudges."""
+        with self.transaction() as db:
+            db.execute(update(User).where(User.id == user_id).values(active=False))
+            db.execute(
+                update(NUDGES)
+                .where(NUDGES.c.user_id == user_id, NUDGES.c.status.in_(LIVE))
+                .values(status="cancelled", finished_at=now, outcome=why)
+            )
+
+    def reactivate(self, user_id: int) -> None:
+        with self.transaction() as db:
+            db.execute(update(User).where(User.id == user_id).values(active=True))
 
     def questions(self, user_id: int) -> list[str]:
         with self.transaction() as db:
@@ -146,15 +178,32 @@ class PracticeStore:
             self._write(db, row, session, 0, effects, now)
             return Outcome(session_id, user_id, effects, session)
 
-    def message(self, session_id: int, text: str, now: datetime) -> Outcome:
-        return self._event(session_id, now, lambda s: self.flow.message(s, text, now))
+    def message(
+        self, session_id: int, text: str, now: datetime, update_id: int | None = None
+    ) -> Outcome:
+        """The user said ``text``. With a Telegram ``update_id``, a second delivery of the
+        same update changes nothing and returns no effects (``duplicate`` is set)."""
+        return self._event(session_id, now, lambda s: self.flow.message(s, text, now), update_id)
 
-    def command(self, session_id: int, name: str, argument: str, now: datetime) -> Outcome:
-        return self._event(session_id, now, lambda s: self.flow.command(s, name, argument, now))
+    def command(
+        self,
+        session_id: int,
+        name: str,
+        argument: str,
+        now: datetime,
+        update_id: int | None = None,
+    ) -> Outcome:
+        return self._event(
+            session_id, now, lambda s: self.flow.command(s, name, argument, now), update_id
+        )
 
-    def _event(self, session_id: int, now: datetime, run: Any) -> Outcome:
+    def _event(
+        self, session_id: int, now: datetime, run: Any, update_id: int | None = None
+    ) -> Outcome:
         with self.transaction() as db:
             row = self._locked(db, session_id)
+            if update_id is not None and not self._first_delivery(db, update_id, row.user_id, now):
+                return Outcome(row.id, row.user_id, [], self._restore(db, row), duplicate=True)
             session = self._restore(db, row)
             before = len(session.turns)
             effects: list[Effect] = run(session)
@@ -194,6 +243,23 @@ class PracticeStore:
             self._settle(db, nudge_id, "cancelled", now, "the practice had moved on")
         ref = NudgeRef(nudge_id, nudge.kind, nudge.due_at)
         return ref, Outcome(row.id, row.user_id, effects, session)
+
+    def _first_delivery(
+        self, db: DbSession, update_id: int, user_id: int | None, now: datetime
+    ) -> bool:
+        """Record ``update_id`` as processed; False if it already was (a duplicate)."""
+        seen = db.execute(
+            select(UPDATES.c.update_id).where(UPDATES.c.update_id == update_id)
+        ).first()
+        if seen is not None:
+            return False
+        db.execute(insert(UPDATES).values(update_id=update_id, user_id=user_id, processed_at=now))
+        return True
+
+    def claim_update(self, update_id: int, user_id: int | None, now: datetime) -> bool:
+        """For updates outside a practice: True the first time ``update_id`` is seen."""
+        with self.transaction() as db:
+            return self._first_delivery(db, update_id, user_id, now)
 
     def _settle(self, db: DbSession, nudge_id: int, status: str, now: datetime, why: str) -> None:
         db.execute(

@@ -143,3 +143,16 @@ def test_export_holds_everything_and_delete_leaves_nothing(store: PracticeStore)
             .where(TurnRow.session_id.not_in(select(PracticeSession.id)))
         )
         assert orphans == 0
+
+
+def test_a_duplicated_update_is_processed_once(store: PracticeStore) -> None:
+    user = store.user_id("telegram:9", T0)
+    sid = store.start(user, "dana", now=T0, seed=1, minutes=20).session_id
+    first = store.message(sid, "Hello, I'm ready", T0, update_id=1001)
+    again = store.message(sid, "Hello, I'm ready", T0, update_id=1001)
+    assert first.effects and not first.duplicate
+    assert again.duplicate and again.effects == []
+    users = [t for t in store.load(sid).turns if t.speaker == "user"]
+    assert [t.text for t in users] == ["Hello, I'm ready"]
+    assert store.claim_update(1002, user, T0) is True
+    assert store.claim_update(1002, user, T0) is False

@@ -1,0 +1,1 @@
+"""The Telegram adapter: python-telegram-bot handlers around the practice flow."""

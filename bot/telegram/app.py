@@ -1,0 +1,154 @@
+"""The Telegram bot: a python-telegram-bot Application around the chat service.
+
+Run it with ``rapport serve`` (long polling). Settings come from the environment; see
+:mod:`bot.config`. Nudges are delivered by the durable dispatcher in a background
+thread, never by PTB's in-memory JobQueue, so they survive restarts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from datetime import UTC, datetime
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.store.dispatcher import Dispatcher
+from bot.store.practices import NudgeRef, Outcome, PracticeStore
+from bot.telegram import handlers as h
+from bot.telegram.sender import Blocked, send
+from bot.telegram.service import ChatService
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    ("start", "What Rapport is and how a practice goes"),
+    ("practice", "Rehearse an informational interview"),
+    ("prepare", "Add a question you send ahead"),
+    ("questions", "Review the questions you send ahead"),
+    ("end", "End the current practice"),
+    ("report", "Your last scorecard"),
+    ("history", "Your past practices"),
+    ("help", "Commands"),
+]
+SEND_TIMEOUT = 60.0
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class NudgeRunner:
+    """Runs the durable dispatcher in a thread and sends what it delivers via the bot."""
+
+    def __init__(self, app: Application, service: ChatService) -> None:  # type: ignore[type-arg]
+        self.app = app
+        self.service = service
+        self.stop = threading.Event()
+        self.dispatcher = Dispatcher(service.store, self._deliver)
+        self.thread = threading.Thread(target=self._run, name="nudges", daemon=True)
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.thread.start()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.dispatcher.wake()
+        self.thread.join(timeout=10)
+
+    def _run(self) -> None:
+        self.dispatcher.run(self.stop, wall_clock)
+
+    def _deliver(self, nudge: NudgeRef, outcome: Outcome) -> None:
+        chat_id = self.service.chat_of(outcome.user_id)
+        if chat_id is None or self.loop is None:
+            return
+        replies = self.service.render_effects(outcome.session.persona_id, outcome.effects)
+        future = asyncio.run_coroutine_threadsafe(send(self.app.bot, chat_id, replies), self.loop)
+        try:
+            future.result(timeout=SEND_TIMEOUT)
+        except Blocked:
+            self.service.store.deactivate(outcome.user_id, wall_clock(), "the user blocked the bot")
+        except Exception as exc:
+            log.warning(
+                "nudge %s was recorded but sending it failed: %s", nudge.id, type(exc).__name__
+            )
+
+
+def build_application(settings: Settings, store: PracticeStore) -> Application:  # type: ignore[type-arg]
+    assert settings.telegram_bot_token is not None
+    token = settings.telegram_bot_token.get_secret_value().strip()
+    service = ChatService(store, settings.meeting_minutes)
+    base = settings.telegram_api_base_url
+    runner: dict[str, NudgeRunner] = {}
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+        runner["nudges"] = NudgeRunner(app, service)
+        runner["nudges"].start()
+
+    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        if "nudges" in runner:
+            await asyncio.to_thread(runner["nudges"].close)
+
+    app = (
+        Application.builder()
+        .token(token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    app.bot_data["service"] = service
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS, h.on_group))
+    app.add_handler(CommandHandler("start", h.on_start, filters=private))
+    app.add_handler(CommandHandler("help", h.on_help, filters=private))
+    app.add_handler(CommandHandler("practice", h.on_practice, filters=private))
+    app.add_handler(CommandHandler("end", h.on_end, filters=private))
+    app.add_handler(CommandHandler("prepare", h.on_prepare, filters=private))
+    app.add_handler(CommandHandler("questions", h.on_questions, filters=private))
+    app.add_handler(CommandHandler("report", h.on_report, filters=private))
+    app.add_handler(CommandHandler("history", h.on_history, filters=private))
+    app.add_handler(CallbackQueryHandler(h.on_button))
+    app.add_handler(
+        MessageHandler(
+            private & filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, h.on_text
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            private & ~filters.TEXT & ~filters.UpdateType.EDITED & ~filters.StatusUpdate.ALL,
+            h.on_unsupported,
+        )
+    )
+    app.add_error_handler(h.on_error)
+    return app
+
+
+def quiet_logging() -> None:
+    """INFO logs without the token (httpx logs every request URL) or message texts."""
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
+    for noisy in ("httpx", "httpcore", "telegram.ext.Updater"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def run_polling(settings: Settings, store: PracticeStore) -> None:
+    quiet_logging()
+    app = build_application(settings, store)
+    log.info("Rapport is running (long polling). Press Ctrl-C to stop.")
+    app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,82 @@
+"""Sending replies to Telegram: buttons, the typing action, and the errors of real life.
+
+``RetryAfter`` waits as long as Telegram asks; network errors and timeouts are retried a
+few times with backoff; ``Forbidden`` (the user blocked the bot) is reported to the caller,
+which marks the user inactive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.telegram.service import Reply
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 4
+BACKOFF_SECONDS = 0.5
+T = TypeVar("T")
+
+
+class Blocked(Exception):
+    """The user blocked the bot (or left the chat): stop writing to them."""
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
+    """Run a Bot API call, honouring RetryAfter and retrying transient network errors."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await call()
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+            log.info("Telegram asked us to wait %.1fs", seconds)
+            await asyncio.sleep(seconds)
+        except Forbidden as exc:
+            raise Blocked(str(exc)) from None
+        except (TimedOut, NetworkError) as exc:
+            if attempt == ATTEMPTS:
+                raise
+            log.info("Telegram call failed (%s); retrying", type(exc).__name__)
+            await asyncio.sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
+    raise TimedOut("Telegram kept asking us to wait")
+
+
+async def typing(bot: Bot, chat_id: int) -> None:
+    try:
+        await bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except (NetworkError, RetryAfter):
+        pass  # only a courtesy
+    except Forbidden as exc:
+        raise Blocked(str(exc)) from None
+
+
+async def send(bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
+    for reply in replies:
+        await with_retries(
+            lambda reply=reply: bot.send_message(  # type: ignore[misc]
+                chat_id,
+                reply.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply),
+                disable_web_page_preview=True,
+            )
+        )

@@ -1,0 +1,230 @@
+"""What the Telegram bot says: Telegram users mapped onto stored practices.
+
+Handlers call these methods (in a worker thread: they touch the database) and send the
+replies they return. Nothing here imports ``telegram``: replies are plain data.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+
+from bot.store.practices import NotFound, Outcome, PracticeStore
+from bot.telegram.render import scorecard_html, split_html, turn_html
+from bot.terminal.records import latest_scored
+from flows.effects import Effect, Finished, Show
+from flows.engine import fmt_minutes
+from flows.persona import Persona
+
+LENGTHS = (10.0, 15.0, 20.0, 30.0)
+"""The meeting lengths offered as buttons (any length works with /practice ID MINUTES)."""
+MAX_MINUTES = 240.0
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to send: Telegram HTML, with optional inline buttons (rows)."""
+
+    html: str
+    buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+
+
+START = (
+    "<b>Rapport</b> helps you rehearse <i>informational interviews</i>: short meetings where "
+    "you ask a professional about their field, and never for a job.\n\n"
+    "I play the professional. A practice goes through four stages: <b>arrive</b> (early, "
+    "dressed for it, notebook and your questions), <b>converse</b> (good questions, follow "
+    "their tangents, offer something useful), <b>goodbye</b> (say when the time is up, ask "
+    "for feedback) and <b>referral</b> (ask for two or three names). I nudge you when the "
+    "time is up and coach you with a scorecard at the end.\n\n"
+    "Start with /practice."
+)
+HELP = (
+    "/practice: meet a contact (or /practice ID MINUTES, e.g. /practice dana 20)\n"
+    "/prepare QUESTION: add a question you send ahead · /questions: list them\n"
+    "/end: end the practice now · /report: your last scorecard · /history: past practices\n"
+    "/help: this list"
+)
+NO_PRACTICE = "You have no practice going. Start one with /practice."
+
+
+class ChatService:
+    def __init__(self, store: PracticeStore, default_minutes: float = 20.0) -> None:
+        self.store = store
+        self.default_minutes = default_minutes
+
+    # -- users --------------------------------------------------------------------------------
+
+    def user(self, telegram_user_id: int, chat_id: int, now: datetime) -> int:
+        return self.store.user_id(
+            f"telegram:{telegram_user_id}",
+            now,
+            telegram_user_id=telegram_user_id,
+            chat_id=chat_id,
+            meeting_minutes=self.default_minutes,
+        )
+
+    def _persona(self, persona_id: str) -> Persona:
+        return self.store.flow.persona(persona_id)
+
+    # -- choosing a practice ------------------------------------------------------------------
+
+    def menu(self) -> Reply:
+        rows = tuple(
+            (Button(f"{p.name} · {p.role} ({p.industry})", f"pick:{p.id}"),)
+            for p in self.store.flow.personas.values()
+        )
+        return Reply("<b>Who would you like to meet?</b>", rows)
+
+    def lengths(self, persona_id: str) -> Reply:
+        if persona_id not in self.store.flow.personas:
+            return Reply("That contact is no longer available. Try /practice again.")
+        persona = self._persona(persona_id)
+        row = tuple(Button(f"{fmt_minutes(m)} min", f"len:{persona_id}:{m:g}") for m in LENGTHS)
+        return Reply(
+            f"<b>{escape(persona.name)}</b>, {escape(persona.role)} at "
+            f"{escape(persona.organisation)}.\nHow long is the meeting?",
+            (row,),
+        )
+
+    def parse_practice_args(self, args: list[str]) -> tuple[str | None, float | None, str]:
+        """``/practice ID [MINUTES]`` -> (persona, minutes, error message or "")."""
+        if not args:
+            return None, None, ""
+        persona_id = args[0].lower()
+        if persona_id not in self.store.flow.personas:
+            known = ", ".join(self.store.flow.personas)
+            return None, None, f"I don't know {escape(args[0])!s}. Try one of: {known}."
+        if len(args) < 2:
+            return persona_id, None, ""
+        try:
+            minutes = float(args[1].replace(",", "."))
+        except ValueError:
+            return None, None, f"“{escape(args[1])}” is not a number of minutes."
+        if not 0 < minutes <= MAX_MINUTES:
+            return None, None, f"Pick a length between 0 and {MAX_MINUTES:g} minutes."
+        return persona_id, minutes, ""
+
+    def begin(self, user_id: int, persona_id: str, minutes: float, now: datetime) -> list[Reply]:
+        replies: list[Reply] = []
+        if (old := self.store.unfinished(user_id)) is not None:
+            ended = self.store.command(old, "end", "", now)
+            replies.append(Reply("<i>Your previous practice was ended.</i>"))
+            replies += self._render(ended)
+        outcome = self.store.start(
+            user_id,
+            persona_id,
+            now=now,
+            seed=random.SystemRandom().randrange(2**31),
+            minutes=minutes,
+            prepared_questions=self.store.questions(user_id),
+        )
+        return replies + self._render(outcome)
+
+    # -- during a practice ------------------------------------------------------------------
+
+    def say(self, user_id: int, text: str, now: datetime, update_id: int) -> list[Reply]:
+        session_id = self.store.unfinished(user_id) or self._awaiting_check_back(user_id)
+        if session_id is None:
+            return [Reply(NO_PRACTICE)]
+        return self._render(self.store.message(session_id, text, now, update_id))
+
+    def command(
+        self, user_id: int, name: str, argument: str, now: datetime, update_id: int
+    ) -> list[Reply]:
+        session_id = self.store.unfinished(user_id)
+        if name == "prepare":
+            return self._prepare(user_id, session_id, argument, now, update_id)
+        if name == "questions":
+            questions = self.store.questions(user_id)
+            if not questions:
+                return [Reply("No questions yet. Add one with /prepare followed by the question.")]
+            listing = "\n".join(f"{i}. {escape(q)}" for i, q in enumerate(questions, 1))
+            return [Reply(f"<b>The questions you send ahead</b>\n{listing}")]
+        if session_id is None:
+            return [Reply(NO_PRACTICE)]
+        return self._render(self.store.command(session_id, name, argument, now, update_id))
+
+    def _prepare(
+        self, user_id: int, session_id: int | None, argument: str, now: datetime, update_id: int
+    ) -> list[Reply]:
+        question = " ".join(argument.split())
+        if not question:
+            return [Reply("Write /prepare followed by a question you'll send ahead.")]
+        if session_id is not None and self.store.load(session_id).state == "arrive":
+            replies = self._render(
+                self.store.command(session_id, "prepare", question, now, update_id)
+            )
+        else:
+            replies = [Reply(f"Saved for your next practice: “{escape(question)}”.")]
+        self.store.add_question(user_id, question, now)
+        return replies
+
+    def _awaiting_check_back(self, user_id: int) -> int | None:
+        """A finished practice whose check-back reminder fired and is still unanswered."""
+        for row in reversed(self.store.practices(user_id)):
+            session = self.store.load(row.id)
+            nudged = [t for t in session.turns if t.speaker == "nudge" and t.kind == "check_back"]
+            if nudged:
+                after = session.turns[session.turns.index(nudged[0]) + 1 :]
+                if not any(t.speaker == "user" for t in after):
+                    return row.id
+            break
+        return None
+
+    # -- records ------------------------------------------------------------------------------
+
+    def report(self, user_id: int) -> list[Reply]:
+        session_id = latest_scored(self.store, user_id)
+        if session_id is None:
+            return [Reply("No finished practice yet. Start one with /practice.")]
+        card = self.store.scorecard(session_id, user_id)
+        return [Reply(part) for part in split_html(scorecard_html(card))]
+
+    def history(self, user_id: int) -> list[Reply]:
+        rows = self.store.practices(user_id)
+        if not rows:
+            return [Reply("No practices yet. Start one with /practice.")]
+        lines = ["<b>Your practices</b>"]
+        for row in rows[-20:]:
+            persona = self.store.flow.personas.get(row.persona_id)
+            name = persona.name if persona else row.persona_id
+            score = "" if row.score is None else f": {row.score}/100"
+            lines.append(
+                f"{row.started_at:%d %b %H:%M} · {escape(name)} · {escape(row.state)}{score}"
+            )
+        return [Reply("\n".join(lines))]
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    def render_effects(self, persona_id: str, effects: list[Effect]) -> list[Reply]:
+        try:
+            persona = self._persona(persona_id)
+        except KeyError:
+            return []
+        replies: list[Reply] = []
+        for effect in effects:
+            if isinstance(effect, Show):
+                replies += [Reply(p) for p in split_html(turn_html(effect.turn, persona))]
+            elif isinstance(effect, Finished):
+                replies += [Reply(p) for p in split_html(scorecard_html(effect.scorecard))]
+        return replies
+
+    def _render(self, outcome: Outcome) -> list[Reply]:
+        if outcome.duplicate:
+            return []
+        return self.render_effects(outcome.session.persona_id, outcome.effects)
+
+    def chat_of(self, user_id: int) -> int | None:
+        try:
+            return self.store.chat_id(user_id)
+        except NotFound:
+            return None

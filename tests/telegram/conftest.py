@@ -1,0 +1,71 @@
+"""Run the real ``rapport serve`` against the project's fake Bot API server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fake_telegram import FakeTelegram
+
+pytest_plugins = ["tests.fake_telegram.pytest_plugin"]
+REPO = Path(__file__).resolve().parents[2]
+
+
+class BotProcess:
+    def __init__(self, fake: FakeTelegram, db_url: str, log: Path, **env: str) -> None:
+        self.log = log
+        environ = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_API_BASE_URL": fake.url,
+            "DATABASE_URL": db_url,
+            **env,
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve"],
+            cwd=REPO,
+            env=environ,
+            stdout=log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def serve(fake_telegram: FakeTelegram, tmp_path: Path) -> Iterator[Callable[..., BotProcess]]:
+    """Start `rapport serve`; waits until it has registered its commands."""
+    started: list[BotProcess] = []
+    db_url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+
+    def start(**env: str) -> BotProcess:
+        calls_before = len(fake_telegram.calls("setMyCommands"))
+        bot = BotProcess(fake_telegram, db_url, tmp_path / "bot.log", **env)
+        started.append(bot)
+        deadline = time.monotonic() + 30
+        while len(fake_telegram.calls("setMyCommands")) <= calls_before:
+            assert bot.proc.poll() is None, (tmp_path / "bot.log").read_text()
+            assert time.monotonic() < deadline, "the bot never started"
+            time.sleep(0.05)
+        return bot
+
+    yield start
+    for bot in started:
+        bot.stop()

@@ -1,0 +1,153 @@
+"""The Telegram bot end to end: the real `rapport serve`, a fake Bot API, a user typing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.fake_telegram import FakeTelegram, SentMessage
+from tests.telegram.conftest import BotProcess
+
+WAIT = 15.0
+
+
+def texts_after(fake: FakeTelegram, chat_id: int, since: float) -> list[str]:
+    return [m.text or "" for m in fake.messages(chat_id) if m.time >= since]
+
+
+def test_a_whole_practice_with_buttons_a_nudge_and_a_scorecard(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    fake = fake_telegram
+    bot = serve()
+    assert {c["command"] for c in fake.commands} >= {"start", "practice", "end", "report"}
+    alice = fake.user(1001, "Alice")
+    fake.send_command(alice, "/start")
+    fake.wait_for_text(alice.id, "informational interviews", WAIT)
+
+    fake.send_command(alice, "/practice")
+    menu: SentMessage = fake.wait_for_text(alice.id, "Who would you like to meet?", WAIT)
+    fake.press_button(alice, menu, "pick:dana")
+    lengths = fake.wait_for_text(alice.id, "How long is the meeting?", WAIT)
+    fake.press_button(alice, lengths, "len:dana:10")
+    fake.wait_for_text(alice.id, "booked for 10 minutes", WAIT)
+    fake.send_command(alice, "/end")
+    fake.wait_for_text(alice.id, "You ended this practice early", WAIT)
+
+    fake.send_command(alice, "/practice dana 0.05")  # a three-second meeting
+    fake.wait_for_text(alice.id, "booked for 0.05 minutes", WAIT)
+    fake.send_text(alice, "Hello! I got here 15 minutes early, in my navy suit.")
+    fake.wait_for_text(alice.id, "Noted", WAIT)
+    fake.send_text(alice, "I have a notebook and pen, and a copy of the questions I sent.")
+    fake.wait_for_text(alice.id, "Dana:", WAIT)
+    assert any(c.params.get("action") == "typing" for c in fake.calls("sendChatAction"))
+
+    fake.send_text(alice, "How did you get started in software?")
+    nudge = fake.wait_for_text(alice.id, "⏰", WAIT)
+    assert "Time to let Dana know" in (nudge.text or "")
+
+    fake.send_text(alice, "I see our time is up, I don't want to keep you.")
+    fake.send_text(alice, "Thank you so much, goodbye!")
+    card = fake.wait_for_text(alice.id, "Scorecard", WAIT)
+    assert "<b>Scorecard" in (card.source_text or "")
+    assert "15 minutes early" in "\n".join(fake.texts(alice.id))  # quoted as evidence
+
+    fake.send_command(alice, "/report")
+    since = time.time()
+    fake.wait_for(lambda: any("Scorecard" in t for t in texts_after(fake, alice.id, since)), WAIT)
+    bot.stop()
+    log = (tmp_path / "bot.log").read_text()
+    assert fake.token not in log  # never in the logs
+    assert "How did you get started" not in log  # message texts are not logged at INFO
+
+
+def test_a_restart_mid_practice_keeps_the_practice_and_its_nudge(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
+) -> None:
+    fake = fake_telegram
+    bot = serve()
+    bob = fake.user(2002, "Bob")
+    fake.send_command(bob, "/practice priya 0.1")  # six seconds
+    fake.wait_for_text(bob.id, "Before you go in", WAIT)
+    fake.send_text(bob, "Good morning, I'm ready to go in.")
+    fake.wait_for_text(bob.id, "Priya:", WAIT)
+    bot.kill()  # the mark passes while the bot is down
+    time.sleep(7)
+    serve()
+    nudge = fake.wait_for_text(bob.id, "⏰", WAIT)
+    assert "Priya" in (nudge.text or "")
+    fake.send_text(bob, "What do you like most about nursing?")
+    since = time.time()
+    fake.wait_for(
+        lambda: any(t.startswith("Priya:") for t in texts_after(fake, bob.id, since)), WAIT
+    )
+    assert sum("⏰" in t for t in fake.texts(bob.id)) == 1
+
+
+def test_odd_inputs_groups_and_duplicates(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
+) -> None:
+    fake = fake_telegram
+    serve()
+    carol = fake.user(3003, "Carol")
+    fake.send_sticker(carol)
+    fake.wait_for_text(carol.id, "only read text", WAIT)
+    fake.send_voice(carol)
+    fake.wait_for(lambda: sum("only read text" in t for t in fake.texts(carol.id)) == 2, WAIT)
+    fake.send_text(carol, "hello?")
+    fake.wait_for_text(carol.id, "no practice going", WAIT)
+
+    group = fake.group_chat("Job club")
+    fake.send_text(carol, "/practice", chat=group)
+    fake.wait_for_text(group.id, "private chat", WAIT)
+
+    fake.send_command(carol, "/practice tomas 20")
+    fake.wait_for_text(carol.id, "Before you go in", WAIT)
+    update_id = fake.send_text(carol, "Hi, I'm ready. How did you get into banking?")
+    fake.wait_for(lambda: sum(t.startswith("Tomás:") for t in fake.texts(carol.id)) >= 2, WAIT)
+    fake.duplicate(update_id)
+    fake.send_command(carol, "/help")
+    fake.wait_for_text(carol.id, "/practice: meet a contact", WAIT)
+    assert sum(t.startswith("Tomás:") for t in fake.texts(carol.id)) == 2  # greeting + answer
+
+    fake.send_command(carol, "/practice nobody")
+    fake.wait_for_text(carol.id, "I don't know nobody", WAIT)
+
+
+def test_a_user_who_blocks_the_bot_stops_getting_nudges(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
+) -> None:
+    fake = fake_telegram
+    serve()
+    dave = fake.user(4004, "Dave")
+    fake.send_command(dave, "/practice marcus 0.05")
+    fake.wait_for_text(dave.id, "Before you go in", WAIT)
+    fake.send_text(dave, "Hi, I'm ready")
+    fake.wait_for_text(dave.id, "Marcus:", WAIT)
+    fake.block(dave)
+    fake.wait_for(lambda: [c for c in fake.calls("sendMessage") if c.status == 403], WAIT)
+    time.sleep(1)
+    assert not any("⏰" in t for t in fake.texts(dave.id))
+    refused = [c for c in fake.calls("sendMessage") if c.status == 403]
+    assert len(refused) == 1  # not retried: the user is marked inactive
+
+
+def test_a_missing_or_malformed_token_is_one_clear_line(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    base = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    base["DATABASE_URL"] = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    for env in (base, {**base, "TELEGRAM_BOT_TOKEN": "not-a-token"}):
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "serve"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 2
+        assert result.stderr.count("\n") == 1 and "TELEGRAM_BOT_TOKEN" in result.stderr
+        assert "not-a-token" not in result.stderr and "Traceback" not in result.stderr
