@@ -8,6 +8,8 @@ import pytest
 
 from flows.engine import Engine
 
+pytest_plugins = ["tests.fake_telegram.pytest_plugin"]
+
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 

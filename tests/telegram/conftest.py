@@ -14,7 +14,6 @@ import pytest
 
 from tests.fake_telegram import FakeTelegram
 
-pytest_plugins = ["tests.fake_telegram.pytest_plugin"]
 REPO = Path(__file__).resolve().parents[2]
 
 
