@@ -1,9 +1,9 @@
 """Benchmark: how late the durable dispatcher delivers 10,000 pending nudges.
 
-    python3 tests/bench/bench_dispatch.py --window 1200 --measure 60   # the target's figure
-    python3 tests/bench/bench_dispatch.py [--nudges N] [--window S] [--lead S] [--profile]
+    python3 -m tests.bench.bench_dispatch --window 1200 --measure 60   # the target's figure
+    python3 -m tests.bench.bench_dispatch [--nudges N] [--window S] [--lead S] [--profile]
     RAPPORT_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
-        python3 tests/bench/bench_dispatch.py
+        python3 -m tests.bench.bench_dispatch
 
 Prints figures only; it asserts nothing. For each run a fresh database is filled with
 ``--nudges`` practices in conversation, each with one pending ``wrap_up`` nudge: the
@@ -62,6 +62,7 @@ from bot.store.schema import upgrade
 from flows.engine import WRAP_UP
 from flows.engine import Engine as Flow
 from flows.session import Session
+from tests.bench.figures import calibration_us, pct
 
 PG_ENV = "RAPPORT_TEST_DATABASE_URL"
 MINUTES = 20.0
@@ -76,21 +77,6 @@ Delivery = tuple[int, int, float]
 
 def wall_clock() -> datetime:
     return datetime.now(UTC)
-
-
-def calibration_us() -> float:
-    """Median microseconds of a fixed pure-Python workload: the machine's speed today."""
-    samples = []
-    for _ in range(200):
-        start = time.perf_counter()
-        sum(len(str(i)) for i in range(2000))
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1e6
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 # -- filling the database ---------------------------------------------------------------------

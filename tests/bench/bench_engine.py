@@ -1,6 +1,6 @@
 """Benchmark: the engine's cost per message, and understanding scores per act.
 
-    python3 tests/bench/bench_engine.py [--rounds N]
+    python3 -m tests.bench.bench_engine [--rounds N]
 
 Prints figures only; it asserts nothing. The cost per message covers everything the
 engine does for a user message: understanding, the transition on the shared machine, the
@@ -21,20 +21,11 @@ from bot.terminal.script import SCRIPT_EPOCH, Say, Wait, parse_script
 from flows.engine import Engine
 from flows.understanding import clear_cache, understand
 from flows.understanding.evaluate import evaluate, load_examples
+from tests.bench.figures import calibration_us, pct
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "tests" / "scripts"
 DATA = ROOT / "tests" / "data"
-
-
-def calibration_us() -> float:
-    """Median microseconds of a fixed pure-Python workload: the machine's speed today."""
-    samples = []
-    for _ in range(200):
-        start = time.perf_counter()
-        sum(len(str(i)) for i in range(2000))
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1e6
 
 
 def engine_costs(engine: Engine, rounds: int) -> list[float]:
@@ -61,11 +52,6 @@ def engine_costs(engine: Engine, rounds: int) -> list[float]:
                         engine.message(session, step.text, now)
                         costs.append(time.perf_counter() - start)
     return costs
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> None:

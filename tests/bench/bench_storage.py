@@ -1,8 +1,8 @@
 """Benchmark: what keeping a practice in the database costs per message.
 
-    python3 tests/bench/bench_storage.py [--rounds N] [--warmup N]
+    python3 -m tests.bench.bench_storage [--rounds N] [--warmup N]
     RAPPORT_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
-        python3 tests/bench/bench_storage.py
+        python3 -m tests.bench.bench_storage
 
 Prints figures only; it asserts nothing. Every script in ``tests/scripts`` is played, for
 every contact and ``--rounds`` seeds, message by message through three backends,
@@ -48,27 +48,13 @@ from bot.terminal.script import SCRIPT_EPOCH, Command, Step, Wait, parse_script
 from flows.engine import Engine as Flow
 from flows.session import Turn
 from flows.understanding import clear_cache
+from tests.bench.figures import calibration_us, pct
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "tests" / "scripts"
 PG_ENV = "RAPPORT_TEST_DATABASE_URL"
 MINUTES = 20.0
 TARGET_SQLITE_MS = 5.0
-
-
-def calibration_us() -> float:
-    """Median microseconds of a fixed pure-Python workload: the machine's speed today."""
-    samples = []
-    for _ in range(200):
-        start = time.perf_counter()
-        sum(len(str(i)) for i in range(2000))
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1e6
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 @contextmanager
