@@ -38,6 +38,8 @@ COMMANDS = [
     ("end", "End the current practice"),
     ("report", "Your last scorecard"),
     ("history", "Your past practices"),
+    ("export", "Everything Rapport keeps about you, as files"),
+    ("delete", "Erase everything Rapport keeps about you"),
     ("help", "Commands"),
 ]
 SEND_TIMEOUT = 60.0
@@ -122,6 +124,8 @@ def build_application(settings: Settings, store: PracticeStore) -> Application: 
     app.add_handler(CommandHandler("questions", h.on_questions, filters=private))
     app.add_handler(CommandHandler("report", h.on_report, filters=private))
     app.add_handler(CommandHandler("history", h.on_history, filters=private))
+    app.add_handler(CommandHandler("export", h.on_export, filters=private))
+    app.add_handler(CommandHandler("delete", h.on_delete, filters=private))
     app.add_handler(CallbackQueryHandler(h.on_button))
     app.add_handler(
         MessageHandler(

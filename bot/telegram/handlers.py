@@ -101,7 +101,9 @@ async def on_button(update: Update, context: Context) -> None:
     data = query.data or ""
     kind, _, rest = data.partition(":")
     await query.answer()
-    if kind == "pick":
+    if kind == "delete":
+        await _reply(update, context, lambda u: svc.delete(u, rest, now()))
+    elif kind == "pick":
         await _reply(update, context, lambda _u: [svc.lengths(rest)])
     elif kind == "len":
         persona_id, _, raw = rest.partition(":")
@@ -141,6 +143,16 @@ async def on_report(update: Update, context: Context) -> None:
 async def on_history(update: Update, context: Context) -> None:
     if await _once(update, context):
         await _reply(update, context, service(context).history)
+
+
+async def on_export(update: Update, context: Context) -> None:
+    if await _once(update, context):
+        await _reply(update, context, service(context).export)
+
+
+async def on_delete(update: Update, context: Context) -> None:
+    if await _once(update, context):
+        await _reply(update, context, lambda _u: [service(context).confirm_delete(now())])
 
 
 async def on_text(update: Update, context: Context) -> None:

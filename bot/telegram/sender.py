@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -71,6 +71,17 @@ async def typing(bot: Bot, chat_id: int) -> None:
 
 async def send(bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
     for reply in replies:
+        if reply.attachment is not None:
+            file = reply.attachment
+            await with_retries(
+                lambda file=file, reply=reply: bot.send_document(  # type: ignore[misc]
+                    chat_id,
+                    InputFile(file.data, filename=file.filename),
+                    caption=reply.html,
+                    parse_mode=ParseMode.HTML,
+                )
+            )
+            continue
         await with_retries(
             lambda reply=reply: bot.send_message(  # type: ignore[misc]
                 chat_id,

@@ -6,11 +6,14 @@ replies they return. Nothing here imports ``telegram``: replies are plain data.
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
+from typing import Any
 
+from bot.store.accounts import delete_user, export_user
 from bot.store.practices import NotFound, Outcome, PracticeStore
 from bot.telegram.render import scorecard_html, split_html, turn_html
 from bot.terminal.records import latest_scored
@@ -21,6 +24,9 @@ from flows.persona import Persona
 LENGTHS = (10.0, 15.0, 20.0, 30.0)
 """The meeting lengths offered as buttons (any length works with /practice ID MINUTES)."""
 MAX_MINUTES = 240.0
+DELETE_BUTTON_SECONDS = 600
+"""A delete confirmation button older than this is refused (it might be pressed by mistake
+long after, wiping newer practices)."""
 
 
 @dataclass(frozen=True)
@@ -30,11 +36,19 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Reply:
-    """One message to send: Telegram HTML, with optional inline buttons (rows)."""
+    """One message to send: Telegram HTML, with optional inline buttons (rows), or a
+    file with ``html`` as its caption."""
 
     html: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+    attachment: Attachment | None = None
 
 
 START = (
@@ -51,6 +65,7 @@ HELP = (
     "/practice: meet a contact (or /practice ID MINUTES, e.g. /practice dana 20)\n"
     "/prepare QUESTION: add a question you send ahead · /questions: list them\n"
     "/end: end the practice now · /report: your last scorecard · /history: past practices\n"
+    "/export: everything I keep about you, as files · /delete: erase all of it\n"
     "/help: this list"
 )
 NO_PRACTICE = "You have no practice going. Start one with /practice."
@@ -203,6 +218,44 @@ class ChatService:
             )
         return [Reply("\n".join(lines))]
 
+    # -- privacy ------------------------------------------------------------------------------
+
+    def export(self, user_id: int) -> list[Reply]:
+        data = export_user(self.store, user_id)
+        as_json = json.dumps(data, ensure_ascii=False, indent=2).encode()
+        return [
+            Reply(
+                "Everything Rapport keeps about you, as JSON.",
+                attachment=Attachment("rapport-export.json", as_json),
+            ),
+            Reply(
+                "Your practices as a readable transcript.",
+                attachment=Attachment("rapport-transcripts.txt", transcript_text(data).encode()),
+            ),
+        ]
+
+    def confirm_delete(self, now: datetime) -> Reply:
+        issued = int(now.timestamp())
+        return Reply(
+            "This erases all your practices, scores, questions and reminders, for good. Sure?",
+            (
+                (
+                    Button("Yes, delete everything", f"delete:yes:{issued}"),
+                    Button("Cancel", "delete:no"),
+                ),
+            ),
+        )
+
+    def delete(self, user_id: int, answer: str, now: datetime) -> list[Reply]:
+        """``answer`` is the button's data after ``delete:``; old buttons expire."""
+        choice, _, issued = answer.partition(":")
+        if choice != "yes":
+            return [Reply("Nothing was deleted.")]
+        if not issued.isdigit() or now.timestamp() - int(issued) > DELETE_BUTTON_SECONDS:
+            return [Reply("That button has expired: send /delete again if you still want to.")]
+        delete_user(self.store, user_id)
+        return [Reply("Done: everything Rapport kept about you has been deleted.")]
+
     # -- rendering ----------------------------------------------------------------------------
 
     def render_effects(self, persona_id: str, effects: list[Effect]) -> list[Reply]:
@@ -228,3 +281,19 @@ class ChatService:
             return self.store.chat_id(user_id)
         except NotFound:
             return None
+
+
+def transcript_text(export: dict[str, Any]) -> str:
+    """The practices of an export as plain text, one line per turn."""
+    lines: list[str] = []
+    for practice in export.get("practices", []):
+        score = practice.get("score")
+        lines.append(
+            f"== Practice {practice['id']} with {practice['persona']} "
+            f"({practice['started_at']}): {practice['state']}"
+            + (f", score {score}/100" if score is not None else "")
+        )
+        for turn in practice["transcript"]:
+            lines.append(f"[{turn['at']}] {turn['speaker']}: {turn['text']}")
+        lines.append("")
+    return "\n".join(lines) or "No practices yet.\n"

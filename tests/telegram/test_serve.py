@@ -151,3 +151,42 @@ def test_a_missing_or_malformed_token_is_one_clear_line(tmp_path: Path) -> None:
         assert result.returncode == 2
         assert result.stderr.count("\n") == 1 and "TELEGRAM_BOT_TOKEN" in result.stderr
         assert "not-a-token" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_export_sends_files_and_delete_asks_then_erases(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
+) -> None:
+    import json
+
+    fake = fake_telegram
+    serve()
+    erin = fake.user(5005, "Erin")
+    fake.send_command(erin, "/practice helen 20")
+    fake.wait_for_text(erin.id, "Before you go in", WAIT)
+    fake.send_text(erin, "Good afternoon, I'm ready. How did you get into housing policy?")
+    fake.wait_for_text(erin.id, "Helen:", WAIT)
+
+    fake.send_command(erin, "/export")
+
+    def documents() -> list[SentMessage] | None:
+        sent = fake.sent(erin.id, kind="document")
+        return sent if len(sent) >= 2 else None
+
+    docs = fake.wait_for(documents, WAIT)
+    files = {d.file.filename: d.file.content for d in docs if d.file is not None}
+    exported = json.loads(files["rapport-export.json"])
+    texts = [t["text"] for t in exported["practices"][0]["transcript"]]
+    assert "Good afternoon, I'm ready. How did you get into housing policy?" in texts
+    assert b"How did you get into housing policy?" in files["rapport-transcripts.txt"]
+
+    fake.send_command(erin, "/delete")
+    ask = fake.wait_for_text(erin.id, "for good. Sure?", WAIT)
+    buttons = [
+        b["callback_data"] for row in (ask.reply_markup or {})["inline_keyboard"] for b in row
+    ]
+    fake.press_button(erin, ask, "delete:no")
+    fake.wait_for_text(erin.id, "Nothing was deleted", WAIT)
+    fake.press_button(erin, ask, next(b for b in buttons if b.startswith("delete:yes")))
+    fake.wait_for_text(erin.id, "has been deleted", WAIT)
+    fake.send_command(erin, "/history")
+    fake.wait_for_text(erin.id, "No practices yet", WAIT)
