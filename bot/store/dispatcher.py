@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from bot.store.models import NudgeRow
-from bot.store.practices import NudgeRef, Outcome, PracticeStore
+from bot.store.practices import Delivery, PracticeStore
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ MAX_ATTEMPTS = 5
 BATCH = 100
 """Claimed per pass: delivered well within the lease even on a slow database."""
 
-Deliver = Callable[[NudgeRef, Outcome], None]
+Deliver = Callable[[Delivery], None]
 """Told which nudge was delivered and what it showed, after the commit."""
 Clock = Callable[[], datetime]
 
@@ -97,9 +97,9 @@ class Dispatcher:
         """Deliver a nudge this worker claimed; True if the user was shown something."""
         with self.store.transaction() as db:
             delivered = self.store.deliver_nudge(db, nudge_id, self.worker_id, now)
-        if delivered is None or not delivered[1].effects:
+        if delivered is None or not delivered.effects:
             return False
-        self.deliver(*delivered)  # only after the commit
+        self.deliver(delivered)  # only after the commit
         return True
 
     def run_once(self, now: datetime, clock: Clock | None = None) -> int:

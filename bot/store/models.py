@@ -168,6 +168,8 @@ class NudgeRow(Base):
     finished_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(Text)
     """What happened: delivered (and how late), why cancelled or dropped."""
+    about: Mapped[str | None] = mapped_column(Text)
+    """What a companion reminder is about (the referral to reach out to)."""
 
 
 class ProcessedUpdate(Base):
@@ -192,6 +194,8 @@ class Meeting(Base):
     contact_name: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     ended_at: Mapped[datetime | None]
+    followed_up_at: Mapped[datetime | None]
+    """When the user logged who they met and the names they got (after /done)."""
 
     people: Mapped[list[MeetingPerson]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True

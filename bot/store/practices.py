@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
 from bot.store.models import (
+    Meeting,
     NudgeRow,
     PracticeSession,
     PreparedQuestion,
@@ -27,8 +28,9 @@ from bot.store.models import (
     TurnRow,
     User,
 )
+from flows import companion
 from flows.coaching import Scorecard, score_session
-from flows.effects import CancelNudge, Effect, Finished, ScheduleNudge
+from flows.effects import CancelNudge, Effect, Finished, ScheduleNudge, Show
 from flows.engine import Engine as Flow
 from flows.session import Scenario, Session, Turn
 
@@ -40,6 +42,7 @@ SESSIONS: Table = PracticeSession.__table__  # type: ignore[assignment]
 TURNS: Table = TurnRow.__table__  # type: ignore[assignment]
 NUDGES: Table = NudgeRow.__table__  # type: ignore[assignment]
 UPDATES: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
+MEETINGS: Table = Meeting.__table__  # type: ignore[assignment]
 """The hot path (every message, every nudge) uses Core statements on these tables: a
 handful of SQL statements and little Python per event."""
 
@@ -54,12 +57,29 @@ class NotFound(LookupError):
 
 
 @dataclass(frozen=True)
+class UserSettings:
+    meeting_minutes: float
+    time_zone: str
+    heads_up: bool
+
+
+@dataclass(frozen=True)
 class NudgeRef:
     """Which nudge a delivery was for."""
 
     id: int
     kind: str
     due_at: datetime
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What delivering one nudge showed: for a practice nudge, the practice's outcome."""
+
+    nudge: NudgeRef
+    user_id: int
+    effects: list[Effect]
+    practice: Outcome | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +139,17 @@ class PracticeStore:
     def reactivate(self, user_id: int) -> None:
         with self.transaction() as db:
             db.execute(update(User).where(User.id == user_id).values(active=True))
+
+    def settings(self, user_id: int) -> UserSettings:
+        with self.transaction() as db:
+            user = db.get(User, user_id)
+            if user is None:
+                raise NotFound(f"no user {user_id}")
+            return UserSettings(user.meeting_minutes, user.time_zone, user.heads_up)
+
+    def update_settings(self, user_id: int, **values: object) -> None:
+        with self.transaction() as db:
+            db.execute(update(User).where(User.id == user_id).values(**values))
 
     def questions(self, user_id: int) -> list[str]:
         with self.transaction() as db:
@@ -212,7 +243,7 @@ class PracticeStore:
 
     def deliver_nudge(
         self, db: DbSession, nudge_id: int, worker_id: str, now: datetime
-    ) -> tuple[NudgeRef, Outcome] | None:
+    ) -> Delivery | None:
         """Deliver and settle a nudge ``worker_id`` claimed, inside the caller's transaction.
 
         The practice is locked first (the order a message handler locks in), then the
@@ -224,8 +255,7 @@ class PracticeStore:
         if nudge is None:  # the user deleted their data meanwhile
             return None
         if nudge.session_id is None:
-            self._settle(db, nudge_id, "cancelled", now, "not a practice nudge")
-            return None
+            return self._deliver_meeting_nudge(db, nudge, worker_id, now)
         row = self._locked(db, nudge.session_id)
         status = db.execute(
             select(NUDGES.c.status, NUDGES.c.claimed_by).where(NUDGES.c.id == nudge_id)
@@ -242,7 +272,7 @@ class PracticeStore:
         else:
             self._settle(db, nudge_id, "cancelled", now, "the practice had moved on")
         ref = NudgeRef(nudge_id, nudge.kind, nudge.due_at)
-        return ref, Outcome(row.id, row.user_id, effects, session)
+        return Delivery(ref, row.user_id, effects, Outcome(row.id, row.user_id, effects, session))
 
     def _first_delivery(
         self, db: DbSession, update_id: int, user_id: int | None, now: datetime
@@ -260,6 +290,29 @@ class PracticeStore:
         """For updates outside a practice: True the first time ``update_id`` is seen."""
         with self.transaction() as db:
             return self._first_delivery(db, update_id, user_id, now)
+
+    def _deliver_meeting_nudge(
+        self, db: DbSession, nudge: Row[Any], worker_id: str, now: datetime
+    ) -> Delivery | None:
+        """A companion reminder: its text comes from flows.companion; no practice involved."""
+        locked = db.execute(
+            select(NUDGES.c.status, NUDGES.c.claimed_by)
+            .where(NUDGES.c.id == nudge.id)
+            .with_for_update()
+        ).one_or_none()
+        if locked is None or tuple(locked) != ("claimed", worker_id):
+            return None
+        contact = None
+        if nudge.meeting_id is not None:
+            contact = db.execute(
+                select(MEETINGS.c.contact_name).where(MEETINGS.c.id == nudge.meeting_id)
+            ).scalar_one_or_none()
+        text = companion.nudge_text(nudge.kind, contact, nudge.about or "")
+        late = max(0.0, (now - nudge.due_at).total_seconds())
+        self._settle(db, nudge.id, "sent", now, f"delivered {late:.1f}s after due")
+        turn = Turn(now, "nudge", "companion", text, kind=nudge.kind)
+        ref = NudgeRef(nudge.id, nudge.kind, nudge.due_at)
+        return Delivery(ref, nudge.user_id, [Show(turn)])
 
     def _settle(self, db: DbSession, nudge_id: int, status: str, now: datetime, why: str) -> None:
         db.execute(

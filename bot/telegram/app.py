@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.store.dispatcher import Dispatcher
-from bot.store.practices import NudgeRef, Outcome, PracticeStore
+from bot.store.practices import Delivery, PracticeStore
 from bot.telegram import handlers as h
 from bot.telegram.sender import Blocked, send
 from bot.telegram.service import ChatService
@@ -38,6 +38,9 @@ COMMANDS = [
     ("end", "End the current practice"),
     ("report", "Your last scorecard"),
     ("history", "Your past practices"),
+    ("meeting", "Time a real informational interview"),
+    ("done", "Log a real meeting you just left"),
+    ("settings", "Meeting length and reminders"),
     ("export", "Everything Rapport keeps about you, as files"),
     ("delete", "Erase everything Rapport keeps about you"),
     ("help", "Commands"),
@@ -72,19 +75,23 @@ class NudgeRunner:
     def _run(self) -> None:
         self.dispatcher.run(self.stop, wall_clock)
 
-    def _deliver(self, nudge: NudgeRef, outcome: Outcome) -> None:
-        chat_id = self.service.chat_of(outcome.user_id)
+    def _deliver(self, delivery: Delivery) -> None:
+        chat_id = self.service.chat_of(delivery.user_id)
         if chat_id is None or self.loop is None:
             return
-        replies = self.service.render_effects(outcome.session.persona_id, outcome.effects)
+        replies = self.service.render_delivery(delivery)
         future = asyncio.run_coroutine_threadsafe(send(self.app.bot, chat_id, replies), self.loop)
         try:
             future.result(timeout=SEND_TIMEOUT)
         except Blocked:
-            self.service.store.deactivate(outcome.user_id, wall_clock(), "the user blocked the bot")
+            self.service.store.deactivate(
+                delivery.user_id, wall_clock(), "the user blocked the bot"
+            )
         except Exception as exc:
             log.warning(
-                "nudge %s was recorded but sending it failed: %s", nudge.id, type(exc).__name__
+                "nudge %s was recorded but sending it failed: %s",
+                delivery.nudge.id,
+                type(exc).__name__,
             )
 
 
@@ -124,6 +131,9 @@ def build_application(settings: Settings, store: PracticeStore) -> Application: 
     app.add_handler(CommandHandler("questions", h.on_questions, filters=private))
     app.add_handler(CommandHandler("report", h.on_report, filters=private))
     app.add_handler(CommandHandler("history", h.on_history, filters=private))
+    app.add_handler(CommandHandler("meeting", h.on_meeting, filters=private))
+    app.add_handler(CommandHandler("done", h.on_done, filters=private))
+    app.add_handler(CommandHandler("settings", h.on_settings, filters=private))
     app.add_handler(CommandHandler("export", h.on_export, filters=private))
     app.add_handler(CommandHandler("delete", h.on_delete, filters=private))
     app.add_handler(CallbackQueryHandler(h.on_button))

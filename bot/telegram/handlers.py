@@ -86,9 +86,8 @@ async def on_practice(update: Update, context: Context) -> None:
             return [Reply(error)]
         if persona_id is None:
             return [svc.menu()]
-        if minutes is None:
-            return [svc.lengths(persona_id)]
-        return svc.begin(user_id, persona_id, minutes, now())
+        length = minutes if minutes is not None else svc.store.settings(user_id).meeting_minutes
+        return svc.begin(user_id, persona_id, length, now())
 
     await _reply(update, context, work)
 
@@ -101,7 +100,9 @@ async def on_button(update: Update, context: Context) -> None:
     data = query.data or ""
     kind, _, rest = data.partition(":")
     await query.answer()
-    if kind == "delete":
+    if kind == "set":
+        await _reply(update, context, lambda u: svc.change_setting(u, rest))
+    elif kind == "delete":
         await _reply(update, context, lambda u: svc.delete(u, rest, now()))
     elif kind == "pick":
         await _reply(update, context, lambda _u: [svc.lengths(rest)])
@@ -143,6 +144,22 @@ async def on_report(update: Update, context: Context) -> None:
 async def on_history(update: Update, context: Context) -> None:
     if await _once(update, context):
         await _reply(update, context, service(context).history)
+
+
+async def on_meeting(update: Update, context: Context) -> None:
+    if await _once(update, context):
+        argument = " ".join(context.args or [])
+        await _reply(update, context, lambda u: service(context).meeting(u, argument, now()))
+
+
+async def on_done(update: Update, context: Context) -> None:
+    if await _once(update, context):
+        await _reply(update, context, lambda u: service(context).done(u, now()))
+
+
+async def on_settings(update: Update, context: Context) -> None:
+    if await _once(update, context):
+        await _reply(update, context, lambda u: [service(context).settings_text(u)])
 
 
 async def on_export(update: Update, context: Context) -> None:

@@ -14,9 +14,11 @@ from html import escape
 from typing import Any
 
 from bot.store.accounts import delete_user, export_user
-from bot.store.practices import NotFound, Outcome, PracticeStore
+from bot.store.meetings import MeetingStore
+from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore
 from bot.telegram.render import scorecard_html, split_html, turn_html
 from bot.terminal.records import latest_scored
+from flows import companion
 from flows.effects import Effect, Finished, Show
 from flows.engine import fmt_minutes
 from flows.persona import Persona
@@ -74,6 +76,7 @@ NO_PRACTICE = "You have no practice going. Start one with /practice."
 class ChatService:
     def __init__(self, store: PracticeStore, default_minutes: float = 20.0) -> None:
         self.store = store
+        self.meetings = MeetingStore(store)
         self.default_minutes = default_minutes
 
     # -- users --------------------------------------------------------------------------------
@@ -147,6 +150,10 @@ class ChatService:
     # -- during a practice ------------------------------------------------------------------
 
     def say(self, user_id: int, text: str, now: datetime, update_id: int) -> list[Reply]:
+        if self.meetings.follow_up(user_id) is not None:
+            if not self.store.claim_update(update_id, user_id, now):
+                return []  # a duplicate delivery of an answer already logged
+            return self.follow_up(user_id, text, now) or []
         session_id = self.store.unfinished(user_id) or self._awaiting_check_back(user_id)
         if session_id is None:
             return [Reply(NO_PRACTICE)]
@@ -206,9 +213,10 @@ class ChatService:
 
     def history(self, user_id: int) -> list[Reply]:
         rows = self.store.practices(user_id)
-        if not rows:
+        meetings = self.meetings.meetings(user_id)
+        if not rows and not meetings:
             return [Reply("No practices yet. Start one with /practice.")]
-        lines = ["<b>Your practices</b>"]
+        lines = ["<b>Your practices</b>"] if rows else []
         for row in rows[-20:]:
             persona = self.store.flow.personas.get(row.persona_id)
             name = persona.name if persona else row.persona_id
@@ -216,7 +224,95 @@ class ChatService:
             lines.append(
                 f"{row.started_at:%d %b %H:%M} · {escape(name)} · {escape(row.state)}{score}"
             )
+        if meetings:
+            lines += ["", "<b>Your real meetings</b>"] if lines else ["<b>Your real meetings</b>"]
+        for meeting in meetings[-20:]:
+            people = self.meetings.people(meeting.id)
+            referred = [p.name for p in people if p.relation == "referred"]
+            who = escape(meeting.contact_name or "(not logged yet)")
+            names = f" · referred: {escape(', '.join(referred))}" if referred else ""
+            lines.append(f"{meeting.started_at:%d %b %H:%M} · met {who}{names}")
         return [Reply("\n".join(lines))]
+
+    # -- the companion for real meetings ---------------------------------------------------
+
+    def meeting(self, user_id: int, argument: str, now: datetime) -> list[Reply]:
+        minutes = companion.DEFAULT_MINUTES
+        if argument.strip():
+            try:
+                minutes = float(argument.strip().replace(",", "."))
+            except ValueError:
+                return [Reply(f"“{escape(argument)}” is not a number of minutes.")]
+            if not 0 < minutes <= MAX_MINUTES:
+                return [Reply(f"Pick a length between 0 and {MAX_MINUTES:g} minutes.")]
+        heads_up = self.store.settings(user_id).heads_up
+        self.meetings.start(user_id, now, minutes, heads_up)
+        note = " I'll give you a heads-up five minutes before." if heads_up and minutes > 5 else ""
+        return [
+            Reply(
+                f"⏱ Timer set for {fmt_minutes(minutes)} minutes. I'll stay quiet until the "
+                f"mark, then remind you to wrap up.{note} Good luck! Send /done when you've left."
+            )
+        ]
+
+    def done(self, user_id: int, now: datetime) -> list[Reply]:
+        self.meetings.done(user_id, now)
+        return [Reply("How did it go? <b>Who did you meet?</b> (their name)")]
+
+    def follow_up(self, user_id: int, text: str, now: datetime) -> list[Reply] | None:
+        """The user's answer while a meeting waits for its follow-up, else None."""
+        pending = self.meetings.follow_up(user_id)
+        if pending is None:
+            return None
+        if pending.step == "contact":
+            self.meetings.log_contact(pending.meeting_id, text)
+            return [
+                Reply(
+                    "Noted. <b>Which names did they give you</b> to talk to next? "
+                    "Separate them with commas, or write “none”."
+                )
+            ]
+        names = self.meetings.log_names(pending.meeting_id, text, now)
+        if names:
+            listed = ", ".join(escape(n) for n in names)
+            plan = (
+                f"I'll remind you to send a thank-you note later today, and to reach out to "
+                f"{listed}, one a day from tomorrow."
+            )
+        else:
+            plan = (
+                "I'll remind you to send a thank-you note later today, and to check back with "
+                "them in two days about people you could talk to."
+            )
+        return [Reply(f"Logged. {plan}")]
+
+    def settings_text(self, user_id: int) -> Reply:
+        settings = self.store.settings(user_id)
+        heads_up = "on" if settings.heads_up else "off"
+        return Reply(
+            f"<b>Settings</b>\nDefault practice length: {fmt_minutes(settings.meeting_minutes)} "
+            f"minutes\nHeads-up five minutes before a real meeting's mark: {heads_up}",
+            (
+                (Button(f"Heads-up: turn {'off' if settings.heads_up else 'on'}", "set:heads_up"),),
+                tuple(Button(f"{fmt_minutes(m)} min", f"set:minutes:{m:g}") for m in LENGTHS),
+            ),
+        )
+
+    def change_setting(self, user_id: int, what: str) -> list[Reply]:
+        name, _, value = what.partition(":")
+        if name == "heads_up":
+            self.store.update_settings(user_id, heads_up=not self.store.settings(user_id).heads_up)
+        elif name == "minutes":
+            try:
+                minutes = float(value)
+            except ValueError:
+                return [Reply("That button has expired.")]
+            if minutes not in LENGTHS:
+                return [Reply("That button has expired.")]
+            self.store.update_settings(user_id, meeting_minutes=minutes)
+        else:
+            return [Reply("That button has expired.")]
+        return [self.settings_text(user_id)]
 
     # -- privacy ------------------------------------------------------------------------------
 
@@ -270,6 +366,13 @@ class ChatService:
             elif isinstance(effect, Finished):
                 replies += [Reply(p) for p in split_html(scorecard_html(effect.scorecard))]
         return replies
+
+    def render_delivery(self, delivery: Delivery) -> list[Reply]:
+        if delivery.practice is not None:
+            return self._render(delivery.practice)
+        return [
+            Reply(f"<b>{escape(e.turn.text)}</b>") for e in delivery.effects if isinstance(e, Show)
+        ]
 
     def _render(self, outcome: Outcome) -> list[Reply]:
         if outcome.duplicate:

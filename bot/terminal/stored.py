@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.store.dispatcher import Dispatcher
-from bot.store.practices import NudgeRef, Outcome, PracticeStore
+from bot.store.practices import Delivery, Outcome, PracticeStore
 from bot.terminal.practice import NudgeSink
 from flows.effects import Effect, ScheduleNudge, Show
 from flows.persona import Persona
@@ -51,11 +51,12 @@ class StoredPractice:
             self.store.add_question(self.user_id, " ".join(argument.split()), now)
         return effects
 
-    def _deliver_to(self, sink: NudgeSink) -> Callable[[NudgeRef, Outcome], None]:
-        def deliver(_nudge: NudgeRef, outcome: Outcome) -> None:
-            if outcome.session_id == self.session_id:
-                self._session = outcome.session
-            sink(outcome.effects)
+    def _deliver_to(self, sink: NudgeSink) -> Callable[[Delivery], None]:
+        def deliver(delivery: Delivery) -> None:
+            practice = delivery.practice
+            if practice is not None and practice.session_id == self.session_id:
+                self._session = practice.session
+            sink(delivery.effects)
 
         return deliver
 

@@ -6,6 +6,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import select
+
+from bot.store.db import make_engine
+from bot.store.models import NudgeRow
 from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.telegram.conftest import BotProcess
 
@@ -190,3 +194,50 @@ def test_export_sends_files_and_delete_asks_then_erases(
     fake.wait_for_text(erin.id, "has been deleted", WAIT)
     fake.send_command(erin, "/history")
     fake.wait_for_text(erin.id, "No practices yet", WAIT)
+
+
+def test_the_companion_times_a_real_meeting_and_schedules_follow_ups(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    fake = fake_telegram
+    serve()
+    fay = fake.user(6006, "Fay")
+    fake.send_command(fay, "/settings")
+    settings = fake.wait_for_text(fay.id, "Heads-up five minutes before", WAIT)
+    assert "off" in (settings.text or "")
+    fake.press_button(fay, settings, "set:heads_up")
+    fake.wait_for(lambda: any(": on" in t for t in fake.texts(fay.id)), WAIT)
+
+    fake.send_command(fay, "/meeting 0.05")  # a three-second real meeting
+    fake.wait_for_text(fay.id, "Timer set for 0.05 minutes", WAIT)
+    mark = fake.wait_for_text(fay.id, "Time's up", WAIT)
+    assert "two or three" in (mark.text or "")
+
+    fake.send_command(fay, "/done")
+    fake.wait_for_text(fay.id, "Who did you meet?", WAIT)
+    fake.send_text(fay, "Jordan Lee")
+    fake.wait_for_text(fay.id, "Which names did they give you", WAIT)
+    update_id = fake.send_text(fay, "Ana Ruiz, Sam Patel and Chris")
+    logged = fake.wait_for_text(fay.id, "Logged.", WAIT)
+    assert "Ana Ruiz, Sam Patel, Chris" in (logged.text or "")
+    fake.duplicate(update_id)  # logged once, not twice
+    fake.send_command(fay, "/history")
+    history = fake.wait_for_text(fay.id, "Your real meetings", WAIT)
+    assert "met Jordan Lee · referred: Ana Ruiz, Sam Patel, Chris" in (history.text or "")
+
+    # What the bot stored: a thank-you reminder and one reach-out reminder per name.
+    engine = make_engine(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    with engine.connect() as connection:
+        reminders = connection.execute(
+            select(NudgeRow.kind, NudgeRow.about)
+            .where(NudgeRow.meeting_id.is_not(None), NudgeRow.kind.not_like("meeting_mark"))
+            .where(NudgeRow.kind != "meeting_heads_up")
+            .order_by(NudgeRow.due_at)
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in reminders] == [
+        ("meeting_thank_you", None),
+        ("meeting_reach_out", "Ana Ruiz"),
+        ("meeting_reach_out", "Sam Patel"),
+        ("meeting_reach_out", "Chris"),
+    ]
