@@ -36,6 +36,9 @@ MAX_MESSAGE_CHARS = 2000
 """Only this much of a message is read; the rest is kept in the transcript."""
 MAX_QUESTION_CHARS = 300
 COMMANDS = ("end", "prepare", "questions", "help")
+CHECK_IN = ("check", "ready")
+"""Arrival check-in without typing: ``check ITEM`` ticks a checklist item, ``ready`` goes in
+(the Telegram checklist buttons use them)."""
 
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
 _STAYING_ON = {*A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB}
@@ -235,6 +238,9 @@ class Step:
 
     def on_command(self, name: str, argument: str) -> None:
         p = self.persona
+        if name in CHECK_IN:
+            self._check_in(name, argument)
+            return
         if name not in COMMANDS:
             self.narrate("hint", narrator.line("unknown_command", command=name))
             return
@@ -282,6 +288,19 @@ class Step:
             self._show("nudge", CHECK_BACK, narrator.line("check_back_nudge", name=p.first_name))
 
     # -- commands -------------------------------------------------------------------------
+
+    def _check_in(self, name: str, item: str) -> None:
+        if self.state != ARRIVE:
+            self.narrate("hint", narrator.line("checklist_too_late"))
+            return
+        if name == "check" and item not in A.CHECKLIST:
+            self.narrate("hint", narrator.line("unknown_command", command=f"check {item}"))
+            return
+        acts = {item} if name == "check" else set()
+        text = narrator.line(f"check_{item}") if name == "check" else narrator.line("check_ready")
+        turn = Turn(self.now, "user", ARRIVE, text, tuple(acts), kind="checklist")
+        self.session.turns.append(turn)
+        self._arrive(turn, acts, frozenset({"ready"}) if name == "ready" else frozenset())
 
     def _list_questions(self) -> None:
         questions = self.session.prepared_questions

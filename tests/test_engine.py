@@ -128,3 +128,25 @@ def test_scenario_odds_follow_the_persona(engine: Engine) -> None:
     sessions = [engine.start("marcus", now=T0, seed=seed)[0] for seed in range(400)]
     tangents = sum(s.scenario.tangent for s in sessions) / len(sessions)
     assert abs(tangents - persona.traits.tangent) < 0.08
+
+
+def test_the_arrival_checklist_can_be_ticked_without_typing(engine: Engine) -> None:
+    session, _ = engine.start("helen", now=T0, seed=1)
+    for item in ("arrive_early", "dressed", "notebook"):
+        engine.command(session, "check", item, T0)
+        assert session.state == "arrive"
+    effects = engine.command(session, "check", "questions_copy", T0)
+    assert session.state == "converse"  # all four: the contact comes out
+    assert shown(effects)[-1].turn.kind == "greeting"
+    late = engine.command(session, "check", "dressed", T0)
+    assert "checklist is closed" in shown(late)[0].turn.text
+    from flows.coaching import score_session
+
+    card = score_session(session)
+    assert {card.item(i).status for i in ("arrive.early", "arrive.dressed")} == {"passed"}
+
+
+def test_ready_button_goes_in(engine: Engine) -> None:
+    session, _ = engine.start("helen", now=T0, seed=1)
+    engine.command(session, "ready", "", T0)
+    assert session.state == "converse"

@@ -8,16 +8,18 @@ database), and send what it returns. No practice logic lives here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.telegram.sender import Blocked, send, typing
-from bot.telegram.service import HELP, START, ChatService, Reply
+from bot.telegram.sender import Blocked, keyboard, send, typing
+from bot.telegram.service import HELP, START, Button, ChatService, Reply
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +102,9 @@ async def on_button(update: Update, context: Context) -> None:
     data = query.data or ""
     kind, _, rest = data.partition(":")
     await query.answer()
-    if kind == "set":
+    if kind == "chk":
+        await _check(update, context, rest)
+    elif kind == "set":
         await _reply(update, context, lambda u: svc.change_setting(u, rest))
     elif kind == "delete":
         await _reply(update, context, lambda u: svc.delete(u, rest, now()))
@@ -118,6 +122,28 @@ async def on_button(update: Update, context: Context) -> None:
         await _reply(update, context, lambda u: svc.begin(u, persona_id, minutes, now()))
     else:
         await _reply(update, context, lambda _u: [Reply("That button has expired.")])
+
+
+async def _check(update: Update, context: Context, rest: str) -> None:
+    """A tick on the arrival checklist: record it, reply, redraw (or remove) the checklist."""
+    query = update.callback_query
+    raw_session, _, item = rest.partition(":")
+    if query is None or not raw_session.isdigit():
+        await _reply(update, context, lambda _u: [Reply("That button has expired.")])
+        return
+    svc = service(context)
+    update_id = update.update_id
+    redraw: list[tuple[tuple[Button, ...], ...] | None] = []
+
+    def work(user_id: int) -> list[Reply]:
+        replies, keyboard_now = svc.check(user_id, int(raw_session), item, now(), update_id)
+        redraw.append(keyboard_now)
+        return replies
+
+    await _reply(update, context, work)
+    if redraw and query.message is not None:
+        with contextlib.suppress(BadRequest):  # "message is not modified" is fine
+            await query.edit_message_reply_markup(reply_markup=keyboard(Reply("", redraw[0] or ())))
 
 
 def _command(name: str) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:

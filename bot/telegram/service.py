@@ -21,7 +21,9 @@ from bot.terminal.records import latest_scored
 from flows import companion
 from flows.effects import Effect, Finished, Show
 from flows.engine import fmt_minutes
+from flows.facts import facts_of
 from flows.persona import Persona
+from flows.session import Session
 
 LENGTHS = (10.0, 15.0, 20.0, 30.0)
 """The meeting lengths offered as buttons (any length works with /practice ID MINUTES)."""
@@ -145,7 +147,25 @@ class ChatService:
             minutes=minutes,
             prepared_questions=self.store.questions(user_id),
         )
-        return replies + self._render(outcome)
+        scene = self._render(outcome)
+        if scene:  # the checklist rides on the scene: tick items instead of typing them
+            last = scene[-1]
+            scene[-1] = Reply(last.html, checklist(outcome.session_id, outcome.session))
+        return replies + scene
+
+    def check(
+        self, user_id: int, session_id: int, item: str, now: datetime, update_id: int
+    ) -> tuple[list[Reply], tuple[tuple[Button, ...], ...] | None]:
+        """A checklist button: the replies, and the checklist as it should now look
+        (None when the meeting has begun and the checklist should go)."""
+        if self.store.unfinished(user_id) != session_id:
+            return [Reply("That checklist belongs to a practice that is over.")], None
+        name, argument = ("ready", "") if item == "ready" else ("check", item)
+        outcome = self.store.command(session_id, name, argument, now, update_id)
+        keyboard = None
+        if outcome.session.state == "arrive":
+            keyboard = checklist(session_id, outcome.session)
+        return self._render(outcome), keyboard
 
     # -- during a practice ------------------------------------------------------------------
 
@@ -400,3 +420,24 @@ def transcript_text(export: dict[str, Any]) -> str:
             lines.append(f"[{turn['at']}] {turn['speaker']}: {turn['text']}")
         lines.append("")
     return "\n".join(lines) or "No practices yet.\n"
+
+
+CHECKLIST_LABELS = {
+    "arrive_early": "Arrived 10-15 min early",
+    "dressed": "Dressed formally",
+    "notebook": "Notebook and pen",
+    "questions_copy": "Copy of my questions",
+}
+
+
+def checklist(session_id: int, session: Session) -> tuple[tuple[Button, ...], ...]:
+    ticked = facts_of(session).checklist
+    buttons = [
+        Button(("✅ " if act in ticked else "⬜ ") + label, f"chk:{session_id}:{act}")
+        for act, label in CHECKLIST_LABELS.items()
+    ]
+    return (
+        (buttons[0], buttons[1]),
+        (buttons[2], buttons[3]),
+        (Button("I'm ready: go in", f"chk:{session_id}:ready"),),
+    )

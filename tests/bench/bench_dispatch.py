@@ -57,7 +57,8 @@ from sqlalchemy import Engine, func, insert, select, text
 from bot.store.db import make_engine
 from bot.store.dispatcher import Dispatcher
 from bot.store.models import NudgeRow, PracticeSession, TurnRow, User
-from bot.store.practices import NudgeRef, Outcome, PracticeStore
+from bot.store.practices import Delivery as NudgeDelivery
+from bot.store.practices import PracticeStore
 from bot.store.schema import upgrade
 from flows.engine import WRAP_UP
 from flows.engine import Engine as Flow
@@ -199,12 +200,16 @@ def fill(engine: Engine, flow: Flow, count: int, lead: float, window: float) -> 
 # -- the dispatchers --------------------------------------------------------------------------
 
 
+def session_of(delivery: NudgeDelivery) -> int:
+    return delivery.practice.session_id if delivery.practice is not None else -1
+
+
 @dataclass
 class Recorder:
     deliveries: list[Delivery] = field(default_factory=list)
 
-    def __call__(self, nudge: NudgeRef, outcome: Outcome) -> None:
-        self.deliveries.append((nudge.id, outcome.session_id, time.time()))
+    def __call__(self, delivery: NudgeDelivery) -> None:
+        self.deliveries.append((delivery.nudge.id, session_of(delivery), time.time()))
 
 
 def dispatch_thread(
@@ -235,8 +240,8 @@ def dispatch_process(
     store = PracticeStore(engine)
     deliveries: list[Delivery] = []
 
-    def deliver(nudge: NudgeRef, outcome: Outcome) -> None:
-        deliveries.append((nudge.id, outcome.session_id, time.time()))
+    def deliver(delivery: NudgeDelivery) -> None:
+        deliveries.append((delivery.nudge.id, session_of(delivery), time.time()))
         with progress.get_lock():
             progress.value += 1
 

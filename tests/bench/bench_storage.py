@@ -156,7 +156,7 @@ def play_stored(
     steps: list[Step],
     figures: Figures | None,
 ) -> list[TranscriptKey]:
-    dispatcher = Dispatcher(store, lambda _nudge, _outcome: None, worker_id="bench")
+    dispatcher = Dispatcher(store, lambda _delivery: None, worker_id="bench")
     start = time.perf_counter()
     outcome = store.start(user_id, persona, now=SCRIPT_EPOCH, seed=seed, minutes=MINUTES)
     if figures is not None:

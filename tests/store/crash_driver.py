@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session as DbSession
 from bot.store.db import make_engine
 from bot.store.dispatcher import Dispatcher
 from bot.store.models import NudgeRow, TurnRow
-from bot.store.practices import NudgeRef, Outcome, PracticeStore
+from bot.store.practices import Delivery, PracticeStore
 from bot.store.schema import ensure_current
 from flows.engine import CHECK_BACK_AFTER
 from flows.engine import Engine as Flow
@@ -203,8 +203,8 @@ def dispatch(store: PracticeStore, latest: datetime, die_after_claim: bool, out:
     if now >= latest:
         raise SystemExit(f"too many expired claims to deliver before {latest:%c}")
 
-    def deliver(nudge: NudgeRef, _outcome: Outcome) -> None:
-        say(out, f"NUDGE {nudge.kind}")
+    def deliver(delivery: Delivery) -> None:
+        say(out, f"NUDGE {delivery.nudge.kind}")
 
     dispatcher = DyingDispatcher(store, deliver)
     dispatcher.die_after_claim = die_after_claim

@@ -21,7 +21,7 @@ from sqlalchemy import func, or_, select
 from bot.store.db import make_engine
 from bot.store.dispatcher import Dispatcher
 from bot.store.models import NudgeRow
-from bot.store.practices import NudgeRef, Outcome, PracticeStore
+from bot.store.practices import Delivery, PracticeStore
 from tests.store.crash_driver import flow
 
 
@@ -52,9 +52,9 @@ def main() -> None:
     store = PracticeStore(engine, flow())
     delivered: list[int] = []
 
-    def deliver(nudge: NudgeRef, outcome: Outcome) -> None:
-        assert outcome.effects, "delivered with nothing to show"
-        delivered.append(nudge.id)
+    def deliver(delivery: Delivery) -> None:
+        assert delivery.effects, "delivered with nothing to show"
+        delivered.append(delivery.nudge.id)
 
     dispatcher = Dispatcher(store, deliver, worker_id=worker_id)
     print("READY", flush=True)

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from bot.store.dispatcher import LEASE, MAX_ATTEMPTS, Dispatcher
 from bot.store.models import NudgeRow
-from bot.store.practices import NudgeRef, Outcome, PracticeStore
+from bot.store.practices import Delivery, PracticeStore
 from tests.conftest import T0
 
 
@@ -18,10 +18,11 @@ class Inbox:
     def __init__(self) -> None:
         self.items: list[tuple[int, str, str]] = []
 
-    def __call__(self, nudge: NudgeRef, outcome: Outcome) -> None:
-        for effect in outcome.effects:
+    def __call__(self, delivery: Delivery) -> None:
+        assert delivery.practice is not None
+        for effect in delivery.effects:
             text = getattr(getattr(effect, "turn", None), "text", "")
-            self.items.append((outcome.session_id, nudge.kind, text))
+            self.items.append((delivery.practice.session_id, delivery.nudge.kind, text))
 
 
 def practice_in_conversation(store: PracticeStore, minutes: float = 20, **scenario: str) -> int:

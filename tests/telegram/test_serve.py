@@ -241,3 +241,39 @@ def test_the_companion_times_a_real_meeting_and_schedules_follow_ups(
         ("meeting_reach_out", "Sam Patel"),
         ("meeting_reach_out", "Chris"),
     ]
+
+
+def test_the_arrival_checklist_buttons(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
+) -> None:
+    fake = fake_telegram
+    serve()
+    gus = fake.user(7007, "Gus")
+    fake.send_command(gus, "/practice priya 20")
+    scene = fake.wait_for_text(gus.id, "Before you go in", WAIT)
+    data = [
+        b["callback_data"] for row in (scene.reply_markup or {})["inline_keyboard"] for b in row
+    ]
+    early = next(d for d in data if d.endswith(":arrive_early"))
+    fake.press_button(gus, scene, early)
+    fake.wait_for_text(gus.id, "Noted: you arrived early", WAIT)
+
+    def ticked() -> bool:
+        current = next(m for m in fake.messages(gus.id) if m.message_id == scene.message_id)
+        labels = [b["text"] for row in (current.reply_markup or {})["inline_keyboard"] for b in row]
+        return any(label.startswith("✅ Arrived") for label in labels)
+
+    fake.wait_for(ticked, WAIT)
+    fake.press_button(gus, scene, next(d for d in data if d.endswith(":ready")))
+    fake.wait_for_text(gus.id, "Priya:", WAIT)
+    fake.wait_for(
+        lambda: (
+            not next(
+                m for m in fake.messages(gus.id) if m.message_id == scene.message_id
+            ).reply_markup
+        ),
+        WAIT,
+    )  # the checklist goes once the meeting begins
+    fake.send_command(gus, "/end")
+    card = fake.wait_for_text(gus.id, "Scorecard", WAIT)
+    assert "I arrived 10-15 minutes early" in (card.text or "")  # the tick, quoted
