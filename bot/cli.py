@@ -133,7 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     delete_cmd = sub.add_parser("delete", help="erase everything Rapport keeps about you")
     delete_cmd.add_argument("--yes", action="store_true", help="don't ask for confirmation")
     sub.add_parser("migrate", help="bring the database schema up to date")
-    sub.add_parser("serve", help="run the Telegram bot (long polling; needs TELEGRAM_BOT_TOKEN)")
+    serve = sub.add_parser("serve", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    serve.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates on PORT via WEBHOOK_URL (needs WEBHOOK_SECRET) instead of polling",
+    )
 
     personas = sub.add_parser("personas", help="list or check the contacts")
     personas.add_argument("action", choices=["list", "check"])
@@ -321,17 +326,25 @@ def load_settings() -> Settings:
         raise UsageError(f"{name}: {first['msg'].removeprefix('Value error, ')}") from None
 
 
-def cmd_serve(_args: argparse.Namespace) -> int:
+def cmd_serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     if settings.telegram_bot_token is None:
         raise UsageError(
             "set TELEGRAM_BOT_TOKEN to your bot's token (from @BotFather) to run the "
             "Telegram bot, or use `rapport chat` to practise in the terminal"
         )
+    if args.webhook and not (settings.webhook_url and settings.webhook_secret):
+        raise UsageError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
     store = open_store()
-    from bot.telegram.app import run_polling  # only the bot needs python-telegram-bot
+    # Only the bot needs python-telegram-bot: import it here, not for the terminal.
+    if args.webhook:
+        from bot.telegram.webhook import run_webhook
 
-    run_polling(settings, store)
+        run_webhook(settings, store)
+    else:
+        from bot.telegram.app import run_polling
+
+        run_polling(settings, store)
     return 0
 
 

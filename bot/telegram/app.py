@@ -95,7 +95,9 @@ class NudgeRunner:
             )
 
 
-def build_application(settings: Settings, store: PracticeStore) -> Application:  # type: ignore[type-arg]
+def build_application(
+    settings: Settings, store: PracticeStore, *, polling: bool = True
+) -> Application:  # type: ignore[type-arg]
     assert settings.telegram_bot_token is not None
     token = settings.telegram_bot_token.get_secret_value().strip()
     service = ChatService(store, settings.meeting_minutes)
@@ -111,15 +113,17 @@ def build_application(settings: Settings, store: PracticeStore) -> Application: 
         if "nudges" in runner:
             await asyncio.to_thread(runner["nudges"].close)
 
-    app = (
+    builder = (
         Application.builder()
         .token(token)
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .build()
     )
+    if not polling:
+        builder = builder.updater(None)  # updates arrive through our own webhook server
+    app = builder.build()
     app.bot_data["service"] = service
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(filters.ChatType.GROUPS, h.on_group))

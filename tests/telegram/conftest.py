@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 class BotProcess:
-    def __init__(self, fake: FakeTelegram, db_url: str, log: Path, **env: str) -> None:
+    def __init__(self, fake: FakeTelegram, db_url: str, log: Path, *args: str, **env: str) -> None:
         self.log = log
         environ = {
             **os.environ,
@@ -28,7 +28,7 @@ class BotProcess:
             **env,
         }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"],
+            [sys.executable, "-m", "bot", "serve", *args],
             cwd=REPO,
             env=environ,
             stdout=log.open("a"),
@@ -54,9 +54,9 @@ def serve(fake_telegram: FakeTelegram, tmp_path: Path) -> Iterator[Callable[...,
     started: list[BotProcess] = []
     db_url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
 
-    def start(**env: str) -> BotProcess:
+    def start(*args: str, **env: str) -> BotProcess:
         calls_before = len(fake_telegram.calls("setMyCommands"))
-        bot = BotProcess(fake_telegram, db_url, tmp_path / "bot.log", **env)
+        bot = BotProcess(fake_telegram, db_url, tmp_path / "bot.log", *args, **env)
         started.append(bot)
         deadline = time.monotonic() + 30
         while len(fake_telegram.calls("setMyCommands")) <= calls_before:

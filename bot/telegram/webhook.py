@@ -1,0 +1,100 @@
+"""Webhook mode: an aiohttp server on ``PORT`` that Telegram POSTs updates to.
+
+- ``POST /telegram``: Telegram's ``X-Telegram-Bot-Api-Secret-Token`` header must equal
+  ``WEBHOOK_SECRET`` (wrong or missing: 403). The update is processed before the answer, so
+  Telegram retries it if this process dies midway; updates of one chat are processed in
+  order, one at a time.
+- ``GET /healthz``: liveness.
+
+The bot registers ``WEBHOOK_URL`` (with the secret) with Telegram on start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import signal
+from collections import defaultdict
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.store.practices import PracticeStore
+from bot.telegram.app import build_application, quiet_logging
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class WebhookServer:
+    def __init__(self, app: Application, secret: str) -> None:  # type: ignore[type-arg]
+        self.app = app
+        self.secret = secret
+        self._chat_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    def routes(self) -> web.Application:
+        web_app = web.Application()
+        web_app.router.add_post(WEBHOOK_PATH, self.receive)
+        web_app.router.add_get("/healthz", self.health)
+        return web_app
+
+    async def health(self, _request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    async def receive(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            return web.json_response({"ok": False, "error": "forbidden"}, status=403)
+        try:
+            payload = json.loads(await request.read())
+            update = Update.de_json(payload, self.app.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
+        if update is None:
+            return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
+        chat = update.effective_chat
+        lock = self._chat_locks[chat.id] if chat is not None else asyncio.Lock()
+        async with lock:
+            await self.app.process_update(update)
+        return web.json_response({"ok": True})
+
+
+async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
+    assert settings.webhook_url and settings.webhook_secret
+    app = build_application(settings, store, polling=False)
+    secret = settings.webhook_secret.get_secret_value()
+    server = WebhookServer(app, secret)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with app:
+        await app.start()
+        if app.post_init is not None:  # commands, and the nudge dispatcher
+            await app.post_init(app)
+        await app.bot.set_webhook(
+            settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+        runner = web.AppRunner(server.routes(), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "0.0.0.0", settings.port)
+        await site.start()
+        log.info("Rapport is running (webhook on port %s). Press Ctrl-C to stop.", settings.port)
+        try:
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+            await app.stop()
+            if app.post_shutdown is not None:
+                await app.post_shutdown(app)
+
+
+def run_webhook(settings: Settings, store: PracticeStore) -> None:
+    quiet_logging()
+    asyncio.run(serve_webhook(settings, store))
