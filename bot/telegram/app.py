@@ -38,6 +38,7 @@ COMMANDS = [
     ("end", "End the current practice"),
     ("report", "Your last scorecard"),
     ("history", "Your past practices"),
+    ("progress", "A chart of your progress"),
     ("meeting", "Time a real informational interview"),
     ("done", "Log a real meeting you just left"),
     ("settings", "Meeting length and reminders"),
@@ -135,6 +136,7 @@ def build_application(
     app.add_handler(CommandHandler("questions", h.on_questions, filters=private))
     app.add_handler(CommandHandler("report", h.on_report, filters=private))
     app.add_handler(CommandHandler("history", h.on_history, filters=private))
+    app.add_handler(CommandHandler("progress", h.on_progress, filters=private))
     app.add_handler(CommandHandler("meeting", h.on_meeting, filters=private))
     app.add_handler(CommandHandler("done", h.on_done, filters=private))
     app.add_handler(CommandHandler("settings", h.on_settings, filters=private))

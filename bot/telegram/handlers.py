@@ -188,6 +188,11 @@ async def on_settings(update: Update, context: Context) -> None:
         await _reply(update, context, lambda u: [service(context).settings_text(u)])
 
 
+async def on_progress(update: Update, context: Context) -> None:
+    if await _once(update, context):
+        await _reply(update, context, service(context).progress)
+
+
 async def on_export(update: Update, context: Context) -> None:
     if await _once(update, context):
         await _reply(update, context, service(context).export)

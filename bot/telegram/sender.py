@@ -71,6 +71,17 @@ async def typing(bot: Bot, chat_id: int) -> None:
 
 async def send(bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
     for reply in replies:
+        if reply.attachment is not None and reply.attachment.photo:
+            image = reply.attachment
+            await with_retries(
+                lambda image=image, reply=reply: bot.send_photo(  # type: ignore[misc]
+                    chat_id,
+                    InputFile(image.data, filename=image.filename),
+                    caption=reply.html,
+                    parse_mode=ParseMode.HTML,
+                )
+            )
+            continue
         if reply.attachment is not None:
             file = reply.attachment
             await with_retries(

@@ -13,6 +13,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
+from bot.charts import progress_png, stage_hit_rates
 from bot.store.accounts import delete_user, export_user
 from bot.store.meetings import MeetingStore
 from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore
@@ -43,6 +44,8 @@ class Button:
 class Attachment:
     filename: str
     data: bytes
+    photo: bool = False
+    """Sent as a photo (shown inline) rather than a file."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,8 @@ HELP = (
     "/practice: meet a contact (or /practice ID MINUTES, e.g. /practice dana 20)\n"
     "/prepare QUESTION: add a question you send ahead · /questions: list them\n"
     "/end: end the practice now · /report: your last scorecard · /history: past practices\n"
-    "/export: everything I keep about you, as files · /delete: erase all of it\n"
+    "/progress: a chart of your scores · /meeting, /done: the companion for real meetings\n"
+    "/settings · /export: everything I keep about you, as files · /delete: erase all of it\n"
     "/help: this list"
 )
 NO_PRACTICE = "You have no practice going. Start one with /practice."
@@ -349,6 +353,20 @@ class ChatService:
                 attachment=Attachment("rapport-transcripts.txt", transcript_text(data).encode()),
             ),
         ]
+
+    def progress(self, user_id: int) -> list[Reply]:
+        finished = [r for r in self.store.practices(user_id) if r.scorecard and r.score is not None]
+        if not finished:
+            return [Reply("No finished practice yet: your progress chart starts after the first.")]
+        scores = [(r.started_at, r.score or 0) for r in finished]
+        rates = stage_hit_rates([r.scorecard for r in finished if r.scorecard])
+        best = max(score for _, score in scores)
+        caption = (
+            f"{len(scores)} practice{'s' if len(scores) != 1 else ''}, latest score "
+            f"{scores[-1][1]}/100, best {best}/100."
+        )
+        png = progress_png(scores, rates)
+        return [Reply(caption, attachment=Attachment("progress.png", png, photo=True))]
 
     def confirm_delete(self, now: datetime) -> Reply:
         issued = int(now.timestamp())

@@ -277,3 +277,24 @@ def test_the_arrival_checklist_buttons(
     fake.send_command(gus, "/end")
     card = fake.wait_for_text(gus.id, "Scorecard", WAIT)
     assert "I arrived 10-15 minutes early" in (card.text or "")  # the tick, quoted
+
+
+def test_progress_sends_a_chart_of_the_users_scores(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    fake = fake_telegram
+    serve()
+    ivy = fake.user(9009, "Ivy")
+    fake.send_command(ivy, "/progress")
+    fake.wait_for_text(ivy.id, "No finished practice yet", WAIT)
+    for _ in range(2):
+        fake.send_command(ivy, "/practice dana 20")
+        fake.wait_for_text(ivy.id, "Before you go in", WAIT)
+        fake.send_text(ivy, "Hello! I'm ready. How did you get started?")
+        fake.send_command(ivy, "/end")
+    fake.wait_for(lambda: sum("Scorecard" in t for t in fake.texts(ivy.id)) >= 2, WAIT)
+    fake.send_command(ivy, "/progress")
+    photo = fake.wait_for(lambda: (fake.sent(ivy.id, kind="photo") or [None])[-1], WAIT)
+    assert photo.file is not None and photo.file.content.startswith(b"\x89PNG")
+    assert "2 practices" in (photo.text or "")
+    (tmp_path / "progress.png").write_bytes(photo.file.content)  # for a human to look at
