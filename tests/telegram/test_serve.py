@@ -298,3 +298,27 @@ def test_progress_sends_a_chart_of_the_users_scores(
     assert photo.file is not None and photo.file.content.startswith(b"\x89PNG")
     assert "2 practices" in (photo.text or "")
     (tmp_path / "progress.png").write_bytes(photo.file.content)  # for a human to look at
+
+
+def test_telegram_faults_lose_no_reply_and_send_none_twice(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
+) -> None:
+    fake = fake_telegram
+    serve()
+    jo = fake.user(1010, "Jo")
+    fake.fail_next("sendMessage", 1, status=429, retry_after=1)
+    fake.send_command(jo, "/start")
+    fake.wait_for_text(jo.id, "informational interviews", WAIT)
+    assert [c.status for c in fake.calls("sendMessage")][:2] == [429, 200]  # waited, then sent
+
+    fake.fail_next("sendMessage", 2, status=502)
+    fake.send_command(jo, "/help")
+    fake.wait_for_text(jo.id, "/practice: meet a contact", WAIT)
+
+    fake.fail_next("sendMessage", 1, status="timeout")  # the request never got through
+    fake.send_command(jo, "/practice tomas 20")
+    fake.wait_for_text(jo.id, "Before you go in", 30)
+    texts = fake.texts(jo.id)
+    assert sum("informational interviews" in t for t in texts) == 1
+    assert sum("/practice: meet a contact" in t for t in texts) == 1
+    assert sum("Before you go in" in t for t in texts) == 1
