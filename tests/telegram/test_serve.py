@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.store.db import make_engine
-from bot.store.models import NudgeRow
+from bot.store.models import NudgeRow, TurnRow
 from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.telegram.conftest import BotProcess
 
@@ -322,3 +322,32 @@ def test_telegram_faults_lose_no_reply_and_send_none_twice(
     assert sum("informational interviews" in t for t in texts) == 1
     assert sum("/practice: meet a contact" in t for t in texts) == 1
     assert sum("Before you go in" in t for t in texts) == 1
+
+
+def test_edits_channel_posts_and_stale_buttons_do_not_touch_the_practice(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    fake = fake_telegram
+    serve()
+    kim = fake.user(1111, "Kim")
+    fake.send_command(kim, "/practice helen 20")
+    scene = fake.wait_for_text(kim.id, "Before you go in", WAIT)
+    first = fake.send_text(kim, "Good morning, I'm ready. How did you start in housing?")
+    fake.wait_for(lambda: sum(t.startswith("Helen:") for t in fake.texts(kim.id)) >= 2, WAIT)
+    fake.edit_text(first, "Are you hiring?")  # an edit must not become a job ask
+    fake.channel_post(text="/end")
+    old = [b["callback_data"] for row in (scene.reply_markup or {})["inline_keyboard"] for b in row]
+    fake.send_command(kim, "/end")
+    fake.wait_for_text(kim.id, "Scorecard", WAIT)
+    fake.press_button(kim, scene, old[0], strict=False)  # the checklist of a finished practice
+    fake.wait_for_text(kim.id, "practice that is over", WAIT)
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    with engine.connect() as connection:
+        texts = [
+            row[0]
+            for row in connection.execute(select(TurnRow.text).where(TurnRow.speaker == "user"))
+        ]
+    engine.dispose()
+    assert "Are you hiring?" not in texts
+    assert texts.count("Good morning, I'm ready. How did you start in housing?") == 1
