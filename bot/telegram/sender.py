@@ -71,27 +71,8 @@ async def typing(bot: Bot, chat_id: int) -> None:
 
 async def send(bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
     for reply in replies:
-        if reply.attachment is not None and reply.attachment.photo:
-            image = reply.attachment
-            await with_retries(
-                lambda image=image, reply=reply: bot.send_photo(  # type: ignore[misc]
-                    chat_id,
-                    InputFile(image.data, filename=image.filename),
-                    caption=reply.html,
-                    parse_mode=ParseMode.HTML,
-                )
-            )
-            continue
         if reply.attachment is not None:
-            file = reply.attachment
-            await with_retries(
-                lambda file=file, reply=reply: bot.send_document(  # type: ignore[misc]
-                    chat_id,
-                    InputFile(file.data, filename=file.filename),
-                    caption=reply.html,
-                    parse_mode=ParseMode.HTML,
-                )
-            )
+            await with_retries(lambda reply=reply: _send_file(bot, chat_id, reply))  # type: ignore[misc]
             continue
         await with_retries(
             lambda reply=reply: bot.send_message(  # type: ignore[misc]
@@ -102,3 +83,13 @@ async def send(bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
                 disable_web_page_preview=True,
             )
         )
+
+
+async def _send_file(bot: Bot, chat_id: int, reply: Reply) -> object:
+    """A photo (shown inline) or a document, with the reply's HTML as caption."""
+    assert reply.attachment is not None
+    upload = InputFile(reply.attachment.data, filename=reply.attachment.filename)
+    caption = {"caption": reply.html, "parse_mode": ParseMode.HTML}
+    if reply.attachment.photo:
+        return await bot.send_photo(chat_id, upload, **caption)  # type: ignore[arg-type]
+    return await bot.send_document(chat_id, upload, **caption)  # type: ignore[arg-type]
