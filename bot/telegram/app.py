@@ -27,6 +27,7 @@ from bot.store.practices import Delivery, PracticeStore
 from bot.telegram import handlers as h
 from bot.telegram.sender import Blocked, send
 from bot.telegram.service import ChatService
+from flows.understanding import understand
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +86,7 @@ class NudgeRunner:
         try:
             future.result(timeout=SEND_TIMEOUT)
         except Blocked:
-            self.service.store.deactivate(
-                delivery.user_id, wall_clock(), "the user blocked the bot"
-            )
+            self.service.deactivate(delivery.user_id, wall_clock())
         except Exception as exc:
             log.warning(
                 "nudge %s was recorded but sending it failed: %s",
@@ -106,6 +105,8 @@ def build_application(
     runner: dict[str, NudgeRunner] = {}
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        # Compile the understanding rules now, not on the first user's message (~1 s).
+        await asyncio.to_thread(understand, "hello")
         await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
         runner["nudges"] = NudgeRunner(app, service)
         runner["nudges"].start()

@@ -54,7 +54,7 @@ async def _reply(update: Update, context: Context, work: Callable[[int], list[Re
         await send(context.bot, chat.id, replies)
     except Blocked:
         log.info("user %s blocked the bot; their nudges are cancelled", user_id)
-        await asyncio.to_thread(svc.store.deactivate, user_id, now(), "the user blocked the bot")
+        await asyncio.to_thread(svc.deactivate, user_id, now())
 
 
 async def _once(update: Update, context: Context) -> bool:

@@ -84,17 +84,33 @@ class ChatService:
         self.store = store
         self.meetings = MeetingStore(store)
         self.default_minutes = default_minutes
+        self._users: dict[tuple[int, int], int] = {}
 
     # -- users --------------------------------------------------------------------------------
 
     def user(self, telegram_user_id: int, chat_id: int, now: datetime) -> int:
-        return self.store.user_id(
+        """The user's id, created on first contact (remembered: asked on every update)."""
+        key = (telegram_user_id, chat_id)
+        if (known := self._users.get(key)) is not None:
+            return known
+        user_id = self.store.user_id(
             f"telegram:{telegram_user_id}",
             now,
             telegram_user_id=telegram_user_id,
             chat_id=chat_id,
             meeting_minutes=self.default_minutes,
         )
+        self.store.reactivate(user_id)  # writing to the bot means they unblocked it
+        self._users[key] = user_id
+        return user_id
+
+    def deactivate(self, user_id: int, now: datetime) -> None:
+        """The user blocked the bot: no more messages or nudges until they write again."""
+        self.store.deactivate(user_id, now, "the user blocked the bot")
+        self._forget(user_id)
+
+    def _forget(self, user_id: int) -> None:
+        self._users = {key: uid for key, uid in self._users.items() if uid != user_id}
 
     def _persona(self, persona_id: str) -> Persona:
         return self.store.flow.persona(persona_id)
@@ -388,6 +404,7 @@ class ChatService:
         if not issued.isdigit() or now.timestamp() - int(issued) > DELETE_BUTTON_SECONDS:
             return [Reply("That button has expired: send /delete again if you still want to.")]
         delete_user(self.store, user_id)
+        self._forget(user_id)
         return [Reply("Done: everything Rapport kept about you has been deleted.")]
 
     # -- rendering ----------------------------------------------------------------------------

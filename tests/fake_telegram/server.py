@@ -961,6 +961,15 @@ class FakeTelegram:
             return self._lookup_chat(chat).id
         return int(chat)
 
+    def sent_after(self, index: int, timeout: float = 0.0) -> list[SentMessage]:
+        """Everything the bot sent from position ``index`` of the log on (cheap: no copy of
+        the whole log); waits up to ``timeout`` seconds, woken by every finished API call,
+        when there is nothing new yet. For benchmarks that follow many chats at once."""
+        with self._cond:
+            if len(self._sent) <= index and timeout > 0:
+                self._cond.wait(timeout)
+            return self._sent[index:]
+
     def sent(
         self,
         chat_id: ChatRef | None = None,

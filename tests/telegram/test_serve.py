@@ -351,3 +351,21 @@ def test_edits_channel_posts_and_stale_buttons_do_not_touch_the_practice(
     engine.dispose()
     assert "Are you hiring?" not in texts
     assert texts.count("Good morning, I'm ready. How did you start in housing?") == 1
+
+
+def test_a_user_who_comes_back_after_blocking_gets_nudges_again(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
+) -> None:
+    fake = fake_telegram
+    serve()
+    lea = fake.user(1212, "Lea")
+    fake.send_command(lea, "/practice tomas 0.05")
+    fake.wait_for_text(lea.id, "booked for 0.05 minutes", WAIT)
+    fake.send_text(lea, "Hello, I'm ready")
+    fake.wait_for_text(lea.id, "Tomás:", WAIT)
+    fake.block(lea)  # the nudge at the mark is refused: Lea is marked inactive
+    fake.wait_for(lambda: [c for c in fake.calls("sendMessage") if c.status == 403], WAIT)
+    fake.send_command(lea, "/practice tomas 0.05")  # writing again unblocks: Lea is back
+    fake.wait_for(lambda: sum("booked for 0.05" in t for t in fake.texts(lea.id)) == 2, WAIT)
+    fake.send_text(lea, "Hello again, I'm ready")
+    fake.wait_for_text(lea.id, "⏰", WAIT)  # nudges reach her again
