@@ -31,7 +31,6 @@ class Facts:
     """The user turn right after the tangent: it followed it up, or moved on."""
     wrap_up_nudge: Turn | None = None
     """The first wrap-up nudge delivered."""
-    last_wrap_up_nudge: Turn | None = None
     stay_invited: Turn | None = None
     stay_accepted: Turn | None = None
     """The user turn that accepted the invitation (explicitly or by staying on)."""
@@ -41,7 +40,6 @@ class Facts:
     check_back_answered: Turn | None = None
     closing_thanks: Turn | None = None
     """A thanks while saying goodbye or receiving names."""
-    user_turns: int = 0
 
     def first(self, act: str) -> Turn | None:
         return self.asked.get(act)
@@ -67,7 +65,6 @@ def facts_of(session: Session) -> Facts:
         if turn.speaker == "user":
             if turn.kind == "command":
                 continue
-            f.user_turns += 1
             acts = set(turn.acts)
             if turn.stage == ARRIVE:
                 for act in A.CHECKLIST:
@@ -120,7 +117,6 @@ def facts_of(session: Session) -> Facts:
         elif turn.speaker == "nudge":
             if turn.kind == "wrap_up":
                 f.wrap_up_nudge = f.wrap_up_nudge or turn
-                f.last_wrap_up_nudge = turn
             elif turn.kind == "check_back":
                 f.check_back_nudge = f.check_back_nudge or turn
     return f

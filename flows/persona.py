@@ -203,13 +203,3 @@ def load_personas(directory: Path = PERSONA_DIR) -> dict[str, Persona]:
     if problems:
         raise PersonaError(problems)
     return personas
-
-
-def get_persona(persona_id: str) -> Persona:
-    """The persona with this id; ``KeyError`` with the known ids if there is none."""
-    personas = load_personas()
-    try:
-        return personas[persona_id]
-    except KeyError:
-        known = ", ".join(personas)
-        raise KeyError(f"unknown contact {persona_id!r}; choose one of: {known}") from None

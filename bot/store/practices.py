@@ -47,6 +47,20 @@ MEETINGS: Table = Meeting.__table__  # type: ignore[assignment]
 handful of SQL statements and little Python per event."""
 
 
+def turn_row(session_id: int, seq: int, turn: Turn) -> dict[str, Any]:
+    """The ``turns`` row of one transcript line."""
+    return {
+        "session_id": session_id,
+        "seq": seq,
+        "at": turn.at,
+        "speaker": turn.speaker,
+        "stage": turn.stage,
+        "text": turn.text,
+        "acts": list(turn.acts),
+        "kind": turn.kind,
+    }
+
+
 class ConcurrentUpdate(RuntimeError):
     """Another writer changed the practice between our read and our write (never expected
     while the row lock or SQLite's write lock is held; a guard, not a code path)."""
@@ -369,16 +383,7 @@ class PracticeStore:
         """Write what the flow changed: new turns, nudges, and the session row (its version
         must still be the one read, or the transaction fails)."""
         new_turns = [
-            {
-                "session_id": row.id,
-                "seq": seq,
-                "at": turn.at,
-                "speaker": turn.speaker,
-                "stage": turn.stage,
-                "text": turn.text,
-                "acts": list(turn.acts),
-                "kind": turn.kind,
-            }
+            turn_row(row.id, seq, turn)
             for seq, turn in enumerate(session.turns[before:], start=before)
         ]
         if new_turns:

@@ -36,11 +36,9 @@ def scorecard_html(card: Scorecard) -> str:
 
 
 def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split at line breaks (or spaces) so no part exceeds ``limit`` characters.
-
-    Splitting happens only between lines or words, never inside a tag or an entity,
-    and tags opened on a line are closed on it, so every part is valid HTML.
-    """
+    """Split at line breaks (or, for a very long line, at spaces) so no part exceeds
+    ``limit`` characters. Parts stay valid HTML as long as each line closes the tags it
+    opens, as every line the renderers here produce does."""
     parts: list[str] = []
     current = ""
     for line in text.split("\n"):

@@ -231,15 +231,15 @@ class ChatService:
         return replies
 
     def _awaiting_check_back(self, user_id: int) -> int | None:
-        """A finished practice whose check-back reminder fired and is still unanswered."""
-        for row in reversed(self.store.practices(user_id)):
-            session = self.store.load(row.id)
-            nudged = [t for t in session.turns if t.speaker == "nudge" and t.kind == "check_back"]
-            if nudged:
-                after = session.turns[session.turns.index(nudged[0]) + 1 :]
-                if not any(t.speaker == "user" for t in after):
-                    return row.id
-            break
+        """The latest practice, if it is over and its check-back reminder fired and is
+        still unanswered: the user's next message is their check-back."""
+        practices = self.store.practices(user_id)
+        if not practices:
+            return None
+        turns = self.store.load(practices[-1].id).turns
+        nudges = [i for i, t in enumerate(turns) if t.speaker == "nudge" and t.kind == "check_back"]
+        if nudges and not any(t.speaker == "user" for t in turns[nudges[0] + 1 :]):
+            return practices[-1].id
         return None
 
     # -- records ------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ from bot.store.db import make_engine
 from bot.store.dispatcher import Dispatcher
 from bot.store.models import NudgeRow, PracticeSession, TurnRow, User
 from bot.store.practices import Delivery as NudgeDelivery
-from bot.store.practices import PracticeStore
+from bot.store.practices import PracticeStore, turn_row
 from bot.store.schema import upgrade
 from flows.engine import WRAP_UP
 from flows.engine import Engine as Flow
@@ -150,19 +150,7 @@ def fill(engine: Engine, flow: Flow, count: int, lead: float, window: float) -> 
                 "version": 2,  # inserted by start, updated by the "ready" message
             }
         )
-        turns += [
-            {
-                "session_id": i,
-                "seq": seq,
-                "at": turn.at,
-                "speaker": turn.speaker,
-                "stage": turn.stage,
-                "text": turn.text,
-                "acts": list(turn.acts),
-                "kind": turn.kind,
-            }
-            for seq, turn in enumerate(shape.turns)
-        ]
+        turns += [turn_row(i, seq, turn) for seq, turn in enumerate(shape.turns)]
     insert_chunks(engine, User.__table__, users)
     insert_chunks(engine, PracticeSession.__table__, practices)
     insert_chunks(engine, TurnRow.__table__, turns)
