@@ -6,6 +6,7 @@ Every setting the bot reads is declared here, with its environment variable name
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,19 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
     port: int = Field(default=8080, ge=1, le=65535, alias="PORT")
+    status_port: int | None = Field(default=None, ge=1, le=65535, alias="STATUS_PORT")
+    """Polling mode: serve /healthz, /readyz and /metrics on this port (webhook mode
+    serves them on PORT)."""
+    log_format: Literal["text", "json"] = Field(default="text", alias="LOG_FORMAT")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", alias="LOG_LEVEL"
+    )
+    send_rate: float = Field(default=30.0, ge=0, alias="TELEGRAM_SEND_RATE")
+    """Messages per second the whole deployment may send (Telegram allows about 30);
+    0 = no limit. Each replica takes its share: send_rate / replicas."""
+    replicas: int = Field(default=1, ge=1, alias="RAPPORT_REPLICAS")
+    nudge_late_minutes: float = Field(default=5.0, ge=0, alias="RAPPORT_NUDGE_LATE_MINUTES")
+    """A nudge delivered more than this late says when it was due."""
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -31,6 +45,18 @@ class Settings(BaseSettings):
         if token is not None and not TOKEN_SHAPE.match(token.get_secret_value().strip()):
             raise ValueError("TELEGRAM_BOT_TOKEN does not look like a bot token (123456:ABC...)")
         return token
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _case(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            return (
+                value.upper()
+                if value.lower() in ("debug", "info", "warning", "error")
+                else value.lower()
+            )
+        return value
 
     @field_validator("telegram_api_base_url")
     @classmethod
