@@ -1,0 +1,161 @@
+"""Logging for the bot: one line per event, as text or JSON, never with the bot's token.
+
+Call :func:`configure` once at start (``LOG_FORMAT`` and ``LOG_LEVEL``, see
+:mod:`bot.config`). Fields passed with ``extra=`` (``user_id``, ``update_id``, ``kind``, ...)
+appear as keys of the JSON object. Exceptions show only their type in JSON unless the level
+is DEBUG: exception texts can quote a user's message or a request URL.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from datetime import UTC, datetime
+from typing import IO, Any
+
+TOKEN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+REDACTED = "[token]"
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+NOISY = ("httpx", "httpcore", "telegram.ext.Updater", "transitions")
+"""Loggers kept below WARNING: httpx logs every request URL, and the URL holds the token;
+transitions logs every state change of every practice."""
+CHATTER = {"alembic.runtime.migration": ("Context impl ", "Will assume ")}
+"""INFO lines dropped: Alembic says these whenever it reads the schema revision, which
+/readyz does on every probe. Its "Running upgrade ..." lines are kept."""
+
+# Attributes every LogRecord has; anything else on a record came from ``extra=``.
+_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+
+
+def scrub(text: str) -> str:
+    """``text`` with anything shaped like a bot token replaced by ``[token]``."""
+    return TOKEN.sub(REDACTED, text)
+
+
+def _scrub_arg(arg: object) -> object:
+    if isinstance(arg, str):
+        return scrub(arg)
+    if isinstance(arg, int | float | bool) or arg is None:
+        return arg
+    try:
+        shown = str(arg)
+    except Exception:
+        return arg
+    return scrub(shown) if TOKEN.search(shown) else arg
+
+
+class TokenFilter(logging.Filter):
+    """Scrubs token-shaped strings from a record's message, args and exception text."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = scrub(record.msg)
+        else:
+            record.msg = _scrub_arg(record.msg)
+        if isinstance(record.args, dict):
+            record.args = {key: _scrub_arg(value) for key, value in record.args.items()}
+        elif isinstance(record.args, tuple):
+            record.args = tuple(_scrub_arg(arg) for arg in record.args)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
+        return True
+
+
+class _DropChatter(logging.Filter):
+    def __init__(self, prefixes: tuple[str, ...]) -> None:
+        super().__init__()
+        self.prefixes = prefixes
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith(self.prefixes))
+
+
+class TextFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: ts, level, logger, message, the extra fields, exc_type."""
+
+    def __init__(self, *, tracebacks: bool = False) -> None:
+        super().__init__()
+        self.tracebacks = tracebacks
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": scrub(record.getMessage()),
+        }
+        for key, value in record.__dict__.items():
+            if key in _STANDARD or key.startswith("_") or key in entry:
+                continue
+            try:
+                json.dumps(value)
+            except (TypeError, ValueError):
+                continue
+            entry[key] = scrub(value) if isinstance(value, str) else value
+        if record.exc_info and record.exc_info[0] is not None:
+            entry["exc_type"] = record.exc_info[0].__name__
+        if self.tracebacks:
+            if record.exc_info and not record.exc_text:
+                record.exc_text = self.formatException(record.exc_info)
+            if record.exc_text:
+                entry["traceback"] = record.exc_text
+            if record.stack_info:
+                entry["stack"] = record.stack_info
+        return scrub(json.dumps(entry, ensure_ascii=False, default=str))
+
+
+class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Marks the handler :func:`configure` installed, so a second call replaces it."""
+
+
+def configure(fmt: str = "text", level: str = "INFO", *, stream: IO[str] | None = None) -> None:
+    """Root logging: one line per event on ``stream`` (default stderr), tokens scrubbed.
+
+    ``fmt`` is ``text`` or ``json``; ``level`` a logging level name. Calling it again
+    replaces the handler it installed before.
+    """
+    numeric = logging.getLevelName(level.strip().upper())
+    if not isinstance(numeric, int):
+        raise ValueError(f"unknown log level {level!r}")
+    fmt = fmt.strip().lower()
+    formatter: logging.Formatter
+    if fmt == "json":
+        formatter = JsonFormatter(tracebacks=numeric <= logging.DEBUG)
+    elif fmt == "text":
+        formatter = TextFormatter()
+    else:
+        raise ValueError(f"unknown log format {fmt!r}: use text or json")
+    handler = _Handler(stream if stream is not None else sys.stderr)
+    handler.setFormatter(formatter)
+    handler.addFilter(TokenFilter())
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _Handler)]:
+        root.removeHandler(old)
+        old.close()
+    # First in line: its filter scrubs the record before any other handler sees it.
+    root.handlers.insert(0, handler)
+    root.setLevel(numeric)
+    for noisy in NOISY:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for name, prefixes in CHATTER.items():
+        chatty = logging.getLogger(name)
+        if not any(isinstance(f, _DropChatter) for f in chatty.filters):
+            chatty.addFilter(_DropChatter(prefixes))

@@ -1,0 +1,141 @@
+"""Prometheus metrics for the bot, served on ``GET /metrics`` (see :mod:`bot.status`).
+
+The metrics live in this module's own :data:`REGISTRY`, not prometheus_client's global
+one, so tests can read them. Each process exposes its own numbers; with several replicas,
+Prometheus scrapes each and sums.
+
+Call the helpers, not the metric objects: they keep label values to the known sets
+(anything else counts as ``other``), so a typo cannot create a new time series.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final, Literal, get_args
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+
+if TYPE_CHECKING:
+    from telegram import Update
+
+UpdateKind = Literal["text", "command", "button", "unsupported", "group", "edited", "other"]
+TelegramErrorKind = Literal[
+    "retry_after", "network", "timeout", "forbidden", "bad_request", "other"
+]
+UPDATE_KINDS: Final[tuple[str, ...]] = get_args(UpdateKind)
+TELEGRAM_ERROR_KINDS: Final[tuple[str, ...]] = get_args(TelegramErrorKind)
+
+REGISTRY: Final = CollectorRegistry(auto_describe=True)
+
+UPDATES: Final = Counter(
+    "rapport_updates_total",
+    "Telegram updates handled, by kind.",
+    ["kind"],
+    registry=REGISTRY,
+)
+UPDATE_SECONDS: Final = Histogram(
+    "rapport_update_seconds",
+    "Time to handle one Telegram update, in seconds.",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+    registry=REGISTRY,
+)
+PRACTICES_STARTED: Final = Counter(
+    "rapport_practices_started_total", "Practices started.", registry=REGISTRY
+)
+PRACTICES_FINISHED: Final = Counter(
+    "rapport_practices_finished_total", "Practices finished.", registry=REGISTRY
+)
+NUDGES_SENT: Final = Counter(
+    "rapport_nudges_sent_total",
+    "Nudges and reminders delivered, by kind.",
+    ["kind"],
+    registry=REGISTRY,
+)
+NUDGE_LATENESS: Final = Histogram(
+    "rapport_nudge_lateness_seconds",
+    "How long after its due time a nudge was delivered, in seconds.",
+    buckets=(0.01, 0.05, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0),
+    registry=REGISTRY,
+)
+TELEGRAM_ERRORS: Final = Counter(
+    "rapport_telegram_errors_total",
+    "Errors from the Telegram Bot API, by kind.",
+    ["kind"],
+    registry=REGISTRY,
+)
+
+# Every known label value is exported from the start (as 0), so rates work from the
+# first scrape and dashboards do not show gaps.
+for _kind in UPDATE_KINDS:
+    UPDATES.labels(kind=_kind)
+for _kind in TELEGRAM_ERROR_KINDS:
+    TELEGRAM_ERRORS.labels(kind=_kind)
+
+
+def update_handled(kind: UpdateKind | str, seconds: float) -> None:
+    """One update of ``kind`` (see :data:`UpdateKind`) took ``seconds`` to handle."""
+    UPDATES.labels(kind=kind if kind in UPDATE_KINDS else "other").inc()
+    UPDATE_SECONDS.observe(max(0.0, seconds))
+
+
+def practice_started() -> None:
+    PRACTICES_STARTED.inc()
+
+
+def practice_finished() -> None:
+    PRACTICES_FINISHED.inc()
+
+
+def nudge_sent(kind: str, lateness_seconds: float) -> None:
+    """A nudge of ``kind`` (the stored nudge kind) went out ``lateness_seconds`` after due."""
+    NUDGES_SENT.labels(kind=(kind or "other")[:32]).inc()
+    NUDGE_LATENESS.observe(max(0.0, lateness_seconds))
+
+
+def telegram_error(kind: TelegramErrorKind | str) -> None:
+    """One Bot API call failed with ``kind`` (see :func:`telegram_error_kind`)."""
+    TELEGRAM_ERRORS.labels(kind=kind if kind in TELEGRAM_ERROR_KINDS else "other").inc()
+
+
+def telegram_error_kind(error: BaseException) -> TelegramErrorKind:
+    """The ``kind`` label for an exception raised by python-telegram-bot."""
+    from telegram import error as tg  # only the bot needs python-telegram-bot
+
+    if isinstance(error, tg.RetryAfter):
+        return "retry_after"
+    if isinstance(error, tg.Forbidden):
+        return "forbidden"
+    if isinstance(error, tg.BadRequest):  # a subclass of NetworkError
+        return "bad_request"
+    if isinstance(error, tg.TimedOut):  # a subclass of NetworkError
+        return "timeout"
+    if isinstance(error, tg.NetworkError):
+        return "network"
+    return "other"
+
+
+def update_kind(update: Update) -> UpdateKind:
+    """The ``kind`` label for an update, by the handler that will see it."""
+    chat = update.effective_chat
+    if chat is not None and chat.type != "private":
+        return "group"
+    if update.edited_message is not None or update.edited_channel_post is not None:
+        return "edited"
+    if update.callback_query is not None:
+        return "button"
+    message = update.message
+    if message is None:
+        return "other"
+    if message.text is not None:
+        return "command" if message.text.startswith("/") else "text"
+    return "unsupported"
+
+
+def exposition() -> tuple[bytes, str]:
+    """The metrics in Prometheus' text format, and the content type to serve them with."""
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
