@@ -34,7 +34,8 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
 
     On SQLite every transaction is ``BEGIN IMMEDIATE`` (one writer at a time, waiting up
     to ten seconds), foreign keys are enforced and the journal is WAL. PostgreSQL URLs are
-    ``postgresql+psycopg://``.
+    ``postgresql+psycopg://``. Errors never quote the statement's parameters (they hold
+    what users wrote).
     """
     raw = url or database_url()
     try:
@@ -49,13 +50,13 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, **options)
+        engine = create_engine(parsed, hide_parameters=True, **options)
         _configure_sqlite(engine)
         return engine
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True, **options)
+        return create_engine(parsed, pool_pre_ping=True, hide_parameters=True, **options)
     raise DatabaseUrlError(f"{ENV_VAR}: {backend} is not supported; use SQLite or PostgreSQL")
 
 

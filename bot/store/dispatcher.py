@@ -111,9 +111,11 @@ class Dispatcher:
         for nudge_id in self.claim(now):
             try:
                 shown += self.deliver_one(nudge_id, clock() if clock else now)
-            except Exception:
-                # Left claimed: the lease expires and another pass retries it.
-                log.exception("delivering nudge %s failed; it will be retried", nudge_id)
+            except Exception as exc:
+                # Left claimed: the lease expires and another pass retries it. The type only:
+                # an error's text can quote what the user wrote.
+                log.error("delivering nudge %s failed (%s); retried later", nudge_id, _kind(exc))
+                log.debug("details", exc_info=exc)
         return shown
 
     def next_due(self) -> datetime | None:
@@ -135,8 +137,9 @@ class Dispatcher:
             try:
                 self.run_once(clock(), clock)
                 pause = self._pause(clock())
-            except Exception:
-                log.exception("nudge dispatcher pass failed; retrying shortly")
+            except Exception as exc:
+                log.error("nudge dispatcher pass failed (%s); retrying shortly", _kind(exc))
+                log.debug("details", exc_info=exc)
                 pause = self.poll
             self._wake.wait(pause)
             self._wake.clear()
@@ -146,3 +149,7 @@ class Dispatcher:
         if nxt is None:
             return self.poll
         return max(0.0, min(self.poll, (nxt - now).total_seconds()))
+
+
+def _kind(exc: BaseException) -> str:
+    return type(exc).__name__

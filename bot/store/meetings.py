@@ -54,20 +54,12 @@ class MeetingStore:
             db.flush()
             return meeting.id
 
-    def follow_up(self, user_id: int) -> FollowUp | None:
+    def follow_up(self, meeting_id: int) -> FollowUp:
+        """The follow-up of a meeting that ended: which question the user answers next."""
         with self.store.transaction() as db:
-            meeting = db.scalar(
-                select(Meeting)
-                .where(
-                    Meeting.user_id == user_id,
-                    Meeting.ended_at.is_not(None),
-                    Meeting.followed_up_at.is_(None),
-                )
-                .order_by(Meeting.ended_at.desc())
-                .limit(1)
-            )
+            meeting = db.get(Meeting, meeting_id)
             if meeting is None:
-                return None
+                raise LookupError(f"no meeting {meeting_id}")
             return FollowUp(meeting.id, "contact" if meeting.contact_name is None else "names")
 
     def log_contact(self, meeting_id: int, name: str) -> None:

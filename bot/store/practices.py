@@ -9,13 +9,16 @@ even from two processes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, Table, func, insert, select, update
+from sqlalchemy import Engine, Insert, Row, Table, bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
@@ -36,6 +39,8 @@ from flows.session import Scenario, Session, Turn
 
 LIVE = ("pending", "claimed")
 """Nudge statuses that may still be delivered."""
+CACHED_SESSIONS = 2048
+"""Transcripts kept in memory between messages (checked against the row's version)."""
 
 
 SESSIONS: Table = PracticeSession.__table__  # type: ignore[assignment]
@@ -45,6 +50,48 @@ UPDATES: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
 MEETINGS: Table = Meeting.__table__  # type: ignore[assignment]
 """The hot path (every message, every nudge) uses Core statements on these tables: a
 handful of SQL statements and little Python per event."""
+
+USERS: Table = User.__table__  # type: ignore[assignment]
+FINISHED = ("done", "abandoned")
+
+# Built once: building a statement costs more Python than running it on SQLite.
+_CURRENT_PRACTICE = (
+    select(SESSIONS.c.id)
+    .where(SESSIONS.c.user_id == USERS.c.id, SESSIONS.c.state.not_in(FINISHED))
+    .order_by(SESSIONS.c.started_at.desc(), SESSIONS.c.id.desc())
+    .limit(1)
+    .correlate(USERS)
+    .scalar_subquery()
+)
+_PENDING_FOLLOW_UP = (
+    select(MEETINGS.c.id)
+    .where(
+        MEETINGS.c.user_id == USERS.c.id,
+        MEETINGS.c.ended_at.is_not(None),
+        MEETINGS.c.followed_up_at.is_(None),
+    )
+    .order_by(MEETINGS.c.ended_at.desc())
+    .limit(1)
+    .correlate(USERS)
+    .scalar_subquery()
+)
+_VISIT = select(
+    USERS.c.active, _CURRENT_PRACTICE.label("practice"), _PENDING_FOLLOW_UP.label("follow_up")
+).where(USERS.c.id == bindparam("user_id"))
+_REACTIVATE = update(USERS).where(USERS.c.id == bindparam("b_user")).values(active=True)
+_SESSION_ROW = select(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
+_LIVE_NUDGES = select(NUDGES.c.kind, NUDGES.c.due_at).where(
+    NUDGES.c.session_id == bindparam("session_id"), NUDGES.c.status.in_(LIVE)
+)
+_TURNS_OF = (
+    select(TURNS.c.at, TURNS.c.speaker, TURNS.c.stage, TURNS.c.text, TURNS.c.acts, TURNS.c.kind)
+    .where(TURNS.c.session_id == bindparam("session_id"))
+    .order_by(TURNS.c.seq)
+)
+_INSERT_TURNS = insert(TURNS)
+_WRITE_SESSION = update(SESSIONS).where(
+    SESSIONS.c.id == bindparam("b_id"), SESSIONS.c.version == bindparam("b_version")
+)
 
 
 def turn_row(session_id: int, seq: int, turn: Turn) -> dict[str, Any]:
@@ -97,6 +144,19 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class Visit:
+    """Where a user stands as one of their updates begins (read under their lock)."""
+
+    user_id: int
+    practice: int | None = None
+    """Their practice that is not over, if any."""
+    follow_up: int | None = None
+    """A real meeting that ended and still waits for the user to log who they met."""
+    duplicate: bool = False
+    """This update was handled before: do nothing."""
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What one event produced, after it was committed."""
 
@@ -108,17 +168,84 @@ class Outcome:
     """The update had been processed before: nothing was changed or should be sent."""
 
 
+class _Open(threading.local):
+    """The transaction this thread has open, and what to do once it commits."""
+
+    db: DbSession | None = None
+    on_commit: list[Callable[[], None]]
+
+    def __init__(self) -> None:
+        self.on_commit = []
+
+
 class PracticeStore:
     def __init__(self, engine: Engine, flow: Flow | None = None) -> None:
         self.engine = engine
         self.flow = flow if flow is not None else Flow()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._lock_rows = engine.dialect.name == "postgresql"
+        dialect_insert = postgresql.insert if self._lock_rows else sqlite.insert
+        self._claim: Insert = (
+            dialect_insert(UPDATES).on_conflict_do_nothing().returning(UPDATES.c.update_id)
+        )
+        self._session_row = _SESSION_ROW.with_for_update() if self._lock_rows else _SESSION_ROW
+        self.parallel_writers = self._lock_rows
+        """Whether transactions of different users run at the same time (PostgreSQL) or
+        one after another (SQLite)."""
+        self._open = _Open()
+        self._cache: OrderedDict[int, tuple[tuple[Any, ...], Session]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        # SQLite has one writer at a time, and a thread that finds it busy sleeps in steps
+        # of milliseconds: this process's threads queue on a lock instead.
+        self._one_writer: AbstractContextManager[Any] = (
+            nullcontext() if self._lock_rows else threading.Lock()
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[DbSession]:
-        with self._sessions.begin() as db:
-            yield db
+        """A transaction; inside another one on this thread, that one (so that everything
+        one update does commits together or not at all)."""
+        if self._open.db is not None:
+            yield self._open.db
+            return
+        try:
+            with self._one_writer, self._sessions.begin() as db:
+                self._open.db = db
+                yield db
+        except BaseException:
+            self._open.on_commit.clear()
+            raise
+        finally:
+            self._open.db = None
+        done, self._open.on_commit = self._open.on_commit, []
+        for callback in done:
+            callback()
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the open transaction commits (never if it fails)."""
+        if self._open.db is None:
+            callback()
+        else:
+            self._open.on_commit.append(callback)
+
+    def visit(
+        self, db: DbSession, user_id: int, update_id: int | None, now: datetime
+    ) -> Visit | None:
+        """Begin one update of the user's, inside the caller's transaction: lock them
+        (PostgreSQL: their row, to the end of the transaction, so their updates never
+        interleave, across processes too; SQLite's single write lock already does it),
+        make them active again (writing means they unblocked the bot), record
+        ``update_id`` and say where they stand. None if the user no longer exists."""
+        query = _VISIT.with_for_update(of=USERS) if self._lock_rows else _VISIT
+        conn = db.connection()
+        row = conn.execute(query, {"user_id": user_id}).one_or_none()
+        if row is None:
+            return None
+        if not row.active:
+            conn.execute(_REACTIVATE, {"b_user": user_id})
+        if update_id is not None and not self._first_delivery(db, update_id, user_id, now):
+            return Visit(user_id, duplicate=True)
+        return Visit(user_id, row.practice, row.follow_up)
 
     # -- users ------------------------------------------------------------------------------
 
@@ -149,10 +276,6 @@ class PracticeStore:
                 .where(NUDGES.c.user_id == user_id, NUDGES.c.status.in_(LIVE))
                 .values(status="cancelled", finished_at=now, outcome=why)
             )
-
-    def reactivate(self, user_id: int) -> None:
-        with self.transaction() as db:
-            db.execute(update(User).where(User.id == user_id).values(active=True))
 
     def settings(self, user_id: int) -> UserSettings:
         with self.transaction() as db:
@@ -249,7 +372,7 @@ class PracticeStore:
             row = self._locked(db, session_id)
             if update_id is not None and not self._first_delivery(db, update_id, row.user_id, now):
                 return Outcome(row.id, row.user_id, [], self._restore(db, row), duplicate=True)
-            session = self._restore(db, row)
+            session = self._session(db, row)
             before = len(session.turns)
             effects: list[Effect] = run(session)
             self._write(db, row, session, before, effects, now)
@@ -276,7 +399,7 @@ class PracticeStore:
         ).one_or_none()
         if status is None or tuple(status) != ("claimed", worker_id):
             return None
-        session = self._restore(db, row)
+        session = self._session(db, row)
         before = len(session.turns)
         effects = self.flow.nudge(session, nudge.kind, now)
         self._write(db, row, session, before, effects, now, exclude=nudge_id)
@@ -292,13 +415,10 @@ class PracticeStore:
         self, db: DbSession, update_id: int, user_id: int | None, now: datetime
     ) -> bool:
         """Record ``update_id`` as processed; False if it already was (a duplicate)."""
-        seen = db.execute(
-            select(UPDATES.c.update_id).where(UPDATES.c.update_id == update_id)
-        ).first()
-        if seen is not None:
-            return False
-        db.execute(insert(UPDATES).values(update_id=update_id, user_id=user_id, processed_at=now))
-        return True
+        inserted = db.connection().execute(
+            self._claim, {"update_id": update_id, "user_id": user_id, "processed_at": now}
+        )
+        return inserted.first() is not None
 
     def claim_update(self, update_id: int, user_id: int | None, now: datetime) -> bool:
         """For updates outside a practice: True the first time ``update_id`` is seen."""
@@ -336,27 +456,56 @@ class PracticeStore:
         )
 
     def _locked(self, db: DbSession, session_id: int) -> Row[Any]:
-        query = select(SESSIONS).where(SESSIONS.c.id == session_id)
-        if self._lock_rows:
-            query = query.with_for_update()
-        row = db.execute(query).one_or_none()
+        row = db.connection().execute(self._session_row, {"session_id": session_id}).one_or_none()
         if row is None:
             raise NotFound(f"no practice {session_id}")
         return row
 
+    # -- the sessions kept in memory -----------------------------------------------------------
+
+    @staticmethod
+    def _cache_key(row: Row[Any], version: int) -> tuple[Any, ...]:
+        # The version says whether anyone wrote since; the rest guards against an id reused
+        # after a deletion (SQLite may hand out a deleted row's id again).
+        return (version, row.user_id, row.seed, row.started_at)
+
+    def _session(self, db: DbSession, row: Row[Any]) -> Session:
+        """The session as ``row`` stands, for an event to change: from memory if this
+        process wrote the row's current version, else rebuilt from the rows. Its live nudges
+        are always read afresh (a blocked user's nudges are cancelled without the flow)."""
+        with self._cache_lock:
+            cached = self._cache.pop(row.id, None)
+        if cached is None or cached[0] != self._cache_key(row, row.version):
+            return self._restore(db, row)
+        session = cached[1]
+        session.nudges = self._live_nudges(db, row.id)
+        return session
+
+    def _remember(self, row: Row[Any], version: int, session: Session) -> None:
+        """Keep ``session`` (as written at ``version``) once the transaction commits."""
+        key = self._cache_key(row, version)
+        snapshot = replace(
+            session,
+            turns=list(session.turns),
+            nudges=dict(session.nudges),
+            prepared_questions=list(session.prepared_questions),
+        )
+
+        def keep() -> None:
+            with self._cache_lock:
+                self._cache[row.id] = (key, snapshot)
+                self._cache.move_to_end(row.id)
+                while len(self._cache) > CACHED_SESSIONS:
+                    self._cache.popitem(last=False)
+
+        self.on_commit(keep)
+
+    def _live_nudges(self, db: DbSession, session_id: int) -> dict[str, datetime]:
+        nudges = db.connection().execute(_LIVE_NUDGES, {"session_id": session_id})
+        return {n.kind: n.due_at for n in nudges}
+
     def _restore(self, db: DbSession, row: Row[Any]) -> Session:
-        turns = db.execute(
-            select(
-                TURNS.c.at, TURNS.c.speaker, TURNS.c.stage, TURNS.c.text, TURNS.c.acts, TURNS.c.kind
-            )
-            .where(TURNS.c.session_id == row.id)
-            .order_by(TURNS.c.seq)
-        )
-        nudges = db.execute(
-            select(NUDGES.c.kind, NUDGES.c.due_at).where(
-                NUDGES.c.session_id == row.id, NUDGES.c.status.in_(LIVE)
-            )
-        )
+        turns = db.connection().execute(_TURNS_OF, {"session_id": row.id})
         return Session(
             persona_id=row.persona_id,
             seed=row.seed,
@@ -367,7 +516,7 @@ class PracticeStore:
             state=row.state,
             clock_started_at=row.clock_started_at,
             turns=[Turn(t.at, t.speaker, t.stage, t.text, tuple(t.acts), t.kind) for t in turns],
-            nudges={n.kind: n.due_at for n in nudges},
+            nudges=self._live_nudges(db, row.id),
         )
 
     def _write(
@@ -386,8 +535,9 @@ class PracticeStore:
             turn_row(row.id, seq, turn)
             for seq, turn in enumerate(session.turns[before:], start=before)
         ]
+        conn = db.connection()
         if new_turns:
-            db.execute(insert(TURNS), new_turns)
+            conn.execute(_INSERT_TURNS, new_turns)
         values: dict[str, Any] = {
             "state": session.state,
             "clock_started_at": session.clock_started_at,
@@ -426,13 +576,10 @@ class PracticeStore:
             card = score_session(session)
             values["score"] = card.score
             values["scorecard"] = card.to_dict()
-        written = db.execute(
-            update(SESSIONS)
-            .where(SESSIONS.c.id == row.id, SESSIONS.c.version == row.version)
-            .values(**values)
-        )
-        if written.rowcount != 1:  # type: ignore[attr-defined]
+        written = conn.execute(_WRITE_SESSION, {"b_id": row.id, "b_version": row.version, **values})
+        if written.rowcount != 1:
             raise ConcurrentUpdate(f"practice {row.id} was changed by someone else meanwhile")
+        self._remember(row, row.version + 1, session)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -448,10 +595,7 @@ class PracticeStore:
         with self.transaction() as db:
             return db.scalar(
                 select(PracticeSession.id)
-                .where(
-                    PracticeSession.user_id == user_id,
-                    PracticeSession.state.not_in(("done", "abandoned")),
-                )
+                .where(PracticeSession.user_id == user_id, PracticeSession.state.not_in(FINISHED))
                 .order_by(PracticeSession.started_at.desc(), PracticeSession.id.desc())
                 .limit(1)
             )

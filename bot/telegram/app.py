@@ -12,6 +12,8 @@ import logging
 import threading
 from datetime import UTC, datetime
 
+from aiohttp import web
+from sqlalchemy import Engine
 from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
@@ -21,12 +23,16 @@ from telegram.ext import (
     filters,
 )
 
+from bot import logs, metrics
 from bot.config import Settings
+from bot.status import serve_status
 from bot.store.dispatcher import Dispatcher
 from bot.store.practices import Delivery, PracticeStore
 from bot.telegram import handlers as h
+from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.sender import Blocked, send
 from bot.telegram.service import ChatService
+from bot.telegram.transport import AiohttpRequest
 from flows.understanding import understand
 
 log = logging.getLogger(__name__)
@@ -85,6 +91,8 @@ class NudgeRunner:
         future = asyncio.run_coroutine_threadsafe(send(self.app.bot, chat_id, replies), self.loop)
         try:
             future.result(timeout=SEND_TIMEOUT)
+            late = (wall_clock() - delivery.nudge.due_at).total_seconds()
+            metrics.nudge_sent(delivery.nudge.kind, late)
         except Blocked:
             self.service.deactivate(delivery.user_id, wall_clock())
         except Exception as exc:
@@ -122,6 +130,9 @@ def build_application(
         .base_file_url(f"{base}/file/bot")
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .concurrent_updates(PerChatUpdateProcessor())
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(pool_size=2))
     )
     if not polling:
         builder = builder.updater(None)  # updates arrive through our own webhook server
@@ -159,17 +170,34 @@ def build_application(
     return app
 
 
-def quiet_logging() -> None:
-    """INFO logs without the token (httpx logs every request URL) or message texts."""
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
-    )
-    for noisy in ("httpx", "httpcore", "telegram.ext.Updater"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+def serve_status_alongside(app: Application, port: int, engine: Engine) -> None:  # type: ignore[type-arg]
+    """Serve /healthz, /readyz and /metrics on ``port`` while ``app`` runs: chained onto
+    its post_init (started first, so a taken port fails before anything else starts) and
+    its post_shutdown."""
+    inner_init, inner_shutdown = app.post_init, app.post_shutdown
+    status: dict[str, web.AppRunner] = {}
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        status["runner"] = await serve_status(port, engine)
+        if inner_init is not None:
+            await inner_init(app)
+
+    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        try:
+            if inner_shutdown is not None:
+                await inner_shutdown(app)
+        finally:
+            if "runner" in status:
+                await status.pop("runner").cleanup()
+
+    app.post_init = post_init
+    app.post_shutdown = post_shutdown
 
 
 def run_polling(settings: Settings, store: PracticeStore) -> None:
-    quiet_logging()
+    logs.configure(settings.log_format, settings.log_level)
     app = build_application(settings, store)
+    if settings.status_port is not None:
+        serve_status_alongside(app, settings.status_port, store.engine)
     log.info("Rapport is running (long polling). Press Ctrl-C to stop.")
     app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,8 +1,9 @@
 """Thin python-telegram-bot handlers: map each update onto the chat service, send replies.
 
-Every handler does the same three things: work out who is talking, ask the
-:class:`~bot.telegram.service.ChatService` (in a worker thread, since it uses the
-database), and send what it returns. No practice logic lives here.
+Every handler does the same three things: say what the update asks for (a function of
+the user's id), have :meth:`~bot.telegram.service.ChatService.handle` run it in one
+database transaction (in a worker thread), and send the replies it returns once that
+transaction has committed. No practice logic lives here.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
@@ -18,16 +20,20 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot import metrics
+from bot.store.practices import Visit
 from bot.telegram.sender import Blocked, keyboard, send, typing
 from bot.telegram.service import HELP, START, Button, ChatService, Reply
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
+Work = Callable[[Visit], list[Reply]]
 UNSUPPORTED = (
     "I can only read text for now. Please type your message (voice notes, stickers, photos "
     "and files aren't supported yet)."
 )
+EXPIRED = "That button has expired."
 
 
 def now() -> datetime:
@@ -39,59 +45,62 @@ def service(context: Context) -> ChatService:
     return svc
 
 
-async def _reply(update: Update, context: Context, work: Callable[[int], list[Reply]]) -> None:
-    """Resolve the user, run ``work(user_id)`` off the event loop, send the replies."""
-    message = update.effective_message
+async def _handle(update: Update, context: Context, work: Work, *, contact: bool = False) -> None:
+    """Run ``work`` for this update's user, then send its replies.
+
+    ``contact``: the contact is about to answer, so the chat shows "typing..." meanwhile
+    (sent while the work runs, so it costs the user no time).
+    """
     user = update.effective_user
     chat = update.effective_chat
-    if message is None or user is None or chat is None:
+    if user is None or chat is None:
         return
     svc = service(context)
-    user_id = await asyncio.to_thread(svc.user, user.id, chat.id, now())
+    started = time.perf_counter()
+    shown = asyncio.create_task(typing(context.bot, chat.id)) if contact else None
     try:
-        await typing(context.bot, chat.id)
-        replies = await asyncio.to_thread(work, user_id)
+        if shown is not None:
+            await asyncio.sleep(0)  # let the typing request go out before the work starts
+        replies = await svc.run(svc.handle, user.id, chat.id, update.update_id, now(), work)
+        if shown is not None:
+            await shown
         await send(context.bot, chat.id, replies)
     except Blocked:
+        user_id = await svc.run(svc.user, user.id, chat.id, now())
         log.info("user %s blocked the bot; their nudges are cancelled", user_id)
-        await asyncio.to_thread(svc.deactivate, user_id, now())
+        await svc.run(svc.deactivate, user_id, now())
+    finally:
+        if shown is not None and not shown.done():
+            shown.cancel()
+        metrics.update_handled(metrics.update_kind(update), time.perf_counter() - started)
 
 
-async def _once(update: Update, context: Context) -> bool:
-    """False for a second delivery of an update already handled (outside a practice)."""
-    user = update.effective_user
-    svc = service(context)
-    user_id = None
-    if user is not None and update.effective_chat is not None:
-        user_id = await asyncio.to_thread(svc.user, user.id, update.effective_chat.id, now())
-    return await asyncio.to_thread(svc.store.claim_update, update.update_id, user_id, now())
+def _say(*replies: Reply) -> Work:
+    return lambda _visit: list(replies)
 
 
 async def on_start(update: Update, context: Context) -> None:
-    if await _once(update, context):
-        await _reply(update, context, lambda _u: [Reply(START)])
+    await _handle(update, context, _say(Reply(START)))
 
 
 async def on_help(update: Update, context: Context) -> None:
-    if await _once(update, context):
-        await _reply(update, context, lambda _u: [Reply(HELP)])
+    await _handle(update, context, _say(Reply(HELP)))
 
 
 async def on_practice(update: Update, context: Context) -> None:
-    if not await _once(update, context):
-        return
     svc = service(context)
     persona_id, minutes, error = svc.parse_practice_args(list(context.args or []))
 
-    def work(user_id: int) -> list[Reply]:
+    def work(visit: Visit) -> list[Reply]:
         if error:
             return [Reply(error)]
         if persona_id is None:
             return [svc.menu()]
+        user_id = visit.user_id
         length = minutes if minutes is not None else svc.store.settings(user_id).meeting_minutes
         return svc.begin(user_id, persona_id, length, now())
 
-    await _reply(update, context, work)
+    await _handle(update, context, work, contact=persona_id is not None and not error)
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -99,17 +108,16 @@ async def on_button(update: Update, context: Context) -> None:
     if query is None:
         return
     svc = service(context)
-    data = query.data or ""
-    kind, _, rest = data.partition(":")
+    kind, _, rest = (query.data or "").partition(":")
     await query.answer()
     if kind == "chk":
         await _check(update, context, rest)
     elif kind == "set":
-        await _reply(update, context, lambda u: svc.change_setting(u, rest))
+        await _handle(update, context, lambda v: svc.change_setting(v.user_id, rest))
     elif kind == "delete":
-        await _reply(update, context, lambda u: svc.delete(u, rest, now()))
+        await _handle(update, context, lambda v: svc.delete(v.user_id, rest, now()))
     elif kind == "pick":
-        await _reply(update, context, lambda _u: [svc.lengths(rest)])
+        await _handle(update, context, lambda _v: [svc.lengths(rest)])
     elif kind == "len":
         persona_id, _, raw = rest.partition(":")
         try:
@@ -117,11 +125,12 @@ async def on_button(update: Update, context: Context) -> None:
         except ValueError:
             minutes = svc.default_minutes
         if persona_id not in svc.store.flow.personas:
-            await _reply(update, context, lambda _u: [Reply("That button has expired.")])
+            await _handle(update, context, _say(Reply(EXPIRED)))
             return
-        await _reply(update, context, lambda u: svc.begin(u, persona_id, minutes, now()))
+        begin: Work = lambda v: svc.begin(v.user_id, persona_id, minutes, now())  # noqa: E731
+        await _handle(update, context, begin, contact=True)
     else:
-        await _reply(update, context, lambda _u: [Reply("That button has expired.")])
+        await _handle(update, context, _say(Reply(EXPIRED)))
 
 
 async def _check(update: Update, context: Context, rest: str) -> None:
@@ -129,18 +138,17 @@ async def _check(update: Update, context: Context, rest: str) -> None:
     query = update.callback_query
     raw_session, _, item = rest.partition(":")
     if query is None or not raw_session.isdigit():
-        await _reply(update, context, lambda _u: [Reply("That button has expired.")])
+        await _handle(update, context, _say(Reply(EXPIRED)))
         return
     svc = service(context)
-    update_id = update.update_id
     redraw: list[tuple[tuple[Button, ...], ...] | None] = []
 
-    def work(user_id: int) -> list[Reply]:
-        replies, keyboard_now = svc.check(user_id, int(raw_session), item, now(), update_id)
+    def work(visit: Visit) -> list[Reply]:
+        replies, keyboard_now = svc.check(visit.user_id, int(raw_session), item, now())
         redraw.append(keyboard_now)
         return replies
 
-    await _reply(update, context, work)
+    await _handle(update, context, work, contact=item == "ready")
     if redraw and query.message is not None:
         with contextlib.suppress(BadRequest):  # "message is not modified" is fine
             await query.edit_message_reply_markup(reply_markup=keyboard(Reply("", redraw[0] or ())))
@@ -150,8 +158,8 @@ def _command(name: str) -> Callable[[Update, Context], Coroutine[Any, Any, None]
     async def handler(update: Update, context: Context) -> None:
         svc = service(context)
         argument = " ".join(context.args or [])
-        update_id = update.update_id
-        await _reply(update, context, lambda u: svc.command(u, name, argument, now(), update_id))
+        work: Work = lambda v: svc.command(v.user_id, name, argument, now())  # noqa: E731
+        await _handle(update, context, work, contact=name == "end")
 
     handler.__name__ = f"on_{name}"
     return handler
@@ -163,44 +171,36 @@ on_questions = _command("questions")
 
 
 async def on_report(update: Update, context: Context) -> None:
-    if await _once(update, context):
-        await _reply(update, context, service(context).report)
+    await _handle(update, context, lambda v: service(context).report(v.user_id))
 
 
 async def on_history(update: Update, context: Context) -> None:
-    if await _once(update, context):
-        await _reply(update, context, service(context).history)
+    await _handle(update, context, lambda v: service(context).history(v.user_id))
 
 
 async def on_meeting(update: Update, context: Context) -> None:
-    if await _once(update, context):
-        argument = " ".join(context.args or [])
-        await _reply(update, context, lambda u: service(context).meeting(u, argument, now()))
+    argument = " ".join(context.args or [])
+    await _handle(update, context, lambda v: service(context).meeting(v.user_id, argument, now()))
 
 
 async def on_done(update: Update, context: Context) -> None:
-    if await _once(update, context):
-        await _reply(update, context, lambda u: service(context).done(u, now()))
+    await _handle(update, context, lambda v: service(context).done(v.user_id, now()))
 
 
 async def on_settings(update: Update, context: Context) -> None:
-    if await _once(update, context):
-        await _reply(update, context, lambda u: [service(context).settings_text(u)])
+    await _handle(update, context, lambda v: [service(context).settings_text(v.user_id)])
 
 
 async def on_progress(update: Update, context: Context) -> None:
-    if await _once(update, context):
-        await _reply(update, context, service(context).progress)
+    await _handle(update, context, lambda v: service(context).progress(v.user_id))
 
 
 async def on_export(update: Update, context: Context) -> None:
-    if await _once(update, context):
-        await _reply(update, context, service(context).export)
+    await _handle(update, context, lambda v: service(context).export(v.user_id))
 
 
 async def on_delete(update: Update, context: Context) -> None:
-    if await _once(update, context):
-        await _reply(update, context, lambda _u: [service(context).confirm_delete(now())])
+    await _handle(update, context, lambda _v: [service(context).confirm_delete(now())])
 
 
 async def on_text(update: Update, context: Context) -> None:
@@ -208,25 +208,18 @@ async def on_text(update: Update, context: Context) -> None:
     if message is None or message.text is None:
         return
     text = message.text
-    update_id = update.update_id
     svc = service(context)
-    await _reply(update, context, lambda u: svc.say(u, text, now(), update_id))
+    await _handle(update, context, lambda v: svc.say(v, text, now()), contact=True)
 
 
 async def on_unsupported(update: Update, context: Context) -> None:
-    if await _once(update, context):
-        await _reply(update, context, lambda _u: [Reply(UNSUPPORTED)])
+    await _handle(update, context, _say(Reply(UNSUPPORTED)))
 
 
 async def on_group(update: Update, context: Context) -> None:
-    if not await _once(update, context):
-        return
     link = f"https://t.me/{context.bot.username}"
-    await _reply(
-        update,
-        context,
-        lambda _u: [Reply(f"Practices are one-to-one: talk to me in a private chat: {link}")],
-    )
+    reply = Reply(f"Practices are one-to-one: talk to me in a private chat: {link}")
+    await _handle(update, context, _say(reply))
 
 
 async def on_error(update: object, context: Context) -> None:

@@ -1,8 +1,9 @@
 """Sending replies to Telegram: buttons, the typing action, and the errors of real life.
 
 ``RetryAfter`` waits as long as Telegram asks; network errors and timeouts are retried a
-few times with backoff; ``Forbidden`` (the user blocked the bot) is reported to the caller,
-which marks the user inactive.
+few times with backoff (at least once: see :func:`with_retries`); a ``BadRequest`` is not
+retried; ``Forbidden`` (the user blocked the bot) is reported to the caller, which marks
+the user inactive. Every failure is counted in the metrics by kind.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot import metrics
 from bot.telegram.service import Reply
 
 log = logging.getLogger(__name__)
@@ -41,18 +43,29 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
-    """Run a Bot API call, honouring RetryAfter and retrying transient network errors."""
+    """Run a Bot API call, honouring RetryAfter and retrying transient network errors.
+
+    A timeout is retried too, although Telegram may have done the work and only its answer
+    was lost: the Bot API has no idempotency key, so exactly once is out of reach, and a
+    line the user sees twice beats a reply that never comes (at least once).
+    """
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return await call()
+        except Forbidden as exc:
+            metrics.telegram_error("forbidden")
+            raise Blocked(str(exc)) from None
         except RetryAfter as exc:
+            metrics.telegram_error("retry_after")
             wait = exc.retry_after
             seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
             log.info("Telegram asked us to wait %.1fs", seconds)
             await asyncio.sleep(seconds)
-        except Forbidden as exc:
-            raise Blocked(str(exc)) from None
-        except (TimedOut, NetworkError) as exc:
+        except BadRequest:
+            metrics.telegram_error("bad_request")
+            raise  # the same request would fail the same way
+        except NetworkError as exc:  # TimedOut included
+            metrics.telegram_error(metrics.telegram_error_kind(exc))
             if attempt == ATTEMPTS:
                 raise
             log.info("Telegram call failed (%s); retrying", type(exc).__name__)

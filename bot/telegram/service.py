@@ -6,17 +6,20 @@ replies they return. Nothing here imports ``telegram``: replies are plain data.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+from bot import metrics
 from bot.charts import progress_png, stage_hit_rates
 from bot.store.accounts import delete_user, export_user
 from bot.store.meetings import MeetingStore
-from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore
+from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore, Visit
 from bot.telegram.render import scorecard_html, split_html, turn_html
 from bot.terminal.records import latest_scored
 from flows import companion
@@ -26,6 +29,8 @@ from flows.facts import facts_of
 from flows.persona import Persona
 from flows.session import Session
 
+P = ParamSpec("P")
+R = TypeVar("R")
 LENGTHS = (10.0, 15.0, 20.0, 30.0)
 """The meeting lengths offered as buttons (any length works with /practice ID MINUTES)."""
 MAX_MINUTES = 240.0
@@ -100,14 +105,41 @@ class ChatService:
             chat_id=chat_id,
             meeting_minutes=self.default_minutes,
         )
-        self.store.reactivate(user_id)  # writing to the bot means they unblocked it
         self._users[key] = user_id
         return user_id
+
+    async def run(self, call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run database work from the event loop. PostgreSQL: in a worker thread (network
+        round trips; different users' transactions run in parallel). SQLite: right here,
+        since it is local, takes a fraction of a millisecond and has one writer at a time:
+        threads would only queue for its lock and for the interpreter's."""
+        if self.store.parallel_writers:
+            return await asyncio.to_thread(call, *args, **kwargs)
+        return call(*args, **kwargs)
+
+    def handle(
+        self,
+        telegram_user_id: int,
+        chat_id: int,
+        update_id: int | None,
+        now: datetime,
+        work: Callable[[Visit], list[Reply]],
+    ) -> list[Reply]:
+        """One update, in one transaction: the user is locked (their updates never
+        interleave, across processes too) and made active again, the update id is recorded,
+        ``work(visit)`` runs. A duplicate delivery does nothing and gets no replies; if
+        anything fails, none of it is kept and the update can be delivered again."""
+        user_id = self.user(telegram_user_id, chat_id, now)
+        with self.store.transaction() as db:
+            visit = self.store.visit(db, user_id, update_id, now)
+            if visit is None:  # deleted meanwhile, by another process
+                self._forget(user_id)
+                return self.handle(telegram_user_id, chat_id, update_id, now, work)
+            return [] if visit.duplicate else work(visit)
 
     def deactivate(self, user_id: int, now: datetime) -> None:
         """The user blocked the bot: no more messages or nudges until they write again."""
         self.store.deactivate(user_id, now, "the user blocked the bot")
-        self._forget(user_id)
 
     def _forget(self, user_id: int) -> None:
         self._users = {key: uid for key, uid in self._users.items() if uid != user_id}
@@ -167,6 +199,7 @@ class ChatService:
             minutes=minutes,
             prepared_questions=self.store.questions(user_id),
         )
+        self.store.on_commit(metrics.practice_started)
         scene = self._render(outcome)
         if scene:  # the checklist rides on the scene: tick items instead of typing them
             last = scene[-1]
@@ -174,14 +207,14 @@ class ChatService:
         return replies + scene
 
     def check(
-        self, user_id: int, session_id: int, item: str, now: datetime, update_id: int
+        self, user_id: int, session_id: int, item: str, now: datetime
     ) -> tuple[list[Reply], tuple[tuple[Button, ...], ...] | None]:
         """A checklist button: the replies, and the checklist as it should now look
         (None when the meeting has begun and the checklist should go)."""
         if self.store.unfinished(user_id) != session_id:
             return [Reply("That checklist belongs to a practice that is over.")], None
         name, argument = ("ready", "") if item == "ready" else ("check", item)
-        outcome = self.store.command(session_id, name, argument, now, update_id)
+        outcome = self.store.command(session_id, name, argument, now)
         keyboard = None
         if outcome.session.state == "arrive":
             keyboard = checklist(session_id, outcome.session)
@@ -189,22 +222,18 @@ class ChatService:
 
     # -- during a practice ------------------------------------------------------------------
 
-    def say(self, user_id: int, text: str, now: datetime, update_id: int) -> list[Reply]:
-        if self.meetings.follow_up(user_id) is not None:
-            if not self.store.claim_update(update_id, user_id, now):
-                return []  # a duplicate delivery of an answer already logged
-            return self.follow_up(user_id, text, now) or []
-        session_id = self.store.unfinished(user_id) or self._awaiting_check_back(user_id)
+    def say(self, visit: Visit, text: str, now: datetime) -> list[Reply]:
+        if visit.follow_up is not None:
+            return self.follow_up(visit.follow_up, text, now)
+        session_id = visit.practice or self._awaiting_check_back(visit.user_id)
         if session_id is None:
             return [Reply(NO_PRACTICE)]
-        return self._render(self.store.message(session_id, text, now, update_id))
+        return self._render(self.store.message(session_id, text, now))
 
-    def command(
-        self, user_id: int, name: str, argument: str, now: datetime, update_id: int
-    ) -> list[Reply]:
+    def command(self, user_id: int, name: str, argument: str, now: datetime) -> list[Reply]:
         session_id = self.store.unfinished(user_id)
         if name == "prepare":
-            return self._prepare(user_id, session_id, argument, now, update_id)
+            return self._prepare(user_id, session_id, argument, now)
         if name == "questions":
             questions = self.store.questions(user_id)
             if not questions:
@@ -213,18 +242,16 @@ class ChatService:
             return [Reply(f"<b>The questions you send ahead</b>\n{listing}")]
         if session_id is None:
             return [Reply(NO_PRACTICE)]
-        return self._render(self.store.command(session_id, name, argument, now, update_id))
+        return self._render(self.store.command(session_id, name, argument, now))
 
     def _prepare(
-        self, user_id: int, session_id: int | None, argument: str, now: datetime, update_id: int
+        self, user_id: int, session_id: int | None, argument: str, now: datetime
     ) -> list[Reply]:
         question = " ".join(argument.split())
         if not question:
             return [Reply("Write /prepare followed by a question you'll send ahead.")]
         if session_id is not None and self.store.load(session_id).state == "arrive":
-            replies = self._render(
-                self.store.command(session_id, "prepare", question, now, update_id)
-            )
+            replies = self._render(self.store.command(session_id, "prepare", question, now))
         else:
             replies = [Reply(f"Saved for your next practice: “{escape(question)}”.")]
         self.store.add_question(user_id, question, now)
@@ -299,11 +326,9 @@ class ChatService:
         self.meetings.done(user_id, now)
         return [Reply("How did it go? <b>Who did you meet?</b> (their name)")]
 
-    def follow_up(self, user_id: int, text: str, now: datetime) -> list[Reply] | None:
-        """The user's answer while a meeting waits for its follow-up, else None."""
-        pending = self.meetings.follow_up(user_id)
-        if pending is None:
-            return None
+    def follow_up(self, meeting_id: int, text: str, now: datetime) -> list[Reply]:
+        """The user's answer while a meeting waits for its follow-up."""
+        pending = self.meetings.follow_up(meeting_id)
         if pending.step == "contact":
             self.meetings.log_contact(pending.meeting_id, text)
             return [
@@ -404,7 +429,7 @@ class ChatService:
         if not issued.isdigit() or now.timestamp() - int(issued) > DELETE_BUTTON_SECONDS:
             return [Reply("That button has expired: send /delete again if you still want to.")]
         delete_user(self.store, user_id)
-        self._forget(user_id)
+        self.store.on_commit(lambda: self._forget(user_id))
         return [Reply("Done: everything Rapport kept about you has been deleted.")]
 
     # -- rendering ----------------------------------------------------------------------------
@@ -414,12 +439,19 @@ class ChatService:
             persona = self._persona(persona_id)
         except KeyError:
             return []
+        # What one event shows goes out as one message (fewer notifications on the phone,
+        # fewer API calls); the scorecard is a message of its own.
         replies: list[Reply] = []
+        lines: list[str] = []
         for effect in effects:
             if isinstance(effect, Show):
-                replies += [Reply(p) for p in split_html(turn_html(effect.turn, persona))]
+                lines.append(turn_html(effect.turn, persona))
             elif isinstance(effect, Finished):
+                replies += [Reply(p) for p in split_html("\n\n".join(lines))] if lines else []
+                lines = []
                 replies += [Reply(p) for p in split_html(scorecard_html(effect.scorecard))]
+        if lines:
+            replies += [Reply(p) for p in split_html("\n\n".join(lines))]
         return replies
 
     def render_delivery(self, delivery: Delivery) -> list[Reply]:
@@ -432,6 +464,8 @@ class ChatService:
     def _render(self, outcome: Outcome) -> list[Reply]:
         if outcome.duplicate:
             return []
+        if any(isinstance(effect, Finished) for effect in outcome.effects):
+            self.store.on_commit(metrics.practice_finished)
         return self.render_effects(outcome.session.persona_id, outcome.effects)
 
     def chat_of(self, user_id: int) -> int | None:

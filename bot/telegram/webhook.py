@@ -4,7 +4,8 @@
   ``WEBHOOK_SECRET`` (wrong or missing: 403). The update is processed before the answer, so
   Telegram retries it if this process dies midway; updates of one chat are processed in
   order, one at a time.
-- ``GET /healthz``: liveness.
+- ``GET /healthz``, ``GET /readyz``, ``GET /metrics``: liveness, readiness and metrics
+  (:mod:`bot.status`).
 
 The bot registers ``WEBHOOK_URL`` (with the secret) with Telegram on start.
 """
@@ -16,15 +17,18 @@ import hmac
 import json
 import logging
 import signal
-from collections import defaultdict
 
 from aiohttp import web
+from sqlalchemy import Engine
 from telegram import Update
 from telegram.ext import Application
 
+from bot import logs
 from bot.config import Settings
+from bot.status import add_status_routes
 from bot.store.practices import PracticeStore
-from bot.telegram.app import build_application, quiet_logging
+from bot.telegram.app import build_application
+from bot.telegram.ordering import ChatLocks, chat_of
 
 log = logging.getLogger(__name__)
 
@@ -33,19 +37,17 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 class WebhookServer:
-    def __init__(self, app: Application, secret: str) -> None:  # type: ignore[type-arg]
+    def __init__(self, app: Application, secret: str, engine: Engine) -> None:  # type: ignore[type-arg]
         self.app = app
         self.secret = secret
-        self._chat_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.engine = engine
+        self.chats = ChatLocks()
 
     def routes(self) -> web.Application:
         web_app = web.Application()
         web_app.router.add_post(WEBHOOK_PATH, self.receive)
-        web_app.router.add_get("/healthz", self.health)
+        add_status_routes(web_app, self.engine)
         return web_app
-
-    async def health(self, _request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
 
     async def receive(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -58,9 +60,7 @@ class WebhookServer:
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
         if update is None:
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
-        chat = update.effective_chat
-        lock = self._chat_locks[chat.id] if chat is not None else asyncio.Lock()
-        async with lock:
+        async with self.chats.hold(chat_of(update)):
             await self.app.process_update(update)
         return web.json_response({"ok": True})
 
@@ -69,7 +69,7 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
     assert settings.webhook_url and settings.webhook_secret
     app = build_application(settings, store, polling=False)
     secret = settings.webhook_secret.get_secret_value()
-    server = WebhookServer(app, secret)
+    server = WebhookServer(app, secret, store.engine)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -96,5 +96,5 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
 
 
 def run_webhook(settings: Settings, store: PracticeStore) -> None:
-    quiet_logging()
+    logs.configure(settings.log_format, settings.log_level)
     asyncio.run(serve_webhook(settings, store))

@@ -21,8 +21,8 @@ chat injects its next message only when the reply to the previous one has arrive
 messages, no think time: a closed loop that keeps the bot saturated).
 
 The *reply* to a user message is the first bot message (not chat action) in that chat
-recorded after the injection: a contact line, a narrator line, the scorecard. Rapport
-opens every answer with a ``typing`` action and handles updates one at a time, so a
+recorded after the injection: the contact's answer, the scorecard. Rapport opens every
+answer with a ``typing`` action and handles one chat's updates one at a time, so a
 trailing message of the previous answer (e.g. the second half of a long scorecard) that
 lands after the next injection is not taken for its reply: the reply must also follow
 the chat's n-th typing action for its n-th message. *Round trip* = the time the fake
@@ -40,8 +40,9 @@ Targets: Rapport throughput >= half the echo bot's; Rapport p99 (single-message)
 trip <= 2x the echo bot's. Both ratios are printed, for the single chat and for the
 concurrent run. A calibration loop is timed in the same run so figures from a busy,
 shared machine can be compared. ``--profile`` runs the Rapport bot under cProfile (its
-main thread: the event loop; the database work runs in worker threads) and prints the
-top functions.
+main thread: the event loop, where the SQLite work runs too) and prints the top
+functions. ``BENCH_WRAP`` prefixes the bots' command line, e.g. to sample every thread:
+``BENCH_WRAP="py-spy record -f raw -o spy.txt --" python3 -m tests.bench.bench_telegram``.
 """
 
 from __future__ import annotations
@@ -182,7 +183,7 @@ def start_bot(
         "TELEGRAM_API_BASE_URL": fake.url,
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
     }
-    runner = [sys.executable]
+    runner = [*os.environ.get("BENCH_WRAP", "").split(), sys.executable]
     if profile is not None:
         runner += ["-m", "cProfile", "-o", str(profile)]
     log = (workdir / f"{spec.name}.log").open("ab")

@@ -17,6 +17,17 @@ from tests.fake_telegram import FakeTelegram
 REPO = Path(__file__).resolve().parents[2]
 
 
+def said(fake: FakeTelegram, chat_id: int, since: float = 0.0) -> list[str]:
+    """The lines the bot sent to ``chat_id`` (since a time): one event's lines share a
+    message, so tests look for the contact's line, not a message starting with it."""
+    return [
+        line
+        for m in fake.messages(chat_id)
+        if m.time >= since
+        for line in (m.text or "").split("\n")
+    ]
+
+
 class BotProcess:
     def __init__(self, fake: FakeTelegram, db_url: str, log: Path, *args: str, **env: str) -> None:
         self.log = log

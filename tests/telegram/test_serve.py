@@ -11,13 +11,9 @@ from sqlalchemy import select
 from bot.store.db import make_engine
 from bot.store.models import NudgeRow, TurnRow
 from tests.fake_telegram import FakeTelegram, SentMessage
-from tests.telegram.conftest import BotProcess
+from tests.telegram.conftest import BotProcess, said
 
 WAIT = 15.0
-
-
-def texts_after(fake: FakeTelegram, chat_id: int, since: float) -> list[str]:
-    return [m.text or "" for m in fake.messages(chat_id) if m.time >= since]
 
 
 def test_a_whole_practice_with_buttons_a_nudge_and_a_scorecard(
@@ -59,7 +55,7 @@ def test_a_whole_practice_with_buttons_a_nudge_and_a_scorecard(
 
     fake.send_command(alice, "/report")
     since = time.time()
-    fake.wait_for(lambda: any("Scorecard" in t for t in texts_after(fake, alice.id, since)), WAIT)
+    fake.wait_for(lambda: any("Scorecard" in t for t in said(fake, alice.id, since)), WAIT)
     bot.stop()
     log = (tmp_path / "bot.log").read_text()
     assert fake.token not in log  # never in the logs
@@ -83,9 +79,7 @@ def test_a_restart_mid_practice_keeps_the_practice_and_its_nudge(
     assert "Priya" in (nudge.text or "")
     fake.send_text(bob, "What do you like most about nursing?")
     since = time.time()
-    fake.wait_for(
-        lambda: any(t.startswith("Priya:") for t in texts_after(fake, bob.id, since)), WAIT
-    )
+    fake.wait_for(lambda: any(t.startswith("Priya:") for t in said(fake, bob.id, since)), WAIT)
     assert sum("⏰" in t for t in fake.texts(bob.id)) == 1
 
 
@@ -109,11 +103,11 @@ def test_odd_inputs_groups_and_duplicates(
     fake.send_command(carol, "/practice tomas 20")
     fake.wait_for_text(carol.id, "Before you go in", WAIT)
     update_id = fake.send_text(carol, "Hi, I'm ready. How did you get into banking?")
-    fake.wait_for(lambda: sum(t.startswith("Tomás:") for t in fake.texts(carol.id)) >= 2, WAIT)
+    fake.wait_for(lambda: sum(t.startswith("Tomás:") for t in said(fake, carol.id)) >= 2, WAIT)
     fake.duplicate(update_id)
     fake.send_command(carol, "/help")
     fake.wait_for_text(carol.id, "/practice: meet a contact", WAIT)
-    assert sum(t.startswith("Tomás:") for t in fake.texts(carol.id)) == 2  # greeting + answer
+    assert sum(t.startswith("Tomás:") for t in said(fake, carol.id)) == 2  # greeting + answer
 
     fake.send_command(carol, "/practice nobody")
     fake.wait_for_text(carol.id, "I don't know nobody", WAIT)
@@ -333,7 +327,7 @@ def test_edits_channel_posts_and_stale_buttons_do_not_touch_the_practice(
     fake.send_command(kim, "/practice helen 20")
     scene = fake.wait_for_text(kim.id, "Before you go in", WAIT)
     first = fake.send_text(kim, "Good morning, I'm ready. How did you start in housing?")
-    fake.wait_for(lambda: sum(t.startswith("Helen:") for t in fake.texts(kim.id)) >= 2, WAIT)
+    fake.wait_for(lambda: sum(t.startswith("Helen:") for t in said(fake, kim.id)) >= 2, WAIT)
     fake.edit_text(first, "Are you hiring?")  # an edit must not become a job ask
     fake.channel_post(text="/end")
     old = [b["callback_data"] for row in (scene.reply_markup or {})["inline_keyboard"] for b in row]

@@ -10,7 +10,7 @@ import urllib.request
 from collections.abc import Callable
 
 from tests.fake_telegram import FakeTelegram
-from tests.telegram.conftest import BotProcess
+from tests.telegram.conftest import BotProcess, said
 
 WAIT = 15.0
 SECRET = "s3cret-for-tests"
@@ -69,7 +69,7 @@ def test_webhook_mode_checks_the_secret_and_runs_a_practice(
     fake.send_command(hana, "/practice marcus 20")
     fake.wait_for_text(hana.id, "Before you go in", WAIT)
     fake.send_text(hana, "Hi! I'm ready. How did you get into marketing?")
-    fake.wait_for(lambda: sum(t.startswith("Marcus:") for t in fake.texts(hana.id)) >= 2, WAIT)
+    fake.wait_for(lambda: sum(t.startswith("Marcus:") for t in said(fake, hana.id)) >= 2, WAIT)
     assert all(d.status == 200 for d in fake.webhook_deliveries)
 
     fake.secret_override = "wrong"
