@@ -25,7 +25,7 @@ from telegram.ext import Application
 
 from bot import logs
 from bot.config import Settings
-from bot.status import add_status_routes
+from bot.status import add_status_routes, serve_status
 from bot.store.practices import PracticeStore
 from bot.telegram.app import build_application
 from bot.telegram.ordering import ChatLocks, chat_of
@@ -85,10 +85,15 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
         await runner.setup()
         site = web.TCPSite(runner, "0.0.0.0", settings.port)
         await site.start()
+        status = None  # also on STATUS_PORT when it is set apart (e.g. for the image's check)
+        if settings.status_port is not None and settings.status_port != settings.port:
+            status = await serve_status(settings.status_port, store.engine)
         log.info("Rapport is running (webhook on port %s). Press Ctrl-C to stop.", settings.port)
         try:
             await stop.wait()
         finally:
+            if status is not None:
+                await status.cleanup()
             await runner.cleanup()
             await app.stop()
             if app.post_shutdown is not None:
