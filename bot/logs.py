@@ -21,6 +21,8 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 NOISY = ("httpx", "httpcore", "telegram.ext.Updater", "transitions")
 """Loggers kept below WARNING: httpx logs every request URL, and the URL holds the token;
 transitions logs every state change of every practice."""
+ONLY_CRITICAL = ("telegram.ext.AIORateLimiter",)
+"""Logs a traceback at ERROR for every 429 it passes on; the sender handles and counts them."""
 CHATTER = {"alembic.runtime.migration": ("Context impl ", "Will assume ")}
 """INFO lines dropped: Alembic says these whenever it reads the schema revision, which
 /readyz does on every probe. Its "Running upgrade ..." lines are kept."""
@@ -155,6 +157,8 @@ def configure(fmt: str = "text", level: str = "INFO", *, stream: IO[str] | None 
     root.setLevel(numeric)
     for noisy in NOISY:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    for noisy in ONLY_CRITICAL:
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
     for name, prefixes in CHATTER.items():
         chatty = logging.getLogger(name)
         if not any(isinstance(f, _DropChatter) for f in chatty.filters):

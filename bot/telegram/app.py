@@ -16,6 +16,7 @@ from aiohttp import web
 from sqlalchemy import Engine
 from telegram import BotCommand, Update
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -134,6 +135,12 @@ def build_application(
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(pool_size=2))
     )
+    share = settings.send_rate / settings.replicas
+    if share > 0:  # this replica's share of the deployment's budget (0: no limit)
+        # One message per 1/share seconds: evenly spaced, so no second ever holds a burst.
+        limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / share, max_retries=0)
+        # (typed for the bot's rate-limit arguments, which we never pass: None vs int)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     if not polling:
         builder = builder.updater(None)  # updates arrive through our own webhook server
     app = builder.build()

@@ -10,7 +10,9 @@ pointed at it exactly as in production (``TELEGRAM_API_BASE_URL``, long polling)
 
 * ``echo``: a bare python-telegram-bot Application with one MessageHandler sending every
   text back (``tests/bench/echo_bot.py``): the floor PTB and the fake set;
-* ``rapport``: the real ``python -m bot serve`` on a fresh temporary SQLite database.
+* ``rapport``: the real ``python -m bot serve`` on a fresh temporary SQLite database, with
+  ``TELEGRAM_SEND_RATE=0`` (no outgoing limit, like the echo bot: the bot's own capacity
+  is measured, not Telegram's flood limit).
 
 Each chat plays one practice: ``/practice ID 20``, the first ``--lines`` user lines of a
 script from ``tests/scripts`` (``@wait`` and ``#`` lines skipped; chat i gets script
@@ -182,6 +184,7 @@ def start_bot(
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_BASE_URL": fake.url,
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "TELEGRAM_SEND_RATE": "0",  # the bot's own capacity, not Telegram's flood limit
     }
     runner = [*os.environ.get("BENCH_WRAP", "").split(), sys.executable]
     if profile is not None:
