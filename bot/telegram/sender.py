@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.warnings import PTBDeprecationWarning
 
 from bot import metrics
 from bot.telegram.service import Reply
@@ -57,7 +59,9 @@ async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
             raise Blocked(str(exc)) from None
         except RetryAfter as exc:
             metrics.telegram_error("retry_after")
-            wait = exc.retry_after
+            with warnings.catch_warnings():  # PTB 22 warns that it will become a timedelta
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                wait = exc.retry_after
             seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
             log.info("Telegram asked us to wait %.1fs", seconds)
             await asyncio.sleep(seconds)

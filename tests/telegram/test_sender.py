@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -45,7 +46,7 @@ def test_timeouts_and_network_errors_are_retried_and_counted() -> None:
 
 
 def test_retry_after_waits_as_asked() -> None:
-    call, calls = flaky(RetryAfter(0))
+    call, calls = flaky(RetryAfter(timedelta(0)))
     assert asyncio.run(with_retries(call)) == "sent"
     assert calls[0] == 2
 
