@@ -13,9 +13,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x7261_7070  # "rapp": the PostgreSQL advisory lock migrations hold
 
 
 class OutdatedSchema(RuntimeError):
@@ -41,8 +42,17 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def _one_at_a_time(connection: Connection) -> None:
+    """On PostgreSQL, wait for any other migration to finish (several replicas' init
+    containers start together): the second one then finds the schema current. SQLite's
+    write lock already serialises them."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
+        _one_at_a_time(connection)
         config = _config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
@@ -50,6 +60,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     with engine.begin() as connection:
+        _one_at_a_time(connection)
         config = _config()
         config.attributes["connection"] = connection
         command.downgrade(config, revision)

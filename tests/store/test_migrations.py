@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
+from bot.store.db import make_engine
 from bot.store.models import Base
 from bot.store.schema import (
     OutdatedSchema,
@@ -55,3 +60,23 @@ def test_outdated_schema_is_migrated_on_sqlite_and_refused_on_postgres(db_engine
             ensure_current(db_engine)
         upgrade(db_engine)
         ensure_current(db_engine)  # now current: no error
+
+
+def test_migrations_started_together_run_one_after_the_other(db_url: str) -> None:
+    """Several replicas' init containers run `rapport migrate` at once: all succeed."""
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "migrate"],
+            env={**os.environ, "DATABASE_URL": db_url},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0] * 4, outputs
+    engine = make_engine(db_url)
+    assert current_revision(engine) == head_revision()
+    assert tables(engine) == TABLES
+    engine.dispose()
