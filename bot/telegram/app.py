@@ -94,6 +94,13 @@ class NudgeRunner:
             future.result(timeout=SEND_TIMEOUT)
             late = (wall_clock() - delivery.nudge.due_at).total_seconds()
             metrics.nudge_sent(delivery.nudge.kind, late)
+            log.info(
+                "nudge %s (%s) sent %.1fs after due",
+                delivery.nudge.id,
+                delivery.nudge.kind,
+                late,
+                extra={"user_id": delivery.user_id, "nudge": delivery.nudge.kind},
+            )
         except Blocked:
             self.service.deactivate(delivery.user_id, wall_clock())
         except Exception as exc:

@@ -67,12 +67,25 @@ async def _handle(update: Update, context: Context, work: Work, *, contact: bool
         await send(context.bot, chat.id, replies)
     except Blocked:
         user_id = await svc.run(svc.user, user.id, chat.id, now())
-        log.info("user %s blocked the bot; their nudges are cancelled", user_id)
+        log.info(
+            "user %s blocked the bot; their nudges are cancelled",
+            user_id,
+            extra={"user_id": user_id},
+        )
         await svc.run(svc.deactivate, user_id, now())
     finally:
         if shown is not None and not shown.done():
             shown.cancel()
-        metrics.update_handled(metrics.update_kind(update), time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        kind = metrics.update_kind(update)
+        metrics.update_handled(kind, seconds)
+        log.debug(
+            "update %s (%s) handled in %.1f ms",
+            update.update_id,
+            kind,
+            seconds * 1000,
+            extra={"telegram_user": user.id, "kind": kind},
+        )
 
 
 def _say(*replies: Reply) -> Work:

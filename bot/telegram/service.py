@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from html import escape
 from typing import Any, ParamSpec, TypeVar
 
@@ -29,6 +31,7 @@ from flows.facts import facts_of
 from flows.persona import Persona
 from flows.session import Session
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 LENGTHS = (10.0, 15.0, 20.0, 30.0)
@@ -199,7 +202,7 @@ class ChatService:
             minutes=minutes,
             prepared_questions=self.store.questions(user_id),
         )
-        self.store.on_commit(metrics.practice_started)
+        self.store.on_commit(lambda: _started(user_id, outcome.session_id, persona_id, minutes))
         scene = self._render(outcome)
         if scene:  # the checklist rides on the scene: tick items instead of typing them
             last = scene[-1]
@@ -383,6 +386,7 @@ class ChatService:
 
     def export(self, user_id: int) -> list[Reply]:
         data = export_user(self.store, user_id)
+        log.info("user %s exported their data", user_id, extra={"user_id": user_id})
         as_json = json.dumps(data, ensure_ascii=False, indent=2).encode()
         return [
             Reply(
@@ -429,6 +433,7 @@ class ChatService:
         if not issued.isdigit() or now.timestamp() - int(issued) > DELETE_BUTTON_SECONDS:
             return [Reply("That button has expired: send /delete again if you still want to.")]
         delete_user(self.store, user_id)
+        log.info("user %s deleted everything Rapport kept", user_id, extra={"user_id": user_id})
         self.store.on_commit(lambda: self._forget(user_id))
         return [Reply("Done: everything Rapport kept about you has been deleted.")]
 
@@ -464,8 +469,12 @@ class ChatService:
     def _render(self, outcome: Outcome) -> list[Reply]:
         if outcome.duplicate:
             return []
-        if any(isinstance(effect, Finished) for effect in outcome.effects):
-            self.store.on_commit(metrics.practice_finished)
+        for effect in outcome.effects:
+            if isinstance(effect, Finished):
+                done = partial(
+                    _finished, outcome.user_id, outcome.session_id, effect.scorecard.score
+                )
+                self.store.on_commit(done)
         return self.render_effects(outcome.session.persona_id, outcome.effects)
 
     def chat_of(self, user_id: int) -> int | None:
@@ -509,4 +518,25 @@ def checklist(session_id: int, session: Session) -> tuple[tuple[Button, ...], ..
         (buttons[0], buttons[1]),
         (buttons[2], buttons[3]),
         (Button("I'm ready: go in", f"chk:{session_id}:ready"),),
+    )
+
+
+def _started(user_id: int, session_id: int, persona_id: str, minutes: float) -> None:
+    metrics.practice_started()
+    log.info(
+        "practice %s started with %s (%s min)",
+        session_id,
+        persona_id,
+        fmt_minutes(minutes),
+        extra={"user_id": user_id, "practice": session_id, "persona": persona_id},
+    )
+
+
+def _finished(user_id: int, session_id: int, score: int) -> None:
+    metrics.practice_finished()
+    log.info(
+        "practice %s finished, score %s",
+        session_id,
+        score,
+        extra={"user_id": user_id, "practice": session_id, "score": score},
     )
