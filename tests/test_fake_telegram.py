@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 import urllib.error
@@ -44,6 +43,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from tests.fake_telegram import FakeTelegram, SentMessage, tiny_png
+from tests.ports import free_port
 
 
 @pytest.fixture
@@ -76,13 +76,6 @@ def raw_call(
             return resp.status, json.loads(resp.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class Receiver:

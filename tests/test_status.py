@@ -18,12 +18,7 @@ from sqlalchemy import Engine
 from bot.status import Readiness, add_status_routes, serve_status
 from bot.store.db import make_engine
 from bot.store.schema import head_revision, upgrade
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.ports import free_port
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shlex
-import socket
 import stat
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from pydantic import SecretStr, ValidationError
 
 from bot.cli import build_parser
 from bot.config import TOKEN_SHAPE, Settings
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -316,12 +316,6 @@ def status_server(status: int) -> Iterator[int]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def run_healthcheck(argv: list[str], env: dict[str, str]) -> int:

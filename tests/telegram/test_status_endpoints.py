@@ -4,23 +4,17 @@ when polling."""
 from __future__ import annotations
 
 import json
-import socket
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 
 from tests.fake_telegram import FakeTelegram
+from tests.ports import free_port
 from tests.telegram.conftest import BotProcess
 
 WAIT = 15.0
 SECRET = "s3cret-for-status-tests"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def fetch(url: str) -> tuple[int, str]:
