@@ -10,7 +10,8 @@ pointed at it exactly as in production (``TELEGRAM_API_BASE_URL``, long polling)
 
 * ``echo``: a bare python-telegram-bot Application with one MessageHandler sending every
   text back (``tests/bench/echo_bot.py``): the floor PTB and the fake set;
-* ``rapport``: the real ``python -m bot serve`` on a fresh temporary SQLite database, with
+* ``rapport``: the real ``python -m bot serve`` on a fresh temporary SQLite database (with
+  ``--postgresql``: on a reset schema of ``RAPPORT_TEST_DATABASE_URL``, DROPPED first), with
   ``TELEGRAM_SEND_RATE=0`` (no outgoing limit, like the echo bot: the bot's own capacity
   is measured, not Telegram's flood limit).
 
@@ -62,11 +63,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import text as sql
+
+from bot.store.db import make_engine
+from bot.store.schema import upgrade
 from bot.terminal.script import Say, parse_script
 from tests.bench.figures import calibration_us, pct
 from tests.fake_telegram import FakeTelegram, User
 
 ROOT = Path(__file__).resolve().parents[2]
+PG_ENV = "RAPPORT_TEST_DATABASE_URL"
 SCRIPTS = ROOT / "tests" / "scripts"
 PERSONAS = ROOT / "flows" / "personas"
 MINUTES = 20
@@ -177,13 +183,21 @@ def proc_cpu_s(pid: int) -> float | None:
 
 
 def start_bot(
-    fake: FakeTelegram, spec: BotSpec, workdir: Path, profile: Path | None
+    fake: FakeTelegram, spec: BotSpec, workdir: Path, profile: Path | None, pg: bool = False
 ) -> subprocess.Popen[bytes]:
+    database = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    if pg:  # a freshly reset, migrated schema of RAPPORT_TEST_DATABASE_URL
+        database = os.environ[PG_ENV]
+        engine = make_engine(database)
+        with engine.begin() as connection:
+            connection.execute(sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade(engine)
+        engine.dispose()
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_BASE_URL": fake.url,
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "DATABASE_URL": database,
         "TELEGRAM_SEND_RATE": "0",  # the bot's own capacity, not Telegram's flood limit
     }
     runner = [*os.environ.get("BENCH_WRAP", "").split(), sys.executable]
@@ -322,7 +336,7 @@ def run_bot(spec: BotSpec, args: argparse.Namespace) -> BotResult:
         workdir = Path(tmp)
         profile = workdir / "bot.prof" if args.profile and spec is RAPPORT else None
         began = time.perf_counter()
-        proc = start_bot(fake, spec, workdir, profile)
+        proc = start_bot(fake, spec, workdir, profile, pg=args.postgresql and spec is RAPPORT)
         startup = time.perf_counter() - began
         try:
             warm = {900_001: practice(0, args.lines, scripts, contacts)}
@@ -408,6 +422,11 @@ def main() -> None:
     parser.add_argument("--stall", type=float, default=60.0, help="give up after S idle s")
     parser.add_argument("--only", choices=("echo", "rapport"), help="run one bot only")
     parser.add_argument("--profile", action="store_true", help="cProfile the Rapport bot")
+    parser.add_argument(
+        "--postgresql",
+        action="store_true",
+        help=f"Rapport on the database of {PG_ENV} (its public schema is DROPPED) not SQLite",
+    )
     parser.add_argument("--profile-lines", type=int, default=30)
     args = parser.parse_args()
 
