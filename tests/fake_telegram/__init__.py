@@ -18,7 +18,11 @@ Read: sent, messages, texts, last_sent, calls, commands, commands_for, callback_
 webhook_deliveries, webhook_url, pending_updates, update, uploaded_file, internal_errors,
 wait_for / wait_for_text (+ _async variants).
 Faults: fail_next (HTTP code, "timeout", "timeout_after", "disconnect"), slow, fail_ratio,
-clear_faults; webhook: secret_override, webhook_max_attempts, webhook_backoff.
+clear_faults; webhook: secret_override, webhook_max_attempts, webhook_backoff,
+webhook_max_backoff, webhook_concurrency (parallel POSTs, one per chat at a time),
+webhook_targets (round-robin over several replicas, like a load balancer).
+webhook_deliveries_after(index) reads the delivery log incrementally;
+accept_unknown_callbacks answers callback queries POSTed straight to the bot.
 """
 
 from .entities import EntityParseError, parse_text, utf16_len

@@ -282,6 +282,8 @@ class FakeTelegram:
         webhook_max_attempts: int = 4,
         webhook_backoff: float = 0.05,
         webhook_timeout: float = 5.0,
+        webhook_concurrency: int = 1,
+        webhook_max_backoff: float | None = None,
         length_unit: Literal["codepoint", "utf16"] = "codepoint",
     ) -> None:
         self.token = token or "7000000001:AAFakeTelegramTokenForTests_0123456"
@@ -297,6 +299,19 @@ class FakeTelegram:
         self.webhook_max_attempts = webhook_max_attempts
         self.webhook_backoff = webhook_backoff
         self.webhook_timeout = webhook_timeout
+        #: How many webhook POSTs may be in flight at once (Telegram's max_connections);
+        #: never two updates of the same chat at once, so each chat's updates stay in order.
+        self.webhook_concurrency = webhook_concurrency
+        #: Cap on the retry backoff of a failed delivery (None: doubles without limit).
+        self.webhook_max_backoff = webhook_max_backoff
+        #: A load balancer in front of several bot replicas: when set, each delivery
+        #: attempt goes to the next of these URLs in turn (round-robin) instead of the
+        #: registered webhook URL; the secret is still the registered one.
+        self.webhook_targets: list[str] | None = None
+        #: Answer answerCallbackQuery for query ids the fake never issued (callback queries
+        #: a test POSTs straight to the bot's webhook) instead of "query is too old".
+        self.accept_unknown_callbacks = False
+        self._target_turn = 0
         #: How text/caption limits (4096/1024) are counted: Unicode code points (Telegram's
         #: "4096 UTF-8 characters") or UTF-16 code units (stricter, like entity offsets).
         self.length_unit = length_unit
@@ -1028,6 +1043,12 @@ class FakeTelegram:
                 if answer.update_id == update_id:
                     return answer
         return None
+
+    def webhook_deliveries_after(self, index: int) -> list[WebhookDelivery]:
+        """Webhook delivery attempts from position ``index`` of the log on (no copy of the
+        whole log: for drivers that follow many chats at once)."""
+        with self._lock:
+            return self._deliveries[index:]
 
     @property
     def webhook_deliveries(self) -> list[WebhookDelivery]:
@@ -1883,6 +1904,9 @@ class FakeTelegram:
         with self._lock:
             query_id = str(params.get("callback_query_id") or "")
             answer = self._callbacks.get(query_id)
+            if answer is None and self.accept_unknown_callbacks and query_id:
+                # A callback query the test POSTed to the bot itself, not via press_button.
+                answer = self._callbacks[query_id] = CallbackAnswer(query_id, update_id=0)
             if answer is None or answer.answered:
                 raise _bad("query is too old and response timeout expired or query ID is invalid")
             text = params.get("text")
@@ -2058,6 +2082,9 @@ class FakeTelegram:
     async def _webhook_worker(self) -> None:
         wake = self._wake
         assert wake is not None
+        if self.webhook_concurrency > 1:
+            await self._webhook_lanes()
+            return
         async with ClientSession() as session:
             while not self._stopping:
                 wake.clear()
@@ -2070,16 +2097,78 @@ class FakeTelegram:
                     continue
                 await self._deliver(session, wh, item)
 
+    async def _webhook_lanes(self) -> None:
+        """``webhook_concurrency`` deliveries at once, one update per chat at a time."""
+        wake = self._wake
+        assert wake is not None
+        busy_items: set[int] = set()
+        busy_chats: set[tuple[str, int]] = set()
+
+        def take() -> tuple[_Webhook, _Queued] | None:
+            with self._lock:
+                wh = self._webhook
+                if wh is None:
+                    return None
+                waiting: set[tuple[str, int]] = set()
+                for q in self._queue:
+                    key = _chat_key(q.update)
+                    if id(q) in busy_items:
+                        waiting.add(key)
+                        continue
+                    if key in busy_chats or key in waiting:
+                        waiting.add(key)  # an earlier update of this chat comes first
+                        continue
+                    busy_items.add(id(q))
+                    busy_chats.add(key)
+                    return wh, q
+            return None
+
+        async def lane(session: ClientSession) -> None:
+            while not self._stopping:
+                wake.clear()
+                picked = take()
+                if picked is None:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), timeout=0.5)
+                    continue
+                wh, item = picked
+                try:
+                    await self._deliver(session, wh, item)
+                finally:
+                    with self._lock:
+                        busy_items.discard(id(item))
+                        busy_chats.discard(_chat_key(item.update))
+                    wake.set()  # the chat's next update may go now
+
+        async with ClientSession() as session:
+            await asyncio.gather(*(lane(session) for _ in range(self.webhook_concurrency)))
+
+    def _webhook_target(self, wh: _Webhook) -> str:
+        with self._lock:
+            targets = self.webhook_targets
+            if not targets:
+                return wh.url
+            url = targets[self._target_turn % len(targets)]
+            self._target_turn += 1
+            return url
+
+    def _webhook_delay(self, attempt: int) -> float:
+        delay = self.webhook_backoff * 2 ** min(attempt - 1, 60)
+        if self.webhook_max_backoff is not None:
+            delay = min(delay, self.webhook_max_backoff)
+        return delay
+
     async def _deliver(self, session: ClientSession, wh: _Webhook, item: _Queued) -> bool:
         body = json.dumps(item.update, ensure_ascii=False).encode()
         for attempt in range(1, self.webhook_max_attempts + 1):
+            url = self._webhook_target(wh)
             headers = {"Content-Type": "application/json"}
             secret = wh.secret_token if self.secret_override is None else self.secret_override
             if secret:
                 headers["X-Telegram-Bot-Api-Secret-Token"] = secret
             record = WebhookDelivery(
                 update_id=item.update_id,
-                url=wh.url,
+                url=url,
                 attempt=attempt,
                 time=time.time(),
                 secret_header=headers.get("X-Telegram-Bot-Api-Secret-Token"),
@@ -2087,7 +2176,7 @@ class FakeTelegram:
             reply: Any = None
             try:
                 async with session.post(
-                    wh.url,
+                    url,
                     data=body,
                     headers=headers,
                     timeout=ClientTimeout(total=self.webhook_timeout),
@@ -2128,7 +2217,7 @@ class FakeTelegram:
                 if self._webhook is not wh:
                     return False
             if attempt < self.webhook_max_attempts:
-                await asyncio.sleep(self.webhook_backoff * 2 ** (attempt - 1))
+                await asyncio.sleep(self._webhook_delay(attempt))
         return False
 
     def _webhook_reply(self, reply: dict[str, Any]) -> None:
@@ -2160,6 +2249,23 @@ class FakeTelegram:
         with self._cond:
             self._calls.append(call)
             self._cond.notify_all()
+
+
+def _chat_key(update: dict[str, Any]) -> tuple[str, int]:
+    """Which chat an update belongs to (its updates are delivered one at a time, in order);
+    an update without a chat is its own key."""
+    for kind, payload in update.items():
+        if kind == "update_id" or not isinstance(payload, dict):
+            continue
+        for holder in (payload, payload.get("message")):
+            if isinstance(holder, dict) and isinstance(holder.get("chat"), dict):
+                chat_id = holder["chat"].get("id")
+                if isinstance(chat_id, int):
+                    return ("chat", chat_id)
+        sender = payload.get("from")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return ("chat", sender["id"])
+    return ("update", int(update.get("update_id", 0)))
 
 
 @dataclass
