@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     """Messages per second the whole deployment may send (Telegram allows about 30);
     0 = no limit. Each replica takes its share: send_rate / replicas."""
     replicas: int = Field(default=1, ge=1, alias="RAPPORT_REPLICAS")
+    telegram_timeout: float = Field(default=10.0, gt=0, le=300, alias="TELEGRAM_TIMEOUT")
+    """Seconds to wait for the Bot API to answer a call (then it is retried)."""
     nudge_late_minutes: float = Field(default=5.0, ge=0, alias="RAPPORT_NUDGE_LATE_MINUTES")
     """A nudge delivered more than this late says when it was due."""
 

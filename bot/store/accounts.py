@@ -11,6 +11,7 @@ from bot.store.models import (
     Meeting,
     MeetingPerson,
     NudgeRow,
+    OutboxRow,
     PracticeSession,
     PreparedQuestion,
     ProcessedUpdate,
@@ -42,6 +43,9 @@ def export_user(store: PracticeStore, user_id: int) -> dict[str, Any]:
         )
         nudges = db.scalars(
             select(NudgeRow).where(NudgeRow.user_id == user_id).order_by(NudgeRow.due_at)
+        )
+        waiting = db.scalars(
+            select(OutboxRow).where(OutboxRow.user_id == user_id).order_by(OutboxRow.id)
         )
         return {
             "format": EXPORT_FORMAT,
@@ -85,6 +89,10 @@ def export_user(store: PracticeStore, user_id: int) -> dict[str, Any]:
             "nudges": [
                 {"kind": n.kind, "due_at": _iso(n.due_at), "status": n.status} for n in nudges
             ],
+            "messages_not_yet_delivered": [
+                {"text": w.html, "queued_at": _iso(w.created_at), "status": w.status}
+                for w in waiting
+            ],
             "meetings": [
                 {
                     "started_at": _iso(m.started_at),
@@ -105,6 +113,7 @@ def delete_user(store: PracticeStore, user_id: int) -> None:
         session_ids = select(PracticeSession.id).where(PracticeSession.user_id == user_id)
         meeting_ids = select(Meeting.id).where(Meeting.user_id == user_id)
         db.execute(delete(NudgeRow).where(NudgeRow.user_id == user_id))
+        db.execute(delete(OutboxRow).where(OutboxRow.user_id == user_id))
         db.execute(delete(TurnRow).where(TurnRow.session_id.in_(session_ids)))
         db.execute(delete(MeetingPerson).where(MeetingPerson.meeting_id.in_(meeting_ids)))
         db.execute(delete(PracticeSession).where(PracticeSession.user_id == user_id))

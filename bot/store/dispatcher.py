@@ -28,6 +28,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session as DbSession
 
 from bot.store.models import NudgeRow
 from bot.store.practices import Delivery, PracticeStore
@@ -41,6 +42,8 @@ BATCH = 100
 
 Deliver = Callable[[Delivery], None]
 """Told which nudge was delivered and what it showed, after the commit."""
+Record = Callable[[DbSession, Delivery], None]
+"""Told the same inside the delivery's transaction (to queue what to send with it)."""
 Clock = Callable[[], datetime]
 
 
@@ -57,9 +60,11 @@ class Dispatcher:
         worker_id: str | None = None,
         poll: float = 1.0,
         batch: int = BATCH,
+        record: Record | None = None,
     ) -> None:
         self.store = store
         self.deliver = deliver
+        self.record = record
         self.worker_id = worker_id or default_worker_id()
         self.poll = poll
         self.batch = batch
@@ -97,6 +102,8 @@ class Dispatcher:
         """Deliver a nudge this worker claimed; True if the user was shown something."""
         with self.store.transaction() as db:
             delivered = self.store.deliver_nudge(db, nudge_id, self.worker_id, now)
+            if delivered is not None and delivered.effects and self.record is not None:
+                self.record(db, delivered)
         if delivered is None or not delivered.effects:
             return False
         self.deliver(delivered)  # only after the commit

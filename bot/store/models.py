@@ -172,6 +172,30 @@ class NudgeRow(Base):
     """What a companion reminder is about (the referral to reach out to)."""
 
 
+class OutboxRow(Base):
+    """A message to send, written in the transaction that decided it: sent right after the
+    commit, and by whichever process finds it still pending if that failed or the process
+    died (at least once, in order per chat)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    update_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    """The update whose answer this is (None for a nudge)."""
+    html: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[list[Any]] = mapped_column(JSON)
+    """Rows of [label, callback data]."""
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    """pending -> failed (after MAX_ATTEMPTS); a sent row is deleted."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime]
+    """When a sender may (re)try it: pushed ahead while one is sending it (a lease)."""
+    created_at: Mapped[datetime]
+
+
 class ProcessedUpdate(Base):
     """A Telegram update id already handled, so a duplicate delivery is dropped."""
 

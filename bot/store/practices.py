@@ -17,7 +17,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Insert, Row, Table, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Engine,
+    Insert,
+    Row,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
@@ -25,6 +36,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.store.models import (
     Meeting,
     NudgeRow,
+    OutboxRow,
     PracticeSession,
     PreparedQuestion,
     ProcessedUpdate,
@@ -236,7 +248,10 @@ class PracticeStore:
         interleave, across processes too; SQLite's single write lock already does it),
         make them active again (writing means they unblocked the bot), record
         ``update_id`` and say where they stand. None if the user no longer exists."""
-        query = _VISIT.with_for_update(of=USERS) if self._lock_rows else _VISIT
+        # NO KEY UPDATE: it serialises the user's updates but, unlike FOR UPDATE, does not
+        # block rows that merely refer to the user (a nudge delivery inserting its outbox
+        # row while holding the practice's lock): no deadlock with the dispatcher.
+        query = _VISIT.with_for_update(of=USERS, key_share=True) if self._lock_rows else _VISIT
         conn = db.connection()
         row = conn.execute(query, {"user_id": user_id}).one_or_none()
         if row is None:
@@ -275,6 +290,9 @@ class PracticeStore:
                 update(NUDGES)
                 .where(NUDGES.c.user_id == user_id, NUDGES.c.status.in_(LIVE))
                 .values(status="cancelled", finished_at=now, outcome=why)
+            )
+            db.execute(  # nor the messages still waiting for them
+                delete(OutboxRow).where(OutboxRow.user_id == user_id, OutboxRow.status == "pending")
             )
 
     def settings(self, user_id: int) -> UserSettings:

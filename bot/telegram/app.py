@@ -10,10 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from concurrent.futures import Future
 from datetime import UTC, datetime
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session as DbSession
 from telegram import BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
@@ -31,8 +34,9 @@ from bot.store.dispatcher import Dispatcher
 from bot.store.practices import Delivery, PracticeStore
 from bot.telegram import handlers as h
 from bot.telegram.ordering import PerChatUpdateProcessor
-from bot.telegram.sender import Blocked, send
-from bot.telegram.service import ChatService
+from bot.telegram.postman import Postman
+from bot.telegram.sender import Blocked
+from bot.telegram.service import ChatService, Reply
 from bot.telegram.transport import AiohttpRequest
 from flows.understanding import understand
 
@@ -54,7 +58,6 @@ COMMANDS = [
     ("delete", "Erase everything Rapport keeps about you"),
     ("help", "Commands"),
 ]
-SEND_TIMEOUT = 60.0
 
 
 def wall_clock() -> datetime:
@@ -62,15 +65,18 @@ def wall_clock() -> datetime:
 
 
 class NudgeRunner:
-    """Runs the durable dispatcher in a thread and sends what it delivers via the bot."""
+    """Runs the durable dispatcher in a thread. A nudge's text is queued in the outbox in
+    the transaction that delivers it, and handed to the postman once that has committed
+    (the dispatcher never waits for Telegram: one slow chat delays no other nudge)."""
 
-    def __init__(self, app: Application, service: ChatService) -> None:  # type: ignore[type-arg]
-        self.app = app
+    def __init__(self, service: ChatService, postman: Postman) -> None:
         self.service = service
+        self.postman = postman
         self.stop = threading.Event()
-        self.dispatcher = Dispatcher(service.store, self._deliver)
+        self.dispatcher = Dispatcher(service.store, lambda _delivery: None, record=self._record)
         self.thread = threading.Thread(target=self._run, name="nudges", daemon=True)
         self.loop: asyncio.AbstractEventLoop | None = None
+        self._sending: set[Future[None]] = set()
 
     def start(self) -> None:
         self.loop = asyncio.get_running_loop()
@@ -84,31 +90,38 @@ class NudgeRunner:
     def _run(self) -> None:
         self.dispatcher.run(self.stop, wall_clock)
 
-    def _deliver(self, delivery: Delivery) -> None:
+    def _record(self, db: DbSession, delivery: Delivery) -> None:
         chat_id = self.service.chat_of(delivery.user_id)
-        if chat_id is None or self.loop is None:
+        if chat_id is None:  # blocked the bot, or not a Telegram user
             return
         replies = self.service.render_delivery(delivery)
-        future = asyncio.run_coroutine_threadsafe(send(self.app.bot, chat_id, replies), self.loop)
+        queued = self.service.queue(db, delivery.user_id, chat_id, replies, wall_clock())
+        self.service.store.on_commit(lambda: self._post(chat_id, queued, delivery))
+
+    def _post(self, chat_id: int, replies: list[Reply], delivery: Delivery) -> None:
+        if self.loop is None:
+            return  # not started: the postman's loop sends them once their lease is over
+        sending = asyncio.run_coroutine_threadsafe(
+            self._send(chat_id, replies, delivery), self.loop
+        )
+        self._sending.add(sending)
+        sending.add_done_callback(self._sending.discard)
+
+    async def _send(self, chat_id: int, replies: list[Reply], delivery: Delivery) -> None:
         try:
-            future.result(timeout=SEND_TIMEOUT)
-            late = (wall_clock() - delivery.nudge.due_at).total_seconds()
-            metrics.nudge_sent(delivery.nudge.kind, late)
-            log.info(
-                "nudge %s (%s) sent %.1fs after due",
-                delivery.nudge.id,
-                delivery.nudge.kind,
-                late,
-                extra={"user_id": delivery.user_id, "nudge": delivery.nudge.kind},
-            )
+            await self.postman.deliver(chat_id, replies)
         except Blocked:
-            self.service.deactivate(delivery.user_id, wall_clock())
-        except Exception as exc:
-            log.warning(
-                "nudge %s was recorded but sending it failed: %s",
-                delivery.nudge.id,
-                type(exc).__name__,
-            )
+            await self.service.run(self.service.deactivate, delivery.user_id, wall_clock())
+            return
+        late = (wall_clock() - delivery.nudge.due_at).total_seconds()
+        metrics.nudge_sent(delivery.nudge.kind, late)
+        log.info(
+            "nudge %s (%s) sent %.1fs after due",
+            delivery.nudge.id,
+            delivery.nudge.kind,
+            late,
+            extra={"user_id": delivery.user_id, "nudge": delivery.nudge.kind},
+        )
 
 
 def build_application(
@@ -118,18 +131,24 @@ def build_application(
     token = settings.telegram_bot_token.get_secret_value().strip()
     service = ChatService(store, settings.meeting_minutes)
     base = settings.telegram_api_base_url
-    runner: dict[str, NudgeRunner] = {}
+    background: dict[str, Any] = {}
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
         # Compile the understanding rules now, not on the first user's message (~1 s).
         await asyncio.to_thread(understand, "hello")
         await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
-        runner["nudges"] = NudgeRunner(app, service)
-        runner["nudges"].start()
+        postman = app.bot_data["postman"] = Postman(app.bot, service)
+        background["stop"] = stop = asyncio.Event()
+        background["postman"] = asyncio.create_task(postman.run(stop))
+        background["nudges"] = nudges = NudgeRunner(service, postman)
+        nudges.start()
 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-        if "nudges" in runner:
-            await asyncio.to_thread(runner["nudges"].close)
+        if "nudges" in background:
+            await asyncio.to_thread(background["nudges"].close)
+        if "stop" in background:
+            background["stop"].set()
+            await background["postman"]  # it marks what it sent on the way out
 
     builder = (
         Application.builder()
@@ -139,7 +158,11 @@ def build_application(
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .concurrent_updates(PerChatUpdateProcessor())
-        .request(AiohttpRequest())
+        .request(
+            AiohttpRequest(
+                read_timeout=settings.telegram_timeout, write_timeout=settings.telegram_timeout
+            )
+        )
         .get_updates_request(AiohttpRequest(pool_size=2))
     )
     share = settings.send_rate / settings.replicas

@@ -12,17 +12,20 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import Update
-from telegram.error import BadRequest
+from sqlalchemy.exc import InterfaceError, OperationalError
+from telegram import CallbackQuery, Update
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import metrics
 from bot.store.practices import Visit
-from bot.telegram.sender import Blocked, keyboard, send, typing
+from bot.telegram.postman import Postman
+from bot.telegram.sender import Blocked, keyboard, typing
 from bot.telegram.service import HELP, START, Button, ChatService, Reply
 
 log = logging.getLogger(__name__)
@@ -64,7 +67,8 @@ async def _handle(update: Update, context: Context, work: Work, *, contact: bool
         replies = await svc.run(svc.handle, user.id, chat.id, update.update_id, now(), work)
         if shown is not None:
             await shown
-        await send(context.bot, chat.id, replies)
+        postman: Postman = context.bot_data["postman"]
+        await postman.deliver(chat.id, replies)
     except Blocked:
         user_id = await svc.run(svc.user, user.id, chat.id, now())
         log.info(
@@ -120,9 +124,20 @@ async def on_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
+    try:
+        await _button(update, context, query)
+    finally:
+        # After the work: a press whose answer fails (or is "too old" when Telegram
+        # re-delivers it) is still processed. The spinner stops either way.
+        with contextlib.suppress(TelegramError):
+            await query.answer()
+
+
+async def _button(update: Update, context: Context, query: CallbackQuery) -> None:
+    if query.message is None or query.message.chat.id != query.from_user.id:
+        return  # only the private chat's own user presses its buttons (a forged press)
     svc = service(context)
     kind, _, rest = (query.data or "").partition(":")
-    await query.answer()
     if kind == "chk":
         await _check(update, context, rest)
     elif kind == "set":
@@ -235,8 +250,21 @@ async def on_group(update: Update, context: Context) -> None:
     await _handle(update, context, _say(reply))
 
 
+TRANSIENT = (OperationalError, InterfaceError, OSError, NetworkError)
+"""Failures worth another delivery (the database or the network unreachable, a deadlock);
+anything else is the update's own fault (an odd shape, a value out of range) and would
+fail the same way again."""
+FAILED = "failed_updates"
+"""bot_data key: how many times each update's handling raised (the webhook answers those
+500, so Telegram delivers them again; nothing of theirs was committed)."""
+
+
 async def on_error(update: object, context: Context) -> None:
     # The type only at ERROR: exception texts can quote the user's message or a URL.
     error = context.error
     log.error("error while handling an update: %s", type(error).__name__)
     log.debug("details", exc_info=error)
+    transient = isinstance(error, TRANSIENT) and not isinstance(error, BadRequest)
+    if isinstance(update, Update) and transient:
+        failures: Counter[int] = context.bot_data.setdefault(FAILED, Counter())
+        failures[update.update_id] += 1

@@ -88,18 +88,23 @@ async def typing(bot: Bot, chat_id: int) -> None:
 
 async def send(bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
     for reply in replies:
-        if reply.attachment is not None:
-            await with_retries(lambda reply=reply: _send_file(bot, chat_id, reply))  # type: ignore[misc]
-            continue
-        await with_retries(
-            lambda reply=reply: bot.send_message(  # type: ignore[misc]
-                chat_id,
-                reply.html,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply),
-                disable_web_page_preview=True,
-            )
+        await send_one(bot, chat_id, reply)
+
+
+async def send_one(bot: Bot, chat_id: int, reply: Reply) -> None:
+    """One reply (a message, or a file with its caption), with retries."""
+    if reply.attachment is not None:
+        await with_retries(lambda: _send_file(bot, chat_id, reply))
+        return
+    await with_retries(
+        lambda: bot.send_message(
+            chat_id,
+            reply.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(reply),
+            disable_web_page_preview=True,
         )
+    )
 
 
 async def _send_file(bot: Bot, chat_id: int, reply: Reply) -> object:

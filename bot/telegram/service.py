@@ -11,16 +11,19 @@ import json
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from html import escape
 from typing import Any, ParamSpec, TypeVar
 
+from sqlalchemy.orm import Session as DbSession
+
 from bot import metrics
 from bot.charts import progress_png, stage_hit_rates
 from bot.store.accounts import delete_user, export_user
 from bot.store.meetings import MeetingStore
+from bot.store.outbox import Letter, Outbox
 from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore, Visit
 from bot.telegram.render import scorecard_html, split_html, turn_html
 from bot.terminal.records import latest_scored
@@ -64,6 +67,10 @@ class Reply:
     html: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
     attachment: Attachment | None = None
+    outbox_id: int | None = None
+    """Its row in the outbox, once queued (files are sent directly, not queued)."""
+    keep: bool = True
+    """False for the goodbye after /delete: nothing of the user may stay, not even this."""
 
 
 START = (
@@ -91,6 +98,7 @@ class ChatService:
     def __init__(self, store: PracticeStore, default_minutes: float = 20.0) -> None:
         self.store = store
         self.meetings = MeetingStore(store)
+        self.outbox = Outbox(store)
         self.default_minutes = default_minutes
         self._users: dict[tuple[int, int], int] = {}
 
@@ -138,7 +146,36 @@ class ChatService:
             if visit is None:  # deleted meanwhile, by another process
                 self._forget(user_id)
                 return self.handle(telegram_user_id, chat_id, update_id, now, work)
-            return [] if visit.duplicate else work(visit)
+            if visit.duplicate:  # what its first delivery queued and did not send, if any
+                return [] if update_id is None else self._resend(db, update_id, now)
+            return self.queue(db, user_id, chat_id, work(visit), now, update_id)
+
+    def queue(
+        self,
+        db: DbSession,
+        user_id: int,
+        chat_id: int,
+        replies: list[Reply],
+        now: datetime,
+        update_id: int | None = None,
+    ) -> list[Reply]:
+        """Put ``replies`` in the outbox in the caller's transaction (files excepted)."""
+        texts = [r for r in replies if r.attachment is None and r.keep]
+        ids = iter(
+            self.outbox.add(
+                db,
+                user_id,
+                chat_id,
+                [(r.html, [[(b.label, b.data) for b in row] for row in r.buttons]) for r in texts],
+                now,
+                update_id,
+            )
+        )
+        queued = {id(r) for r in texts}
+        return [replace(r, outbox_id=next(ids)) if id(r) in queued else r for r in replies]
+
+    def _resend(self, db: DbSession, update_id: int, now: datetime) -> list[Reply]:
+        return [reply_of(letter) for letter in self.outbox.unsent_answer(db, update_id, now)]
 
     def deactivate(self, user_id: int, now: datetime) -> None:
         """The user blocked the bot: no more messages or nudges until they write again."""
@@ -435,7 +472,7 @@ class ChatService:
         delete_user(self.store, user_id)
         log.info("user %s deleted everything Rapport kept", user_id, extra={"user_id": user_id})
         self.store.on_commit(lambda: self._forget(user_id))
-        return [Reply("Done: everything Rapport kept about you has been deleted.")]
+        return [Reply("Done: everything Rapport kept about you has been deleted.", keep=False)]
 
     # -- rendering ----------------------------------------------------------------------------
 
@@ -540,3 +577,9 @@ def _finished(user_id: int, session_id: int, score: int) -> None:
         score,
         extra={"user_id": user_id, "practice": session_id, "score": score},
     )
+
+
+def reply_of(letter: Letter) -> Reply:
+    """An outbox row as a reply to send."""
+    rows = tuple(tuple(Button(label, data) for label, data in row) for row in letter.buttons)
+    return Reply(letter.html, rows, outbox_id=letter.id)

@@ -27,8 +27,8 @@ class AiohttpRequest(BaseRequest):
         self,
         *,
         pool_size: int = 256,
-        read_timeout: float | None = 15.0,
-        write_timeout: float | None = 15.0,
+        read_timeout: float | None = 10.0,
+        write_timeout: float | None = 10.0,
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 5.0,
         media_write_timeout: float | None = 30.0,
@@ -78,11 +78,13 @@ class AiohttpRequest(BaseRequest):
             self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
         )
         pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        parts = (connect, pool, write, read)
         timeout = aiohttp.ClientTimeout(
-            total=None,
+            # aiohttp has no write timeout: the whole call gets every phase's budget
+            total=None if None in parts else sum(p for p in parts if p is not None),
             connect=None if connect is None or pool is None else connect + pool,
             sock_connect=connect,
-            sock_read=None if read is None or write is None else read + write,
+            sock_read=read,
         )
         body: Any = fields
         if files:

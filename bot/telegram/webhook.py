@@ -1,9 +1,10 @@
 """Webhook mode: an aiohttp server on ``PORT`` that Telegram POSTs updates to.
 
 - ``POST /telegram``: Telegram's ``X-Telegram-Bot-Api-Secret-Token`` header must equal
-  ``WEBHOOK_SECRET`` (wrong or missing: 403). The update is processed before the answer, so
-  Telegram retries it if this process dies midway; updates of one chat are processed in
-  order, one at a time.
+  ``WEBHOOK_SECRET`` (wrong or missing: 403), a body that is no update gets 400. The update
+  is processed before the answer, so Telegram retries it if this process dies midway; if
+  its handling fails (say, the database was unreachable) the answer is 500, for Telegram to
+  send it again (``MAX_TRIES``). Updates of one chat are processed in order, one at a time.
 - ``GET /healthz``, ``GET /readyz``, ``GET /metrics``: liveness, readiness and metrics
   (:mod:`bot.status`).
 
@@ -17,6 +18,7 @@ import hmac
 import json
 import logging
 import signal
+from collections import Counter
 
 from aiohttp import web
 from sqlalchemy import Engine
@@ -28,12 +30,16 @@ from bot.config import Settings
 from bot.status import add_status_routes, serve_status
 from bot.store.practices import PracticeStore
 from bot.telegram.app import build_application
+from bot.telegram.handlers import FAILED
 from bot.telegram.ordering import ChatLocks, chat_of
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_TRIES = 3
+"""An update whose handling fails this often in one process is acknowledged anyway: one
+that can never succeed must not hold up the chat's next updates for ever."""
 
 
 class WebhookServer:
@@ -55,13 +61,24 @@ class WebhookServer:
             return web.json_response({"ok": False, "error": "forbidden"}, status=403)
         try:
             payload = json.loads(await request.read())
-            update = Update.de_json(payload, self.app.bot)
-        except (ValueError, TypeError, KeyError):
+            # Anything python-telegram-bot cannot make an update of is the sender's error:
+            # it raises AttributeError, TypeError, KeyError... on odd shapes.
+            update = Update.de_json(payload, self.app.bot) if _is_update(payload) else None
+        except Exception:
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
         if update is None:
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
+        failures: Counter[int] = self.app.bot_data.setdefault(FAILED, Counter())
+        before = failures[update.update_id]
         async with self.chats.hold(chat_of(update)):
             await self.app.process_update(update)
+        tries = failures.pop(update.update_id, 0)
+        if tries > before:  # it failed: nothing of it was committed
+            if tries < MAX_TRIES:
+                failures[update.update_id] = tries
+                # Not acknowledged: Telegram sends it again (processed once, when it works).
+                return web.json_response({"ok": False, "error": "try again"}, status=500)
+            log.error("update %s failed %s times here; dropped", update.update_id, tries)
         return web.json_response({"ok": True})
 
 
@@ -103,3 +120,15 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
 def run_webhook(settings: Settings, store: PracticeStore) -> None:
     logs.configure(settings.log_format, settings.log_level)
     asyncio.run(serve_webhook(settings, store))
+
+
+def _is_update(payload: object) -> bool:
+    """An object with an integer update id and text that is valid Unicode (JSON escapes
+    can carry lone surrogates, which no database or Bot API call accepts)."""
+    if not isinstance(payload, dict) or type(payload.get("update_id")) is not int:
+        return False
+    try:
+        json.dumps(payload, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return False
+    return True

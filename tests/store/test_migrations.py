@@ -24,7 +24,7 @@ from bot.store.schema import (
 
 TABLES = {
     "users", "prepared_questions", "practice_sessions", "turns", "nudges",
-    "processed_updates", "meetings", "meeting_people",
+    "processed_updates", "meetings", "meeting_people", "outbox",
 }  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.store.meetings import MeetingStore
+from bot.store.outbox import LEASE
 from bot.store.practices import PracticeStore, Visit
 from bot.telegram.service import ChatService, Reply
 from tests.conftest import T0
@@ -47,8 +48,18 @@ def test_an_update_that_fails_leaves_nothing_behind_and_can_come_again(
     assert len(store.load(sid).turns) == turns  # the turn was rolled back with the claim
     replies = service.handle(7, 7, 500, T0, lambda v: service.say(v, "Hello, I'm ready", T0))
     assert replies and len(store.load(sid).turns) > turns  # delivered again: processed now
+    turns_now = len(store.load(sid).turns)
     again = service.handle(7, 7, 500, T0, lambda v: service.say(v, "Hello, I'm ready", T0))
-    assert again == []  # and only once
+    assert again == []  # processed once; its answer is still leased to its sender
+    assert len(store.load(sid).turns) == turns_now
+    # The sender died without marking it sent: once the lease is over, a re-delivery of the
+    # update gets the queued answer to send again (and nothing is processed twice).
+    later = T0 + LEASE + timedelta(seconds=1)
+    again = service.handle(7, 7, 500, later, lambda v: service.say(v, "Hello, I'm ready", later))
+    assert [r.html for r in again] == [r.html for r in replies]
+    assert len(store.load(sid).turns) == turns_now
+    service.outbox.settle([r.outbox_id for r in again if r.outbox_id], later)
+    assert service.handle(7, 7, 500, later, lambda v: service.say(v, "Hi", later)) == []
 
 
 def test_writing_again_unblocks_a_user(store: PracticeStore) -> None:

@@ -1,0 +1,127 @@
+"""Sending what the outbox holds: an answer right after its commit, the rest later.
+
+:meth:`Postman.deliver` sends an update's (or a nudge's) replies in order, as soon as the
+transaction that queued them has committed; what it sent is marked in the outbox a moment
+later, many at once. If Telegram keeps failing (the sender's retries are used up), the
+rest of that answer stays queued with a backoff. :meth:`Postman.run` is the background
+loop (every replica runs one) that sends whatever is due: answers a dead process queued
+and never sent, and the ones that failed. One chat's messages go out in order, different
+chats' at the same time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from telegram import Bot
+
+from bot.store.outbox import Letter
+from bot.telegram.ordering import ChatLocks
+from bot.telegram.sender import Blocked, send_one
+from bot.telegram.service import ChatService, Reply, reply_of
+
+log = logging.getLogger(__name__)
+
+FLUSH_SECONDS = 0.2
+"""How long sent ids wait to be marked in the outbox together."""
+POLL_SECONDS = 2.0
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class Postman:
+    def __init__(
+        self,
+        bot: Bot,
+        service: ChatService,
+        *,
+        poll: float = POLL_SECONDS,
+        clock: Callable[[], datetime] = wall_clock,
+    ) -> None:
+        self.bot = bot
+        self.service = service
+        self.poll = poll
+        self.clock = clock
+        self.chats = ChatLocks()
+        self._sent: list[int] = []
+        self._flushing: asyncio.Task[None] | None = None
+
+    # -- right after a commit ---------------------------------------------------------------
+
+    async def deliver(self, chat_id: int, replies: Sequence[Reply]) -> None:
+        """Send ``replies`` in order, never interleaved with another batch for the chat.
+        Blocked (the user blocked the bot) is raised for the caller to act on; any other
+        failure leaves the rest queued for a later attempt."""
+        async with self.chats.hold(chat_id):
+            await self._send(chat_id, replies)
+
+    async def _send(self, chat_id: int, replies: Sequence[Reply]) -> None:
+        for i, reply in enumerate(replies):
+            try:
+                await send_one(self.bot, chat_id, reply)
+            except Blocked:
+                raise
+            except Exception as exc:
+                later = [r.outbox_id for r in replies[i:] if r.outbox_id is not None]
+                log.warning(
+                    "sending to chat %s failed (%s); %d message(s) stay queued",
+                    chat_id,
+                    type(exc).__name__,
+                    len(later),
+                )
+                await self.service.run(self.service.outbox.retry_later, later, self.clock())
+                return
+            if reply.outbox_id is not None:
+                self._mark_sent(reply.outbox_id)
+
+    def _mark_sent(self, outbox_id: int) -> None:
+        self._sent.append(outbox_id)
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(FLUSH_SECONDS)
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Mark what was sent, now (also on shutdown)."""
+        sent, self._sent = self._sent, []
+        if sent:
+            await self.service.run(self.service.outbox.settle, sent, self.clock())
+
+    # -- the background loop ----------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Until ``stop``: send what is due, then wait ``poll`` seconds."""
+        while not stop.is_set():
+            try:
+                await self.send_due()
+            except Exception as exc:  # the database or the network: try again next round
+                log.error("outbox pass failed (%s); retrying shortly", type(exc).__name__)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.poll)
+        await self.flush()
+
+    async def send_due(self) -> int:
+        """Claim what is due and send it, chats side by side; returns how many were due."""
+        letters = await self.service.run(self.service.outbox.claim_due, self.clock())
+        by_chat: defaultdict[int, list[Letter]] = defaultdict(list)
+        for letter in letters:
+            by_chat[letter.chat_id].append(letter)
+        await asyncio.gather(*(self._resend(chat, rows) for chat, rows in by_chat.items()))
+        return len(letters)
+
+    async def _resend(self, chat_id: int, letters: list[Letter]) -> None:
+        try:
+            await self.deliver(chat_id, [reply_of(letter) for letter in letters])
+        except Blocked:
+            user_id = letters[0].user_id
+            log.info("user %s blocked the bot; their messages are dropped", user_id)
+            await self.service.run(self.service.deactivate, user_id, self.clock())
