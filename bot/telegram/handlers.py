@@ -178,7 +178,7 @@ async def _check(update: Update, context: Context, rest: str) -> None:
 
     await _handle(update, context, work, contact=item == "ready")
     if redraw and query.message is not None:
-        with contextlib.suppress(BadRequest):  # "message is not modified" is fine
+        with contextlib.suppress(TelegramError):  # cosmetic: "not modified", a timeout...
             await query.edit_message_reply_markup(reply_markup=keyboard(Reply("", redraw[0] or ())))
 
 
