@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_telegram import FakeTelegram
+from tests.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -79,3 +80,11 @@ def serve(fake_telegram: FakeTelegram, tmp_path: Path) -> Iterator[Callable[...,
     yield start
     for bot in started:
         bot.stop()
+
+
+def serve_webhook(serve: Callable[..., BotProcess], secret: str, **env: str) -> str:
+    """Start `rapport serve --webhook` on a free port; returns its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    serve("--webhook", WEBHOOK_URL=f"{base}/telegram", WEBHOOK_SECRET=secret, PORT=str(port), **env)
+    return base

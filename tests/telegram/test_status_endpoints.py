@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from tests.fake_telegram import FakeTelegram
 from tests.ports import free_port
-from tests.telegram.conftest import BotProcess
+from tests.telegram.conftest import BotProcess, serve_webhook
 
 WAIT = 15.0
 SECRET = "s3cret-for-status-tests"
@@ -34,15 +34,7 @@ def fetch(url: str) -> tuple[int, str]:
 def test_webhook_mode_serves_readiness_and_metrics(
     fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
 ) -> None:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    serve(
-        "--webhook",
-        WEBHOOK_URL=f"{base}/telegram",
-        WEBHOOK_SECRET=SECRET,
-        PORT=str(port),
-        LOG_FORMAT="json",
-    )
+    base = serve_webhook(serve, SECRET, LOG_FORMAT="json")
     fake_telegram.wait_for(lambda: fake_telegram.webhook_url, WAIT)
     status, body = fetch(f"{base}/readyz")
     assert (status, json.loads(body)) == (200, {"status": "ok"})

@@ -9,8 +9,7 @@ import urllib.request
 from collections.abc import Callable
 
 from tests.fake_telegram import FakeTelegram
-from tests.ports import free_port
-from tests.telegram.conftest import BotProcess, said
+from tests.telegram.conftest import BotProcess, said, serve_webhook
 
 WAIT = 15.0
 SECRET = "s3cret-for-tests"
@@ -32,14 +31,7 @@ def test_webhook_mode_checks_the_secret_and_runs_a_practice(
     fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
 ) -> None:
     fake = fake_telegram
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    serve(
-        "--webhook",
-        WEBHOOK_URL=f"{base}/telegram",
-        WEBHOOK_SECRET=SECRET,
-        PORT=str(port),
-    )
+    base = serve_webhook(serve, SECRET)
     fake.wait_for(lambda: fake.webhook_url, WAIT)
     deadline = time.monotonic() + WAIT
     while True:  # the health endpoint answers once the server listens
