@@ -47,8 +47,11 @@ class ChatLocks:
 
 
 def chat_of(update: object) -> int | None:
+    """The update's chat id (None when it has none, or when a malformed update carries
+    something else there)."""
     if isinstance(update, Update) and update.effective_chat is not None:
-        return update.effective_chat.id
+        chat_id = update.effective_chat.id
+        return chat_id if type(chat_id) is int else None
     return None
 
 

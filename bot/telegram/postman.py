@@ -27,8 +27,10 @@ from bot.telegram.service import ChatService, Reply, reply_of
 
 log = logging.getLogger(__name__)
 
-FLUSH_SECONDS = 0.2
-"""How long sent ids wait to be marked in the outbox together."""
+FLUSH_SECONDS = 0.0
+"""How long sent ids wait to be marked in the outbox together: none (what finished sending
+meanwhile joins the batch). A process killed before marking sends those again later, so
+the shorter the wait, the fewer duplicates a crash makes."""
 POLL_SECONDS = 2.0
 
 
@@ -92,8 +94,8 @@ class Postman:
 
     async def flush(self) -> None:
         """Mark what was sent, now (also on shutdown)."""
-        sent, self._sent = self._sent, []
-        if sent:
+        while self._sent:  # ids sent while a batch was being marked join the next one
+            sent, self._sent = self._sent, []
             await self.service.run(self.service.outbox.settle, sent, self.clock())
 
     # -- the background loop ----------------------------------------------------------------

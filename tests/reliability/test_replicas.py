@@ -56,10 +56,13 @@ def test_two_replicas_keep_secrets_and_texts_out_of_the_logs(steady: Figures) ->
 
 def test_kill_9_loses_nothing_acknowledged(killed: Figures) -> None:
     """Every update the fake got a 200 for (here: every update, as the fake retries until
-    it gets one) is stored, once and in order; nothing is shown twice. A reply committed
-    by the dying process but not yet sent may be missing (counted in the figures)."""
+    it gets one) is stored, once and in order, and every reply reaches the chat: what the
+    dying process queued and did not send goes out from the outbox (late). A line Telegram
+    took just before the kill, before it was marked sent, may come twice (at least once:
+    counted, and only bot lines, never the user's turns)."""
     assert not killed.failures("lines", "replies", "run", "database"), killed.report()
-    assert killed.duplicated == 0, killed.report()
+    assert killed.lost == 0 and killed.unsent == 0, killed.report()
+    assert killed.duplicated <= 3 * KILLS, killed.report()  # a few in flight per kill
 
 
 def test_kill_9_loses_no_button_press(killed: Figures) -> None:
