@@ -133,11 +133,10 @@ class Outbox:
                 )
             return letters
 
-    def settle(self, ids: list[int], now: datetime) -> None:
-        """Telegram has these: forget them (the transcript keeps what was said)."""
-        if not ids:
-            return
-        with self.store.transaction() as db:
+    def settle(self, db: DbSession, ids: list[int]) -> None:
+        """Telegram has these, in the caller's transaction: forget them (the transcript
+        keeps what was said)."""
+        if ids:
             db.connection().execute(_FORGET, [{"b_id": i} for i in ids])
 
     def retry_later(self, ids: list[int], now: datetime) -> None:

@@ -8,6 +8,7 @@ thread, never by PTB's in-memory JobQueue, so they survive restarts.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 from concurrent.futures import Future
@@ -142,6 +143,9 @@ def build_application(
         background["postman"] = asyncio.create_task(postman.run(stop))
         background["nudges"] = nudges = NudgeRunner(service, postman)
         nudges.start()
+        # Everything loaded so far (rules, personas, PTB) lives as long as the process:
+        # keep it out of the collector's way, or each full collection walks it (ms pauses).
+        gc.freeze()
 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         if "nudges" in background:

@@ -27,10 +27,10 @@ from bot.telegram.service import ChatService, Reply, reply_of
 
 log = logging.getLogger(__name__)
 
-FLUSH_SECONDS = 0.0
-"""How long sent ids wait to be marked in the outbox together: none (what finished sending
-meanwhile joins the batch). A process killed before marking sends those again later, so
-the shorter the wait, the fewer duplicates a crash makes."""
+FLUSH_SECONDS = 0.25
+"""The longest a sent message waits to be marked in the outbox. Usually the next update's
+transaction marks it first, at no extra commit (:meth:`ChatService.handle`); a process
+killed before marking repeats those messages later, so the wait is short."""
 POLL_SECONDS = 2.0
 
 
@@ -52,7 +52,6 @@ class Postman:
         self.poll = poll
         self.clock = clock
         self.chats = ChatLocks()
-        self._sent: list[int] = []
         self._flushing: asyncio.Task[None] | None = None
 
     # -- right after a commit ---------------------------------------------------------------
@@ -84,7 +83,7 @@ class Postman:
                 self._mark_sent(reply.outbox_id)
 
     def _mark_sent(self, outbox_id: int) -> None:
-        self._sent.append(outbox_id)
+        self.service.sent(outbox_id)
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.create_task(self._flush_soon())
 
@@ -93,10 +92,8 @@ class Postman:
         await self.flush()
 
     async def flush(self) -> None:
-        """Mark what was sent, now (also on shutdown)."""
-        while self._sent:  # ids sent while a batch was being marked join the next one
-            sent, self._sent = self._sent, []
-            await self.service.run(self.service.outbox.settle, sent, self.clock())
+        """Mark what was sent and no update has marked yet, now (also on shutdown)."""
+        await self.service.run(self.service.mark_sent)
 
     # -- the background loop ----------------------------------------------------------------
 

@@ -10,7 +10,9 @@ import asyncio
 import json
 import logging
 import random
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -99,6 +101,8 @@ class ChatService:
         self.store = store
         self.meetings = MeetingStore(store)
         self.outbox = Outbox(store)
+        self._sent: list[int] = []
+        self._sent_lock = threading.Lock()
         self.default_minutes = default_minutes
         self._users: dict[tuple[int, int], int] = {}
 
@@ -141,7 +145,7 @@ class ChatService:
         ``work(visit)`` runs. A duplicate delivery does nothing and gets no replies; if
         anything fails, none of it is kept and the update can be delivered again."""
         user_id = self.user(telegram_user_id, chat_id, now)
-        with self.store.transaction() as db:
+        with self.store.transaction() as db, self._marking(db):
             visit = self.store.visit(db, user_id, update_id, now)
             if visit is None:  # deleted meanwhile, by another process
                 self._forget(user_id)
@@ -176,6 +180,31 @@ class ChatService:
 
     def _resend(self, db: DbSession, update_id: int, now: datetime) -> list[Reply]:
         return [reply_of(letter) for letter in self.outbox.unsent_answer(db, update_id, now)]
+
+    # -- what was sent ------------------------------------------------------------------------
+
+    def sent(self, outbox_id: int) -> None:
+        """Telegram has this outbox message: it is marked with the next transaction."""
+        with self._sent_lock:
+            self._sent.append(outbox_id)
+
+    def mark_sent(self) -> None:
+        """Mark what was sent, in a transaction of its own (when no update came along)."""
+        with self.store.transaction() as db, self._marking(db):
+            pass
+
+    @contextmanager
+    def _marking(self, db: DbSession) -> Iterator[None]:
+        """Take the sent messages into this transaction; give them back if it fails."""
+        with self._sent_lock:
+            ids, self._sent = self._sent, []
+        try:
+            self.outbox.settle(db, ids)
+            yield
+        except BaseException:
+            with self._sent_lock:
+                self._sent = ids + self._sent
+            raise
 
     def deactivate(self, user_id: int, now: datetime) -> None:
         """The user blocked the bot: no more messages or nudges until they write again."""
