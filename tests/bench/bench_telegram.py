@@ -67,13 +67,12 @@ from sqlalchemy import text as sql
 
 from bot.store.db import make_engine
 from bot.store.schema import upgrade
-from bot.terminal.script import Say, parse_script
 from tests.bench.figures import calibration_us, pct
 from tests.fake_telegram import FakeTelegram, User
+from tests.workload import script_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_ENV = "RAPPORT_TEST_DATABASE_URL"
-SCRIPTS = ROOT / "tests" / "scripts"
 PERSONAS = ROOT / "flows" / "personas"
 MINUTES = 20
 READY_TIMEOUT_S = 60.0
@@ -140,14 +139,6 @@ class BotResult:
 
 
 # ------------------------------------------------------------------------------ workload
-
-
-def script_lines() -> list[list[str]]:
-    scripts = []
-    for path in sorted(SCRIPTS.glob("*.txt")):
-        steps = parse_script(path.read_text(encoding="utf-8").splitlines())
-        scripts.append([s.text for s in steps if isinstance(s, Say)])
-    return scripts
 
 
 def personas() -> list[str]:

@@ -30,11 +30,9 @@ from sqlalchemy import Engine, text
 from bot.config import Settings
 from bot.store.db import make_engine
 from bot.store.schema import upgrade
-from bot.terminal.script import Say, parse_script
 from tests.fake_telegram import FakeTelegram, User
 
 REPO = Path(__file__).resolve().parents[2]
-SCRIPTS = REPO / "tests" / "scripts"
 PG_ENV = "RAPPORT_TEST_DATABASE_URL"
 SECRET = "reliability-suite-secret_0123456789"
 PERSONAS = ("dana", "marcus", "priya", "tomas", "helen")
@@ -274,15 +272,6 @@ class Cluster:
 
 
 # ------------------------------------------------------------------------------ workload
-
-
-def script_lines() -> list[list[str]]:
-    """The user lines of each practice script in tests/scripts (``@wait`` skipped)."""
-    scripts = []
-    for path in sorted(SCRIPTS.glob("*.txt")):
-        steps = parse_script(path.read_text(encoding="utf-8").splitlines())
-        scripts.append([s.text for s in steps if isinstance(s, Say)])
-    return scripts
 
 
 def practice_plan(

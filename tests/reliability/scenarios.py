@@ -28,10 +28,10 @@ from tests.reliability.harness import (
     pg_url,
     practice_plan,
     scan_logs,
-    script_lines,
     wait_for_nudges,
     wait_for_outbox,
 )
+from tests.workload import script_lines
 
 FIRST_CHAT = 1_000_001
 
