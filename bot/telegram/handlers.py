@@ -17,7 +17,7 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ContextTypes
@@ -250,7 +250,7 @@ async def on_group(update: Update, context: Context) -> None:
     await _handle(update, context, _say(reply))
 
 
-TRANSIENT = (OperationalError, InterfaceError, OSError, NetworkError)
+TRANSIENT = (OperationalError, OSError, NetworkError)
 """Failures worth another delivery (the database or the network unreachable, a deadlock);
 anything else is the update's own fault (an odd shape, a value out of range) and would
 fail the same way again."""
@@ -264,7 +264,10 @@ async def on_error(update: object, context: Context) -> None:
     error = context.error
     log.error("error while handling an update: %s", type(error).__name__)
     log.debug("details", exc_info=error)
-    transient = isinstance(error, TRANSIENT) and not isinstance(error, BadRequest)
+    transient = (
+        isinstance(error, TRANSIENT)
+        or (isinstance(error, DBAPIError) and error.connection_invalidated)
+    ) and not isinstance(error, BadRequest)
     if isinstance(update, Update) and transient:
         failures: Counter[int] = context.bot_data.setdefault(FAILED, Counter())
         failures[update.update_id] += 1

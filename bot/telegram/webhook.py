@@ -70,8 +70,14 @@ class WebhookServer:
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
         failures: Counter[int] = self.app.bot_data.setdefault(FAILED, Counter())
         before = failures[update.update_id]
-        async with self.chats.hold(chat_of(update)):
-            await self.app.process_update(update)
+        try:
+            async with self.chats.hold(chat_of(update)):
+                await self.app.process_update(update)
+        except Exception as exc:  # raised before any handler: python-telegram-bot's own
+            # bookkeeping choking on the update's shape (say, a chat id that is a list)
+            log.info("update %s rejected: %s", update.update_id, type(exc).__name__)
+            failures.pop(update.update_id, None)
+            return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
         tries = failures.pop(update.update_id, 0)
         if tries > before:  # it failed: nothing of it was committed
             if tries < MAX_TRIES:
