@@ -118,8 +118,10 @@ class Postman:
         return len(letters)
 
     async def _resend(self, chat_id: int, letters: list[Letter]) -> None:
+        # Recovered messages are late (their lease ran out): their buttons (a checklist,
+        # a contact picker) likely belong to a moment that has passed, so they go without.
         try:
-            await self.deliver(chat_id, [reply_of(letter) for letter in letters])
+            await self.deliver(chat_id, [reply_of(letter, buttons=False) for letter in letters])
         except Blocked:
             user_id = letters[0].user_id
             log.info("user %s blocked the bot; their messages are dropped", user_id)

@@ -179,7 +179,9 @@ class ChatService:
         return [replace(r, outbox_id=next(ids)) if id(r) in queued else r for r in replies]
 
     def _resend(self, db: DbSession, update_id: int, now: datetime) -> list[Reply]:
-        return [reply_of(letter) for letter in self.outbox.unsent_answer(db, update_id, now)]
+        # Their lease ran out, so they are late: sent without their (stale) buttons.
+        letters = self.outbox.unsent_answer(db, update_id, now)
+        return [reply_of(letter, buttons=False) for letter in letters]
 
     # -- what was sent ------------------------------------------------------------------------
 
@@ -608,7 +610,7 @@ def _finished(user_id: int, session_id: int, score: int) -> None:
     )
 
 
-def reply_of(letter: Letter) -> Reply:
-    """An outbox row as a reply to send."""
+def reply_of(letter: Letter, *, buttons: bool = True) -> Reply:
+    """An outbox row as a reply to send (without its buttons if they are stale)."""
     rows = tuple(tuple(Button(label, data) for label, data in row) for row in letter.buttons)
-    return Reply(letter.html, rows, outbox_id=letter.id)
+    return Reply(letter.html, rows if buttons else (), outbox_id=letter.id)

@@ -204,6 +204,16 @@ def replicas(
             try:
                 overdue = wait_for_nudges(engine, timeout=45.0 if kills else 20.0)
                 waiting = wait_for_outbox(engine, timeout=45.0 if kills else 20.0)
+                sent_ids = {
+                    s.update_id for c in run.chats.values() for s in c.sent if s.update_id >= 0
+                }
+                _eventually(  # Telegram keeps re-delivering what got no 200 (backing off)
+                    lambda: (
+                        sent_ids
+                        <= {d.update_id for d in cluster.fake.webhook_deliveries if d.delivered}
+                    ),
+                    30.0,
+                )
                 time.sleep(1.0)  # the last sends land
                 codes = cluster.stop_replicas()
                 # The outbox sends what a killed process queued, so nothing may be lost;
@@ -240,9 +250,21 @@ def replicas(
                 )
             deliveries = cluster.fake.webhook_deliveries
             acked = {d.update_id for d in deliveries if d.delivered}
-            unacked = {s.update_id for c in run.chats.values() for s in c.sent} - acked
+            unacked = {
+                s.update_id for c in run.chats.values() for s in c.sent if s.update_id >= 0
+            } - acked  # (a press the driver could not make has no update: id -1)
             if unacked:
-                figures.problems.append(f"[run] {len(unacked)} updates never acknowledged")
+                shown = []
+                for update_id in sorted(unacked)[:3]:
+                    tries = [
+                        f"{d.url.rsplit(':', 1)[-1].split('/')[0]}→{d.status or d.error}"
+                        for d in deliveries
+                        if d.update_id == update_id
+                    ]
+                    shown.append(f"{update_id} ({len(tries)} tries: {', '.join(tries[-4:])})")
+                figures.problems.append(
+                    f"[run] {len(unacked)} updates never acknowledged: {'; '.join(shown)}"
+                )
             retries = sum(1 for d in deliveries if not d.delivered)
             by_replica = {
                 r.name: sum(1 for d in deliveries if d.delivered and d.url == r.url)
