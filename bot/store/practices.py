@@ -438,11 +438,6 @@ class PracticeStore:
         )
         return inserted.first() is not None
 
-    def claim_update(self, update_id: int, user_id: int | None, now: datetime) -> bool:
-        """For updates outside a practice: True the first time ``update_id`` is seen."""
-        with self.transaction() as db:
-            return self._first_delivery(db, update_id, user_id, now)
-
     def _deliver_meeting_nudge(
         self, db: DbSession, nudge: Row[Any], worker_id: str, now: datetime
     ) -> Delivery | None:

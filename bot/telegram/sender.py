@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
@@ -84,11 +84,6 @@ async def typing(bot: Bot, chat_id: int) -> None:
         pass  # only a courtesy
     except Forbidden as exc:
         raise Blocked(str(exc)) from None
-
-
-async def send(bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
-    for reply in replies:
-        await send_one(bot, chat_id, reply)
 
 
 async def send_one(bot: Bot, chat_id: int, reply: Reply) -> None:

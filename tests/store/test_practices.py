@@ -154,5 +154,3 @@ def test_a_duplicated_update_is_processed_once(store: PracticeStore) -> None:
     assert again.duplicate and again.effects == []
     users = [t for t in store.load(sid).turns if t.speaker == "user"]
     assert [t.text for t in users] == ["Hello, I'm ready"]
-    assert store.claim_update(1002, user, T0) is True
-    assert store.claim_update(1002, user, T0) is False
