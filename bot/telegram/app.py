@@ -114,6 +114,12 @@ class NudgeRunner:
         except Blocked:
             await self.service.run(self.service.deactivate, delivery.user_id, wall_clock())
             return
+        # Marked at once, not batched with the answers: a nudge shown twice after a crash
+        # is worse than a commit per nudge (they are few).
+        try:
+            await self.postman.flush()
+        except Exception as exc:  # the timer the postman set marks it a moment later
+            log.warning("marking nudge %s sent failed (%s)", delivery.nudge.id, type(exc).__name__)
         late = (wall_clock() - delivery.nudge.due_at).total_seconds()
         metrics.nudge_sent(delivery.nudge.kind, late)
         log.info(

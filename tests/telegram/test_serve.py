@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.store.db import make_engine
-from bot.store.models import NudgeRow, TurnRow
+from bot.store.models import NudgeRow, OutboxRow, TurnRow
 from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.telegram.conftest import BotProcess, said
 
@@ -81,6 +81,31 @@ def test_a_restart_mid_practice_keeps_the_practice_and_its_nudge(
     since = time.time()
     fake.wait_for(lambda: any(t.startswith("Priya:") for t in said(fake, bob.id, since)), WAIT)
     assert sum("⏰" in t for t in fake.texts(bob.id)) == 1
+
+
+def test_a_nudge_is_marked_sent_at_once_so_a_crash_right_after_does_not_repeat_it(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    """Answers are marked sent in batches (a crash may repeat one); a nudge is marked as
+    soon as Telegram took it, so a kill a moment later leaves nothing to send again."""
+    fake = fake_telegram
+    bot = serve()
+    cleo = fake.user(2003, "Cleo")
+    fake.send_command(cleo, "/practice dana 0.05")  # a three-second meeting
+    fake.wait_for_text(cleo.id, "Before you go in", WAIT)
+    fake.send_text(cleo, "Good morning, I'm ready to go in.")
+    fake.wait_for_text(cleo.id, "⏰", WAIT)
+    time.sleep(0.1)  # well inside the batch window (0.25 s), well past one commit
+    bot.kill()
+    engine = make_engine(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    try:
+        with engine.connect() as db:
+            queued = db.execute(select(OutboxRow.html)).scalars().all()
+            nudges = db.execute(select(NudgeRow.status)).scalars().all()
+    finally:
+        engine.dispose()
+    assert not [html for html in queued if "⏰" in html]
+    assert "sent" in nudges
 
 
 def test_odd_inputs_groups_and_duplicates(
