@@ -315,6 +315,10 @@ class ChatRun:
     plan: list[str]
     sent: list[Sent] = field(default_factory=list)
     next_at: float = 0.0
+    practice_from: int = 0
+    """The chat's last bot message id when its latest ``/practice`` was sent: only
+    buttons on later messages belong to the current practice (a recovered message of an
+    earlier one comes without buttons, so a later checklist is this practice's)."""
 
     @property
     def waiting(self) -> Sent | None:
@@ -388,11 +392,19 @@ def drive(
                     message = chat.plan[len(chat.sent)]
                     if message.startswith(PRESS):
                         try:
-                            update_id = press(fake, chat.user, message.removeprefix(PRESS))
+                            update_id = press(
+                                fake,
+                                chat.user,
+                                message.removeprefix(PRESS),
+                                since=chat.practice_from,
+                            )
                         except LookupError:  # the checklist never reached the chat
                             chat.sent.append(Sent(-1, message, now, now, skipped=True))
                             continue
                     elif message.startswith("/"):
+                        if message.startswith("/practice"):
+                            last = fake.last_sent(uid)
+                            chat.practice_from = (last.message_id or 0) if last else 0
                         update_id = fake.send_command(chat.user, message)
                     else:
                         update_id = fake.send_text(chat.user, message)
@@ -406,9 +418,13 @@ def drive(
     return DriveResult(chats, started, time.time(), sorted(active))
 
 
-def press(fake: FakeTelegram, user: User, item: str) -> int:
-    """Press the checklist button for ``item`` on the latest message that has it."""
+def press(fake: FakeTelegram, user: User, item: str, *, since: int = 0) -> int:
+    """Press the checklist button for ``item`` on the latest message that has it, among
+    the chat's messages after message id ``since`` (the current practice's: a person
+    presses the checklist in front of them, not one scrolled up from an earlier one)."""
     for message in reversed(fake.messages(user.id)):
+        if (message.message_id or 0) <= since:
+            break
         for data in message.callback_data:
             if data.startswith("chk:") and data.endswith(f":{item}"):
                 return fake.press_button(user, message, data)
@@ -485,6 +501,8 @@ class Tally:
     nudges_overdue: int = 0
     nudges_unsent: int = 0
     """Nudges marked sent (with their line stored) that never reached the chat."""
+    nudges_repeated: int = 0
+    """Nudge lines that reached the chat more than once (counted in replies_duplicated too)."""
     nudges_late_cancelled: int = 0
     nudges_reordered: int = 0
     """Chats where a nudge reached the chat on the other side of a reply than stored."""
@@ -653,6 +671,8 @@ def check_chats(
         for line, n in (got - wanted).items():
             kind = "nudges" if line in nudge_lines else "replies"
             tally.replies_duplicated += n
+            if line in nudge_lines:
+                tally.nudges_repeated += n
             if not replies_may_repeat:
                 tally.problem(kind, f"chat {uid}: bot line sent {n} extra time(s): {line[:50]!r}")
         if replies_may_repeat:  # a retried send shows its message again soon after

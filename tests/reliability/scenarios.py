@@ -83,7 +83,8 @@ def _fill(
             f"(lost {tally.replies_lost}, doubled {tally.replies_duplicated}, "
             f"{tally.replies_out_of_order} chats out of order, {tally.unexplained} unexplained)",
             "nudges sent / messages": f"{tally.nudges_sent} / {tally.nudge_messages} "
-            f"(overdue {tally.nudges_overdue}, never reached the chat {tally.nudges_unsent})",
+            f"(overdue {tally.nudges_overdue}, never reached the chat {tally.nudges_unsent}, "
+            f"shown twice {tally.nudges_repeated})",
             "nudge delay after due": _delays(tally.nudge_delays),
             "wall": f"{run.wall:.1f} s ({run.updates / max(run.wall, 1e-9):.1f} updates/s)",
         }
@@ -289,11 +290,11 @@ def replicas(
                         "update is recognised as a duplicate, so the reply is not sent again "
                         "(the user's line is kept, but they never see the answer to it)"
                     )
-                if tally.nudges_unsent:
+                if tally.nudges_repeated:
                     figures.notes.append(
-                        f"{tally.nudges_unsent} nudges were marked sent (their line stored) "
-                        "by a process killed before it sent them: the dispatcher commits "
-                        "first and sends after, once, so such a nudge is never shown"
+                        f"{tally.nudges_repeated} nudges reached the chat twice: the replica "
+                        "was killed in the moment between Telegram taking the nudge and its "
+                        "mark being committed (marked at once after sending, not batched)"
                     )
                 figures.details["restart to healthy"] = (
                     f"median {sorted(restarts)[len(restarts) // 2]:.1f} s" if restarts else "-"
