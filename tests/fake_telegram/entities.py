@@ -8,6 +8,7 @@ returned entities are in UTF-16 code units, like the real API's.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,20 @@ def utf16_len(text: str) -> int:
 
 def _byte_offset(text: str, index: int) -> int:
     return len(text[:index].encode("utf-8"))
+
+
+class _ByteOffset:
+    """``_byte_offset(text, index)``, worked out only if an error message needs it
+    (encoding the prefix at every tag made long messages cost milliseconds)."""
+
+    def __init__(self, text: str, index: int) -> None:
+        self.text = text
+        self.index = index
+
+    def __str__(self) -> str:
+        return str(_byte_offset(self.text, self.index))
+
+    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
 
 
 @dataclass
@@ -89,6 +104,7 @@ _HTML_TYPES = {
     "a": "text_link",
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_HTML_SPECIAL = re.compile(r"[<&]")
 
 
 def _decode_entity(text: str, i: int) -> tuple[str, int] | None:
@@ -127,11 +143,13 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
                 i = decoded[1]
                 continue
         if c != "<":
-            out.add(c)
-            i += 1
+            special = _HTML_SPECIAL.search(text, i + 1)
+            end = special.start() if special else n
+            out.add(text[i:end])  # plain text up to the next tag or entity, in one piece
+            i = end
             continue
         begin = i
-        begin_bytes = _byte_offset(text, begin)
+        begin_bytes = _ByteOffset(text, begin)
         i += 1
         if i >= n or text[i] != "/":
             name_start = i
@@ -213,7 +231,7 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
                 raise EntityParseError(
                     f'Tag "span" must have class "tg-spoiler" at byte offset {begin_bytes}'
                 )
-            opened = _Open(tag, out.length, argument, begin_bytes)
+            opened = _Open(tag, out.length, argument)
             opened.extra["expandable"] = expandable
             stack.append(opened)
             i += 1  # skip '>'
