@@ -344,7 +344,7 @@ class PracticeStore:
             scenario=scenario,
         )
         with self.transaction() as db:
-            session_id = db.execute(
+            row = db.execute(
                 insert(SESSIONS)
                 .values(
                     user_id=user_id,
@@ -358,11 +358,10 @@ class PracticeStore:
                     updated_at=now,
                     version=1,
                 )
-                .returning(SESSIONS.c.id)
-            ).scalar_one()
-            row = self._locked(db, session_id)
-            self._write(db, row, session, 0, effects, now)
-            return Outcome(session_id, user_id, effects, session)
+                .returning(*SESSIONS.c)  # the row as _locked would read it
+            ).one()
+            self._write(db, row, session, 0, effects, {}, now)
+            return Outcome(row.id, user_id, effects, session)
 
     def message(
         self, session_id: int, text: str, now: datetime, update_id: int | None = None
@@ -391,9 +390,9 @@ class PracticeStore:
             if update_id is not None and not self._first_delivery(db, update_id, row.user_id, now):
                 return Outcome(row.id, row.user_id, [], self._restore(db, row), duplicate=True)
             session = self._session(db, row)
-            before = len(session.turns)
+            before, live = len(session.turns), dict(session.nudges)
             effects: list[Effect] = run(session)
-            self._write(db, row, session, before, effects, now)
+            self._write(db, row, session, before, effects, live, now)
             return Outcome(row.id, row.user_id, effects, session)
 
     def deliver_nudge(
@@ -418,9 +417,9 @@ class PracticeStore:
         if status is None or tuple(status) != ("claimed", worker_id):
             return None
         session = self._session(db, row)
-        before = len(session.turns)
+        before, live = len(session.turns), dict(session.nudges)
         effects = self.flow.nudge(session, nudge.kind, now)
-        self._write(db, row, session, before, effects, now, exclude=nudge_id)
+        self._write(db, row, session, before, effects, live, now, exclude=nudge_id)
         if effects:
             late = max(0.0, (now - nudge.due_at).total_seconds())
             self._settle(db, nudge_id, "sent", now, f"delivered {late:.1f}s after due")
@@ -539,11 +538,13 @@ class PracticeStore:
         session: Session,
         before: int,
         effects: list[Effect],
+        live: dict[str, datetime],
         now: datetime,
         exclude: int | None = None,
     ) -> None:
         """Write what the flow changed: new turns, nudges, and the session row (its version
-        must still be the one read, or the transaction fails)."""
+        must still be the one read, or the transaction fails). ``live``: the practice's
+        nudges still to come as read before the flow ran (only those need cancelling)."""
         new_turns = [
             turn_row(row.id, seq, turn)
             for seq, turn in enumerate(session.turns[before:], start=before)
@@ -558,20 +559,23 @@ class PracticeStore:
             "updated_at": now,
             "version": row.version + 1,
         }
+        pending = set(live)
         for effect in effects:
-            if isinstance(effect, (ScheduleNudge, CancelNudge)):
-                live = update(NUDGES).where(
+            if isinstance(effect, (ScheduleNudge, CancelNudge)) and effect.kind in pending:
+                replaced = update(NUDGES).where(
                     NUDGES.c.session_id == row.id,
                     NUDGES.c.kind == effect.kind,
                     NUDGES.c.status.in_(LIVE),
                 )
                 if exclude is not None:
-                    live = live.where(NUDGES.c.id != exclude)
+                    replaced = replaced.where(NUDGES.c.id != exclude)
                 reason = (
                     "replaced" if isinstance(effect, ScheduleNudge) else "cancelled by the flow"
                 )
-                db.execute(live.values(status="cancelled", finished_at=now, outcome=reason))
+                db.execute(replaced.values(status="cancelled", finished_at=now, outcome=reason))
+                pending.discard(effect.kind)
             if isinstance(effect, ScheduleNudge):
+                pending.add(effect.kind)
                 db.execute(
                     insert(NUDGES).values(
                         user_id=row.user_id,

@@ -37,6 +37,8 @@ UNSUPPORTED = (
     "and files aren't supported yet)."
 )
 EXPIRED = "That button has expired."
+TYPING_TURNS = 3
+"""Event loop turns to let the typing request out before the work (see _typing_sent)."""
 
 
 def now() -> datetime:
@@ -63,7 +65,7 @@ async def _handle(update: Update, context: Context, work: Work, *, contact: bool
     shown = asyncio.create_task(typing(context.bot, chat.id)) if contact else None
     try:
         if shown is not None:
-            await asyncio.sleep(0)  # let the typing request go out before the work starts
+            await _typing_sent()
         replies = await svc.run(svc.handle, user.id, chat.id, update.update_id, now(), work)
         if shown is not None:
             await shown
@@ -92,6 +94,16 @@ async def _handle(update: Update, context: Context, work: Work, *, contact: bool
         )
 
 
+async def _typing_sent() -> None:
+    """Give the typing request the loop turns it needs to reach the socket before the
+    work (which may hold the loop: SQLite runs inline) starts. aiohttp writes a request's
+    body in a task of its own, a turn after the headers; with a single turn the request
+    left only after the work and the reply waited a whole extra round trip for it
+    (measured: 0.8 ms of a 4 ms answer)."""
+    for _ in range(TYPING_TURNS):
+        await asyncio.sleep(0)
+
+
 def _say(*replies: Reply) -> Work:
     return lambda _visit: list(replies)
 
@@ -115,7 +127,7 @@ async def on_practice(update: Update, context: Context) -> None:
             return [svc.menu()]
         user_id = visit.user_id
         length = minutes if minutes is not None else svc.store.settings(user_id).meeting_minutes
-        return svc.begin(user_id, persona_id, length, now())
+        return svc.begin(visit, persona_id, length, now())
 
     await _handle(update, context, work, contact=persona_id is not None and not error)
 
@@ -155,7 +167,7 @@ async def _button(update: Update, context: Context, query: CallbackQuery) -> Non
         if persona_id not in svc.store.flow.personas:
             await _handle(update, context, _say(Reply(EXPIRED)))
             return
-        begin: Work = lambda v: svc.begin(v.user_id, persona_id, minutes, now())  # noqa: E731
+        begin: Work = lambda v: svc.begin(v, persona_id, minutes, now())  # noqa: E731
         await _handle(update, context, begin, contact=True)
     else:
         await _handle(update, context, _say(Reply(EXPIRED)))
@@ -186,7 +198,7 @@ def _command(name: str) -> Callable[[Update, Context], Coroutine[Any, Any, None]
     async def handler(update: Update, context: Context) -> None:
         svc = service(context)
         argument = " ".join(context.args or [])
-        work: Work = lambda v: svc.command(v.user_id, name, argument, now())  # noqa: E731
+        work: Work = lambda v: svc.command(v, name, argument, now())  # noqa: E731
         await _handle(update, context, work, contact=name == "end")
 
     handler.__name__ = f"on_{name}"

@@ -256,9 +256,10 @@ class ChatService:
             return None, None, f"Pick a length between 0 and {MAX_MINUTES:g} minutes."
         return persona_id, minutes, ""
 
-    def begin(self, user_id: int, persona_id: str, minutes: float, now: datetime) -> list[Reply]:
+    def begin(self, visit: Visit, persona_id: str, minutes: float, now: datetime) -> list[Reply]:
+        user_id = visit.user_id
         replies: list[Reply] = []
-        if (old := self.store.unfinished(user_id)) is not None:
+        if (old := visit.practice) is not None:
             ended = self.store.command(old, "end", "", now)
             replies.append(Reply("<i>Your previous practice was ended.</i>"))
             replies += self._render(ended)
@@ -301,8 +302,8 @@ class ChatService:
             return [Reply(NO_PRACTICE)]
         return self._render(self.store.message(session_id, text, now))
 
-    def command(self, user_id: int, name: str, argument: str, now: datetime) -> list[Reply]:
-        session_id = self.store.unfinished(user_id)
+    def command(self, visit: Visit, name: str, argument: str, now: datetime) -> list[Reply]:
+        user_id, session_id = visit.user_id, visit.practice
         if name == "prepare":
             return self._prepare(user_id, session_id, argument, now)
         if name == "questions":
