@@ -342,7 +342,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         run_webhook(settings, store)
     else:
-        from bot.telegram.app import run_polling
+        from bot.telegram.polling import run_polling
 
         run_polling(settings, store)
     return 0

@@ -1,6 +1,7 @@
 """The Telegram bot: a python-telegram-bot Application around the chat service.
 
-Run it with ``rapport serve`` (long polling). Settings come from the environment; see
+Run it with ``rapport serve`` (long polling: :mod:`bot.telegram.polling`, or
+``--webhook``: :mod:`bot.telegram.webhook`). Settings come from the environment; see
 :mod:`bot.config`. Nudges are delivered by the durable dispatcher in a background
 thread, never by PTB's in-memory JobQueue, so they survive restarts.
 """
@@ -15,10 +16,8 @@ from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any
 
-from aiohttp import web
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session as DbSession
-from telegram import BotCommand, Update
+from telegram import BotCommand
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -28,13 +27,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import logs, metrics
+from bot import metrics
 from bot.config import Settings
-from bot.status import serve_status
 from bot.store.dispatcher import Dispatcher
 from bot.store.practices import Delivery, PracticeStore
 from bot.telegram import handlers as h
-from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.postman import Postman
 from bot.telegram.sender import Blocked
 from bot.telegram.service import ChatService, Reply
@@ -131,9 +128,7 @@ class NudgeRunner:
         )
 
 
-def build_application(
-    settings: Settings, store: PracticeStore, *, polling: bool = True
-) -> Application:  # type: ignore[type-arg]
+def build_application(settings: Settings, store: PracticeStore) -> Application:  # type: ignore[type-arg]
     assert settings.telegram_bot_token is not None
     token = settings.telegram_bot_token.get_secret_value().strip()
     service = ChatService(store, settings.meeting_minutes)
@@ -167,7 +162,6 @@ def build_application(
         .base_file_url(f"{base}/file/bot")
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .concurrent_updates(PerChatUpdateProcessor())
         .request(
             AiohttpRequest(
                 read_timeout=settings.telegram_timeout, write_timeout=settings.telegram_timeout
@@ -181,8 +175,9 @@ def build_application(
         limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / share, max_retries=0)
         # (typed for the bot's rate-limit arguments, which we never pass: None vs int)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
-    if not polling:
-        builder = builder.updater(None)  # updates arrive through our own webhook server
+    # Updates arrive through our own webhook server or poller (bot.telegram.polling): they
+    # confirm an update to Telegram only once it is handled, which PTB's updater does not.
+    builder = builder.updater(None)
     app = builder.build()
     app.bot_data["service"] = service
     private = filters.ChatType.PRIVATE
@@ -215,36 +210,3 @@ def build_application(
     )
     app.add_error_handler(h.on_error)
     return app
-
-
-def serve_status_alongside(app: Application, port: int, engine: Engine) -> None:  # type: ignore[type-arg]
-    """Serve /healthz, /readyz and /metrics on ``port`` while ``app`` runs: chained onto
-    its post_init (started first, so a taken port fails before anything else starts) and
-    its post_shutdown."""
-    inner_init, inner_shutdown = app.post_init, app.post_shutdown
-    status: dict[str, web.AppRunner] = {}
-
-    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        status["runner"] = await serve_status(port, engine)
-        if inner_init is not None:
-            await inner_init(app)
-
-    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-        try:
-            if inner_shutdown is not None:
-                await inner_shutdown(app)
-        finally:
-            if "runner" in status:
-                await status.pop("runner").cleanup()
-
-    app.post_init = post_init
-    app.post_shutdown = post_shutdown
-
-
-def run_polling(settings: Settings, store: PracticeStore) -> None:
-    logs.configure(settings.log_format, settings.log_level)
-    app = build_application(settings, store)
-    if settings.status_port is not None:
-        serve_status_alongside(app, settings.status_port, store.engine)
-    log.info("Rapport is running (long polling). Press Ctrl-C to stop.")
-    app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -8,15 +8,10 @@ either, so each chat gets its own lock, kept only while someone holds or waits f
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
-
-MAX_CONCURRENT_UPDATES = 256
-"""Updates in flight at once (waiting for their chat's turn counts)."""
 
 
 class ChatLocks:
@@ -53,21 +48,3 @@ def chat_of(update: object) -> int | None:
         chat_id = update.effective_chat.id
         return chat_id if type(chat_id) is int else None
     return None
-
-
-class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """python-telegram-bot's update processor, ordered per chat."""
-
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
-        self.locks = ChatLocks()
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        async with self.locks.hold(chat_of(update)):
-            await coroutine
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass

@@ -18,7 +18,6 @@ import hmac
 import json
 import logging
 import signal
-from collections import Counter
 
 from aiohttp import web
 from sqlalchemy import Engine
@@ -30,16 +29,13 @@ from bot.config import Settings
 from bot.status import add_status_routes, serve_status
 from bot.store.practices import PracticeStore
 from bot.telegram.app import build_application
-from bot.telegram.handlers import FAILED
-from bot.telegram.ordering import ChatLocks, chat_of
+from bot.telegram.intake import Verdict, take
+from bot.telegram.ordering import ChatLocks
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_TRIES = 3
-"""An update whose handling fails this often in one process is acknowledged anyway: one
-that can never succeed must not hold up the chat's next updates for ever."""
 
 
 class WebhookServer:
@@ -68,29 +64,17 @@ class WebhookServer:
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
         if update is None:
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
-        failures: Counter[int] = self.app.bot_data.setdefault(FAILED, Counter())
-        before = failures[update.update_id]
-        try:
-            async with self.chats.hold(chat_of(update)):
-                await self.app.process_update(update)
-        except Exception as exc:  # raised before any handler: python-telegram-bot's own
-            # bookkeeping choking on the update's shape (say, a chat id that is a list)
-            log.info("update %s rejected: %s", update.update_id, type(exc).__name__)
-            failures.pop(update.update_id, None)
+        verdict = await take(self.app, self.chats, update)
+        if verdict is Verdict.REJECTED:
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
-        tries = failures.pop(update.update_id, 0)
-        if tries > before:  # it failed: nothing of it was committed
-            if tries < MAX_TRIES:
-                failures[update.update_id] = tries
-                # Not acknowledged: Telegram sends it again (processed once, when it works).
-                return web.json_response({"ok": False, "error": "try again"}, status=500)
-            log.error("update %s failed %s times here; dropped", update.update_id, tries)
+        if verdict is Verdict.RETRY:  # not acknowledged: Telegram sends it again
+            return web.json_response({"ok": False, "error": "try again"}, status=500)
         return web.json_response({"ok": True})
 
 
 async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
     assert settings.webhook_url and settings.webhook_secret
-    app = build_application(settings, store, polling=False)
+    app = build_application(settings, store)
     secret = settings.webhook_secret.get_secret_value()
     server = WebhookServer(app, secret, store.engine)
     stop = asyncio.Event()

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.store.db import make_engine
-from bot.store.models import NudgeRow, OutboxRow, TurnRow
+from bot.store.models import NudgeRow, OutboxRow, ProcessedUpdate, TurnRow
 from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.telegram.conftest import BotProcess, said
 
@@ -106,6 +106,37 @@ def test_a_nudge_is_marked_sent_at_once_so_a_crash_right_after_does_not_repeat_i
         engine.dispose()
     assert not [html for html in queued if "⏰" in html]
     assert "sent" in nudges
+
+
+def test_updates_in_hand_when_the_bot_is_killed_are_handled_after_the_restart(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    """Long polling tells Telegram an update is done only once it is handled: a bot killed
+    with a batch in hand (fetched, not yet handled) gets that batch again on restart."""
+    fake = fake_telegram
+    bot = serve()
+    dee = fake.user(7007, "Dee")
+    for i in range(40):  # one batch; one chat's updates are handled one after another
+        fake.send_text(dee, f"Hello, is anyone there? ({i})")
+    fake.wait_for(lambda: fake.messages(dee.id), WAIT)
+    bot.kill()  # with most of the batch still to handle
+    assert len(fake.messages(dee.id)) < 40  # (else the kill came too late to prove anything)
+    serve()
+    engine = make_engine(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+
+    def handled() -> list[int]:
+        with engine.connect() as db:
+            return list(db.execute(select(ProcessedUpdate.update_id)).scalars())
+
+    try:
+        fake.wait_for(lambda: len(handled()) >= 40, WAIT)
+        assert len(handled()) == len(set(handled())) == 40
+        with engine.connect() as db:  # answers the killed bot queued and never sent
+            queued = len(db.execute(select(OutboxRow.id)).scalars().all())
+    finally:
+        engine.dispose()
+    # each is answered, or will be once the dead process's lease on its answer ends
+    fake.wait_for(lambda: len(fake.messages(dee.id)) + queued >= 40, WAIT)
 
 
 def test_odd_inputs_groups_and_duplicates(

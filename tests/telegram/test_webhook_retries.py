@@ -13,7 +13,8 @@ from sqlalchemy import create_engine
 from telegram import Bot
 
 from bot.telegram.handlers import FAILED
-from bot.telegram.webhook import MAX_TRIES, SECRET_HEADER, WebhookServer
+from bot.telegram.intake import MAX_TRIES
+from bot.telegram.webhook import SECRET_HEADER, WebhookServer
 
 SECRET = "retry-secret"
 UPDATE = {

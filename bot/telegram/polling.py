@@ -1,0 +1,178 @@
+"""Long polling that tells Telegram an update is done only once it has been handled.
+
+``getUpdates(offset)`` confirms every update below ``offset`` for good. python-telegram-bot's
+own updater asks for the next batch (confirming the last one) as soon as it has queued
+it, so a process killed while handling a batch loses what it had not handled yet. Here
+the offset moves past an update only once its handling has committed (or it was a
+duplicate, or was given up on after ``MAX_TRIES``), so a restarted bot gets those updates
+again; the processed-updates table makes handling one twice a no-op.
+
+While a batch is being handled no new one is fetched, except when something in it takes
+longer than ``HOLD_SECONDS`` (a chart, a Telegram flood wait): then the next batch is
+fetched anyway and the updates still in hand, which Telegram sends again because they
+are not confirmed, are skipped.
+
+Run with ``rapport serve`` (without ``--webhook``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from telegram import Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application
+
+from bot import logs
+from bot.config import Settings
+from bot.status import serve_status
+from bot.store.practices import PracticeStore
+from bot.telegram.app import build_application
+from bot.telegram.intake import Verdict, take
+from bot.telegram.ordering import ChatLocks
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+POLL_SECONDS = 10
+"""How long one getUpdates waits for news (long polling)."""
+HOLD_SECONDS = 1.0
+"""How long a batch in hand may hold up fetching the next one."""
+BACKOFF_SECONDS = (1, 2, 5, 10, 30)
+"""Waits after getUpdates failures in a row (Telegram unreachable, another bot polling)."""
+DRAIN_SECONDS = 10.0
+
+
+class Poller:
+    def __init__(
+        self,
+        app: Application,  # type: ignore[type-arg]
+        *,
+        poll_seconds: int = POLL_SECONDS,
+        hold_seconds: float = HOLD_SECONDS,
+    ) -> None:
+        self.app = app
+        self.poll_seconds = poll_seconds
+        self.hold_seconds = hold_seconds
+        self.chats = ChatLocks()
+        self.in_hand: dict[int, asyncio.Task[Verdict]] = {}
+        self.again: set[int] = set()
+        """Updates whose handling failed: Telegram must send them again."""
+        self.next_id: int | None = None
+        """One past the highest update id taken so far."""
+
+    def offset(self) -> int | None:
+        """Confirms everything below it: nothing in hand or still to retry."""
+        waiting = [*self.in_hand, *self.again]
+        return min(waiting) if waiting else self.next_id
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Fetch and handle updates until ``stop``; then finish what is in hand."""
+        failures = 0
+        while not stop.is_set():
+            await self._settle()
+            if stop.is_set():
+                break
+            try:
+                updates = await _unless(stop, self._fetch())
+            except InvalidToken:
+                raise
+            except TelegramError as exc:
+                wait = BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS) - 1)]
+                failures += 1
+                log.warning("getUpdates failed (%s); retrying in %ss", type(exc).__name__, wait)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), wait)
+                continue
+            failures = 0
+            for update in updates or ():
+                self._take(update)
+        await self._drain()
+
+    async def _fetch(self) -> list[Update]:
+        updates = await self.app.bot.get_updates(
+            offset=self.offset(),
+            timeout=0 if self.in_hand else self.poll_seconds,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        return list(updates)
+
+    def _take(self, update: Update) -> None:
+        update_id = update.update_id
+        if update_id in self.in_hand:
+            return  # sent again because it is not confirmed yet: still being handled
+        if self.next_id is not None and update_id < self.next_id and update_id not in self.again:
+            return  # handled already (its confirmation is held up by an earlier one)
+        self.again.discard(update_id)
+        self.next_id = max(self.next_id or 0, update_id + 1)
+        self.in_hand[update_id] = asyncio.create_task(take(self.app, self.chats, update))
+
+    async def _settle(self) -> None:
+        """Wait for the updates in hand (up to ``hold_seconds``), and sort out the done."""
+        if self.in_hand:
+            await asyncio.wait(self.in_hand.values(), timeout=self.hold_seconds)
+        for update_id, task in list(self.in_hand.items()):
+            if task.done():
+                del self.in_hand[update_id]
+                failed = task.cancelled() or task.exception() is not None
+                if not failed and task.result() is Verdict.RETRY:
+                    self.again.add(update_id)
+
+    async def _drain(self) -> None:
+        """On the way out: finish what is in hand, and confirm it."""
+        if self.in_hand:
+            await asyncio.wait(self.in_hand.values(), timeout=DRAIN_SECONDS)
+        await self._settle()
+        with contextlib.suppress(TelegramError):  # confirming; a restart would do it too
+            await self.app.bot.get_updates(offset=self.offset(), timeout=0, limit=1)
+
+
+async def _unless(stop: asyncio.Event, work: Awaitable[T]) -> T | None:
+    """``await work``, given up (cancelled, None returned) if ``stop`` is set first."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return None
+
+
+async def serve_polling(settings: Settings, store: PracticeStore) -> None:
+    app = build_application(settings, store)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with app:
+        status = None
+        if settings.status_port is not None:  # first: a taken port fails before anything
+            status = await serve_status(settings.status_port, store.engine)
+        await app.start()
+        try:
+            if app.post_init is not None:  # commands, the postman, the nudge dispatcher
+                await app.post_init(app)
+            await app.bot.delete_webhook()
+            log.info("Rapport is running (long polling). Press Ctrl-C to stop.")
+            await Poller(app).run(stop)
+        finally:
+            await app.stop()
+            if app.post_shutdown is not None:
+                await app.post_shutdown(app)
+            if status is not None:
+                await status.cleanup()
+
+
+def run_polling(settings: Settings, store: PracticeStore) -> None:
+    logs.configure(settings.log_format, settings.log_level)
+    asyncio.run(serve_polling(settings, store))
