@@ -24,6 +24,7 @@ from telegram.ext import ContextTypes
 
 from bot import metrics
 from bot.store.practices import Visit
+from bot.telegram.intake import FAILED, committed
 from bot.telegram.postman import Postman
 from bot.telegram.sender import Blocked, keyboard, typing
 from bot.telegram.service import HELP, START, Button, ChatService, Reply
@@ -67,6 +68,7 @@ async def _handle(update: Update, context: Context, work: Work, *, contact: bool
         if shown is not None:
             await _typing_sent()
         replies = await svc.run(svc.handle, user.id, chat.id, update.update_id, now(), work)
+        committed()
         if shown is not None:
             await shown
         postman: Postman = context.bot_data["postman"]
@@ -266,9 +268,6 @@ TRANSIENT = (OperationalError, OSError, NetworkError)
 """Failures worth another delivery (the database or the network unreachable, a deadlock);
 anything else is the update's own fault (an odd shape, a value out of range) and would
 fail the same way again."""
-FAILED = "failed_updates"
-"""bot_data key: how many times each update's handling raised (the webhook answers those
-500, so Telegram delivers them again; nothing of theirs was committed)."""
 
 
 async def on_error(update: object, context: Context) -> None:

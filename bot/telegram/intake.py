@@ -9,19 +9,33 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
+from contextvars import ContextVar
 from enum import Enum
 
 from telegram import Update
 from telegram.ext import Application
 
-from bot.telegram.handlers import FAILED
 from bot.telegram.ordering import ChatLocks, chat_of
 
 log = logging.getLogger(__name__)
 
+FAILED = "failed_updates"
+"""``bot_data`` key: update id -> how often its handling failed here (set by on_error)."""
 MAX_TRIES = 3
 """An update whose handling fails this often in one process is let go anyway: one that
 can never succeed must not hold up the chat's next updates for ever."""
+
+
+_ON_COMMIT: ContextVar[Callable[[], None] | None] = ContextVar("rapport_on_commit", default=None)
+
+
+def committed() -> None:
+    """Called by a handler once its update's work has committed: from then on a crash
+    loses nothing of it (its replies wait in the outbox), so a poller may confirm it to
+    Telegram and fetch the next updates while the replies are still being sent."""
+    if (callback := _ON_COMMIT.get()) is not None:
+        callback()
 
 
 class Verdict(Enum):
@@ -33,11 +47,18 @@ class Verdict(Enum):
     """python-telegram-bot could not even look at it (a malformed update)."""
 
 
-async def take(app: Application, chats: ChatLocks, update: Update) -> Verdict:  # type: ignore[type-arg]
-    """Handle ``update`` in its chat's turn. A handler's failure is recorded by the error
-    handler (``bot_data[FAILED]``), which is how a transient failure is told apart."""
+async def take(
+    app: Application,  # type: ignore[type-arg]
+    chats: ChatLocks,
+    update: Update,
+    on_commit: Callable[[], None] | None = None,
+) -> Verdict:
+    """Handle ``update`` in its chat's turn; ``on_commit`` runs when its work has committed
+    (see :func:`committed`). A handler's failure is recorded by the error handler
+    (``bot_data[FAILED]``), which is how a transient failure is told apart."""
     failures: Counter[int] = app.bot_data.setdefault(FAILED, Counter())
     before = failures[update.update_id]
+    _ON_COMMIT.set(on_commit)  # (this task's own context: the handlers run in it)
     try:
         async with chats.hold(chat_of(update)):
             await app.process_update(update)

@@ -3,14 +3,15 @@
 ``getUpdates(offset)`` confirms every update below ``offset`` for good. python-telegram-bot's
 own updater asks for the next batch (confirming the last one) as soon as it has queued
 it, so a process killed while handling a batch loses what it had not handled yet. Here
-the offset moves past an update only once its handling has committed (or it was a
-duplicate, or was given up on after ``MAX_TRIES``), so a restarted bot gets those updates
-again; the processed-updates table makes handling one twice a no-op.
+the offset moves past an update only once its work has committed (its answers then wait
+in the outbox, see :mod:`bot.telegram.postman`), or it was a duplicate, or was given up
+on after ``MAX_TRIES``; so a restarted bot gets the rest again, and the processed-updates
+table makes handling one twice a no-op.
 
-While a batch is being handled no new one is fetched, except when something in it takes
-longer than ``HOLD_SECONDS`` (a chart, a Telegram flood wait): then the next batch is
-fetched anyway and the updates still in hand, which Telegram sends again because they
-are not confirmed, are skipped.
+The next batch is fetched once the work of the one in hand has committed (while its
+answers are still being sent), or after ``HOLD_SECONDS`` if something takes longer (a
+chart, a Telegram flood wait): then the updates still in hand, which Telegram sends
+again because they are not confirmed, are skipped.
 
 Run with ``rapport serve`` (without ``--webhook``).
 """
@@ -46,6 +47,8 @@ HOLD_SECONDS = 1.0
 BACKOFF_SECONDS = (1, 2, 5, 10, 30)
 """Waits after getUpdates failures in a row (Telegram unreachable, another bot polling)."""
 DRAIN_SECONDS = 10.0
+SEND_TURNS = 3
+"""Event loop turns given to the answers being sent before the next poll goes out."""
 
 
 class Poller:
@@ -61,14 +64,19 @@ class Poller:
         self.hold_seconds = hold_seconds
         self.chats = ChatLocks()
         self.in_hand: dict[int, asyncio.Task[Verdict]] = {}
+        self.safe: set[int] = set()
+        """Updates in hand whose work has committed (or that are done): confirmable."""
+        self.committed: set[int] = set()
+        self.progress = asyncio.Event()
+        """Set when every update in hand is safe."""
         self.again: set[int] = set()
         """Updates whose handling failed: Telegram must send them again."""
         self.next_id: int | None = None
         """One past the highest update id taken so far."""
 
     def offset(self) -> int | None:
-        """Confirms everything below it: nothing in hand or still to retry."""
-        waiting = [*self.in_hand, *self.again]
+        """Confirms everything below it: nothing that is uncommitted or still to retry."""
+        waiting = [*(u for u in self.in_hand if u not in self.safe), *self.again]
         return min(waiting) if waiting else self.next_id
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -97,7 +105,8 @@ class Poller:
     async def _fetch(self) -> list[Update]:
         updates = await self.app.bot.get_updates(
             offset=self.offset(),
-            timeout=0 if self.in_hand else self.poll_seconds,
+            # (something uncommitted in hand comes straight back: no point waiting)
+            timeout=0 if len(self.safe) < len(self.in_hand) else self.poll_seconds,
             allowed_updates=Update.ALL_TYPES,
         )
         return list(updates)
@@ -110,18 +119,44 @@ class Poller:
             return  # handled already (its confirmation is held up by an earlier one)
         self.again.discard(update_id)
         self.next_id = max(self.next_id or 0, update_id + 1)
-        self.in_hand[update_id] = asyncio.create_task(take(self.app, self.chats, update))
+        self.progress.clear()
+        task = asyncio.create_task(
+            take(self.app, self.chats, update, on_commit=lambda: self._safe(update_id, True))
+        )
+        task.add_done_callback(lambda _task: self._safe(update_id))
+        self.in_hand[update_id] = task
+
+    def _safe(self, update_id: int, committed: bool = False) -> None:
+        if update_id in self.in_hand:
+            self.safe.add(update_id)
+            if committed:
+                self.committed.add(update_id)
+            if len(self.safe) == len(self.in_hand):
+                self.progress.set()
 
     async def _settle(self) -> None:
-        """Wait for the updates in hand (up to ``hold_seconds``), and sort out the done."""
-        if self.in_hand:
-            await asyncio.wait(self.in_hand.values(), timeout=self.hold_seconds)
+        """Wait (up to ``hold_seconds``) until the work of every update in hand has
+        committed, let their answers go out, and sort out the updates that are done."""
+        if self.in_hand and not self.progress.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.progress.wait(), self.hold_seconds)
+        for _ in range(SEND_TURNS):  # the answers' requests first, then the next poll
+            await asyncio.sleep(0)
         for update_id, task in list(self.in_hand.items()):
             if task.done():
                 del self.in_hand[update_id]
+                self.safe.discard(update_id)
+                committed = update_id in self.committed
+                self.committed.discard(update_id)
                 failed = task.cancelled() or task.exception() is not None
-                if not failed and task.result() is Verdict.RETRY:
+                # (a failure after the commit, say while sending, needs no second delivery:
+                # it would be a duplicate, and its answers wait in the outbox)
+                if not failed and not committed and task.result() is Verdict.RETRY:
                     self.again.add(update_id)
+        if len(self.safe) == len(self.in_hand):
+            self.progress.set()
+        else:
+            self.progress.clear()
 
     async def _drain(self) -> None:
         """On the way out: finish what is in hand, and confirm it."""
