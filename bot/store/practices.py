@@ -64,6 +64,7 @@ MEETINGS: Table = Meeting.__table__  # type: ignore[assignment]
 handful of SQL statements and little Python per event."""
 
 USERS: Table = User.__table__  # type: ignore[assignment]
+QUESTIONS: Table = PreparedQuestion.__table__  # type: ignore[assignment]
 FINISHED = ("done", "abandoned")
 
 # Built once: building a statement costs more Python than running it on SQLite.
@@ -101,6 +102,12 @@ _TURNS_OF = (
     .order_by(TURNS.c.seq)
 )
 _INSERT_TURNS = insert(TURNS)
+_INSERT_SESSION = insert(SESSIONS).returning(*SESSIONS.c)  # the row as _locked reads it
+_QUESTIONS_OF = (
+    select(QUESTIONS.c.text)
+    .where(QUESTIONS.c.user_id == bindparam("user_id"))
+    .order_by(QUESTIONS.c.position)
+)
 _WRITE_SESSION = update(SESSIONS).where(
     SESSIONS.c.id == bindparam("b_id"), SESSIONS.c.version == bindparam("b_version")
 )
@@ -308,12 +315,7 @@ class PracticeStore:
 
     def questions(self, user_id: int) -> list[str]:
         with self.transaction() as db:
-            rows = db.scalars(
-                select(PreparedQuestion)
-                .where(PreparedQuestion.user_id == user_id)
-                .order_by(PreparedQuestion.position)
-            )
-            return [row.text for row in rows]
+            return list(db.connection().execute(_QUESTIONS_OF, {"user_id": user_id}).scalars())
 
     def add_question(self, user_id: int, text: str, now: datetime) -> None:
         with self.transaction() as db:
@@ -344,22 +346,19 @@ class PracticeStore:
             scenario=scenario,
         )
         with self.transaction() as db:
-            row = db.execute(
-                insert(SESSIONS)
-                .values(
-                    user_id=user_id,
-                    persona_id=session.persona_id,
-                    scenario=session.scenario.to_dict(),
-                    seed=session.seed,
-                    state=session.state,
-                    meeting_minutes=session.meeting_minutes,
-                    prepared_questions=list(session.prepared_questions),
-                    started_at=session.started_at,
-                    updated_at=now,
-                    version=1,
-                )
-                .returning(*SESSIONS.c)  # the row as _locked would read it
-            ).one()
+            values = {
+                "user_id": user_id,
+                "persona_id": session.persona_id,
+                "scenario": session.scenario.to_dict(),
+                "seed": session.seed,
+                "state": session.state,
+                "meeting_minutes": session.meeting_minutes,
+                "prepared_questions": list(session.prepared_questions),
+                "started_at": session.started_at,
+                "updated_at": now,
+                "version": 1,
+            }
+            row = db.connection().execute(_INSERT_SESSION, values).one()
             self._write(db, row, session, 0, effects, {}, now)
             return Outcome(row.id, user_id, effects, session)
 
