@@ -102,6 +102,17 @@ _TURNS_OF = (
     .order_by(TURNS.c.seq)
 )
 _INSERT_TURNS = insert(TURNS)
+_CANCEL_NUDGES = (
+    update(NUDGES)
+    .where(
+        NUDGES.c.session_id == bindparam("b_session"),
+        NUDGES.c.kind == bindparam("b_kind"),
+        NUDGES.c.status.in_(LIVE),
+        NUDGES.c.id != bindparam("b_keep"),
+    )
+    .values(status="cancelled", finished_at=bindparam("b_now"), outcome=bindparam("b_why"))
+)
+_INSERT_NUDGE = insert(NUDGES)
 _INSERT_SESSION = insert(SESSIONS).returning(*SESSIONS.c)  # the row as _locked reads it
 _QUESTIONS_OF = (
     select(QUESTIONS.c.text)
@@ -561,30 +572,22 @@ class PracticeStore:
         pending = set(live)
         for effect in effects:
             if isinstance(effect, (ScheduleNudge, CancelNudge)) and effect.kind in pending:
-                replaced = update(NUDGES).where(
-                    NUDGES.c.session_id == row.id,
-                    NUDGES.c.kind == effect.kind,
-                    NUDGES.c.status.in_(LIVE),
-                )
-                if exclude is not None:
-                    replaced = replaced.where(NUDGES.c.id != exclude)
-                reason = (
-                    "replaced" if isinstance(effect, ScheduleNudge) else "cancelled by the flow"
-                )
-                db.execute(replaced.values(status="cancelled", finished_at=now, outcome=reason))
+                why = "replaced" if isinstance(effect, ScheduleNudge) else "cancelled by the flow"
+                cancel = {"b_session": row.id, "b_kind": effect.kind, "b_now": now, "b_why": why}
+                conn.execute(_CANCEL_NUDGES, {**cancel, "b_keep": exclude or 0})  # (ids from 1)
                 pending.discard(effect.kind)
             if isinstance(effect, ScheduleNudge):
                 pending.add(effect.kind)
-                db.execute(
-                    insert(NUDGES).values(
-                        user_id=row.user_id,
-                        session_id=row.id,
-                        kind=effect.kind,
-                        due_at=effect.due,
-                        status="pending",
-                        attempts=0,
-                        created_at=now,
-                    )
+                nudge = {"user_id": row.user_id, "session_id": row.id, "kind": effect.kind}
+                conn.execute(
+                    _INSERT_NUDGE,
+                    {
+                        **nudge,
+                        "due_at": effect.due,
+                        "status": "pending",
+                        "attempts": 0,
+                        "created_at": now,
+                    },
                 )
             elif isinstance(effect, Finished):
                 values["finished_at"] = row.finished_at or now
