@@ -26,7 +26,7 @@ from bot import metrics
 from bot.store.practices import Visit
 from bot.telegram.intake import FAILED, committed
 from bot.telegram.postman import Postman
-from bot.telegram.sender import Blocked, keyboard, typing
+from bot.telegram.sender import keyboard, typing
 from bot.telegram.service import HELP, START, Button, ChatService, Reply
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,9 @@ def service(context: Context) -> ChatService:
 
 
 async def _handle(update: Update, context: Context, work: Work, *, contact: bool = False) -> None:
-    """Run ``work`` for this update's user, then send its replies.
+    """Run ``work`` for this update's user, then post its replies: they are sent in order
+    after the chat's earlier ones, and the handler returns at the commit (the replies are
+    in the outbox by then: a crash loses none of them).
 
     ``contact``: the contact is about to answer, so the chat shows "typing..." meanwhile
     (sent while the work runs, so it costs the user no time).
@@ -64,16 +66,9 @@ async def _handle(update: Update, context: Context, work: Work, *, contact: bool
     svc = service(context)
     started = time.perf_counter()
     shown = asyncio.create_task(typing(context.bot, chat.id)) if contact else None
-    try:
-        if shown is not None:
-            await _typing_sent()
-        replies = await svc.run(svc.handle, user.id, chat.id, update.update_id, now(), work)
-        committed()
-        if shown is not None:
-            await shown
-        postman: Postman = context.bot_data["postman"]
-        await postman.deliver(chat.id, replies)
-    except Blocked:
+    posted = False
+
+    async def blocked() -> None:
         user_id = await svc.run(svc.user, user.id, chat.id, now())
         log.info(
             "user %s blocked the bot; their nudges are cancelled",
@@ -81,9 +76,18 @@ async def _handle(update: Update, context: Context, work: Work, *, contact: bool
             extra={"user_id": user_id},
         )
         await svc.run(svc.deactivate, user_id, now())
+
+    try:
+        if shown is not None:
+            await _typing_sent()
+        replies = await svc.run(svc.handle, user.id, chat.id, update.update_id, now(), work)
+        committed()
+        postman: Postman = context.bot_data["postman"]
+        postman.post(chat.id, replies, after=shown, on_blocked=blocked)
+        posted = True
     finally:
-        if shown is not None and not shown.done():
-            shown.cancel()
+        if shown is not None and not posted:
+            shown.cancel()  # no answer is coming
         seconds = time.perf_counter() - started
         kind = metrics.update_kind(update)
         metrics.update_handled(kind, seconds)

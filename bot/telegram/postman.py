@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from telegram import Bot
@@ -32,6 +32,7 @@ FLUSH_SECONDS = 0.25
 transaction marks it first, at no extra commit (:meth:`ChatService.handle`); a process
 killed before marking repeats those messages later, so the wait is short."""
 POLL_SECONDS = 2.0
+SHUTDOWN_SECONDS = 5.0
 
 
 def wall_clock() -> datetime:
@@ -52,9 +53,55 @@ class Postman:
         self.poll = poll
         self.clock = clock
         self.chats = ChatLocks()
+        self._posted: dict[int, asyncio.Task[None]] = {}
+        """Each chat's latest courier (see post): the next one goes after it."""
         self._flushing: asyncio.Task[None] | None = None
 
     # -- right after a commit ---------------------------------------------------------------
+
+    def post(
+        self,
+        chat_id: int,
+        replies: Sequence[Reply],
+        *,
+        after: asyncio.Task[None] | None = None,
+        on_blocked: Callable[[], Awaitable[None]] | None = None,
+    ) -> asyncio.Task[None]:
+        """Send ``replies`` once what was posted to the chat before has gone (and ``after``,
+        the typing action, is done), without making the caller wait: the update's handler
+        returns at its commit, so the chat's next update can be worked on while this one's
+        answer is on its way. ``on_blocked`` runs if the user has blocked the bot."""
+        previous = self._posted.get(chat_id)
+        courier = asyncio.create_task(self._carry(chat_id, replies, previous, after, on_blocked))
+        self._posted[chat_id] = courier
+        courier.add_done_callback(lambda done: self._posted_gone(chat_id, done))
+        return courier
+
+    async def _carry(
+        self,
+        chat_id: int,
+        replies: Sequence[Reply],
+        previous: asyncio.Task[None] | None,
+        after: asyncio.Task[None] | None,
+        on_blocked: Callable[[], Awaitable[None]] | None,
+    ) -> None:
+        try:
+            for first in (previous, after):
+                if first is not None:
+                    await asyncio.wait([first])
+            refused = after.exception() if after is not None and not after.cancelled() else None
+            if isinstance(refused, Blocked):  # (the typing action found out first)
+                raise refused
+            await self.deliver(chat_id, replies)
+        except Blocked:
+            if on_blocked is not None:
+                await on_blocked()
+        except Exception as exc:  # never unseen: what is unsent stays in the outbox
+            log.error("sending to chat %s failed (%s)", chat_id, type(exc).__name__)
+
+    def _posted_gone(self, chat_id: int, courier: asyncio.Task[None]) -> None:
+        if self._posted.get(chat_id) is courier:
+            del self._posted[chat_id]
 
     async def deliver(self, chat_id: int, replies: Sequence[Reply]) -> None:
         """Send ``replies`` in order, never interleaved with another batch for the chat.
@@ -106,6 +153,8 @@ class Postman:
                 log.error("outbox pass failed (%s); retrying shortly", type(exc).__name__)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.poll)
+        if self._posted:  # answers on their way: let them arrive (else the outbox sends later)
+            await asyncio.wait(list(self._posted.values()), timeout=SHUTDOWN_SECONDS)
         await self.flush()
 
     async def send_due(self) -> int:
