@@ -28,9 +28,10 @@ from bot.telegram.service import ChatService, Reply, reply_of
 log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.25
-"""The longest a sent message waits to be marked in the outbox. Usually the next update's
-transaction marks it first, at no extra commit (:meth:`ChatService.handle`); a process
-killed before marking repeats those messages later, so the wait is short."""
+"""How long the sending must have been quiet before what was sent is marked in the outbox
+by a commit of its own. Usually the next update's transaction marks it first, at no
+extra commit (:meth:`ChatService.handle`); a process killed before marking repeats those
+messages later, so the wait is short."""
 POLL_SECONDS = 2.0
 SHUTDOWN_SECONDS = 5.0
 
@@ -56,6 +57,7 @@ class Postman:
         self._posted: dict[int, asyncio.Task[None]] = {}
         """Each chat's latest courier (see post): the next one goes after it."""
         self._flushing: asyncio.Task[None] | None = None
+        self._last_mark = 0.0
 
     # -- right after a commit ---------------------------------------------------------------
 
@@ -131,16 +133,23 @@ class Postman:
 
     def _mark_sent(self, outbox_id: int) -> None:
         self.service.sent(outbox_id)
+        self._last_mark = asyncio.get_running_loop().time()
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.create_task(self._flush_soon())
 
     async def _flush_soon(self) -> None:
-        await asyncio.sleep(FLUSH_SECONDS)
+        # Once the sending has been quiet for FLUSH_SECONDS: while answers keep going out,
+        # the next update's transaction marks them at no cost, and a commit of its own
+        # (a disk flush, on the event loop with SQLite) would only delay someone's answer.
+        loop = asyncio.get_running_loop()
+        while (quiet := loop.time() - self._last_mark) < FLUSH_SECONDS:
+            await asyncio.sleep(FLUSH_SECONDS - quiet)
         await self.flush()
 
     async def flush(self) -> None:
         """Mark what was sent and no update has marked yet, now (also on shutdown)."""
-        await self.service.run(self.service.mark_sent)
+        if self.service.unmarked():
+            await self.service.run(self.service.mark_sent)
 
     # -- the background loop ----------------------------------------------------------------
 

@@ -190,6 +190,10 @@ class ChatService:
         with self._sent_lock:
             self._sent.append(outbox_id)
 
+    def unmarked(self) -> bool:
+        """Whether sent messages wait to be marked."""
+        return bool(self._sent)
+
     def mark_sent(self) -> None:
         """Mark what was sent, in a transaction of its own (when no update came along)."""
         with self.store.transaction() as db, self._marking(db):
