@@ -46,10 +46,11 @@ the time goes on a 2-core machine.
 
 Targets: Rapport throughput >= half the echo bot's; Rapport p99 (single-message, bots
 taking turns) round trip <= 2x the echo bot's. The ratios are printed for the single
-chat (back to back too) and for the concurrent run. A calibration loop is timed in the same run so figures from a busy,
-shared machine can be compared. ``--profile`` runs the Rapport bot under cProfile (its
-main thread: the event loop, where the SQLite work runs too) and prints the top
-functions. ``BENCH_WRAP`` prefixes the bots' command line, e.g. to sample every thread:
+chat (back to back too) and for the concurrent run. A calibration loop is timed in the
+same run so figures from a busy, shared machine can be compared. ``--profile`` runs the
+Rapport bot under cProfile (its main thread: the event loop, where the SQLite work runs
+too) and prints the top functions. ``BENCH_WRAP`` prefixes the bots' command line, e.g.
+to sample every thread:
 ``BENCH_WRAP="py-spy record -f raw -o spy.txt --" python3 -m tests.bench.bench_telegram``.
 """
 

@@ -882,6 +882,28 @@ def wait_acked(fake: FakeTelegram, update_id: int, timeout: float = 30.0) -> boo
     return False
 
 
+def wait_answered(fake: FakeTelegram, update_id: int, timeout: float = 30.0) -> bool:
+    """Wait until the bot acknowledged ``update_id`` and has sent its answer (quiet)."""
+    acked = wait_acked(fake, update_id, timeout)
+    wait_quiet(fake)
+    return acked
+
+
+def wait_quiet(fake: FakeTelegram, quiet: float = 0.2, timeout: float = 10.0) -> bool:
+    """Wait until the bot has sent nothing for ``quiet`` seconds: an update is acknowledged
+    once its work has committed, and its answer follows from the outbox a moment later."""
+    deadline = time.monotonic() + timeout
+    seen, since = len(fake.sent()), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        now_seen = len(fake.sent())
+        if now_seen != seen:
+            seen, since = now_seen, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return True
+    return False
+
+
 def snapshot_user(engine: Engine, key: str) -> dict[str, list[tuple[Any, ...]]]:
     """Everything stored about one user, as plain rows (to compare before and after)."""
     queries = {

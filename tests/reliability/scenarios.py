@@ -334,7 +334,7 @@ def security(*, workdir: Path | None = None, postgres: bool | None = None) -> Fi
         everything_sent_to,
         post_update,
         snapshot_user,
-        wait_acked,
+        wait_answered,
     )
 
     figures = Figures("security: secret, cross-user, logs")
@@ -350,7 +350,8 @@ def security(*, workdir: Path | None = None, postgres: bool | None = None) -> Fi
                 figures.problems.append(f"[security] {line}")
 
             def acked(update_id: int) -> None:
-                if not wait_acked(fake, update_id):
+                """Acknowledged, and its answer (sent after the commit) arrived."""
+                if not wait_answered(fake, update_id):
                     problem(f"update {update_id} was never acknowledged")
 
             # -- the secret ---------------------------------------------------------------
@@ -748,7 +749,7 @@ def retries_exhausted(*, workdir: Path | None = None, postgres: bool | None = No
     reach the user (or its update be left unacknowledged, for Telegram to retry), within
     ``RECOVERY_S`` of the outage.
     """
-    from tests.reliability.harness import press, wait_acked
+    from tests.reliability.harness import press, wait_acked, wait_answered
 
     figures = Figures("Bot API down for ~4 s (retries exhausted)")
     with workspace(workdir, "retries_exhausted") as work:
@@ -760,8 +761,8 @@ def retries_exhausted(*, workdir: Path | None = None, postgres: bool | None = No
             try:
                 # a typed line whose answer cannot be sent
                 ana = fake.user(9_000_001, "Ana")
-                wait_acked(fake, fake.send_command(ana, "/practice dana 20"))
-                wait_acked(fake, fake.send_text(ana, "Hi, I'm ready to go in."))
+                wait_answered(fake, fake.send_command(ana, "/practice dana 20"))
+                wait_answered(fake, fake.send_text(ana, "Hi, I'm ready to go in."))
                 before = len(fake.messages(ana.id))
                 fake.fail_next("sendMessage", 4, 502)
                 acked = wait_acked(fake, fake.send_text(ana, "How did you get started?"))
@@ -775,7 +776,7 @@ def retries_exhausted(*, workdir: Path | None = None, postgres: bool | None = No
                     )
                 # a tick whose callback answer fails once
                 ben = fake.user(9_000_002, "Ben")
-                wait_acked(fake, fake.send_command(ben, "/practice marcus 20"))
+                wait_answered(fake, fake.send_command(ben, "/practice marcus 20"))
                 fake.fail_next("answerCallbackQuery", 1, 502)
                 acked = wait_acked(fake, press(fake, ben, "notebook"))
                 ticks = snapshot_ticks(engine, ben.id)
@@ -787,8 +788,8 @@ def retries_exhausted(*, workdir: Path | None = None, postgres: bool | None = No
                     )
                 # a nudge that cannot be sent
                 cy = fake.user(9_000_003, "Cy")
-                wait_acked(fake, fake.send_command(cy, "/practice priya 0.05"))
-                wait_acked(fake, fake.send_text(cy, "Hello, I'm ready."))
+                wait_answered(fake, fake.send_command(cy, "/practice priya 0.05"))
+                wait_answered(fake, fake.send_text(cy, "Hello, I'm ready."))
                 mark = len(fake.calls("sendMessage"))
                 fake.fail_next("sendMessage", 4, 502)  # the next message is the nudge
                 deadline = time.monotonic() + 30
