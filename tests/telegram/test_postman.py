@@ -55,3 +55,37 @@ def test_sent_messages_are_marked_once_sending_is_quiet(monkeypatch: Any) -> Non
     assert while_busy == 0
     assert after_quiet == 1 and not service.waiting
     assert at_the_end == 1
+
+
+class RecordingBot:
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> None:
+        await asyncio.sleep(0.01 if "slow" in text else 0)
+        self.texts.append(text)
+
+
+def test_posted_answers_go_out_in_order_each_after_its_typing_action() -> None:
+    """Handlers post and return at their commit; the chat still gets its answers in the
+    order they were posted, each only after its typing action, other chats meanwhile."""
+    bot, service = RecordingBot(), StubService()
+
+    async def scenario() -> None:
+        postman = Postman(bot, service)  # type: ignore[arg-type]
+
+        async def typing(seconds: float) -> None:
+            await asyncio.sleep(seconds)
+            bot.texts.append(f"typing {seconds}")
+
+        first = postman.post(
+            1, [Reply("1a slow"), Reply("1b")], after=asyncio.create_task(typing(0.03))
+        )
+        second = postman.post(1, [Reply("2a")], after=asyncio.create_task(typing(0)))
+        other = postman.post(2, [Reply("other chat")])
+        await asyncio.gather(first, second, other)
+
+    asyncio.run(scenario())
+    mine = [t for t in bot.texts if t != "other chat"]
+    assert mine == ["typing 0", "typing 0.03", "1a slow", "1b", "2a"]
+    assert bot.texts.index("other chat") < bot.texts.index("1a slow")  # not held up
