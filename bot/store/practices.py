@@ -370,7 +370,7 @@ class PracticeStore:
                 "version": 1,
             }
             row = db.connection().execute(_INSERT_SESSION, values).one()
-            self._write(db, row, session, 0, effects, {}, now)
+            self._write(db, row, session, 0, effects, set(), now)
             return Outcome(row.id, user_id, effects, session)
 
     def message(
@@ -400,7 +400,7 @@ class PracticeStore:
             if update_id is not None and not self._first_delivery(db, update_id, row.user_id, now):
                 return Outcome(row.id, row.user_id, [], self._restore(db, row), duplicate=True)
             session = self._session(db, row)
-            before, live = len(session.turns), dict(session.nudges)
+            before, live = len(session.turns), set(session.nudges)
             effects: list[Effect] = run(session)
             self._write(db, row, session, before, effects, live, now)
             return Outcome(row.id, row.user_id, effects, session)
@@ -427,7 +427,7 @@ class PracticeStore:
         if status is None or tuple(status) != ("claimed", worker_id):
             return None
         session = self._session(db, row)
-        before, live = len(session.turns), dict(session.nudges)
+        before, live = len(session.turns), set(session.nudges)
         effects = self.flow.nudge(session, nudge.kind, now)
         self._write(db, row, session, before, effects, live, now, exclude=nudge_id)
         if effects:
@@ -548,13 +548,14 @@ class PracticeStore:
         session: Session,
         before: int,
         effects: list[Effect],
-        live: dict[str, datetime],
+        live: set[str],
         now: datetime,
         exclude: int | None = None,
     ) -> None:
         """Write what the flow changed: new turns, nudges, and the session row (its version
-        must still be the one read, or the transaction fails). ``live``: the practice's
-        nudges still to come as read before the flow ran (only those need cancelling)."""
+        must still be the one read, or the transaction fails). ``live``: the kinds of the
+        practice's nudges still to come, as read before the flow ran (only those need
+        cancelling)."""
         new_turns = [
             turn_row(row.id, seq, turn)
             for seq, turn in enumerate(session.turns[before:], start=before)
@@ -573,16 +574,25 @@ class PracticeStore:
         for effect in effects:
             if isinstance(effect, (ScheduleNudge, CancelNudge)) and effect.kind in pending:
                 why = "replaced" if isinstance(effect, ScheduleNudge) else "cancelled by the flow"
-                cancel = {"b_session": row.id, "b_kind": effect.kind, "b_now": now, "b_why": why}
-                conn.execute(_CANCEL_NUDGES, {**cancel, "b_keep": exclude or 0})  # (ids from 1)
+                conn.execute(
+                    _CANCEL_NUDGES,
+                    {
+                        "b_session": row.id,
+                        "b_kind": effect.kind,
+                        "b_keep": exclude or 0,  # (ids start at 1)
+                        "b_now": now,
+                        "b_why": why,
+                    },
+                )
                 pending.discard(effect.kind)
             if isinstance(effect, ScheduleNudge):
                 pending.add(effect.kind)
-                nudge = {"user_id": row.user_id, "session_id": row.id, "kind": effect.kind}
                 conn.execute(
                     _INSERT_NUDGE,
                     {
-                        **nudge,
+                        "user_id": row.user_id,
+                        "session_id": row.id,
+                        "kind": effect.kind,
                         "due_at": effect.due,
                         "status": "pending",
                         "attempts": 0,

@@ -11,8 +11,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import signal
 import threading
+from collections.abc import AsyncIterator
 from concurrent.futures import Future
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -210,3 +213,28 @@ def build_application(settings: Settings, store: PracticeStore) -> Application: 
     )
     app.add_error_handler(h.on_error)
     return app
+
+
+def stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM (Ctrl-C, a container stopping)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+@asynccontextmanager
+async def started(app: Application) -> AsyncIterator[None]:  # type: ignore[type-arg]
+    """``app`` running, with its background work (commands, the postman, the nudge
+    dispatcher: post_init) for the block; all of it stopped afterwards."""
+    async with app:
+        await app.start()
+        try:
+            if app.post_init is not None:
+                await app.post_init(app)
+            yield
+        finally:
+            await app.stop()
+            if app.post_shutdown is not None:
+                await app.post_shutdown(app)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import Awaitable
 from typing import TypeVar
 
@@ -33,9 +32,10 @@ from bot import logs
 from bot.config import Settings
 from bot.status import serve_status
 from bot.store.practices import PracticeStore
-from bot.telegram.app import build_application
+from bot.telegram.app import build_application, started, stop_on_signals
 from bot.telegram.intake import Verdict, take
 from bot.telegram.ordering import ChatLocks
+from bot.telegram.transport import requests_written
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,8 +47,6 @@ HOLD_SECONDS = 1.0
 BACKOFF_SECONDS = (1, 2, 5, 10, 30)
 """Waits after getUpdates failures in a row (Telegram unreachable, another bot polling)."""
 DRAIN_SECONDS = 10.0
-SEND_TURNS = 3
-"""Event loop turns given to the answers being sent before the next poll goes out."""
 
 
 class Poller:
@@ -64,19 +62,22 @@ class Poller:
         self.hold_seconds = hold_seconds
         self.chats = ChatLocks()
         self.in_hand: dict[int, asyncio.Task[Verdict]] = {}
-        self.safe: set[int] = set()
-        """Updates in hand whose work has committed (or that are done): confirmable."""
         self.committed: set[int] = set()
+        """Updates in hand whose work has committed (their answers may still be going)."""
         self.progress = asyncio.Event()
-        """Set when every update in hand is safe."""
+        """Set when nothing in hand is unsettled any more (see _settle)."""
         self.again: set[int] = set()
         """Updates whose handling failed: Telegram must send them again."""
         self.next_id: int | None = None
         """One past the highest update id taken so far."""
 
+    def unsettled(self) -> list[int]:
+        """Updates in hand whose work has neither committed nor ended."""
+        return [u for u, t in self.in_hand.items() if u not in self.committed and not t.done()]
+
     def offset(self) -> int | None:
-        """Confirms everything below it: nothing that is uncommitted or still to retry."""
-        waiting = [*(u for u in self.in_hand if u not in self.safe), *self.again]
+        """Confirms everything below it: nothing that is unsettled or still to retry."""
+        waiting = [*self.unsettled(), *self.again]
         return min(waiting) if waiting else self.next_id
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -106,7 +107,7 @@ class Poller:
         updates = await self.app.bot.get_updates(
             offset=self.offset(),
             # (something uncommitted in hand comes straight back: no point waiting)
-            timeout=0 if len(self.safe) < len(self.in_hand) else self.poll_seconds,
+            timeout=0 if self.unsettled() else self.poll_seconds,
             allowed_updates=Update.ALL_TYPES,
         )
         return list(updates)
@@ -119,33 +120,31 @@ class Poller:
             return  # handled already (its confirmation is held up by an earlier one)
         self.again.discard(update_id)
         self.next_id = max(self.next_id or 0, update_id + 1)
-        self.progress.clear()
         task = asyncio.create_task(
-            take(self.app, self.chats, update, on_commit=lambda: self._safe(update_id, True))
+            take(self.app, self.chats, update, on_commit=lambda: self._committed(update_id))
         )
-        task.add_done_callback(lambda _task: self._safe(update_id))
+        task.add_done_callback(lambda _task: self._note_progress())
         self.in_hand[update_id] = task
 
-    def _safe(self, update_id: int, committed: bool = False) -> None:
-        if update_id in self.in_hand:
-            self.safe.add(update_id)
-            if committed:
-                self.committed.add(update_id)
-            if len(self.safe) == len(self.in_hand):
-                self.progress.set()
+    def _committed(self, update_id: int) -> None:
+        self.committed.add(update_id)
+        self._note_progress()
+
+    def _note_progress(self) -> None:
+        if not self.unsettled():
+            self.progress.set()
 
     async def _settle(self) -> None:
         """Wait (up to ``hold_seconds``) until the work of every update in hand has
         committed, let their answers go out, and sort out the updates that are done."""
-        if self.in_hand and not self.progress.is_set():
+        if self.unsettled():
+            self.progress.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.progress.wait(), self.hold_seconds)
-        for _ in range(SEND_TURNS):  # the answers' requests first, then the next poll
-            await asyncio.sleep(0)
+        await requests_written()  # the answers being sent first, then the next poll
         for update_id, task in list(self.in_hand.items()):
             if task.done():
                 del self.in_hand[update_id]
-                self.safe.discard(update_id)
                 committed = update_id in self.committed
                 self.committed.discard(update_id)
                 failed = task.cancelled() or task.exception() is not None
@@ -153,10 +152,6 @@ class Poller:
                 # it would be a duplicate, and its answers wait in the outbox)
                 if not failed and not committed and task.result() is Verdict.RETRY:
                     self.again.add(update_id)
-        if len(self.safe) == len(self.in_hand):
-            self.progress.set()
-        else:
-            self.progress.clear()
 
     async def _drain(self) -> None:
         """On the way out: finish what is in hand, and confirm it."""
@@ -185,27 +180,18 @@ async def _unless(stop: asyncio.Event, work: Awaitable[T]) -> T | None:
 
 async def serve_polling(settings: Settings, store: PracticeStore) -> None:
     app = build_application(settings, store)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    async with app:
-        status = None
-        if settings.status_port is not None:  # first: a taken port fails before anything
-            status = await serve_status(settings.status_port, store.engine)
-        await app.start()
-        try:
-            if app.post_init is not None:  # commands, the postman, the nudge dispatcher
-                await app.post_init(app)
+    stop = stop_on_signals()
+    status = None
+    if settings.status_port is not None:  # first: a taken port fails before anything
+        status = await serve_status(settings.status_port, store.engine)
+    try:
+        async with started(app):
             await app.bot.delete_webhook()
             log.info("Rapport is running (long polling). Press Ctrl-C to stop.")
             await Poller(app).run(stop)
-        finally:
-            await app.stop()
-            if app.post_shutdown is not None:
-                await app.post_shutdown(app)
-            if status is not None:
-                await status.cleanup()
+    finally:
+        if status is not None:
+            await status.cleanup()
 
 
 def run_polling(settings: Settings, store: PracticeStore) -> None:

@@ -181,6 +181,4 @@ class Postman:
         try:
             await self.deliver(chat_id, [reply_of(letter, buttons=False) for letter in letters])
         except Blocked:
-            user_id = letters[0].user_id
-            log.info("user %s blocked the bot; their messages are dropped", user_id)
-            await self.service.run(self.service.deactivate, user_id, self.clock())
+            await self.service.run(self.service.deactivate, letters[0].user_id, self.clock())

@@ -215,6 +215,11 @@ class ChatService:
     def deactivate(self, user_id: int, now: datetime) -> None:
         """The user blocked the bot: no more messages or nudges until they write again."""
         self.store.deactivate(user_id, now, "the user blocked the bot")
+        log.info(
+            "user %s blocked the bot; their nudges and queued messages are dropped",
+            user_id,
+            extra={"user_id": user_id},
+        )
 
     def _forget(self, user_id: int) -> None:
         self._users = {key: uid for key, uid in self._users.items() if uid != user_id}

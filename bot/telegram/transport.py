@@ -10,6 +10,7 @@ other transport failure ``NetworkError``; their messages name the failure, never
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -18,6 +19,20 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 DefaultNone = BaseRequest.DEFAULT_NONE
+
+
+WRITE_TURNS = 3
+"""Event loop turns a request needs to reach its socket (see :func:`requests_written`)."""
+
+
+async def requests_written() -> None:
+    """Give the requests just started the loop turns they need to reach the socket:
+    aiohttp writes a request's body in a task of its own, a turn after its headers. Called
+    before work that may hold the loop (SQLite runs inline) or before the next poll, so
+    what was started first also leaves first (measured: a typing action left only after
+    the work, and the answer waited a whole extra round trip for it)."""
+    for _ in range(WRITE_TURNS):
+        await asyncio.sleep(0)
 
 
 class AiohttpRequest(BaseRequest):

@@ -2,9 +2,10 @@
 
 - ``POST /telegram``: Telegram's ``X-Telegram-Bot-Api-Secret-Token`` header must equal
   ``WEBHOOK_SECRET`` (wrong or missing: 403), a body that is no update gets 400. The update
-  is processed before the answer, so Telegram retries it if this process dies midway; if
-  its handling fails (say, the database was unreachable) the answer is 500, for Telegram to
-  send it again (``MAX_TRIES``). Updates of one chat are processed in order, one at a time.
+  is committed before the answer (its replies follow from the outbox), so Telegram retries
+  it if this process dies midway; if its handling fails (say, the database was
+  unreachable) the answer is 500, for Telegram to send it again (``MAX_TRIES``). Updates
+  of one chat are processed in order, one at a time.
 - ``GET /healthz``, ``GET /readyz``, ``GET /metrics``: liveness, readiness and metrics
   (:mod:`bot.status`).
 
@@ -17,7 +18,6 @@ import asyncio
 import hmac
 import json
 import logging
-import signal
 
 from aiohttp import web
 from sqlalchemy import Engine
@@ -28,7 +28,7 @@ from bot import logs
 from bot.config import Settings
 from bot.status import add_status_routes, serve_status
 from bot.store.practices import PracticeStore
-from bot.telegram.app import build_application
+from bot.telegram.app import build_application, started, stop_on_signals
 from bot.telegram.intake import Verdict, take
 from bot.telegram.ordering import ChatLocks
 
@@ -77,34 +77,28 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
     app = build_application(settings, store)
     secret = settings.webhook_secret.get_secret_value()
     server = WebhookServer(app, secret, store.engine)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    async with app:
-        await app.start()
-        if app.post_init is not None:  # commands, and the nudge dispatcher
-            await app.post_init(app)
+    stop = stop_on_signals()
+    async with started(app):
         await app.bot.set_webhook(
             settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
         )
         runner = web.AppRunner(server.routes(), access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, "0.0.0.0", settings.port)
-        await site.start()
-        status = None  # also on STATUS_PORT when it is set apart (e.g. for the image's check)
-        if settings.status_port is not None and settings.status_port != settings.port:
-            status = await serve_status(settings.status_port, store.engine)
-        log.info("Rapport is running (webhook on port %s). Press Ctrl-C to stop.", settings.port)
         try:
-            await stop.wait()
+            await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+            status = None  # also on STATUS_PORT when set apart (e.g. for the image's check)
+            if settings.status_port is not None and settings.status_port != settings.port:
+                status = await serve_status(settings.status_port, store.engine)
+            log.info(
+                "Rapport is running (webhook on port %s). Press Ctrl-C to stop.", settings.port
+            )
+            try:
+                await stop.wait()
+            finally:
+                if status is not None:
+                    await status.cleanup()
         finally:
-            if status is not None:
-                await status.cleanup()
             await runner.cleanup()
-            await app.stop()
-            if app.post_shutdown is not None:
-                await app.post_shutdown(app)
 
 
 def run_webhook(settings: Settings, store: PracticeStore) -> None:
