@@ -45,10 +45,13 @@ from bot.terminal.script import (
 )
 from bot.terminal.stored import StoredPractice
 from flows import acts as A
+from flows.answers import question_topics
 from flows.effects import Show
 from flows.engine import DEFAULT_MINUTES, Engine
-from flows.persona import PERSONA_DIR, PersonaError, check_personas, load_personas
+from flows.persona import PERSONA_DIR, PersonaError, load_personas
+from flows.persona_check import check_personas
 from flows.scenario import ScenarioError, parse_override
+from flows.topics import TOPICS
 from flows.understanding import explain, normalised, understand
 
 LATE_ENV = "RAPPORT_NUDGE_LATE_MINUTES"
@@ -114,7 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--json", action="store_true", help="with --script: print one JSON report")
 
     understand_cmd = sub.add_parser(
-        "understand", help="print the dialogue acts of each line on stdin, as JSON lines"
+        "understand",
+        help="print the dialogue acts and topics of each line on stdin, as JSON lines",
+        description=(
+            "Reads messages from standard input, one per line, and prints one JSON object "
+            'per line: {"text", "acts", "topics"}. Acts say what a message does, topics what '
+            "a question asks about (a message that asks nothing has no topics). Try: "
+            "printf 'what does a normal week look like?\\n' | rapport understand"
+        ),
+        epilog=(
+            f"acts: {', '.join(A.ACTS)}. topics: {', '.join(TOPICS)}. Definitions: "
+            "flows/understanding/ACTS.md and TOPICS.md."
+        ),
     )
     understand_cmd.add_argument(
         "--explain",
@@ -396,7 +410,11 @@ def cmd_understand(args: argparse.Namespace) -> int:
     for line in sys.stdin:
         text = line.rstrip("\n")
         found = understand(text)
-        record: dict[str, object] = {"text": text, "acts": [a for a in A.ACTS if a in found]}
+        record: dict[str, object] = {
+            "text": text,
+            "acts": [a for a in A.ACTS if a in found],
+            "topics": list(question_topics(text, found)),
+        }
         if args.explain:
             record["normalised"] = normalised(text)
             record["why"] = [

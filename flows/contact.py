@@ -23,6 +23,7 @@ class Voice:
 
     def pick(self, purpose: str, lines: Sequence[str], **fields: object) -> str:
         """One of ``lines``; avoids repeating a line the contact already said if it can."""
+        fields.setdefault("minutes", f"{self._session.meeting_minutes:g}")
         said = {t.text for t in self._session.turns if t.speaker == "contact"}
         fresh = [line for line in lines if line.format_map(_Fields(fields)) not in said]
         line = self._rng(purpose).choice(fresh or list(lines))
@@ -41,3 +42,16 @@ class _Fields(dict[str, object]):
 
 def format_referrals(referrals: Sequence[Referral]) -> str:
     return "\n".join(f"• {r.name}, {r.role}: {r.why}" for r in referrals)
+
+
+def referral_for(referrals: Sequence[Referral], sector: str) -> Referral | None:
+    """The person to call first for a user from ``sector``: one whose story speaks to that
+    sector, else one who changed careers themselves (None if nobody fits)."""
+    for referral in referrals:
+        if sector and sector in referral.sectors:
+            return referral
+    return next((r for r in referrals if r.came_from), None)
+
+
+def ordered_referrals(referrals: Sequence[Referral], first: Referral | None) -> list[Referral]:
+    return [first, *(r for r in referrals if r is not first)] if first else list(referrals)

@@ -11,6 +11,7 @@ import yaml
 from flows import acts as A
 from flows.facts import Facts
 from flows.session import Session
+from flows.userfacts import user_facts
 
 FEEDBACK_FILE = Path(__file__).parent / "content" / "feedback.yaml"
 MAX_POINTS = 3
@@ -30,15 +31,20 @@ def _lines() -> dict[str, dict[str, str]]:
 
 def observe(session: Session, f: Facts) -> Observations:
     """Strengths and weaknesses the contact noticed, most telling first."""
+    you = user_facts(session)
+    background = you.background
     held = {  # most telling first
         "job_ask": A.ASK_JOB in f.asked,
+        "background_told": background is not None and A.ASK_FIT in f.asked,
+        "background_no_fit": background is not None and A.ASK_FIT not in f.asked,
         "tangent_followed": f.tangent_followed is not None,
         "tangent_ignored": f.tangent_ignored is not None,
         "shared": A.SHARE_INFO in f.asked,
         "asked_fit": A.ASK_FIT in f.asked,
         "few_questions": len(f.distinct_questions) < 3,
         "many_questions": len(f.distinct_questions) >= 3,
-        "no_fit": A.ASK_FIT not in f.asked,
+        "no_fit": A.ASK_FIT not in f.asked and background is None,
+        "no_background": background is None and len(f.questions) >= 2,
         "prepared": bool(session.prepared_questions) or A.QUESTIONS_COPY in f.checklist,
         "no_prepared": not session.prepared_questions and A.QUESTIONS_COPY not in f.checklist,
         "time_raised": A.TIME_CHECK in f.asked and f.wrap_up_nudge is None,
@@ -49,9 +55,26 @@ def observe(session: Session, f: Facts) -> Observations:
         "no_job_ask": A.ASK_JOB not in f.asked,
     }
     lines = _lines()
-    strengths = [lines[k]["strength"] for k, ok in held.items() if ok and "strength" in lines[k]]
-    weaknesses = [lines[k]["weakness"] for k, ok in held.items() if ok and "weakness" in lines[k]]
+    fields = {
+        "a_role": background.a_role if background else "",
+        "quote": _quote(you.background_turn.text) if you.background_turn else "",
+    }
+    strengths = [
+        lines[k]["strength"].format(**fields)
+        for k, ok in held.items()
+        if ok and "strength" in lines[k]
+    ]
+    weaknesses = [
+        lines[k]["weakness"].format(**fields)
+        for k, ok in held.items()
+        if ok and "weakness" in lines[k]
+    ]
     return Observations(tuple(strengths), tuple(weaknesses))
+
+
+def _quote(text: str, limit: int = 12) -> str:
+    words = text.split()
+    return " ".join(words[:limit]) + ("..." if len(words) > limit else "")
 
 
 def feedback_text(obs: Observations) -> str:

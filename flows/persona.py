@@ -8,7 +8,6 @@ See ``flows/personas/README.md`` for the authoring guide.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,6 +30,28 @@ class Referral(_Strict):
     name: str = Field(min_length=1)
     role: str = Field(min_length=1)
     why: str = Field(min_length=1)
+    came_from: str = ""
+    """The earlier career that makes them worth meeting for a career changer ("ran a
+    warehouse night shift"), or empty."""
+    sectors: list[str] = []
+    """Backgrounds this person speaks to (``content/backgrounds.yaml`` sectors): a user
+    from one of them hears about this person first."""
+
+
+class Answer(_Strict):
+    """One answer: what is said, and how it goes on when the user asks to hear more."""
+
+    say: str = Field(min_length=1)
+    more: str = ""
+    """The deeper continuation for "tell me more"; empty: that is the whole story."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_line(cls, raw: Any) -> Any:
+        return {"say": raw} if isinstance(raw, str) else raw
+
+
+AnswerLines = Annotated[list[Answer], Field(min_length=2)]
 
 
 class ReferralOdds(_Strict):
@@ -53,14 +74,15 @@ class Traits(_Strict):
 
 
 class Answers(_Strict):
-    """Answer variants for the five classic questions and for other questions."""
+    """Answer variants for the five classic questions (other questions have topics)."""
 
-    ask_start: Lines
-    ask_likes: Lines
-    ask_qualifications: Lines
-    ask_fit: Lines
-    ask_resume: Lines
-    ask_other: Lines
+    ask_start: AnswerLines
+    ask_likes: AnswerLines
+    ask_qualifications: AnswerLines
+    ask_fit: AnswerLines
+    ask_resume: AnswerLines
+    ask_other: list[Answer] = []
+    """Deprecated: questions beyond the classic five are answered by topic."""
 
 
 class Tangent(_Strict):
@@ -81,7 +103,8 @@ class Persona(_Strict):
     greeting: Lines
     greeting_with_questions: Lines
     answers: Answers
-    follow_ups: Lines
+    follow_ups: list[str] = []
+    """Deprecated: each answer now carries its own continuation (``more``)."""
     tangents: Annotated[list[Tangent], Field(min_length=2)]
     fallbacks: Lines
     small_talk: Lines
@@ -100,6 +123,38 @@ class Persona(_Strict):
     check_back_reply: Lines
     golden_rule_ack: Lines
     farewell: Lines
+    # -- who they are, for finding them (optional only while older files are migrated) --
+    field: str = ""
+    """The field as a user would name it ("software engineering")."""
+    summary: str = ""
+    """One line for the contact list: who they are and what they can tell you."""
+    location: str = ""
+    """Where they work ("Chicago, USA"): they speak about pay and routes in from there."""
+    synonyms: list[str] = []
+    """Other words a user might use for the field or role ("developer", "coding")."""
+    # -- answering what was asked (``check_personas`` reports what is missing) --
+    topics: dict[str, list[Answer]] = {}
+    """Answers by topic (``flows/topics.py``); each answer has its continuation."""
+    unknown_topic: list[str] = []
+    """A question no topic covers: says so, names it (``{asked}``), offers ``{offer}``."""
+    topic_used_up: list[str] = []
+    """Every answer on ``{topic}`` has been given in this meeting."""
+    nothing_more: list[str] = []
+    """A follow-up when the last answer has no more to it."""
+    rest_of_question: list[str] = []
+    """A message asked more than two things: after two answers, the rest."""
+    # -- remembering the user --
+    name_hello: list[str] = []
+    """Said before the greeting when the user gave their name (``{user_name}``)."""
+    background_ack: list[str] = []
+    """The user said what they do (``{a_role}``: "a retail supervisor")."""
+    fit_personal: list[str] = []
+    """Opens the fit answer when the user's work is known (``{a_role}``)."""
+    resume_personal: list[str] = []
+    """Opens the résumé answer when the user's work is known (``{a_role}``)."""
+    referral_for_you: list[str] = []
+    """Ends the referrals: whom to call first given the user's work (``{a_role}``,
+    ``{name}``: the referral whose sectors match)."""
 
     @field_validator("greeting_with_questions")
     @classmethod
@@ -175,7 +230,7 @@ def persona_files(directory: Path = PERSONA_DIR) -> list[Path]:
     return sorted(directory.glob("*.yaml"))
 
 
-def _load_all(directory: Path) -> tuple[dict[str, Persona], list[Problem]]:
+def load_all(directory: Path) -> tuple[dict[str, Persona], list[Problem]]:
     personas: dict[str, Persona] = {}
     problems: list[Problem] = []
     files = persona_files(directory)
@@ -191,15 +246,10 @@ def _load_all(directory: Path) -> tuple[dict[str, Persona], list[Problem]]:
     return personas, problems
 
 
-def check_personas(directory: Path = PERSONA_DIR) -> Iterator[Problem]:
-    """Yield every problem in every persona file of ``directory``."""
-    yield from _load_all(directory)[1]
-
-
 @cache
 def load_personas(directory: Path = PERSONA_DIR) -> dict[str, Persona]:
     """All personas by id, in file-name order. Raises :class:`PersonaError` if any is invalid."""
-    personas, problems = _load_all(directory)
+    personas, problems = load_all(directory)
     if problems:
         raise PersonaError(problems)
     return personas

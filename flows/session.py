@@ -24,9 +24,13 @@ class Turn:
     text: str
     acts: tuple[str, ...] = ()
     kind: str = ""
+    ref: str = ""
+    """Which of the contact's answers this line is ("pay.1", "ask_start.0", "pay.1+" for
+    its continuation, "offer>pay" for an offer), so follow-ups continue it and no answer is
+    told twice; empty for other lines."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "at": self.at.isoformat(),
             "speaker": self.speaker,
             "stage": self.stage,
@@ -34,6 +38,9 @@ class Turn:
             "acts": list(self.acts),
             "kind": self.kind,
         }
+        if self.ref:
+            data["ref"] = self.ref
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Turn:
@@ -44,6 +51,7 @@ class Turn:
             text=data["text"],
             acts=tuple(data.get("acts", ())),
             kind=data.get("kind", ""),
+            ref=data.get("ref", ""),
         )
 
 
@@ -78,6 +86,9 @@ class Session:
     turns: list[Turn] = field(default_factory=list)
     nudges: dict[str, datetime] = field(default_factory=dict)
     """Nudges scheduled and not yet delivered or cancelled, by kind."""
+    heard: frozenset[str] = frozenset()
+    """Answers (turn refs) this user heard from this contact in earlier practices: the
+    contact prefers ones they have not heard yet. The adapter fills it in at the start."""
 
     @property
     def finished(self) -> bool:
@@ -97,6 +108,7 @@ class Session:
             ),
             "turns": [t.to_dict() for t in self.turns],
             "nudges": {kind: due.isoformat() for kind, due in self.nudges.items()},
+            "heard": sorted(self.heard),
         }
 
     @classmethod
@@ -113,4 +125,5 @@ class Session:
             clock_started_at=datetime.fromisoformat(clock) if clock else None,
             turns=[Turn.from_dict(t) for t in data.get("turns", ())],
             nudges={k: datetime.fromisoformat(v) for k, v in data.get("nudges", {}).items()},
+            heard=frozenset(data.get("heard", ())),
         )

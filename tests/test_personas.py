@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from bot.cli import main
-from flows.persona import PERSONA_DIR, check_personas, load_personas
+from flows.persona import PERSONA_DIR, load_personas
+from flows.persona_check import check_personas
 
 
 def test_packaged_contacts_are_valid_and_varied() -> None:

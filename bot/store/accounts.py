@@ -72,6 +72,7 @@ def export_user(store: PracticeStore, user_id: int) -> dict[str, Any]:
                     "finished_at": _iso(p.finished_at),
                     "score": p.score,
                     "scorecard": p.scorecard,
+                    "answers_heard_before": p.heard or [],
                     "transcript": [
                         {
                             "at": _iso(t.at),
@@ -80,6 +81,7 @@ def export_user(store: PracticeStore, user_id: int) -> dict[str, Any]:
                             "text": t.text,
                             "acts": t.acts,
                             "kind": t.kind or None,
+                            "ref": t.ref or None,
                         }
                         for t in p.turns
                     ],

@@ -117,6 +117,8 @@ class PracticeSession(Base):
     scorecard: Mapped[dict[str, Any] | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
     """Bumped on every write; a concurrent writer that read an older version fails."""
+    heard: Mapped[list[str] | None] = mapped_column(JSON)
+    """Answers (turn refs) the user had heard from this contact before this practice."""
 
     turns: Mapped[list[TurnRow]] = relationship(
         order_by="TurnRow.seq", cascade="all, delete-orphan", passive_deletes=True
@@ -141,6 +143,8 @@ class TurnRow(Base):
     acts: Mapped[list[str]] = mapped_column(JSON)
     """The dialogue acts of a user turn."""
     kind: Mapped[str] = mapped_column(String(32), default="")
+    ref: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    """Which of the contact's answers a contact line was (see ``flows.session.Turn.ref``)."""
 
 
 class NudgeRow(Base):

@@ -97,9 +97,28 @@ _LIVE_NUDGES = select(NUDGES.c.kind, NUDGES.c.due_at).where(
     NUDGES.c.session_id == bindparam("session_id"), NUDGES.c.status.in_(LIVE)
 )
 _TURNS_OF = (
-    select(TURNS.c.at, TURNS.c.speaker, TURNS.c.stage, TURNS.c.text, TURNS.c.acts, TURNS.c.kind)
+    select(
+        TURNS.c.at,
+        TURNS.c.speaker,
+        TURNS.c.stage,
+        TURNS.c.text,
+        TURNS.c.acts,
+        TURNS.c.kind,
+        TURNS.c.ref,
+    )
     .where(TURNS.c.session_id == bindparam("session_id"))
     .order_by(TURNS.c.seq)
+)
+_HEARD = (
+    select(TURNS.c.ref)
+    .join(SESSIONS, SESSIONS.c.id == TURNS.c.session_id)
+    .where(
+        SESSIONS.c.user_id == bindparam("user_id"),
+        SESSIONS.c.persona_id == bindparam("persona_id"),
+        TURNS.c.speaker == "contact",
+        TURNS.c.ref != "",
+    )
+    .distinct()
 )
 _INSERT_TURNS = insert(TURNS)
 _CANCEL_NUDGES = (
@@ -135,6 +154,7 @@ def turn_row(session_id: int, seq: int, turn: Turn) -> dict[str, Any]:
         "text": turn.text,
         "acts": list(turn.acts),
         "kind": turn.kind,
+        "ref": turn.ref,
     }
 
 
@@ -357,9 +377,13 @@ class PracticeStore:
             scenario=scenario,
         )
         with self.transaction() as db:
+            conn = db.connection()
+            heard = conn.execute(_HEARD, {"user_id": user_id, "persona_id": persona_id})
+            session.heard = frozenset(heard.scalars())
             values = {
                 "user_id": user_id,
                 "persona_id": session.persona_id,
+                "heard": sorted(session.heard),
                 "scenario": session.scenario.to_dict(),
                 "seed": session.seed,
                 "state": session.state,
@@ -369,7 +393,7 @@ class PracticeStore:
                 "updated_at": now,
                 "version": 1,
             }
-            row = db.connection().execute(_INSERT_SESSION, values).one()
+            row = conn.execute(_INSERT_SESSION, values).one()
             self._write(db, row, session, 0, effects, set(), now)
             return Outcome(row.id, user_id, effects, session)
 
@@ -537,8 +561,12 @@ class PracticeStore:
             prepared_questions=list(row.prepared_questions),
             state=row.state,
             clock_started_at=row.clock_started_at,
-            turns=[Turn(t.at, t.speaker, t.stage, t.text, tuple(t.acts), t.kind) for t in turns],
+            turns=[
+                Turn(t.at, t.speaker, t.stage, t.text, tuple(t.acts), t.kind, t.ref or "")
+                for t in turns
+            ],
             nudges=self._live_nudges(db, row.id),
+            heard=frozenset(row.heard or ()),
         )
 
     def _write(

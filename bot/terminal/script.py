@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.terminal.practice import LocalPractice
+from flows.answers import question_topics
 from flows.effects import Effect
 
 SCRIPT_EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -101,16 +102,19 @@ def report(practice: LocalPractice) -> dict[str, Any]:
 
     transcript = []
     for turn in session.turns:
-        transcript.append(
-            {
-                "at": seconds(turn.at),
-                "speaker": turn.speaker,
-                "stage": turn.stage,
-                "text": turn.text,
-                "acts": list(turn.acts),
-                "kind": turn.kind or None,
-            }
-        )
+        line: dict[str, Any] = {
+            "at": seconds(turn.at),
+            "speaker": turn.speaker,
+            "stage": turn.stage,
+            "text": turn.text,
+            "acts": list(turn.acts),
+            "kind": turn.kind or None,
+        }
+        if turn.speaker == "user":
+            line["topics"] = list(question_topics(turn.text, set(turn.acts)))
+        if turn.ref:
+            line["ref"] = turn.ref
+        transcript.append(line)
     return {
         "persona": {"id": persona.id, "name": persona.name, "role": persona.role},
         "state": session.state,

@@ -17,11 +17,23 @@ from functools import cache, lru_cache
 from typing import Final
 
 from flows.acts import ACTS
+from flows.topics import TOPICS
 from flows.understanding.normalise import lexicon, normalise
 from flows.understanding.rules import RuleSet, load_rules, run
+from flows.understanding.topic_finder import TOPICS_PATH, find_topics
 from flows.understanding.typos import Corrector
 
-__all__ = ["SIGNALS", "Match", "clear_cache", "explain", "normalised", "signals", "understand"]
+__all__ = [
+    "SIGNALS",
+    "Match",
+    "clear_cache",
+    "explain",
+    "normalised",
+    "signals",
+    "topic_positions",
+    "topics",
+    "understand",
+]
 
 SIGNALS: Final[tuple[str, ...]] = ("ready", "yes", "no")
 """Non-act signals: ready to start, a plain affirmative, a plain negative."""
@@ -42,6 +54,7 @@ class Match:
 @dataclass(frozen=True)
 class _Engine:
     rules: RuleSet
+    topics: RuleSet
     corrector: Corrector
     known: frozenset[str]
 
@@ -52,13 +65,17 @@ def _engine() -> _Engine:
     unknown = rules.labels - set(ACTS) - set(SIGNALS)
     if unknown:
         raise ValueError(f"patterns.yaml uses unknown act/signal names: {sorted(unknown)}")
+    topic_rules = load_rules(TOPICS_PATH, "topics")
+    if unknown := topic_rules.labels - set(TOPICS):
+        raise ValueError(f"topics.yaml uses unknown topics: {sorted(unknown)}")
     lex = lexicon()
     protected = lex.common_words | set(lex.tokens)
-    corrector = Corrector(rules.vocabulary, protected | lex.english_words)
+    vocabulary = rules.vocabulary | topic_rules.vocabulary
+    corrector = Corrector(vocabulary, protected | lex.english_words)
     # The foreign-language check keeps to the hand-picked words: the frequency list holds
     # many loanwords and names that would make other languages look English.
     known = protected | corrector.vocabulary
-    return _Engine(rules=rules, corrector=corrector, known=known)
+    return _Engine(rules=rules, topics=topic_rules, corrector=corrector, known=known)
 
 
 @lru_cache(maxsize=256)
@@ -100,6 +117,18 @@ def signals(text: str) -> frozenset[str]:
     return frozenset(m.act for m in _signals(text))
 
 
+@lru_cache(maxsize=256)
+def topic_positions(text: str) -> tuple[tuple[str, int], ...]:
+    """``(topic, offset in the normalised text)`` for each topic ``text`` asks about."""
+    return find_topics(_engine().topics, normalised(text))
+
+
+def topics(text: str) -> tuple[str, ...]:
+    """The topics ``text`` asks about (``TOPICS.md``), in the order asked; at most one per
+    question of the message. Meaningful only for a message that asks something."""
+    return tuple(topic for topic, _ in topic_positions(text))
+
+
 def explain(text: str) -> list[Match]:
     """Every rule that fired (acts first, then signals), for content authors."""
     return [*_acts(text), *_signals(text)]
@@ -107,5 +136,5 @@ def explain(text: str) -> list[Match]:
 
 def clear_cache() -> None:
     """Forget recently read messages (benchmarks use it to time cold reads)."""
-    for cached in (normalised, _acts, _signals):
+    for cached in (normalised, _acts, _signals, topic_positions):
         cached.cache_clear()

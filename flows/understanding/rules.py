@@ -383,14 +383,14 @@ def _build_rules(
     return rules, act_unless
 
 
-def load_rules(path: Path = PATTERNS_PATH) -> RuleSet:
-    """Read and compile a patterns file."""
+def load_rules(path: Path = PATTERNS_PATH, section: str = "acts") -> RuleSet:
+    """Read and compile a patterns file (its rules are under ``section``)."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     macros = {str(k): str(v) for k, v in (raw.get("define") or {}).items()}
     for key in list(macros):
         macros[key] = expand(macros[key], macros)
     vocabulary: set[str] = {str(w) for w in raw.get("vocabulary") or []}
-    act_rules, act_unless = _build_rules(raw.get("acts") or {}, macros, vocabulary)
+    act_rules, act_unless = _build_rules(raw.get(section) or {}, macros, vocabulary)
     signal_rules, signal_unless = _build_rules(raw.get("signals") or {}, macros, vocabulary)
     act_unless.update(signal_unless)
     labels = frozenset(r.label for r in act_rules) | frozenset(r.label for r in signal_rules)

@@ -1,0 +1,214 @@
+"""Choosing what the contact answers: the asked topic's answer, the asked part of a classic
+question, the continuation of the last answer, an honest "I can't speak to that", and never
+the same answer twice in a meeting.
+
+Every answer line carries a ``ref`` ("pay.1", "ask_start.0"; "pay.1+" for its
+continuation) so the transcript itself says what has been told. Answers this user heard
+from the same contact in earlier practices (``Session.heard``) are kept for last.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence, Set
+from dataclasses import dataclass
+
+from flows import acts as A
+from flows.contact import Voice
+from flows.persona import Answer, Persona
+from flows.session import Session
+from flows.topics import BEST, COMMON, CREDENTIALS, LEAST, TOPICS, labels
+from flows.understanding import explain, normalised, topic_positions, topics
+
+MAX_ANSWERS = 2
+"""A message that asks more than this gets two answers and an invitation to ask the rest."""
+_COVERS = {A.ASK_LIKES: (BEST, LEAST), A.ASK_QUALIFICATIONS: (CREDENTIALS,)}
+"""Classic questions whose asked part is a topic: that part is answered instead."""
+_OWN_PATH = {"entry", "progression", "differently"}
+"""Topics that "how did you get into it?" also touches: the contact's own path wins."""
+_ASKING = frozenset(A.QUESTIONS)
+_MORE_KINDS = ("answer", "tangent", "follow_up_answer", "question_answer")
+
+
+@dataclass(frozen=True)
+class Said:
+    kind: str
+    text: str
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a message asks: a topic, a classic question, or something no topic covers."""
+
+    kind: str  # "topic", "classic", "unknown"
+    key: str  # the topic or the act ("" for unknown)
+
+
+def asks(text: str, acts: Set[str]) -> bool:
+    """Whether a message asks the contact something (a question act, or a question mark
+    on a message with no other act)."""
+    return bool(acts & _ASKING) or (not acts and "?" in text)
+
+
+def question_topics(text: str, acts: Set[str]) -> tuple[str, ...]:
+    """The topics a message asks about, as the contact hears them (none unless it asks)."""
+    return topics(text) if asks(text, acts) else ()
+
+
+def asked_items(text: str, acts: Set[str], *, is_question: bool) -> list[Item]:
+    """What ``text`` asks, in the order asked (classic questions and topics)."""
+    found = topic_positions(text) if is_question or acts & _ASKING else ()
+    found_topics = {topic for topic, _ in found}
+    placed: list[tuple[int, Item]] = [(at, Item("topic", topic)) for topic, at in found]
+    norm = normalised(text)
+    positions = {m.act: norm.find(m.matched) for m in explain(text)}
+    classic = [a for a in A.CLASSIC_QUESTIONS if a in acts]
+    if A.ASK_START in classic:
+        placed = [(at, it) for at, it in placed if it.key not in _OWN_PATH]
+    for act in classic:
+        if any(t in found_topics for t in _COVERS.get(act, ())):
+            continue
+        placed.append((max(positions.get(act, 0), 0), Item("classic", act)))
+    placed.sort(key=lambda pair: pair[0])
+    items = [item for _, item in placed]
+    if not items and (A.ASK_OTHER in acts or is_question):
+        items.append(Item("unknown", ""))
+    return items
+
+
+class Answerer:
+    """Picks the contact's lines for one event; reads what was told off the transcript."""
+
+    def __init__(self, persona: Persona, session: Session, voice: Voice) -> None:
+        self.persona = persona
+        self.session = session
+        self.voice = voice
+        self.told = {t.ref for t in session.turns if t.speaker == "contact" and t.ref}
+
+    def _choose(self, key: str, answers: Sequence[Answer]) -> int | None:
+        fresh = [i for i in range(len(answers)) if f"{key}.{i}" not in self.told]
+        if not fresh:
+            return None
+        unheard = [i for i in fresh if f"{key}.{i}" not in self.session.heard]
+        pool = unheard or fresh
+        return pool[self.voice.choose_index(f"answer:{key}", len(pool))]
+
+    def _answer(self, key: str, answers: Sequence[Answer], label: str) -> Said:
+        index = self._choose(key, answers)
+        if index is None:
+            line = self.voice.pick("used_up", self.persona.topic_used_up, topic=label)
+            return Said("used_up", line, f"used>{key}")
+        ref = f"{key}.{index}"
+        self.told.add(ref)
+        return Said("answer", answers[index].say, ref)
+
+    def topic(self, topic: str) -> Said:
+        answers = self.persona.topics.get(topic, [])
+        return self._answer(topic, answers, labels().get(topic, topic.replace("_", " ")))
+
+    def classic(self, act: str) -> Said:
+        answers = getattr(self.persona.answers, act)
+        return self._answer(act, answers, _CLASSIC_LABELS.get(act, "that"))
+
+    def item(self, item: Item, text: str) -> Said:
+        if item.kind == "topic":
+            return self.topic(item.key)
+        if item.kind == "classic":
+            return self.classic(item.key)
+        return self.unknown(text)
+
+    def unknown(self, text: str) -> Said:
+        offer = self.offer_topic()
+        line = self.voice.pick(
+            "unknown_topic",
+            self.persona.unknown_topic,
+            asked=gist(text),
+            offer=labels()[offer],
+        )
+        return Said("unknown_topic", line, f"offer>{offer}")
+
+    def offer_topic(self) -> str:
+        told_keys = {ref.split(".")[0].removeprefix("offer>") for ref in self.told}
+        fresh = [t for t in TOPICS if t not in told_keys and t in self.persona.topics]
+        common = [t for t in fresh if t in COMMON] or fresh or list(TOPICS)
+        return common[self.voice.choose_index("offer", len(common))]
+
+    def more(self) -> Said:
+        """The continuation of the contact's last answer, or an honest "that's it"."""
+        for turn in reversed(self.session.turns):
+            if turn.speaker != "contact":
+                continue
+            if turn.kind in _MORE_KINDS and turn.ref and not turn.ref.endswith("+"):
+                continuation = self._continuation(turn.ref)
+                if continuation and f"{turn.ref}+" not in self.told:
+                    self.told.add(f"{turn.ref}+")
+                    return Said("follow_up_answer", continuation, f"{turn.ref}+")
+            break
+        line = self.voice.pick("nothing_more", self.persona.nothing_more)
+        return Said("nothing_more", line, "")
+
+    def _continuation(self, ref: str) -> str:
+        key, _, index = ref.partition(".")
+        if not index.isdigit():
+            return ""
+        answers: Sequence[Answer] = (
+            getattr(self.persona.answers, key, [])
+            if key in A.CLASSIC_QUESTIONS
+            else self.persona.topics.get(key, [])
+        )
+        i = int(index)
+        return answers[i].more if i < len(answers) else ""
+
+    def rest(self) -> Said:
+        return Said("rest_of_question", self.voice.pick("rest", self.persona.rest_of_question))
+
+
+_CLASSIC_LABELS = {
+    A.ASK_START: "how I got started",
+    A.ASK_LIKES: "what I like and don't",
+    A.ASK_QUALIFICATIONS: "what it takes",
+    A.ASK_FIT: "how your background fits",
+    A.ASK_RESUME: "your résumé",
+}
+
+_LEAD = re.compile(
+    r"^(?:(?:so|and|also|ok|okay|well|oh|hmm|um|but|right|random question|quick question|"
+    r"one more thing|out of curiosity|just curious|i was wondering|i wonder|can i ask|"
+    r"may i ask|could i ask)[,:]?\s+)*",
+    re.I,
+)
+_SHAPES = (
+    re.compile(r"^what(?:'s| is| are| was| were) (?P<np>.+)$", re.I),
+    re.compile(
+        r"^(?:what|how) do you (?:think|feel) (?:of|about) (?P<np>.+)$|"
+        r"^(?:what's|what is) your (?:take|view|opinion|stance) on (?P<np2>.+)$",
+        re.I,
+    ),
+    re.compile(
+        r"^(?:tell me|can you tell me|could you tell me) (?:a bit |more )?about (?P<np>.+)$", re.I
+    ),
+    re.compile(r"^(?:do|did|have) you (?:have|own|like|play|watch|follow|know) (?P<np>.+)$", re.I),
+)
+_FLIP = {"your": "my", "yours": "mine", "you": "me", "my": "your", "i": "you", "me": "you"}
+
+
+def gist(text: str) -> str:
+    """The thing a question asks about, as the contact would repeat it: "What's your
+    favourite band?" -> "my favourite band"; "that one" when it has no simple shape."""
+    first = re.split(r"[?\n]", text.strip(), maxsplit=1)[0]
+    first = _LEAD.sub("", first.strip(" .!,")).strip()
+    for shape in _SHAPES:
+        m = shape.match(first)
+        if not m:
+            continue
+        np = next(v for v in m.groupdict().values() if v)
+        words = [_FLIP.get(w.lower(), w) for w in np.split()]
+        lowered = [w.lower() for w in words]
+        for stop in ("like", "about"):
+            if stop in lowered:
+                words = words[: lowered.index(stop)]
+                lowered = lowered[: len(words)]
+        if 1 <= len(words) <= 7:
+            return " ".join(words)
+    return "that one"

@@ -1,0 +1,257 @@
+"""The meeting itself: how the contact replies to what the user says after the greeting
+(answers, tangents, staying on, the time, feedback, names, checking back)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from flows import acts as A
+from flows import narrator
+from flows.answers import MAX_ANSWERS, Answerer, Item, asked_items
+from flows.contact import format_referrals, ordered_referrals, referral_for
+from flows.facts import Facts, facts_of
+from flows.feedback import feedback_text, observe, strengths_text
+from flows.machine import CONVERSE, DONE, REFERRAL
+from flows.persona import Tangent
+from flows.session import Turn
+from flows.step_output import StepOutput
+from flows.timing import CHECK_BACK, CHECK_BACK_AFTER, WRAP_UP, fmt_minutes
+from flows.understanding import understand
+from flows.userfacts import read_message, user_facts
+
+_LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
+_STAYING_ON = {*A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB}
+"""Carrying on the conversation after an invitation to stay is accepting it."""
+_WORD = re.compile(r"[a-z']+")
+_STOPWORDS = frozenset(
+    " ".join(
+        (
+            "a an and are at be did do does for how i in is it me my of on or the to",
+            "was what when where which who why with would you your",
+        )
+    ).split()
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
+
+
+class Conversation(StepOutput):
+    """Replies during the meeting (converse, goodbye, referral, and after it)."""
+
+    def _respond(self, turn: Turn, acts: set[str], sig: frozenset[str]) -> None:
+        p = self.persona
+        f = facts_of(self.session)
+        before = len(self.effects)
+        if self._check_back_reply(f):
+            return
+        if self.state == CONVERSE and self._stay_answer(turn, acts, sig, f):
+            acts -= {A.TIME_CHECK, A.ACCEPT_STAY, A.DECLINE_STAY}
+            f = facts_of(self.session)
+        if A.ASK_JOB in acts:
+            self.say_one("deflect_job", p.job_deflection)
+        if A.SHARE_INFO in acts:
+            self.say_one("thanks_share", p.share_thanks)
+        self._answer_questions(turn, acts, f, sig)
+        if A.TIME_CHECK in acts:
+            self._time_raised(acts)
+        if acts & {A.ASK_FEEDBACK, A.ASK_STRENGTHS}:
+            self._feedback(acts)
+        if A.ASK_REFERRALS in acts:
+            if self.meeting.can("ask_names"):
+                self.meeting.fire("ask_names")
+            else:
+                self._give_names_or_hesitate()
+        if A.ASK_CHECK_BACK in acts:
+            self._check_back(f)
+        if A.GOLDEN_RULE in acts:
+            self.say_one("golden_rule_ack", p.golden_rule_ack)
+        closing = A.GOODBYE in acts or (
+            self.state == REFERRAL and A.THANK in acts and len(self.effects) == before
+        )
+        if closing:
+            self.meeting.fire("finish")
+        elif len(self.effects) == before:
+            background = read_message(turn.text)[1]
+            if acts & {A.GREET, A.THANK}:
+                self.say_one("small_talk", p.small_talk)
+            elif background is not None and p.background_ack:
+                self.say_one("background", p.background_ack, a_role=background.a_role)
+            else:
+                self.say_one("fallback", p.fallbacks)
+
+    def _answer_questions(self, turn: Turn, acts: set[str], f: Facts, sig: frozenset[str]) -> None:
+        p = self.persona
+        answerer = Answerer(p, self.session, self.voice)
+        asking = bool(acts & set(A.QUESTIONS))
+        plain_question = not acts and "?" in turn.text
+        if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
+            plain_question = True
+        items = asked_items(turn.text, acts, is_question=plain_question)
+        if not items and not asking and ("yes" in sig or A.FOLLOW_UP in acts):
+            items = self._accepted_offer()
+        if items and not asking:
+            turn.kind = "question"
+            f = facts_of(self.session)
+        tangent = (
+            self.session.scenario.tangent
+            and f.tangent is None
+            and len(f.questions) == 2
+            and f.questions[-1] is turn
+            and self.state == CONVERSE
+        )
+        said = [answerer.item(item, turn.text) for item in items[:MAX_ANSWERS]]
+        background = user_facts(self.session).background
+        for i, one in enumerate(said):
+            text = one.text
+            personal = {"ask_fit": p.fit_personal, "ask_resume": p.resume_personal}.get(
+                one.ref.split(".")[0]
+            )
+            if personal and background is not None and one.kind == "answer":
+                opener = self.voice.pick("personal", personal, a_role=background.a_role)
+                text = f"{opener} {text}"
+            if tangent and i == len(said) - 1 and one.kind == "answer":
+                drift = p.tangents[self.voice.choose_index("tangent", len(p.tangents))].drift
+                self.say("tangent", f"{text} {drift}", one.ref)
+            else:
+                self.say(one.kind, text, one.ref)
+        if len(items) > MAX_ANSWERS:
+            self.say_said(answerer.rest())
+        if A.FOLLOW_UP in acts and not items:
+            if f.tangent is not None and f.tangent_followed is turn:
+                tangent_told = self._tangent_of(f.tangent)
+                index = p.tangents.index(tangent_told)
+                self.say("follow_up_answer", tangent_told.follow_up, f"tangent.{index}+")
+            else:
+                self.say_said(answerer.more())
+
+    def _accepted_offer(self) -> list[Item]:
+        """The user said yes to what the contact offered ("shall we start with your question
+        about X?", "I could tell you about Y instead"): the items that offer stands for."""
+        previous = [t for t in self.session.turns[:-1] if t.speaker in ("contact", "user")]
+        if not previous or previous[-1].speaker != "contact":
+            return []
+        ref = previous[-1].ref
+        if not ref.startswith("offer>"):
+            return []
+        offered = ref.removeprefix("offer>")
+        if offered.startswith("q") and offered[1:].isdigit():
+            questions = self.session.prepared_questions
+            index = int(offered[1:])
+            if index >= len(questions):
+                return []
+            question = questions[index]
+            return asked_items(question, set(understand(question)), is_question=True)
+        return [Item("topic", offered)] if offered in self.persona.topics else []
+
+    def _tangent_of(self, turn: Turn) -> Tangent:
+        for tangent in self.persona.tangents:
+            if turn.text.endswith(tangent.drift):
+                return tangent
+        return self.persona.tangents[0]
+
+    def _matches_prepared(self, text: str) -> bool:
+        words = _content_words(text)
+        if len(words) < 2:
+            return False
+        for question in self.session.prepared_questions:
+            theirs = _content_words(question)
+            if theirs and len(words & theirs) / len(words | theirs) >= 0.5:
+                return True
+        return False
+
+    def _stay_answer(self, turn: Turn, acts: set[str], sig: frozenset[str], f: Facts) -> bool:
+        """Handle the reply to a pending invitation to stay; True if it was one."""
+        if f.stay_invited is None or f.stay_accepted or f.stay_declined:
+            return False
+        p = self.persona
+        declined = A.DECLINE_STAY in acts or ("no" in sig and A.ACCEPT_STAY not in acts)
+        accepted = A.ACCEPT_STAY in acts or ("yes" in sig and not declined)
+        leaving = bool(acts & {*_LEAVING, A.TIME_CHECK})
+        if declined or (leaving and not accepted):
+            turn.kind = "stay_decline"
+            self.say_one("stay_declined", p.stay_declined)
+            self.meeting.fire("wrap_up")
+            return True
+        if not accepted and not acts & _STAYING_ON:
+            return False  # not an answer yet; the invitation stands
+        turn.kind = "stay_accept"
+        if accepted:
+            self.say_one("stay_accepted", p.stay_accepted)
+        self.schedule(WRAP_UP, self.now + timedelta(minutes=p.stay_minutes))
+        return True
+
+    def _time_raised(self, acts: set[str]) -> None:
+        p = self.persona
+        if self.state != CONVERSE:
+            self.say_one("wrap_up", p.wrap_up)
+            return
+        f = facts_of(self.session)
+        invite = self.session.scenario.stay and f.stay_invited is None and not acts & _LEAVING
+        if invite:
+            self.cancel(WRAP_UP)
+            minutes = fmt_minutes(p.stay_minutes)
+            self.say_one("invite_stay", p.stay_invitation, minutes=minutes)
+        else:
+            self.say_one("wrap_up", p.wrap_up)
+            self.meeting.fire("wrap_up")
+
+    def _feedback(self, acts: set[str]) -> None:
+        p = self.persona
+        if self.state == CONVERSE:
+            self.meeting.fire("wrap_up")
+        obs = observe(self.session, facts_of(self.session))
+        if A.ASK_FEEDBACK in acts:
+            intro = self.voice.pick("feedback", p.feedback_intro)
+            self.say("feedback", f"{intro} {feedback_text(obs)}")
+        if A.ASK_STRENGTHS in acts:
+            intro = self.voice.pick("strengths", p.strengths_intro)
+            self.say("strengths", f"{intro}\n{strengths_text(obs)}")
+
+    def _give_names_or_hesitate(self) -> None:
+        p = self.persona
+        if self.session.scenario.referrals == "names":
+            intro = self.voice.pick("referrals", p.referral_intro)
+            self.say("referrals", f"{intro}\n{self._names()}")
+        else:
+            self.say_one("undecided", p.undecided)
+
+    def _names(self) -> str:
+        """The referrals, the one that suits the user's background first, and why."""
+        p = self.persona
+        background = user_facts(self.session).background
+        if background is None:
+            return format_referrals(p.referrals)
+        first = referral_for(p.referrals, background.sector)
+        listing = format_referrals(ordered_referrals(p.referrals, first))
+        if first is None or not p.referral_for_you:
+            return listing
+        pointer = self.voice.pick(
+            "for_you", p.referral_for_you, name=first.name, a_role=background.a_role
+        )
+        return f"{listing}\n{pointer}"
+
+    def _check_back(self, f: Facts) -> None:
+        p = self.persona
+        if f.undecided is not None and CHECK_BACK not in self.session.nudges:
+            self.say_one("check_back_ok", p.check_back_ok)
+            self.schedule(CHECK_BACK, self.now + CHECK_BACK_AFTER)
+        elif f.undecided is None:
+            self.say_one("small_talk", p.small_talk)
+
+    def _check_back_reply(self, f: Facts) -> bool:
+        """The user's message after the check-back nudge: the contact now has names."""
+        if f.check_back_nudge is None or f.check_back_answered is not self.session.turns[-1]:
+            return False
+        p = self.persona
+        intro = self.voice.pick("check_back_reply", p.check_back_reply)
+        self.say("referrals", f"{intro}\n{self._names()}")
+        self.narrate("check_back", narrator.line("check_back_done", name=p.first_name))
+        return True
+
+    def _after_meeting(self) -> None:
+        if self.state == DONE and self._check_back_reply(facts_of(self.session)):
+            return
+        self.narrate("hint", narrator.line("after_done"))

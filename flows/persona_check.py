@@ -1,0 +1,151 @@
+"""What ``rapport personas check`` enforces beyond the schema: every topic answered,
+continuations present, placeholders that resolve, phone-sized lines, no line shared between
+contacts and no referral name that collides with another person."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from flows.persona import PERSONA_DIR, Answer, Persona, Problem, load_all
+from flows.topics import COMMON, TOPICS
+
+MAX_WORDS = 80
+"""A reply longer than this reads like a monologue on a phone."""
+
+_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+    "greeting": frozenset({"minutes"}),
+    "greeting_with_questions": frozenset({"minutes", "question"}),
+    "small_talk": frozenset({"minutes"}),
+    "stay_invitation": frozenset({"minutes"}),
+    "unknown_topic": frozenset({"asked", "offer"}),
+    "topic_used_up": frozenset({"topic"}),
+    "name_hello": frozenset({"user_name"}),
+    "background_ack": frozenset({"a_role"}),
+    "fit_personal": frozenset({"a_role"}),
+    "resume_personal": frozenset({"a_role"}),
+    "referral_for_you": frozenset({"a_role", "name"}),
+}
+"""Fields whose lines may use placeholders, and which."""
+_REQUIRED: Mapping[str, frozenset[str]] = {
+    "unknown_topic": frozenset({"asked", "offer"}),
+    "topic_used_up": frozenset({"topic"}),
+    "name_hello": frozenset({"user_name"}),
+    "background_ack": frozenset({"a_role"}),
+    "fit_personal": frozenset({"a_role"}),
+    "resume_personal": frozenset({"a_role"}),
+    "referral_for_you": frozenset({"name"}),
+}
+_NEW_LINES = (
+    "unknown_topic", "topic_used_up", "nothing_more", "rest_of_question", "name_hello",
+    "background_ack", "fit_personal", "resume_personal", "referral_for_you",
+)  # fmt: skip
+_TEXT_FIELDS = ("field", "summary", "location")
+_LENGTH_MINUTES = re.compile(
+    r"\b(?:ten|fifteen|twenty|thirty|forty[- ]five|half an hour|\d+)[- ]minutes?\b", re.I
+)
+_LENGTH_FIELDS = ("greeting", "greeting_with_questions", "small_talk")
+
+
+def _placeholders(line: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(line) if name}
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _answers(persona: Persona) -> Iterator[tuple[str, Answer]]:
+    for act in ("ask_start", "ask_likes", "ask_qualifications", "ask_fit", "ask_resume"):
+        for i, answer in enumerate(getattr(persona.answers, act)):
+            yield f"answers.{act}[{i}]", answer
+    for topic, answers in persona.topics.items():
+        for i, answer in enumerate(answers):
+            yield f"topics.{topic}[{i}]", answer
+
+
+def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
+    """What one contact lacks or gets wrong (the schema itself is already valid)."""
+    for name in _TEXT_FIELDS:
+        if not getattr(persona, name).strip():
+            yield Problem(file, name, "missing")
+    for topic in TOPICS:
+        have = len(persona.topics.get(topic, []))
+        need = 2 if topic in COMMON else 1
+        if have < need:
+            yield Problem(file, f"topics.{topic}", f"needs {need} answer(s), has {have}")
+    for topic in sorted(set(persona.topics) - set(TOPICS)):
+        yield Problem(file, f"topics.{topic}", "not a topic (see flows/understanding/TOPICS.md)")
+    for where, answer in _answers(persona):
+        if not answer.more.strip():
+            yield Problem(file, f"{where}.more", "each answer needs its continuation")
+        for part in ("say", "more"):
+            if _words(getattr(answer, part)) > MAX_WORDS:
+                yield Problem(file, f"{where}.{part}", f"longer than {MAX_WORDS} words")
+    for name in _NEW_LINES:
+        if len(getattr(persona, name)) < 2:
+            yield Problem(file, name, "needs at least two variants")
+    for name, allowed in _PLACEHOLDERS.items():
+        for i, line in enumerate(getattr(persona, name)):
+            used = _placeholders(line)
+            if unknown := used - allowed:
+                yield Problem(file, f"{name}[{i}]", f"unknown placeholder(s) {sorted(unknown)}")
+            if missing := _REQUIRED.get(name, frozenset()) - used:
+                yield Problem(file, f"{name}[{i}]", f"must contain {sorted(missing)}")
+    for name in _LENGTH_FIELDS:
+        for i, line in enumerate(getattr(persona, name)):
+            if _LENGTH_MINUTES.search(line):
+                yield Problem(file, f"{name}[{i}]", "say {minutes}, not a fixed meeting length")
+    for i, referral in enumerate(persona.referrals):
+        if referral.name == persona.name:
+            yield Problem(file, f"referrals[{i}].name", "is the contact's own name")
+
+
+def _lines(persona: Persona) -> Iterator[tuple[str, str]]:
+    for where, answer in _answers(persona):
+        yield where, answer.say
+        if answer.more:
+            yield f"{where}.more", answer.more
+    for name in ("follow_ups", "fallbacks", "small_talk", "share_thanks", *_NEW_LINES):
+        for i, line in enumerate(getattr(persona, name)):
+            yield f"{name}[{i}]", line
+
+
+def _norm(line: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", line.lower()))
+
+
+def across(personas: Iterable[tuple[str, Persona]]) -> Iterator[Problem]:
+    """Problems between contacts: a shared line, a referral named like someone else."""
+    seen: dict[str, str] = {}
+    listed = list(personas)
+    contacts = {p.name: file for file, p in listed}
+    referred: dict[str, str] = {}
+    for file, persona in listed:
+        for where, line in _lines(persona):
+            key = _norm(line)
+            if len(key) < 24:
+                continue
+            if key in seen and seen[key] != file:
+                yield Problem(file, where, f"the same line is in {seen[key]}")
+            seen.setdefault(key, file)
+        for i, referral in enumerate(persona.referrals):
+            other = contacts.get(referral.name)
+            if other is not None and other != file:
+                yield Problem(file, f"referrals[{i}].name", f"is a contact in {other}")
+            first = referred.setdefault(referral.name, file)
+            if first != file:
+                yield Problem(file, f"referrals[{i}].name", f"also referred by {first}")
+
+
+def check_personas(directory: Path = PERSONA_DIR) -> Iterator[Problem]:
+    """Yield every problem in every persona file of ``directory``: the schema's, what each
+    contact lacks (``persona_check``), and what collides between contacts."""
+    personas, problems = load_all(directory)
+    yield from problems
+    files = [(f"{pid}.yaml", persona) for pid, persona in personas.items()]
+    for file, persona in files:
+        yield from problems_of(persona, file)
+    yield from across(files)

@@ -1,0 +1,203 @@
+"""One event on one session: stage entry, messages, commands, nudges, and the lobby."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flows import acts as A
+from flows import narrator
+from flows.coaching import score_session
+from flows.conversation import Conversation
+from flows.effects import Finished, Show
+from flows.facts import facts_of
+from flows.machine import ABANDONED, ARRIVE, CONVERSE, DONE, GOODBYE, REFERRAL
+from flows.session import Turn
+from flows.timing import CHECK_BACK, WRAP_UP, fmt_minutes
+from flows.understanding import signals, understand
+from flows.userfacts import user_facts
+
+MAX_MESSAGE_CHARS = 2000
+"""Only this much of a message is read; the rest is kept in the transcript."""
+MAX_QUESTION_CHARS = 300
+COMMANDS = ("end", "prepare", "questions", "help")
+CHECK_IN = ("check", "ready")
+"""Arrival check-in without typing: ``check ITEM`` ticks a checklist item, ``ready`` goes in
+(the Telegram checklist buttons use them)."""
+
+
+def clean_question(text: str) -> str:
+    return " ".join(text.split())[:MAX_QUESTION_CHARS]
+
+
+class Step(Conversation):
+    """One event's worth of work on one session."""
+
+    # -- state entry (only on real transitions) ---------------------------------------------
+
+    def entered(self, state: str) -> None:
+        self.session.state = state
+        p = self.persona
+        if state == CONVERSE:
+            self.session.clock_started_at = self.now
+            self.schedule(WRAP_UP, self.now + timedelta(minutes=self.session.meeting_minutes))
+            name = user_facts(self.session).name
+            hello = self.voice.pick("hello", p.name_hello, user_name=name) + " " if name else ""
+            if self.session.prepared_questions:
+                index = self.voice.choose_index("prepared", len(self.session.prepared_questions))
+                question = self.session.prepared_questions[index]
+                line = self.voice.pick("greeting", p.greeting_with_questions, question=question)
+                self.say("greeting", hello + line, f"offer>q{index}")
+            else:
+                self.say("greeting", hello + self.voice.pick("greeting", p.greeting))
+        elif state == GOODBYE:
+            self.cancel(WRAP_UP)
+        elif state == REFERRAL:
+            self.cancel(WRAP_UP)
+            self._give_names_or_hesitate()
+        elif state in (DONE, ABANDONED):
+            self.cancel(WRAP_UP)
+            if state == DONE:
+                self.say_one("farewell", p.farewell)
+                self.narrate("debrief", narrator.line("debrief"))
+            else:
+                self.cancel(CHECK_BACK)
+                self.narrate("abandoned", narrator.line("abandoned"))
+            self.effects.append(Finished(score_session(self.session)))
+
+    # -- events -------------------------------------------------------------------------------
+
+    def on_message(self, text: str) -> None:
+        clean = text.strip()
+        if not clean:
+            self.narrate("hint", narrator.line("empty_message", name=self.persona.first_name))
+            return
+        read = clean[:MAX_MESSAGE_CHARS]
+        acts = understand(read)
+        sig = signals(read)
+        turn = Turn(self.now, "user", self.state, clean, tuple(a for a in A.ACTS if a in acts))
+        self.session.turns.append(turn)
+        if len(clean) > MAX_MESSAGE_CHARS:
+            self.narrate("hint", narrator.line("too_long", name=self.persona.first_name))
+        if self.state == ARRIVE:
+            self._arrive(turn, set(acts), sig)
+        elif self.state in (DONE, ABANDONED):
+            self._after_meeting()
+        else:
+            self._respond(turn, set(acts), sig)
+
+    def on_command(self, name: str, argument: str) -> None:
+        p = self.persona
+        if name in CHECK_IN:
+            self._check_in(name, argument)
+            return
+        if name not in COMMANDS:
+            self.narrate("hint", narrator.line("unknown_command", command=name))
+            return
+        self.session.turns.append(
+            Turn(self.now, "user", self.state, f"/{name} {argument}".strip(), kind="command")
+        )
+        if name == "help":
+            self.narrate("help", narrator.line("help", name=p.name, role=p.role))
+        elif name == "questions":
+            self._list_questions()
+        elif name == "prepare":
+            self._prepare(argument)
+        elif self.session.finished:
+            self.narrate("hint", narrator.line("ended_already"))
+        else:
+            self.meeting.fire("abandon")
+
+    def on_nudge(self, kind: str) -> None:
+        due = self.session.nudges.pop(kind, None)
+        if due is None:
+            return  # cancelled, delivered already, or never scheduled
+        self._nudge_text(kind)
+        late = self.now - due
+        if self.effects and late > self.late_note_after:
+            shown = self.effects[-1]
+            assert isinstance(shown, Show)
+            shown.turn.text += " " + narrator.line("late_note", due=f"{due:%d %b %H:%M} UTC")
+
+    def _nudge_text(self, kind: str) -> None:
+        p = self.persona
+        if kind == WRAP_UP and self.state == CONVERSE:
+            f = facts_of(self.session)
+            if f.stay_accepted is not None:
+                text = narrator.line(
+                    "extension_nudge", minutes=fmt_minutes(p.stay_minutes), name=p.first_name
+                )
+            else:
+                text = narrator.line(
+                    "wrap_up_nudge",
+                    minutes=fmt_minutes(self.session.meeting_minutes),
+                    name=p.first_name,
+                )
+            self._show("nudge", WRAP_UP, text)
+        elif kind == CHECK_BACK and self.state in (REFERRAL, DONE):
+            self._show("nudge", CHECK_BACK, narrator.line("check_back_nudge", name=p.first_name))
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _check_in(self, name: str, item: str) -> None:
+        if self.state != ARRIVE:
+            self.narrate("hint", narrator.line("checklist_too_late"))
+            return
+        if name == "check" and item not in A.CHECKLIST:
+            self.narrate("hint", narrator.line("unknown_command", command=f"check {item}"))
+            return
+        acts = {item} if name == "check" else set()
+        text = narrator.line(f"check_{item}") if name == "check" else narrator.line("check_ready")
+        turn = Turn(self.now, "user", ARRIVE, text, tuple(acts), kind="checklist")
+        self.session.turns.append(turn)
+        self._arrive(turn, acts, frozenset({"ready"}) if name == "ready" else frozenset())
+
+    def _list_questions(self) -> None:
+        questions = self.session.prepared_questions
+        if not questions:
+            self.narrate("hint", narrator.line("prepared_none"))
+            return
+        listing = "\n".join(f"{i}. {q}" for i, q in enumerate(questions, 1))
+        self.narrate("questions", narrator.line("prepared_list", questions=listing))
+
+    def _prepare(self, argument: str) -> None:
+        question = clean_question(argument)
+        if self.state != ARRIVE:
+            self.narrate("hint", narrator.line("prepared_too_late"))
+        elif not question:
+            self.narrate("hint", narrator.line("prepare_usage"))
+        else:
+            self.session.prepared_questions.append(question)
+            count = len(self.session.prepared_questions)
+            self.narrate(
+                "prepared", narrator.line("prepared_added", question=question, count=count)
+            )
+
+    # -- arrive -----------------------------------------------------------------------------
+
+    def _arrive(self, turn: Turn, acts: set[str], sig: frozenset[str]) -> None:
+        f = facts_of(self.session)
+        new = [a for a in A.CHECKLIST if a in acts and f.checklist.get(a) is turn]
+        opens = acts & {*A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB}
+        complete = all(a in f.checklist for a in A.CHECKLIST)
+        name = self.persona.first_name
+        if new and not complete:
+            items = ", ".join(narrator.checklist_item(a) for a in new)
+            self.narrate("checklist", narrator.line("checklist_noted", items=items))
+        if complete and new:
+            self.narrate("checklist", narrator.line("checklist_all", name=name))
+        elif opens or "ready" in sig:
+            self.narrate("scene", narrator.line("ready_to_go_in", name=name))
+        if complete or opens or "ready" in sig:
+            self.meeting.fire("begin")
+            if opens:
+                self._respond(turn, acts - {A.GREET, A.THANK}, sig)
+        elif new:
+            self.narrate("hint", narrator.line("checklist_hint"))
+        elif acts & {A.GREET, A.THANK}:
+            self.narrate("hint", narrator.line("lobby_small_talk", name=name))
+        elif acts:
+            self.narrate("hint", narrator.line("lobby_too_soon"))
+        else:
+            self.narrate("hint", narrator.line("lobby_nothing"))
+
+    # -- the meeting ------------------------------------------------------------------------

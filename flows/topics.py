@@ -1,0 +1,47 @@
+"""The topic vocabulary: what a user's question is *about* (``understanding/TOPICS.md``).
+
+Acts say what a message does; a topic says which part of the contact's work a question
+asks about, so the contact can answer the thing that was asked. Labels (how the contact
+names a topic when offering or closing it) are data in ``content/topics.yaml``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+import yaml
+
+BEST: Final = "best"
+LEAST: Final = "least"
+CREDENTIALS: Final = "credentials"
+
+TOPICS: Final[tuple[str, ...]] = (
+    BEST, LEAST, CREDENTIALS,
+    "typical_day", "pay", "balance", "future", "ai", "hardest", "advice", "hiring",
+    "surprises", "tools", "progression", "culture", "differently", "remote", "community",
+    "leaving", "proudest", "mistakes", "thrives", "entry", "side_projects", "location",
+    "employer_size", "organisation", "demand",
+)  # fmt: skip
+
+COMMON: Final[frozenset[str]] = frozenset(
+    {BEST, LEAST, CREDENTIALS, "typical_day", "pay", "balance", "future", "hardest", "advice",
+     "hiring"}
+)  # fmt: skip
+"""Topics asked about often enough that each contact has two or more answers."""
+
+CLASSIC_PARTS: Final[dict[str, str]] = {BEST: "ask_likes", LEAST: "ask_likes"}
+"""Topics that are a part of a classic question (answered instead of the whole)."""
+
+_LABELS = Path(__file__).parent / "content" / "topics.yaml"
+
+
+@cache
+def labels() -> dict[str, str]:
+    """How the contact names each topic: "a typical day", "pay", ..."""
+    raw = yaml.safe_load(_LABELS.read_text(encoding="utf-8"))
+    missing = set(TOPICS) - set(raw)
+    if missing:
+        raise ValueError(f"{_LABELS.name} lacks labels for {sorted(missing)}")
+    return {topic: str(raw[topic]) for topic in TOPICS}

@@ -1,0 +1,53 @@
+"""Which topics a normalised question asks about, in order (rules in ``topics.yaml``).
+
+A message can ask two things ("what's a normal day like, and do you work weekends?"). It is
+cut into questions at question marks and at "and"/"also" before a new question; in each,
+the topic whose rule matched the longest stretch of words wins (a specific phrase such as
+"best advice" beats a bare keyword that happens to be nearby).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Final
+
+from flows.understanding.rules import RuleSet, run
+
+TOPICS_PATH: Final = Path(__file__).with_name("topics.yaml")
+
+_QUESTION_BREAK: Final = re.compile(
+    r"\? |(?:,|;|\.) (?=(?:and |also |plus |oh and |but )?(?:what|how|do|does|did|is|are|would|"
+    r"could|can|where|when|which|who|why|any|have|should|will)\b)|\b(?:and|also|plus|as well as)"
+    r" (?=(?:also )?(?:what|how|do|does|did|is|are|would|could|can|where|when|which|who|why|"
+    r"have|should|will)\b)"
+)
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for cut in _QUESTION_BREAK.finditer(text):
+        bounds.append((start, cut.start()))
+        start = cut.end()
+    bounds.append((start, len(text)))
+    return [(a, b) for a, b in bounds if b > a]
+
+
+def find_topics(rules: RuleSet, text: str) -> tuple[tuple[str, int], ...]:
+    """``(topic, where it is asked in text)``, in the order asked."""
+    fired = run(rules.acts, text, rules.act_unless)
+    if not fired:
+        return ()
+    located: list[tuple[int, int, str]] = []  # (start, length, topic)
+    for rule, matched in fired:
+        at = text.find(matched)
+        located.append((max(at, 0), len(matched.split()), rule.label))
+    chosen: dict[str, int] = {}
+    for begin, end in _segments(text):
+        inside = [hit for hit in located if begin <= hit[0] < end]
+        if not inside:
+            continue
+        start, _, topic = max(inside, key=lambda hit: (hit[1], -hit[0]))
+        chosen.setdefault(topic, start)
+    return tuple(chosen.items())

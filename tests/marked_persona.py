@@ -1,0 +1,48 @@
+"""A contact whose every answer says what it is ("[pay.1]"), so tests can check that the
+engine chose the right one whatever the packaged contacts' wording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from flows.persona import PERSONA_DIR, Persona, parse_persona
+from flows.topics import COMMON, TOPICS
+
+CLASSIC = ("ask_start", "ask_likes", "ask_qualifications", "ask_fit", "ask_resume")
+
+
+def _answers(key: str, count: int) -> list[dict[str, str]]:
+    return [
+        {"say": f"[{key}.{i}] about {key}", "more": f"[{key}.{i}+] more on {key}"}
+        for i in range(count)
+    ]
+
+
+def marked_persona() -> Persona:
+    raw: dict[str, Any] = yaml.safe_load((PERSONA_DIR / "dana.yaml").read_text(encoding="utf-8"))
+    raw["id"] = "marked"
+    raw["answers"] = {act: _answers(act, 2) for act in CLASSIC}
+    raw["topics"] = {t: _answers(t, 2 if t in COMMON else 1) for t in TOPICS}
+    raw.update(
+        field="software engineering",
+        summary="test contact",
+        location="Chicago, USA",
+        unknown_topic=[
+            "[unknown] {asked}? Can't say. I could tell you about {offer}.",
+            "[unknown] Not {asked}, sorry; {offer}?",
+        ],
+        topic_used_up=["[used up] That's all on {topic}.", "[used up] Nothing left on {topic}."],
+        nothing_more=["[nothing more] That's the whole story.", "[nothing more] That's all."],
+        rest_of_question=["[rest] Ask me the rest again.", "[rest] One at a time."],
+        name_hello=["[hello] You must be {user_name}.", "[hello] Hi {user_name}."],
+        background_ack=["[ack] So {a_role}!", "[ack] Ah, {a_role}."],
+        fit_personal=["[fit for] As {a_role}:", "[fit for] With {a_role}:"],
+        resume_personal=["[resume for] For {a_role}:", "[resume for] Given {a_role}:"],
+        referral_for_you=["[for you] Call {name} first.", "[for you] Start with {name}."],
+        greeting=["[greeting] We have {minutes} minutes.", "[greeting] {minutes} minutes, go."],
+    )
+    raw["referrals"][0].update(sectors=["logistics"], came_from="ran a warehouse night shift")
+    raw["referrals"][1].update(sectors=["retail", "customer_service"], came_from="support")
+    return parse_persona(raw, "marked.yaml")

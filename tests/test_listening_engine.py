@@ -1,0 +1,148 @@
+"""The contact answers what was asked: the asked topic, the asked part, follow-ups that
+continue the last answer, honesty about what no topic covers, and no repeats (driven
+through the engine as a user would, with a contact whose answers are marked)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from flows.engine import Engine
+from flows.session import Session
+from tests.conftest import T0
+from tests.marked_persona import marked_persona
+
+
+@pytest.fixture(scope="module")
+def marked() -> Engine:
+    return Engine({"marked": marked_persona()})
+
+
+def meet(
+    engine: Engine, *, name: str = "", seed: int = 3, heard: frozenset[str] = frozenset()
+) -> Session:
+    session, _ = engine.start(
+        "marked",
+        now=T0,
+        seed=seed,
+        minutes=6,
+        scenario={"tangent": "no", "stay": "no", "referrals": "names"},
+    )
+    session.heard = heard
+    engine.message(
+        session, f"Hi, I'm {name}. I'm ready to go in." if name else "Hi, I'm ready to go in.", T0
+    )
+    assert session.state == "converse"
+    return session
+
+
+def ask(engine: Engine, session: Session, text: str) -> list[str]:
+    before = len(session.turns)
+    engine.message(session, text, T0 + timedelta(seconds=len(session.turns)))
+    return [t.text for t in session.turns[before:] if t.speaker == "contact"]
+
+
+@pytest.mark.parametrize(
+    ("question", "marker"),
+    [
+        ("What's a typical shift like?", "[typical_day."),
+        ("What's the pay like for new grads?", "[pay."),
+        ("Do I need a master's degree?", "[credentials."),
+        ("What's the office culture like?", "[culture."),
+        ("how do people get promoted?", "[progression."),
+        ("What do you like least about it?", "[least."),
+        ("what's the best part of the job?", "[best."),
+        ("How did you get started?", "[ask_start."),
+        ("Is AI going to replace this job?", "[ai."),
+        ("What would you do differently if you started today?", "[differently."),
+    ],
+)
+def test_each_question_gets_its_own_answer(marked: Engine, question: str, marker: str) -> None:
+    replies = ask(marked, meet(marked), question)
+    assert len(replies) == 1 and replies[0].startswith(marker), replies
+
+
+def test_a_question_no_topic_covers_is_named_not_answered_with_something_else(
+    marked: Engine,
+) -> None:
+    session = meet(marked)
+    [reply] = ask(marked, session, "What's your favourite band?")
+    assert reply.startswith("[unknown]") and "my favourite band" in reply
+    assert session.state == "converse"
+
+
+def test_saying_yes_to_the_offer_gets_that_topic(marked: Engine) -> None:
+    session = meet(marked)
+    ask(marked, session, "What's your favourite band?")
+    offered = session.turns[-1].ref.removeprefix("offer>")
+    [reply] = ask(marked, session, "sure, go on")
+    assert reply.startswith(f"[{offered}.")
+
+
+def test_compound_questions_are_answered_in_order_and_the_rest_deferred(marked: Engine) -> None:
+    session = meet(marked)
+    replies = ask(marked, session, "How did you start, and what do you like least?")
+    assert [r.split(".")[0] for r in replies] == ["[ask_start", "[least"]
+    replies = ask(marked, session, "what's the pay like, do you work weekends, and is AI a threat?")
+    assert [r.split(".")[0] for r in replies[:2]] == ["[pay", "[balance"]
+    assert replies[2].startswith("[rest]")
+
+
+def test_tell_me_more_continues_the_last_answer_then_admits_that_is_all(marked: Engine) -> None:
+    session = meet(marked)
+    [answer] = ask(marked, session, "What's the pay like?")
+    ref = answer[1 : answer.index("]")]
+    [more] = ask(marked, session, "tell me more")
+    assert more.startswith(f"[{ref}+]")
+    [again] = ask(marked, session, "how so?")
+    assert again.startswith("[nothing more]")
+
+
+def test_no_answer_is_repeated_and_a_used_up_topic_says_so(marked: Engine) -> None:
+    session = meet(marked)
+    first = ask(marked, session, "What's the pay like?")
+    second = ask(marked, session, "and how does pay grow over time?")
+    third = ask(marked, session, "sorry, one more on salary: is it decent?")
+    assert first != second and first[0].startswith("[pay.") and second[0].startswith("[pay.")
+    assert third[0].startswith("[used up]")
+    said = [t.text for t in session.turns if t.speaker == "contact"]
+    assert len(said) == len(set(said))
+
+
+def test_the_next_practice_prefers_answers_not_heard_before(marked: Engine) -> None:
+    for seed in range(6):
+        session = meet(marked, seed=seed, heard=frozenset({"pay.0"}))
+        [reply] = ask(marked, session, "What's the pay like?")
+        assert reply.startswith("[pay.1]")
+
+
+def test_the_contact_remembers_the_user(marked: Engine) -> None:
+    session, _ = marked.start(
+        "marked",
+        now=T0,
+        seed=5,
+        minutes=6,
+        scenario={"tangent": "no", "stay": "no", "referrals": "names"},
+    )
+    marked.message(session, "Hi! I'm Sam. I'm ready to go in.", T0)
+    greeting = next(t.text for t in session.turns if t.kind == "greeting")
+    assert "Sam" in greeting and greeting.startswith("[hello]")
+    [ack] = ask(marked, session, "i'm a retail supervisor rn")
+    assert ack.startswith("[ack]") and "a retail supervisor" in ack
+    [fit] = ask(marked, session, "How would my background fit in your field?")
+    assert fit.startswith("[fit for]") and "a retail supervisor" in fit
+    [names] = ask(marked, session, "Is there anyone else you'd suggest I talk to?")
+    listed = [line for line in names.splitlines() if line.startswith("•")]
+    retail = marked_persona().referrals[1].name
+    assert retail in listed[0]
+    assert (
+        names.splitlines()[-1] == f"[for you] Call {retail} first."
+        or names.splitlines()[-1] == f"[for you] Start with {retail}."
+    )
+
+
+def test_the_meeting_length_is_the_real_one(marked: Engine) -> None:
+    session = meet(marked)
+    greeting = next(t.text for t in session.turns if t.kind == "greeting")
+    assert "6 minutes" in greeting

@@ -1,0 +1,65 @@
+"""Listening, measured on questions written by people who never saw the topic rules
+(``tests/data/listening/``; ``tests/data/README.md`` says who wrote what and the scores).
+
+The held-out set is never tuned against: this test only holds the line on it."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from flows.answers import question_topics
+from flows.engine import Engine
+from flows.understanding import understand
+from tests.conftest import T0
+from tests.marked_persona import marked_persona
+
+LISTENING = Path(__file__).parent / "data" / "listening"
+HELD_OUT = LISTENING / "author_b_heldout.jsonl"
+TOPIC_ACCURACY = 0.95
+
+
+def rows(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def accuracy(path: Path) -> float:
+    data = rows(path)
+    right = sum(
+        list(question_topics(str(r["text"]), understand(str(r["text"])))) == r["topics"]
+        for r in data
+    )
+    return right / len(data)
+
+
+def test_the_sets_cover_every_topic_with_fifteen_phrasings_or_more() -> None:
+    from collections import Counter
+
+    from flows.topics import TOPICS
+
+    counts: Counter[str] = Counter()
+    for path in LISTENING.glob("*.jsonl"):
+        for r in rows(path):
+            topics = r["topics"]
+            assert isinstance(topics, list)
+            counts.update(topics if len(topics) == 1 else [])
+    assert {t: counts[t] for t in TOPICS if counts[t] < 15} == {}
+
+
+def test_topic_accuracy_on_the_held_out_set() -> None:
+    assert accuracy(HELD_OUT) >= TOPIC_ACCURACY
+
+
+def test_questions_no_topic_covers_get_an_honest_answer() -> None:
+    """Every held-out question that belongs to no topic is named, not answered as if it
+    were another question."""
+    engine = Engine({"marked": marked_persona()})
+    scenario = {"tangent": "no", "stay": "no", "referrals": "names"}
+    for n, r in enumerate(r for r in rows(HELD_OUT) if r["topics"] == []):
+        session, _ = engine.start("marked", now=T0, seed=n, minutes=20, scenario=scenario)
+        engine.message(session, "Hi, I'm ready to go in.", T0)
+        before = len(session.turns)
+        engine.message(session, str(r["text"]), T0 + timedelta(minutes=1))
+        answers = [t.ref for t in session.turns[before:] if t.kind in ("answer", "tangent")]
+        assert answers == [], (r["text"], answers)
