@@ -16,16 +16,18 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Final
 
-from flows.acts import ACTS
+from flows.acts import ACTS, CLASSIC_QUESTIONS
 from flows.topics import TOPICS
+from flows.understanding import learned
 from flows.understanding.normalise import lexicon, normalise
 from flows.understanding.rules import RuleSet, load_rules, run
-from flows.understanding.topic_finder import TOPICS_PATH, find_topics
+from flows.understanding.topic_finder import TOPICS_PATH, Decide, find_topics
 from flows.understanding.typos import Corrector
 
 __all__ = [
     "SIGNALS",
     "Match",
+    "asks_something",
     "clear_cache",
     "explain",
     "normalised",
@@ -120,7 +122,31 @@ def signals(text: str) -> frozenset[str]:
 @lru_cache(maxsize=256)
 def topic_positions(text: str) -> tuple[tuple[str, int], ...]:
     """``(topic, offset in the normalised text)`` for each topic ``text`` asks about."""
-    return find_topics(_engine().topics, normalised(text))
+    classic = bool(understand(text) & set(CLASSIC_QUESTIONS))
+    return find_topics(_engine().topics, normalised(text), _learned_decision(classic=classic))
+
+
+def _learned_decision(*, classic: bool) -> Decide | None:
+    """The learned reader's say on each question. Beside one of the classic questions it
+    may only overrule when sure: "what does it take to succeed?" has no topic of its own."""
+    head = learned.topic_head()
+    if head is None:
+        return None
+
+    def decide(question: str, ruled: str | None) -> str | None:
+        reading = learned.read_question(question.strip())
+        if reading is None:
+            return ruled
+        return head.decide(reading, ruled, guess=not classic)
+
+    return decide
+
+
+def asks_something(text: str) -> bool:
+    """Whether ``text`` is put as a question (the patterns file's ``question`` regex), even
+    with no question mark: "whats in ur toolkit" asks; "I love spreadsheets" does not."""
+    question = _engine().rules.question
+    return question is not None and question.search(normalised(text)) is not None
 
 
 def topics(text: str) -> tuple[str, ...]:
@@ -136,5 +162,5 @@ def explain(text: str) -> list[Match]:
 
 def clear_cache() -> None:
     """Forget recently read messages (benchmarks use it to time cold reads)."""
-    for cached in (normalised, _acts, _signals, topic_positions):
+    for cached in (normalised, _acts, _signals, topic_positions, learned.read_question):
         cached.cache_clear()

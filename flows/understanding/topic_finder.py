@@ -9,10 +9,15 @@ the topic whose rule matched the longest stretch of words wins (a specific phras
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
 from flows.understanding.rules import RuleSet, run
+
+Decide = Callable[[str, "str | None"], "str | None"]
+"""Given one question and the topic the rules found in it (or None), the topic it asks
+about (the learned reader, ``learned.py``)."""
 
 TOPICS_PATH: Final = Path(__file__).with_name("topics.yaml")
 
@@ -24,7 +29,7 @@ _QUESTION_BREAK: Final = re.compile(
 )
 
 
-def _segments(text: str) -> list[tuple[int, int]]:
+def segments(text: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     start = 0
     for cut in _QUESTION_BREAK.finditer(text):
@@ -34,20 +39,25 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in bounds if b > a]
 
 
-def find_topics(rules: RuleSet, text: str) -> tuple[tuple[str, int], ...]:
-    """``(topic, where it is asked in text)``, in the order asked."""
+def find_topics(
+    rules: RuleSet, text: str, decide: Decide | None = None
+) -> tuple[tuple[str, int], ...]:
+    """``(topic, where it is asked in text)``, in the order asked. With ``decide`` (the
+    learned reader), each question's topic is settled by it, given what the rules found."""
     fired = run(rules.acts, text, rules.act_unless)
-    if not fired:
+    if not fired and decide is None:
         return ()
     located: list[tuple[int, int, str]] = []  # (start, length, topic)
     for rule, matched in fired:
         at = text.find(matched)
         located.append((max(at, 0), len(matched.split()), rule.label))
     chosen: dict[str, int] = {}
-    for begin, end in _segments(text):
+    for begin, end in segments(text):
         inside = [hit for hit in located if begin <= hit[0] < end]
-        if not inside:
-            continue
-        start, _, topic = max(inside, key=lambda hit: (hit[1], -hit[0]))
-        chosen.setdefault(topic, start)
+        ruled = max(inside, key=lambda hit: (hit[1], -hit[0])) if inside else None
+        topic = ruled[2] if ruled else None
+        if decide is not None:
+            topic = decide(text[begin:end], topic)
+        if topic is not None:
+            chosen.setdefault(topic, ruled[0] if ruled and ruled[2] == topic else begin)
     return tuple(chosen.items())
