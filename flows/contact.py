@@ -23,11 +23,16 @@ class Voice:
 
     def pick(self, purpose: str, lines: Sequence[str], **fields: object) -> str:
         """One of ``lines``; avoids repeating a line the contact already said if it can."""
-        fields.setdefault("minutes", f"{self._session.meeting_minutes:g}")
+        line = self._rng(purpose).choice(self.fresh(lines, **fields) or list(lines))
+        return line.format_map(self._fields(fields))
+
+    def fresh(self, lines: Sequence[str], **fields: object) -> list[str]:
+        """The ``lines`` the contact has not said yet in this meeting."""
         said = {t.text for t in self._session.turns if t.speaker == "contact"}
-        fresh = [line for line in lines if line.format_map(_Fields(fields)) not in said]
-        line = self._rng(purpose).choice(fresh or list(lines))
-        return line.format_map(_Fields(fields))
+        return [line for line in lines if line.format_map(self._fields(fields)) not in said]
+
+    def _fields(self, fields: dict[str, object]) -> _Fields:
+        return _Fields({"minutes": f"{self._session.meeting_minutes:g}", **fields})
 
     def choose_index(self, purpose: str, count: int) -> int:
         return self._rng(purpose).randrange(count)

@@ -17,7 +17,7 @@ from flows.persona import Tangent
 from flows.session import Turn
 from flows.step_output import StepOutput
 from flows.timing import CHECK_BACK, CHECK_BACK_AFTER, WRAP_UP, fmt_minutes
-from flows.understanding import understand
+from flows.understanding import asks_something, understand
 from flows.userfacts import read_message, user_facts
 
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
@@ -79,14 +79,16 @@ class Conversation(StepOutput):
                 self.say_one("small_talk", p.small_talk)
             elif background is not None and p.background_ack:
                 self.say_one("background", p.background_ack, a_role=background.a_role)
-            else:
+            elif self.voice.fresh(p.fallbacks):
                 self.say_one("fallback", p.fallbacks)
+            else:  # every stock reply is used: name what was said, offer something new
+                self.say_said(Answerer(p, self.session, self.voice).unknown(turn.text))
 
     def _answer_questions(self, turn: Turn, acts: set[str], f: Facts, sig: frozenset[str]) -> None:
         p = self.persona
         answerer = Answerer(p, self.session, self.voice)
         asking = bool(acts & set(A.QUESTIONS))
-        plain_question = not acts and "?" in turn.text
+        plain_question = not acts and asks_something(turn.text)
         if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
             plain_question = True
         items = asked_items(turn.text, acts, is_question=plain_question)
