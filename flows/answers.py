@@ -22,10 +22,17 @@ from flows.understanding import asks_something, explain, normalised, topic_posit
 
 MAX_ANSWERS = 2
 """A message that asks more than this gets two answers and an invitation to ask the rest."""
-_COVERS = {A.ASK_LIKES: (BEST, LEAST), A.ASK_QUALIFICATIONS: (CREDENTIALS,)}
-"""Classic questions whose asked part is a topic: that part is answered instead."""
-_OWN_PATH = {"entry", "progression", "differently"}
-"""Topics that "how did you get into it?" also touches: the contact's own path wins."""
+_COVERS = {A.ASK_LIKES: (BEST, LEAST, "hardest"), A.ASK_QUALIFICATIONS: (CREDENTIALS,)}
+"""Classic questions whose asked part is a topic: that part is answered instead ("what's the
+toughest thing about your role?" is about the hardest part, not a best-and-least answer)."""
+_CLASSIC_WINS = {
+    A.ASK_START: frozenset({"entry", "progression", "differently"}),
+    A.ASK_RESUME: frozenset({"hiring"}),
+    A.ASK_FIT: frozenset({"entry", "thrives", "side_projects"}),
+}
+"""Topics a classic question also touches, where the classic answer is the one asked for:
+"how did you get into it?" is the contact's own path; "what do you look for in a résumé?"
+is the résumé answer, not how hiring works in general."""
 _ASKING = frozenset(A.QUESTIONS)
 _MORE_KINDS = ("answer", "tangent", "follow_up_answer", "question_answer")
 
@@ -64,8 +71,8 @@ def asked_items(text: str, acts: Set[str], *, is_question: bool) -> list[Item]:
     norm = normalised(text)
     positions = {m.act: norm.find(m.matched) for m in explain(text)}
     classic = [a for a in A.CLASSIC_QUESTIONS if a in acts]
-    if A.ASK_START in classic:
-        placed = [(at, it) for at, it in placed if it.key not in _OWN_PATH]
+    for act in classic:
+        placed = [(at, it) for at, it in placed if it.key not in _CLASSIC_WINS.get(act, ())]
     for act in classic:
         if any(t in found_topics for t in _COVERS.get(act, ())):
             continue
