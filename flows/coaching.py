@@ -127,27 +127,37 @@ def _checks(session: Session, f: Facts) -> dict[str, Check]:
         "goodbye.feedback": _seen(f.first(A.ASK_FEEDBACK)),
         "goodbye.strengths": _seen(f.first(A.ASK_STRENGTHS)),
         "referral.names": _seen(f.first(A.ASK_REFERRALS)),
-        "referral.check_back": (
-            ("n/a", "The contact gave you names straight away.")
-            if f.undecided is None
-            else _seen(f.first(A.ASK_CHECK_BACK))
-        ),
+        "referral.check_back": _check_back(f),
         "referral.golden_rules": _seen(f.first(A.GOLDEN_RULE)),
         "referral.thanks": _seen(f.closing_thanks),
     }
     return checks
 
 
+def _check_back(f: Facts) -> Check:
+    if f.undecided is not None:
+        return _seen(f.first(A.ASK_CHECK_BACK))
+    if f.first(A.ASK_REFERRALS) is None:
+        return "n/a", "You didn't ask for names, so there was nothing to check back on."
+    return "n/a", "The contact gave you names straight away."
+
+
 def _time_check(session: Session, f: Facts, met: bool) -> Check:
-    raised = f.first(A.TIME_CHECK)
+    raised = f.time_raised
     nudge = f.wrap_up_nudge
     if raised and (nudge is None or _before(raised, nudge, session)):
         return "passed", quote(raised)
+    if f.left_early is not None and session.clock_started_at is not None:
+        spent = (f.left_early.at - session.clock_started_at).total_seconds() / 60
+        return "missed", (
+            f"You left {spent:.0f} minutes into the {session.meeting_minutes:g} you agreed, "
+            f"mid-conversation: {quote(f.left_early)}"
+        )
     if nudge is not None:
         return "missed", None
     if not met:
         return "n/a", "The meeting never started."
-    return "passed", "You finished before the agreed time was up."
+    return "passed", "You wrapped up before the agreed time was up."
 
 
 def _before(a: Turn, b: Turn, session: Session) -> bool:

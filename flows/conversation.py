@@ -16,11 +16,13 @@ from flows.machine import CONVERSE, DONE, REFERRAL
 from flows.persona import Tangent
 from flows.session import Turn
 from flows.step_output import StepOutput
-from flows.timing import CHECK_BACK, CHECK_BACK_AFTER, WRAP_UP, fmt_minutes
+from flows.timing import CHECK_BACK, CHECK_BACK_AFTER, WRAP_UP, fmt_minutes, near_mark
 from flows.understanding import asks_something, understand
 from flows.userfacts import read_message, user_facts
 
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
+_NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
+"""A goodbye that also asks or raises something is handled as that, not as leaving."""
 _STAYING_ON = {*A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB}
 """Carrying on the conversation after an invitation to stay is accepting it."""
 _WORD = re.compile(r"[a-z']+")
@@ -47,6 +49,11 @@ class Conversation(StepOutput):
         before = len(self.effects)
         if self._check_back_reply(f):
             return
+        if acts & _NOT_A_GOODBYE:
+            acts.discard(A.GOODBYE)  # "thanks, bye, oh and is there anyone I should call?"
+        if self.state == CONVERSE and A.TIME_CHECK in acts and not self._counts_as_time(f):
+            acts.discard(A.TIME_CHECK)  # a courtesy at the start, not a wrap-up
+            turn.kind = turn.kind or "time_courtesy"
         if self.state == CONVERSE and self._stay_answer(turn, acts, sig, f):
             acts -= {A.TIME_CHECK, A.ACCEPT_STAY, A.DECLINE_STAY}
             f = facts_of(self.session)
@@ -71,11 +78,15 @@ class Conversation(StepOutput):
         closing = A.GOODBYE in acts or (
             self.state == REFERRAL and A.THANK in acts and len(self.effects) == before
         )
+        if closing and self.state == CONVERSE and self._goodbye_too_soon(turn, f):
+            return
         if closing:
             self.meeting.fire("finish")
         elif len(self.effects) == before:
             background = read_message(turn.text)[1]
-            if acts & {A.GREET, A.THANK}:
+            if turn.kind == "time_courtesy" and p.time_noted:
+                self.say_one("time_noted", p.time_noted)
+            elif acts & {A.GREET, A.THANK}:
                 self.say_one("small_talk", p.small_talk)
             elif background is not None and p.background_ack:
                 self.say_one("background", p.background_ack, a_role=background.a_role)
@@ -83,6 +94,42 @@ class Conversation(StepOutput):
                 self.say_one("fallback", p.fallbacks)
             else:  # every stock reply is used: name what was said, offer something new
                 self.say_said(Answerer(p, self.session, self.voice).unknown(turn.text))
+        self._notice_the_time(f)
+
+    def _counts_as_time(self, f: Facts) -> bool:
+        """Raising the time winds the meeting up only near its end or after the reminder."""
+        s = self.session
+        return f.wrap_up_nudge is not None or near_mark(
+            s.clock_started_at, s.meeting_minutes, self.now
+        )
+
+    def _goodbye_too_soon(self, turn: Turn, f: Facts) -> bool:
+        """A bare goodbye mid-conversation: the contact checks once whether there was
+        anything else; a second goodbye ends the meeting (scored as leaving early)."""
+        p = self.persona
+        if f.early_goodbye is None and p.before_you_go:
+            turn.kind = "early_goodbye"
+            self.say_one("before_you_go", p.before_you_go)
+            return True
+        if not self._counts_as_time(f):
+            turn.kind = "left_early"
+        return False
+
+    def _notice_the_time(self, f: Facts) -> None:
+        """The reminder came and went and the user carried on for two more messages: the
+        contact notices the time themselves, once, and starts wrapping up."""
+        p = self.persona
+        nudge = f.wrap_up_nudge
+        if self.state != CONVERSE or nudge is None or f.own_time_check is not None:
+            return
+        if f.stay_accepted is not None or not p.time_check_self:
+            return
+        since = self.session.turns[self.session.turns.index(nudge) + 1 :]
+        said = [t for t in since if t.speaker == "user" and t.kind != "command"]
+        if len(said) < 2 or any(set(t.acts) & {A.TIME_CHECK, *_LEAVING} for t in said):
+            return
+        self.say_one("own_time_check", p.time_check_self)
+        self.meeting.fire("wrap_up")
 
     def _answer_questions(self, turn: Turn, acts: set[str], f: Facts, sig: frozenset[str]) -> None:
         p = self.persona

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from flows import acts as A
 from flows.machine import ARRIVE, CONVERSE, GOODBYE, REFERRAL
 from flows.session import Session, Turn
+from flows.timing import near_mark
 
 
 @dataclass
@@ -39,7 +40,17 @@ class Facts:
     check_back_nudge: Turn | None = None
     check_back_answered: Turn | None = None
     closing_thanks: Turn | None = None
-    """A thanks while saying goodbye or receiving names."""
+    """The last thanks while saying goodbye or receiving names that was not part of a
+    request ("thanks, is there anyone else I should talk to?" asks; it does not close)."""
+    time_raised: Turn | None = None
+    """The first time the user raised the time when it counted: near the agreed end
+    (``flows.timing.near_mark``) or after the wrap-up reminder."""
+    early_goodbye: Turn | None = None
+    """A bare goodbye mid-conversation that the contact checked ("anything else?")."""
+    left_early: Turn | None = None
+    """The goodbye that ended the meeting while still conversing, before the agreed end."""
+    own_time_check: Turn | None = None
+    """The contact noticed the time themselves after the reminder was ignored."""
 
     def first(self, act: str) -> Turn | None:
         return self.asked.get(act)
@@ -47,6 +58,9 @@ class Facts:
 
 CONVERSE_RAPPORT_WINDOW = 2
 """How many of the user's first conversation messages still count as 'building rapport'."""
+_REQUESTS = frozenset(
+    {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.ASK_CHECK_BACK}
+)
 
 
 def _question_key(turn: Turn) -> str:
@@ -70,19 +84,26 @@ def facts_of(session: Session) -> Facts:
                 for act in A.CHECKLIST:
                     if act in acts:
                         f.checklist.setdefault(act, turn)
-                if f.rapport is None and acts & {A.GREET, A.THANK}:
-                    f.rapport = turn
-                # A first question asked from the lobby opens the conversation.
+                # A first question asked from the lobby opens the conversation; other
+                # lobby lines are said to the receptionist, not to the contact.
                 if not acts & set(A.QUESTIONS):
                     continue
+            opening = turn.stage == ARRIVE or (
+                turn.stage == CONVERSE and converse_seen < CONVERSE_RAPPORT_WINDOW
+            )
             if turn.stage == CONVERSE:
                 converse_seen += 1
-                if (
-                    f.rapport is None
-                    and converse_seen <= CONVERSE_RAPPORT_WINDOW
-                    and acts & {A.GREET, A.THANK}
+            if f.rapport is None and opening and acts & {A.GREET, A.THANK}:
+                f.rapport = turn
+            if A.TIME_CHECK in acts and f.time_raised is None and turn.stage == CONVERSE:
+                if f.wrap_up_nudge is not None or near_mark(
+                    session.clock_started_at, session.meeting_minutes, turn.at
                 ):
-                    f.rapport = turn
+                    f.time_raised = turn
+            if turn.kind == "early_goodbye":
+                f.early_goodbye = f.early_goodbye or turn
+            elif turn.kind == "left_early":
+                f.left_early = turn
             for act in turn.acts:
                 f.asked.setdefault(act, turn)
             if turn.kind == "question" or acts & set(A.QUESTIONS):
@@ -101,8 +122,9 @@ def facts_of(session: Session) -> Facts:
                     f.stay_accepted = turn
                 elif turn.kind == "stay_decline":
                     f.stay_declined = turn
-            if turn.stage in (GOODBYE, REFERRAL) and A.THANK in acts:
-                f.closing_thanks = f.closing_thanks or turn
+            closing_stage = turn.stage in (GOODBYE, REFERRAL) or A.GOODBYE in acts
+            if closing_stage and A.THANK in acts and not acts & _REQUESTS:
+                f.closing_thanks = turn
             if f.check_back_nudge is not None and f.check_back_answered is None:
                 f.check_back_answered = turn
             previous_contact = None
@@ -114,6 +136,8 @@ def facts_of(session: Session) -> Facts:
                 f.stay_invited = f.stay_invited or turn
             elif turn.kind == "undecided":
                 f.undecided = f.undecided or turn
+            elif turn.kind == "own_time_check":
+                f.own_time_check = f.own_time_check or turn
         elif turn.speaker == "nudge":
             if turn.kind == "wrap_up":
                 f.wrap_up_nudge = f.wrap_up_nudge or turn

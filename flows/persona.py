@@ -155,6 +155,16 @@ class Persona(_Strict):
     referral_for_you: list[str] = []
     """Ends the referrals: whom to call first given the user's work (``{a_role}``,
     ``{name}``: the referral whose sectors match)."""
+    # -- the clock and leaving --
+    time_noted: list[str] = []
+    """The user mentions the time well before the end (a courtesy): thanks them and carries
+    on; no wrapping up yet."""
+    before_you_go: list[str] = []
+    """The user says goodbye mid-conversation, before any wrap-up: checks once whether
+    there was anything else (a second goodbye ends the meeting)."""
+    time_check_self: list[str] = []
+    """The wrap-up reminder came and the user carried on: the contact notices the time
+    themselves, once, and starts wrapping up."""
 
     @field_validator("greeting_with_questions")
     @classmethod

@@ -40,7 +40,8 @@ _REQUIRED: Mapping[str, frozenset[str]] = {
 }
 _NEW_LINES = (
     "unknown_topic", "topic_used_up", "nothing_more", "rest_of_question", "name_hello",
-    "background_ack", "fit_personal", "resume_personal", "referral_for_you",
+    "background_ack", "fit_personal", "resume_personal", "referral_for_you", "time_noted",
+    "before_you_go", "time_check_self",
 )  # fmt: skip
 _TEXT_FIELDS = ("field", "summary", "location")
 _LENGTH_MINUTES = re.compile(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 WRAP_UP = "wrap_up"
 CHECK_BACK = "check_back"
@@ -15,3 +15,19 @@ DEFAULT_MINUTES = 20.0
 
 def fmt_minutes(minutes: float) -> str:
     return f"{minutes:g}"
+
+
+NEAR_MARK_SHARE = 0.25
+NEAR_MARK_AT_LEAST = timedelta(minutes=2)
+"""Raising the time counts as watching the clock from the last quarter of the meeting (and
+never later than its last two minutes); earlier it is a courtesy."""
+
+
+def near_mark(clock_started_at: datetime | None, minutes: float, at: datetime) -> bool:
+    """Whether ``at`` is close enough to the agreed end of the meeting for raising the time
+    to mean "our time is nearly up"."""
+    if clock_started_at is None:
+        return False
+    length = timedelta(minutes=minutes)
+    window = max(length * NEAR_MARK_SHARE, NEAR_MARK_AT_LEAST)
+    return at >= clock_started_at + length - window

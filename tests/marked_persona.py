@@ -42,6 +42,9 @@ def marked_persona() -> Persona:
         resume_personal=["[resume for] For {a_role}:", "[resume for] Given {a_role}:"],
         referral_for_you=["[for you] Call {name} first.", "[for you] Start with {name}."],
         greeting=["[greeting] We have {minutes} minutes.", "[greeting] {minutes} minutes, go."],
+        time_noted=["[time noted] Thanks, we're fine.", "[time noted] Plenty of time yet."],
+        before_you_go=["[before you go] Anything else?", "[before you go] Going already?"],
+        time_check_self=["[own time] Oh, look at the time.", "[own time] We're over, I'm afraid."],
     )
     raw["referrals"][0].update(sectors=["logistics"], came_from="ran a warehouse night shift")
     raw["referrals"][1].update(sectors=["retail", "customer_service"], came_from="support")

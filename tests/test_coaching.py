@@ -46,7 +46,7 @@ def exemplary() -> Script:
     )
     s.user("arrive", "Notebook, pen and my copy of the questions", A.NOTEBOOK, A.QUESTIONS_COPY)
     s.contact("converse", "greeting")
-    s.user("converse", "How did you get started?", A.ASK_START)
+    s.user("converse", "Thank you for seeing me! How did you get started?", A.THANK, A.ASK_START)
     s.contact("converse", "answer")
     s.user("converse", "What do you like best and least?", A.ASK_LIKES)
     s.contact("converse", "tangent")

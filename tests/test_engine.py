@@ -66,7 +66,7 @@ def test_a_first_question_from_the_lobby_is_answered(engine: Engine) -> None:
 
 def test_raising_the_time_cancels_the_wrap_up(engine: Engine) -> None:
     session = begin(engine, stay="no")
-    effects = engine.message(session, "I see our time is nearly up.", T0 + timedelta(minutes=15))
+    effects = engine.message(session, "I see our time is nearly up.", T0 + timedelta(minutes=17))
     assert CancelNudge(WRAP_UP) in effects
     assert session.state == "goodbye"
     assert engine.nudge(session, WRAP_UP, T0 + timedelta(minutes=21)) == []

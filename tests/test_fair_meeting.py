@@ -1,0 +1,179 @@
+"""A fair scorecard and a contact who keeps track: the time is a fact, not a keyword; a
+goodbye that asks something is not a goodbye; each item quotes the message that really did
+it (driven through the engine as a user would)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from flows.coaching import score_session
+from flows.effects import CancelNudge
+from flows.engine import Engine
+from flows.session import Session
+from flows.timing import WRAP_UP
+from tests.conftest import T0
+from tests.marked_persona import marked_persona
+
+MINUTES = 20
+START = T0 + timedelta(minutes=1)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine({"marked": marked_persona()})
+
+
+def meet(engine: Engine, stay: str = "no", referrals: str = "names") -> Session:
+    session, _ = engine.start(
+        "marked",
+        now=T0,
+        seed=4,
+        minutes=MINUTES,
+        scenario={"tangent": "no", "stay": stay, "referrals": referrals},
+    )
+    engine.message(session, "Hi, I'm ready to go in.", START)
+    assert session.state == "converse"
+    return session
+
+
+def say(engine: Engine, session: Session, text: str, at: datetime) -> list[str]:
+    before = len(session.turns)
+    engine.message(session, text, at)
+    return [t.text for t in session.turns[before:] if t.speaker == "contact"]
+
+
+def minute(n: float) -> datetime:
+    """``n`` minutes into the meeting."""
+    return START + timedelta(minutes=n)
+
+
+def item(engine: Engine, session: Session, item_id: str) -> tuple[str, str]:
+    if not session.finished:
+        engine.command(session, "end", "", minute(30))
+    found = score_session(session).item(item_id)
+    return found.status, found.evidence
+
+
+def test_mentioning_the_time_at_the_start_is_a_courtesy(engine: Engine) -> None:
+    session = meet(engine, stay="yes")
+    courtesy = "I'll be mindful of our twenty minutes, thanks for seeing me"
+    before = len(session.turns)
+    effects = engine.message(session, courtesy, minute(0.1))
+    replies = [t.text for t in session.turns[before:] if t.speaker == "contact"]
+    assert len(replies) == 1 and replies[0].startswith(("[time noted]", "[small"))
+    assert CancelNudge(WRAP_UP) not in effects
+    assert session.state == "converse" and WRAP_UP in session.nudges
+    say(engine, session, "How did you get started?", minute(2))
+    _, evidence = item(engine, session, "goodbye.time")
+    assert courtesy not in evidence
+
+
+def test_raising_the_time_near_the_mark_wraps_up_and_is_credited(engine: Engine) -> None:
+    session = meet(engine)
+    say(engine, session, "How did you get started?", minute(2))
+    raised = "I see we're nearly at time, I want to respect that."
+    effects = engine.message(session, raised, minute(MINUTES - 3))
+    assert CancelNudge(WRAP_UP) in effects and session.state == "goodbye"
+    assert item(engine, session, "goodbye.time") == ("passed", f"“{raised}”")
+
+
+def test_after_an_ignored_reminder_the_contact_checks_the_time_once(engine: Engine) -> None:
+    session = meet(engine)
+    say(engine, session, "How did you get started?", minute(2))
+    engine.nudge(session, WRAP_UP, minute(MINUTES))
+    assert say(engine, session, "What's the pay like?", minute(MINUTES + 0.5))[0].startswith("[pay")
+    replies = say(engine, session, "What tools do you use?", minute(MINUTES + 1))
+    assert replies[-1].startswith("[own time]") and session.state == "goodbye"
+    assert not any(
+        r.startswith("[own time]") for r in say(engine, session, "Any advice?", minute(MINUTES + 2))
+    )
+    assert item(engine, session, "goodbye.time")[0] == "missed"
+
+
+def test_a_message_that_raises_the_time_and_asks_is_not_a_goodbye(engine: Engine) -> None:
+    session = meet(engine)
+    text = "I know you have a busy day so I'll keep an eye on the time, what do you like most?"
+    replies = say(engine, session, text, minute(1))
+    assert replies and replies[0].startswith("[best.")
+    assert session.state == "converse" and WRAP_UP in session.nudges
+
+
+def test_a_goodbye_that_asks_for_names_gets_the_names(engine: Engine) -> None:
+    session = meet(engine)
+    say(engine, session, "How did you get started?", minute(2))
+    replies = say(
+        engine, session, "Thanks, bye! Oh, is there anyone you'd suggest I talk to?", minute(18)
+    )
+    assert session.state == "referral" and "•" in "\n".join(replies)
+
+
+def test_an_aside_in_a_referral_request_does_not_hide_it(engine: Engine) -> None:
+    session = meet(engine)
+    say(engine, session, "How did you get started?", minute(2))
+    say(
+        engine,
+        session,
+        "Could you suggest, maybe two or three, people I could talk to?",
+        minute(17),
+    )
+    assert session.state == "referral"
+
+
+def test_a_bare_goodbye_mid_conversation_is_checked_once_then_scored_as_leaving_early(
+    engine: Engine,
+) -> None:
+    session = meet(engine)
+    say(engine, session, "How did you get started?", minute(2))
+    [check] = say(engine, session, "ok bye", minute(4))
+    assert check.startswith("[before you go]")
+    assert session.state == "converse" and WRAP_UP in session.nudges
+    say(engine, session, "No, that's all. Goodbye!", minute(5))
+    assert session.state == "done"
+    status, evidence = item(engine, session, "goodbye.time")
+    assert status == "missed" and "You left 5 minutes into the 20" in evidence
+
+
+def test_rapport_is_what_was_said_to_the_contact_not_the_receptionist(engine: Engine) -> None:
+    session = meet(engine)
+    assert item(engine, session, "converse.rapport")[0] == "missed"
+    session = meet(engine)
+    say(engine, session, "Thank you so much for making the time!", minute(0.2))
+    assert item(engine, session, "converse.rapport") == (
+        "passed",
+        "“Thank you so much for making the time!”",
+    )
+
+
+def test_the_closing_thanks_is_not_a_thanks_inside_a_request(engine: Engine) -> None:
+    session = meet(engine)
+    say(engine, session, "How did you get started?", minute(2))
+    say(engine, session, "Thanks! Is there anyone else you'd suggest I talk to?", minute(17))
+    assert session.state == "referral"
+    assert item(engine, session, "referral.thanks")[0] == "missed"
+    session = meet(engine)
+    say(engine, session, "Thanks! Is there anyone else you'd suggest I talk to?", minute(17))
+    say(engine, session, "I won't ask them for a job. Thank you so much, goodbye!", minute(18))
+    status, evidence = item(engine, session, "referral.thanks")
+    assert status == "passed" and "Thank you so much, goodbye!" in evidence
+
+
+def test_check_back_is_not_applicable_with_a_true_reason(engine: Engine) -> None:
+    session = meet(engine)
+    say(engine, session, "How did you get started?", minute(2))
+    status, evidence = item(engine, session, "referral.check_back")
+    assert status == "n/a" and "didn't ask for names" in evidence
+    session = meet(engine)
+    say(engine, session, "Is there anyone else you'd suggest I talk to?", minute(17))
+    assert item(engine, session, "referral.check_back") == (
+        "n/a",
+        "The contact gave you names straight away.",
+    )
+
+
+def test_what_would_you_do_differently_does_not_end_the_conversation(engine: Engine) -> None:
+    session = meet(engine)
+    replies = say(engine, session, "What would you do differently if you started today?", minute(3))
+    assert replies[0].startswith("[differently.")
+    assert session.state == "converse" and WRAP_UP in session.nudges
