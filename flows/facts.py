@@ -95,11 +95,11 @@ def facts_of(session: Session) -> Facts:
                 converse_seen += 1
             if f.rapport is None and opening and acts & {A.GREET, A.THANK}:
                 f.rapport = turn
-            if A.TIME_CHECK in acts and f.time_raised is None and turn.stage == CONVERSE:
-                if f.wrap_up_nudge is not None or near_mark(
-                    session.clock_started_at, session.meeting_minutes, turn.at
-                ):
-                    f.time_raised = turn
+            counts = f.wrap_up_nudge is not None or near_mark(
+                session.clock_started_at, session.meeting_minutes, turn.at
+            )
+            if A.TIME_CHECK in acts and f.time_raised is None and turn.stage == CONVERSE and counts:
+                f.time_raised = turn
             if turn.kind == "early_goodbye":
                 f.early_goodbye = f.early_goodbye or turn
             elif turn.kind == "left_early":
