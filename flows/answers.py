@@ -79,7 +79,7 @@ def asked_items(text: str, acts: Set[str], *, is_question: bool) -> list[Item]:
         placed.append((max(positions.get(act, 0), 0), Item("classic", act)))
     placed.sort(key=lambda pair: pair[0])
     items = [item for _, item in placed]
-    if not items and (A.ASK_OTHER in acts or is_question):
+    if not items and (A.ASK_OTHER in acts or is_question) and A.FOLLOW_UP not in acts:
         items.append(Item("unknown", ""))
     return items
 

@@ -23,6 +23,9 @@ from flows.userfacts import read_message, user_facts
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
 _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A goodbye that also asks or raises something is handled as that, not as leaving."""
+_NOT_ASKING = {A.FOLLOW_UP, A.THANK, A.GREET}
+"""Acts beside which a message put as a question may still ask about a topic ("is it hard
+to get into right now?" was heard as a follow-up; "thanks! and the pay?")."""
 _STAYING_ON = {*A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB}
 """Carrying on the conversation after an invitation to stay is accepting it."""
 _WORD = re.compile(r"[a-z']+")
@@ -135,7 +138,7 @@ class Conversation(StepOutput):
         p = self.persona
         answerer = Answerer(p, self.session, self.voice)
         asking = bool(acts & set(A.QUESTIONS))
-        plain_question = not acts and asks_something(turn.text)
+        plain_question = acts <= _NOT_ASKING and asks_something(turn.text)
         if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
             plain_question = True
         items = asked_items(turn.text, acts, is_question=plain_question)

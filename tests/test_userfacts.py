@@ -9,6 +9,12 @@ from flows.userfacts import read_message
 BACKGROUNDS = [
     # (what the user typed, the background as the contact would say it, its sector)
     ("I worked 8 years as a pharmacy tech", "eight years as a pharmacy tech", "healthcare"),
+    (
+        "I spent ten years in the army as a logistics officer. What would you look for?",
+        "ten years as a logistics officer",
+        "logistics",
+    ),
+    ("I worked 5 years at a bank as a teller", "five years as a teller", "finance"),
     ("i'm a retail supervisor rn", "a retail supervisor", "retail"),
     ("Hi, I'm Sam! I've been a teacher for 12 years", "twelve years as a teacher", "education"),
     ("I spent 10 years in the army", "ten years in the army", "military"),
