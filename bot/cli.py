@@ -27,6 +27,7 @@ from bot.store.accounts import delete_user, export_user
 from bot.store.db import DatabaseUrlError, make_engine
 from bot.store.practices import NotFound, PracticeStore
 from bot.store.schema import OutdatedSchema, current_revision, ensure_current, upgrade
+from bot.terminal import choose
 from bot.terminal.chat import TerminalChat, wall_clock
 from bot.terminal.practice import LocalPractice
 from bot.terminal.records import (
@@ -48,7 +49,7 @@ from flows import acts as A
 from flows.answers import question_topics
 from flows.effects import Show
 from flows.engine import DEFAULT_MINUTES, Engine
-from flows.persona import PERSONA_DIR, PersonaError, load_personas
+from flows.persona import PERSONA_DIR, Persona, PersonaError, load_personas
 from flows.persona_check import check_personas
 from flows.scenario import ScenarioError, parse_override
 from flows.topics import TOPICS
@@ -88,7 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     chat = sub.add_parser("chat", help="practise a meeting in the terminal")
-    chat.add_argument("--persona", metavar="ID", help="the contact to meet (default: choose)")
+    chat.add_argument(
+        "--persona",
+        metavar="ID|FIELD",
+        help="the contact to meet, by id or by field: dana, nurse, 'ux design' (default: choose)",
+    )
+    chat.add_argument(
+        "--field", metavar="FIELD", help="meet someone in this field (the same as --persona FIELD)"
+    )
     chat.add_argument("--seed", type=int, help="seed for the contact's choices (default: random)")
     chat.add_argument(
         "--minutes",
@@ -156,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     personas = sub.add_parser("personas", help="list or check the contacts")
     personas.add_argument("action", choices=["list", "check"])
+    personas.add_argument("--json", action="store_true", help="list: one JSON array of contacts")
     personas.add_argument(
         "--dir", type=Path, default=PERSONA_DIR, help="the folder of contact files to use"
     )
@@ -189,10 +198,20 @@ def _flow() -> Engine:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     engine = _flow()
-    if args.persona is not None and args.persona not in engine.personas:
-        raise UsageError(
-            f"unknown contact {args.persona!r}; choose one of: {', '.join(engine.personas)}"
-        )
+    if args.persona is not None and args.field is not None:
+        raise UsageError("give --persona or --field, not both")
+    query = args.persona if args.persona is not None else args.field
+    among: list[Persona] | None = None
+    if query is not None:
+        try:
+            if args.script:
+                args.persona = choose.one(list(engine.personas.values()), query).id
+            else:
+                among = choose.resolve(list(engine.personas.values()), query)
+                args.persona = among[0].id if len(among) == 1 else None
+        except choose.NoContact as exc:
+            raise UsageError(str(exc)) from None
+    args.among = among
     if args.json and not args.script:
         raise UsageError("--json goes with --script")
     questions = _read_lines(args.questions) if args.questions else []
@@ -252,7 +271,7 @@ def _interactive(
         return 0
     if (old := store.unfinished(user_id)) is not None:
         chat.write(f"(Practice {old} is unfinished; `rapport chat --resume` continues it.)")
-    persona_id = args.persona or chat.choose_persona()
+    persona_id = args.persona or chat.choose_persona(args.among)
     if persona_id is None:
         return 0
     outcome = store.start(
@@ -434,9 +453,28 @@ def cmd_personas(args: argparse.Namespace) -> int:
             return 1
         print("All contacts are valid.")
         return 0
-    for persona in load_personas(args.dir).values():
-        print(f"{persona.id}\t{persona.name}\t{persona.role}\t{persona.industry}")
+    personas = list(load_personas(args.dir).values())
+    if args.json:
+        json.dump([_listed(p) for p in personas], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    for persona in personas:
+        field = persona.field or persona.industry
+        print(f"{persona.id}\t{persona.name}\t{persona.role}\t{field}\t{persona.summary}")
     return 0
+
+
+def _listed(persona: Persona) -> dict[str, object]:
+    return {
+        "id": persona.id,
+        "name": persona.name,
+        "role": persona.role,
+        "field": persona.field or persona.industry,
+        "industry": persona.industry,
+        "location": persona.location,
+        "summary": persona.summary,
+        "synonyms": list(persona.synonyms),
+    }
 
 
 COMMANDS = {

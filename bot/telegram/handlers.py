@@ -108,18 +108,21 @@ async def on_help(update: Update, context: Context) -> None:
 
 async def on_practice(update: Update, context: Context) -> None:
     svc = service(context)
-    persona_id, minutes, error = svc.parse_practice_args(list(context.args or []))
+    request = svc.parse_practice_args(list(context.args or []))
+    persona_id, minutes = request.persona_id, request.minutes
 
     def work(visit: Visit) -> list[Reply]:
-        if error:
-            return [Reply(error)]
+        if request.error:
+            return [Reply(request.error)]
+        if request.menu is not None:
+            return [svc.menu_of(request.menu)]
         if persona_id is None:
             return [svc.menu()]
         user_id = visit.user_id
         length = minutes if minutes is not None else svc.store.settings(user_id).meeting_minutes
         return svc.begin(visit, persona_id, length, now())
 
-    await _handle(update, context, work, contact=persona_id is not None and not error)
+    await _handle(update, context, work, contact=persona_id is not None and not request.error)
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -146,6 +149,8 @@ async def _button(update: Update, context: Context, query: CallbackQuery) -> Non
         await _handle(update, context, lambda v: svc.change_setting(v.user_id, rest))
     elif kind == "delete":
         await _handle(update, context, lambda v: svc.delete(v.user_id, rest, now()))
+    elif kind == "field":
+        await _handle(update, context, lambda _v: [svc.field_menu(rest)])
     elif kind == "pick":
         await _handle(update, context, lambda _v: [svc.lengths(rest)])
     elif kind == "len":

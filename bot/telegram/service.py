@@ -27,6 +27,7 @@ from bot.store.accounts import delete_user, export_user
 from bot.store.meetings import MeetingStore
 from bot.store.outbox import Letter, Outbox
 from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore, Visit
+from bot.telegram import picker
 from bot.telegram.render import scorecard_html, split_html, turn_html
 from bot.terminal.records import latest_scored
 from flows import companion
@@ -86,7 +87,7 @@ START = (
     "Start with /practice."
 )
 HELP = (
-    "/practice: meet a contact (or /practice ID MINUTES, e.g. /practice dana 20)\n"
+    "/practice: meet a contact, by field or id (/practice nurse, /practice dana 20)\n"
     "/prepare QUESTION: add a question you send ahead · /questions: list them\n"
     "/end: end the practice now · /report: your last scorecard · /history: past practices\n"
     "/progress: a chart of your scores · /meeting, /done: the companion for real meetings\n"
@@ -94,6 +95,11 @@ HELP = (
     "/help: this list"
 )
 NO_PRACTICE = "You have no practice going. Start one with /practice."
+
+
+def _reply(menu: picker.Menu) -> Reply:
+    rows = tuple(tuple(Button(label, data) for label, data in row) for row in menu.rows)
+    return Reply(menu.html, rows)
 
 
 class ChatService:
@@ -230,11 +236,12 @@ class ChatService:
     # -- choosing a practice ------------------------------------------------------------------
 
     def menu(self) -> Reply:
-        rows = tuple(
-            (Button(f"{p.name} · {p.role} ({p.industry})", f"pick:{p.id}"),)
-            for p in self.store.flow.personas.values()
-        )
-        return Reply("<b>Who would you like to meet?</b>", rows)
+        return _reply(picker.contact_menu(list(self.store.flow.personas.values())))
+
+    def field_menu(self, key: str) -> Reply:
+        personas = list(self.store.flow.personas.values())
+        menu = picker.field_menu(personas, key) if key else None
+        return _reply(menu or picker.contact_menu(personas))
 
     def lengths(self, persona_id: str) -> Reply:
         if persona_id not in self.store.flow.personas:
@@ -247,23 +254,13 @@ class ChatService:
             (row,),
         )
 
-    def parse_practice_args(self, args: list[str]) -> tuple[str | None, float | None, str]:
-        """``/practice ID [MINUTES]`` -> (persona, minutes, error message or "")."""
-        if not args:
-            return None, None, ""
-        persona_id = args[0].lower()
-        if persona_id not in self.store.flow.personas:
-            known = ", ".join(self.store.flow.personas)
-            return None, None, f"I don't know {escape(args[0])!s}. Try one of: {known}."
-        if len(args) < 2:
-            return persona_id, None, ""
-        try:
-            minutes = float(args[1].replace(",", "."))
-        except ValueError:
-            return None, None, f"“{escape(args[1])}” is not a number of minutes."
-        if not 0 < minutes <= MAX_MINUTES:
-            return None, None, f"Pick a length between 0 and {MAX_MINUTES:g} minutes."
-        return persona_id, minutes, ""
+    def parse_practice_args(self, args: list[str]) -> picker.PracticeRequest:
+        """``/practice [ID or FIELD] [MINUTES]``: a contact, a menu of several, or an error."""
+        personas = list(self.store.flow.personas.values())
+        return picker.parse_practice(personas, args, MAX_MINUTES)
+
+    def menu_of(self, menu: picker.Menu) -> Reply:
+        return _reply(menu)
 
     def begin(self, visit: Visit, persona_id: str, minutes: float, now: datetime) -> list[Reply]:
         user_id = visit.user_id

@@ -13,10 +13,12 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from bot.render import render_scorecard, render_turn
+from bot.terminal.choose import choose
 from bot.terminal.practice import Practice
 from bot.terminal.script import parse_command
 from flows.effects import Effect, Finished, Show
 from flows.engine import CHECK_BACK, Engine
+from flows.persona import Persona
 
 QUIT_COMMANDS = ("quit", "exit")
 
@@ -73,21 +75,11 @@ class TerminalChat:
 
     # -- choosing a contact -----------------------------------------------------------------
 
-    def choose_persona(self) -> str | None:
-        personas = list(self.engine.personas.values())
-        self.write("Who would you like to meet?")
-        for number, p in enumerate(personas, 1):
-            self.write(f"  {number}. {p.name}, {p.role} ({p.industry})  [{p.id}]")
-        while True:
-            try:
-                answer = self.read("Pick a number or id: ").strip().lower()
-            except EOFError:
-                return None
-            if answer.isdigit() and 1 <= int(answer) <= len(personas):
-                return personas[int(answer) - 1].id
-            if answer in self.engine.personas:
-                return answer
-            self.write(f"Please type a number from 1 to {len(personas)}, or one of the ids.")
+    def choose_persona(self, among: Sequence[Persona] | None = None) -> str | None:
+        """Ask which contact to meet (``among``: only these, e.g. the ones a field fits)."""
+        personas = list(among if among is not None else self.engine.personas.values())
+        chosen = choose(personas, self.write, self.read)
+        return chosen.id if chosen else None
 
     # -- the loop ---------------------------------------------------------------------------
 

@@ -419,3 +419,20 @@ def test_a_user_who_comes_back_after_blocking_gets_nudges_again(
     fake.wait_for(lambda: sum("booked for 0.05" in t for t in fake.texts(lea.id)) == 2, WAIT)
     fake.send_text(lea, "Hello again, I'm ready")
     fake.wait_for_text(lea.id, "⏰", WAIT)  # nudges reach her again
+
+
+def test_practice_finds_a_contact_by_field(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
+) -> None:
+    fake = fake_telegram
+    serve()
+    bea = fake.user(1077, "Bea")
+    fake.send_command(bea, "/practice nurse 10")
+    fake.wait_for_text(bea.id, "booked for 10 minutes", WAIT)
+    assert any("Priya" in line for line in said(fake, bea.id))
+    fake.send_command(bea, "/practice astronaut")
+    fake.wait_for_text(bea.id, "nobody in “astronaut”", WAIT)
+    fake.send_command(bea, "/practice manager")
+    several = fake.wait_for_text(bea.id, "Several people fit", WAIT)
+    fake.press_button(bea, several, "pick:tomas")
+    fake.wait_for_text(bea.id, "How long is the meeting?", WAIT)
