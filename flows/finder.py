@@ -16,8 +16,35 @@ from flows.persona import Persona
 
 _WORD = re.compile(r"[a-z0-9]+")
 _IGNORED = frozenset(
-    "a an and the of in for to with at someone somebody who does do working works work job "
-    "jobs field career careers person people like into".split()
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "in",
+        "for",
+        "to",
+        "with",
+        "at",
+        "someone",
+        "somebody",
+        "who",
+        "does",
+        "do",
+        "working",
+        "works",
+        "work",
+        "job",
+        "jobs",
+        "field",
+        "career",
+        "careers",
+        "person",
+        "people",
+        "like",
+        "into",
+    ]
 )
 
 
