@@ -87,7 +87,9 @@ def main() -> None:
     best = (rules_alone.macro_f1 + rules_alone.exact_match, 2.0, -1.0)
     for add in (0.8, 0.85, 0.9, 0.95, 0.97, 0.99, 2.0):
         for drop in (-1.0, 0.005, 0.01, 0.02, 0.05, 0.1):
-            report = evaluate(validation, lambda t: combine(ruled[t], vprobs[index[t]], add, drop))
+            report = evaluate(
+                validation, lambda t, a=add, d=drop: combine(ruled[t], vprobs[index[t]], a, d)
+            )
             score = report.macro_f1 + report.exact_match
             print(
                 f"  add {add:.2f} drop {drop:.3f}: "
