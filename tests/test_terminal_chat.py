@@ -109,3 +109,39 @@ def test_choosing_a_contact_by_number_or_id(engine: Engine) -> None:
     keyboard.type("priya")
     assert chat.choose_persona() == "priya"
     assert "Please type a number" in out.getvalue()
+
+
+def test_help_in_the_terminal_says_how_to_leave_and_come_back(engine: Engine) -> None:
+    keyboard, out, clock = Keyboard(), io.StringIO(), FakeClock()
+    thread = start(engine, keyboard, clock, out)
+    keyboard.type("/help")
+    wait_for(out, "/quit leaves and keeps the practice")
+    keyboard.type(None)
+    thread.join(timeout=10)
+
+
+def test_choosing_a_contact_by_field(engine: Engine) -> None:
+    keyboard, out = Keyboard(), io.StringIO()
+    chat = TerminalChat(engine, out=out, read=keyboard)
+    keyboard.type("nursing")
+    assert chat.choose_persona() == "priya"
+    keyboard.type("manager", "tomas")
+    assert chat.choose_persona() == "tomas"
+    assert "Several contacts fit 'manager'" in out.getvalue()
+
+
+def test_a_check_back_reminder_says_how_it_will_reach_a_terminal_user() -> None:
+    from bot.terminal.chat import check_back_note
+
+    class Stored:
+        resumable = True
+        session_id = 42
+
+    class Local:
+        resumable = False
+
+    due = T0 + timedelta(days=2)
+    note = check_back_note(Stored(), due)  # type: ignore[arg-type]
+    assert "rapport chat --resume 42" in note and "Telegram" in note
+    assert "Keep this chat open" not in note
+    assert "--resume" not in check_back_note(Local(), due)  # type: ignore[arg-type]

@@ -21,6 +21,23 @@ from flows.engine import CHECK_BACK, Engine
 from flows.persona import Persona
 
 QUIT_COMMANDS = ("quit", "exit")
+TERMINAL_HELP = (
+    "(In the terminal: /quit leaves and keeps the practice, to continue later with "
+    "`rapport chat --resume`.)"
+)
+
+
+def check_back_note(practice: Practice, due: datetime) -> str:
+    """How a check-back reminder two days away will really reach a terminal user."""
+    when = f"{due:%A %d %B at %H:%M} UTC"
+    if not practice.resumable:
+        return f"(In a real practice the contact would expect to hear from you on {when}.)"
+    session_id = getattr(practice, "session_id", "")
+    return (
+        f"(A check-back reminder is due on {when}. If this chat is still open then, it shows "
+        f"here; otherwise run `rapport chat --resume {session_id}` after that time and it will "
+        "be waiting, with the contact ready to answer. On Telegram it arrives as a message.)"
+    )
 
 Clock = Callable[[], datetime]
 Reader = Callable[[str], str]
@@ -153,6 +170,11 @@ class TerminalChat:
                 if command.name in QUIT_COMMANDS:
                     self._leave(practice)
                     return
+                if command.name == "help":
+                    with self._lock:
+                        self.show(practice, practice.command("help", "", self.clock()))
+                    self.write(TERMINAL_HELP)
+                    continue
                 if command.name == "prepare" and not command.argument:
                     self._prepare_interactively(practice)
                     continue
@@ -166,8 +188,4 @@ class TerminalChat:
             if any(isinstance(e, Finished) for e in effects):
                 if CHECK_BACK not in practice.session.nudges:
                     return
-                due = practice.session.nudges[CHECK_BACK]
-                self.write(
-                    f"(A check-back reminder is set for {due:%A %d %B at %H:%M} UTC. "
-                    "Keep this chat open to receive it, or type /quit to leave.)"
-                )
+                self.write(check_back_note(practice, practice.session.nudges[CHECK_BACK]))
