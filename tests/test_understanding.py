@@ -329,26 +329,6 @@ def test_evaluate_report() -> None:
     assert bad.macro_f1 == 0.0
 
 
-def test_median_speed() -> None:
-    from flows.understanding import _acts, _signals
-    from flows.understanding import normalised as norm
-
-    texts = [
-        f"Hi! How did you get into field number {i}, and what's a typical day?" for i in range(200)
-    ]
-    understand("warm up")
-    times = []
-    for t in texts:
-        start = time.perf_counter()
-        understand(t)
-        signals(t)
-        times.append(time.perf_counter() - start)
-    for cached in (_acts, _signals, norm):
-        cached.cache_clear()
-    times.sort()
-    assert times[len(times) // 2] < 0.003
-
-
 @pytest.mark.parametrize(
     ("text", "acts"),
     [

@@ -110,8 +110,12 @@ def _matches(text: str, *, signals: bool) -> tuple[Match, ...]:
 
 
 def understand(text: str) -> frozenset[str]:
-    """The dialogue acts that ``text`` performs (a subset of ACTS; empty if none)."""
-    return frozenset(m.act for m in _acts(text))
+    """The dialogue acts that ``text`` performs (a subset of ACTS; empty if none): the
+    rules' reading, settled by the learned act reader when one is shipped."""
+    ruled = frozenset(m.act for m in _acts(text))
+    if learned.act_head() is None:
+        return ruled
+    return learned.read_acts(normalised(text), ruled)
 
 
 def signals(text: str) -> frozenset[str]:
@@ -162,5 +166,12 @@ def explain(text: str) -> list[Match]:
 
 def clear_cache() -> None:
     """Forget recently read messages (benchmarks use it to time cold reads)."""
-    for cached in (normalised, _acts, _signals, topic_positions, learned.read_question):
+    for cached in (
+        normalised,
+        _acts,
+        _signals,
+        topic_positions,
+        learned.read_question,
+        learned.read_acts,
+    ):
         cached.cache_clear()

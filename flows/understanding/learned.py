@@ -92,3 +92,55 @@ def read_question(question: str) -> Reading | None:
     if head is None or model is None:
         return None
     return head.read(model.encode([question])[0])
+
+
+@dataclass(frozen=True)
+class ActHead:
+    """One logistic regression per act over the encoder's vector, beside the act rules: it
+    adds an act the rules missed only when sure (``add``), and drops one they found only
+    when sure the message does not do it (``drop``)."""
+
+    acts: tuple[str, ...]
+    coef: npt.NDArray[np.float32]
+    intercept: npt.NDArray[np.float32]
+    add: float
+    drop: float
+
+    def probabilities(self, vector: npt.NDArray[np.float32]) -> dict[str, float]:
+        import numpy as np
+
+        scores = self.coef @ vector + self.intercept
+        probs = 1.0 / (1.0 + np.exp(-scores))
+        return dict(zip(self.acts, (float(p) for p in probs), strict=True))
+
+    def combine(self, ruled: frozenset[str], probs: dict[str, float]) -> frozenset[str]:
+        kept = {a for a in ruled if probs.get(a, 1.0) > self.drop}
+        return frozenset(kept | {a for a, p in probs.items() if p >= self.add})
+
+
+@cache
+def act_head() -> ActHead | None:
+    """The shipped act head, or None (no file, or no encoder): the rules then read alone."""
+    import numpy as np
+
+    path = MODEL_DIR / "act_head.json"
+    if encoder() is None or not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return ActHead(
+        acts=tuple(data["acts"]),
+        coef=np.asarray(data["coef"], dtype=np.float32),
+        intercept=np.asarray(data["intercept"], dtype=np.float32),
+        add=float(data["add"]),
+        drop=float(data["drop"]),
+    )
+
+
+@lru_cache(maxsize=512)
+def read_acts(message: str, ruled: frozenset[str]) -> frozenset[str]:
+    """The acts of one normalised message, given the rules' reading."""
+    head = act_head()
+    model = encoder()
+    if head is None or model is None:
+        return ruled
+    return head.combine(ruled, head.probabilities(model.encode([message])[0]))
