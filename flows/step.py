@@ -13,7 +13,7 @@ from flows.facts import facts_of
 from flows.machine import ABANDONED, ARRIVE, CONVERSE, DONE, GOODBYE, REFERRAL
 from flows.session import Turn
 from flows.timing import CHECK_BACK, WRAP_UP, fmt_minutes
-from flows.understanding import signals, understand
+from flows.understanding import Context, signals, understand
 from flows.userfacts import user_facts
 
 MAX_MESSAGE_CHARS = 2000
@@ -72,7 +72,7 @@ class Step(Conversation):
             self.narrate("hint", narrator.line("empty_message", name=self.persona.first_name))
             return
         read = clean[:MAX_MESSAGE_CHARS]
-        acts = understand(read)
+        acts = understand(read, self._context())
         sig = signals(read)
         turn = Turn(self.now, "user", self.state, clean, tuple(a for a in A.ACTS if a in acts))
         self.session.turns.append(turn)
@@ -84,6 +84,18 @@ class Step(Conversation):
             self._after_meeting()
         else:
             self._respond(turn, set(acts), sig)
+
+    def _context(self) -> Context:
+        """Where the next message is said: the stage, and what the contact (or a nudge)
+        just did, which is what short replies answer ("sure!" after an invitation)."""
+        for turn in reversed(self.session.turns):
+            if turn.speaker == "user":
+                break
+            if turn.speaker == "nudge":
+                return Context(self.state, f"{turn.kind}_nudge")
+            if turn.speaker == "contact":
+                return Context(self.state, "offer" if turn.ref.startswith("offer>") else turn.kind)
+        return Context(self.state)
 
     def on_command(self, name: str, argument: str) -> None:
         p = self.persona

@@ -177,3 +177,22 @@ def test_what_would_you_do_differently_does_not_end_the_conversation(engine: Eng
     replies = say(engine, session, "What would you do differently if you started today?", minute(3))
     assert replies[0].startswith("[differently.")
     assert session.state == "converse" and WRAP_UP in session.nudges
+
+
+def test_short_replies_are_read_in_context(engine: Engine) -> None:
+    """'sure!' right after an invitation to stay accepts it; 'anyone else?' while saying
+    goodbye asks for names; mid-conversation neither means anything on its own."""
+    session = meet(engine, stay="yes")
+    say(engine, session, "How did you get started?", minute(2))
+    say(engine, session, "sure!", minute(3))
+    assert "accept_stay" not in next(t for t in reversed(session.turns) if t.speaker == "user").acts
+    say(engine, session, "I see we're nearly at time.", minute(MINUTES - 2))
+    assert any(t.kind == "invite_stay" for t in session.turns)
+    say(engine, session, "sure!", minute(MINUTES - 1.5))
+    reply = next(t for t in reversed(session.turns) if t.speaker == "user")
+    assert "accept_stay" in reply.acts and reply.kind == "stay_accept"
+    session = meet(engine)
+    say(engine, session, "How did I come across?", minute(MINUTES - 2))
+    assert session.state == "goodbye"
+    say(engine, session, "anyone else?", minute(MINUTES - 1))
+    assert session.state == "referral"

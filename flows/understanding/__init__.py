@@ -19,13 +19,16 @@ from typing import Final
 from flows.acts import ACTS, CLASSIC_QUESTIONS
 from flows.topics import TOPICS
 from flows.understanding import learned
+from flows.understanding.context import MID_CONVERSATION, Context
 from flows.understanding.normalise import lexicon, normalise
 from flows.understanding.rules import RuleSet, load_rules, run
 from flows.understanding.topic_finder import TOPICS_PATH, Decide, find_topics
 from flows.understanding.typos import Corrector
 
 __all__ = [
+    "MID_CONVERSATION",
     "SIGNALS",
+    "Context",
     "Match",
     "asks_something",
     "clear_cache",
@@ -88,8 +91,8 @@ def normalised(text: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _acts(text: str) -> tuple[Match, ...]:
-    return _matches(text, signals=False)
+def _acts(text: str, context: frozenset[str] = frozenset()) -> tuple[Match, ...]:
+    return _matches(text, signals=False, context=context)
 
 
 @lru_cache(maxsize=256)
@@ -97,7 +100,9 @@ def _signals(text: str) -> tuple[Match, ...]:
     return _matches(text, signals=True)
 
 
-def _matches(text: str, *, signals: bool) -> tuple[Match, ...]:
+def _matches(
+    text: str, *, signals: bool, context: frozenset[str] = frozenset()
+) -> tuple[Match, ...]:
     engine = _engine()
     rules = engine.rules
     fired = run(
@@ -105,14 +110,16 @@ def _matches(text: str, *, signals: bool) -> tuple[Match, ...]:
         normalised(text),
         rules.act_unless,
         rules.question,
+        context,
     )
     return tuple(Match(rule.label, rule.name, matched) for rule, matched in fired)
 
 
-def understand(text: str) -> frozenset[str]:
-    """The dialogue acts that ``text`` performs (a subset of ACTS; empty if none): the
+def understand(text: str, context: Context | None = None) -> frozenset[str]:
+    """The dialogue acts that ``text`` performs (a subset of ACTS; empty if none), said in
+    ``context`` (the stage and what the contact just did; default: mid-conversation): the
     rules' reading, settled by the learned act reader when one is shipped."""
-    ruled = frozenset(m.act for m in _acts(text))
+    ruled = frozenset(m.act for m in _acts(text, (context or MID_CONVERSATION).labels))
     if learned.act_head() is None:
         return ruled
     return learned.read_acts(normalised(text), ruled)

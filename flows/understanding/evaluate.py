@@ -159,11 +159,34 @@ def load_examples(path: str | Path) -> list[Example]:
     return examples
 
 
+def load_contexts(path: str | Path) -> dict[str, str]:
+    """The ``context`` of each message that has one (``"goodbye"``,
+    ``"converse:invite_stay"``), by text."""
+    contexts: dict[str, str] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            obj = json.loads(line)
+            if isinstance(obj, dict) and isinstance(obj.get("context"), str):
+                contexts[obj["text"]] = obj["context"]
+    return contexts
+
+
+def in_context(contexts: dict[str, str]) -> Callable[[str], frozenset[str]]:
+    """``understand``, reading each message in its labelled context."""
+    from flows.understanding import Context, understand
+
+    def predict(text: str) -> frozenset[str]:
+        stage, _, after = contexts.get(text, "converse").partition(":")
+        return understand(text, Context(stage or "converse", after))
+
+    return predict
+
+
 def main(argv: list[str]) -> int:
     """Command line: print the report for each file given."""
     verbose = "-v" in argv
     for arg in (a for a in argv if a != "-v"):
-        report = evaluate(load_examples(arg))
+        report = evaluate(load_examples(arg), in_context(load_contexts(arg)))
         print(f"== {arg}")
         print(report.format(errors=verbose))
     return 0

@@ -64,6 +64,9 @@ class Rule:  # not slotted: the prefilter regex is cached on the instance
     """Prefilter: at least one of these strings occurs in any text the pattern matches."""
     parts: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = ()
     """The pattern's top-level alternatives, each with its own prefilter (``needs``)."""
+    when: frozenset[str] | None = None
+    """Only fires in one of these contexts (a stage, or ``after:<what the contact just
+    did>``): "sure!" accepts an invitation to stay only right after one."""
 
     @cached_property
     def grams(self) -> frozenset[str] | None:
@@ -378,6 +381,7 @@ def _build_rules(
                     suppressed_by=frozenset(_as_list(raw.get("suppressed_by"))) | act_suppressors,
                     needs=parts[0][1] if len(parts) == 1 else None,
                     parts=parts,
+                    when=frozenset(_as_list(raw["when"])) if "when" in raw else None,
                 )
             )
     return rules, act_unless
@@ -456,8 +460,10 @@ def run(
     text: str,
     act_unless: Mapping[str, tuple[re.Pattern[str], ...]],
     question: re.Pattern[str] | None = None,
+    context: frozenset[str] = frozenset(),
 ) -> list[tuple[Rule, str]]:
-    """Every rule that fires on normalised ``text``, after vetoes and suppression.
+    """Every rule that fires on normalised ``text`` in ``context`` (the stage and
+    ``after:<kind>``; rules with ``when`` fire only there), after vetoes and suppression.
 
     A rule with ``suppressed_by`` is dropped when one of those acts fired in the same clause
     (a match that runs over several clauses counts in each); it may still fire on a later
@@ -482,6 +488,8 @@ def run(
     asking: bool | None = None
     for i in sorted(todo):
         rule = ordered[i]
+        if rule.when is not None and rule.when.isdisjoint(context):
+            continue
         if rule.question:
             if asking is None:
                 asking = question is None or question.search(text) is not None
