@@ -22,7 +22,10 @@ from flows.understanding import asks_something, explain, normalised, topic_posit
 
 MAX_ANSWERS = 2
 """A message that asks more than this gets two answers and an invitation to ask the rest."""
-_COVERS = {A.ASK_LIKES: (BEST, LEAST, "hardest"), A.ASK_QUALIFICATIONS: (CREDENTIALS,)}
+_COVERS = {
+    A.ASK_LIKES: (BEST, LEAST, "hardest"),
+    A.ASK_QUALIFICATIONS: (CREDENTIALS, "hiring", "thrives"),
+}
 """Classic questions whose asked part is a topic: that part is answered instead ("what's the
 toughest thing about your role?" is about the hardest part, not a best-and-least answer)."""
 _CLASSIC_WINS = {

@@ -144,7 +144,11 @@ def _learned_decision(*, classic: bool) -> Decide | None:
     if head is None:
         return None
 
+    question_re = _engine().rules.question
+
     def decide(question: str, ruled: str | None) -> str | None:
+        if ruled is None and question_re is not None and not question_re.search(question):
+            return None  # a remark beside the question ("be honest, is the money decent?")
         reading = learned.read_question(question.strip())
         if reading is None:
             return ruled
