@@ -96,16 +96,24 @@ class Answerer:
         self.voice = voice
         self.told = {t.ref for t in session.turns if t.speaker == "contact" and t.ref}
 
-    def _choose(self, key: str, answers: Sequence[Answer]) -> int | None:
+    def _choose(self, key: str, answers: Sequence[Answer], asked: str = "") -> int | None:
         fresh = [i for i in range(len(answers)) if f"{key}.{i}" not in self.told]
         if not fresh:
             return None
         unheard = [i for i in fresh if f"{key}.{i}" not in self.session.heard]
         pool = unheard or fresh
+        # The answer that speaks to the asker's own words first ("do I need a master's?"
+        # gets the answer about degrees, not the one about certificates).
+        words = _distinctive(asked)
+        if words:
+            overlap = {i: len(words & _distinctive(answers[i].say)) for i in pool}
+            best = max(overlap.values())
+            if best:
+                pool = [i for i in pool if overlap[i] == best]
         return pool[self.voice.choose_index(f"answer:{key}", len(pool))]
 
-    def _answer(self, key: str, answers: Sequence[Answer], label: str) -> Said:
-        index = self._choose(key, answers)
+    def _answer(self, key: str, answers: Sequence[Answer], label: str, asked: str = "") -> Said:
+        index = self._choose(key, answers, asked)
         if index is None:
             line = self.voice.pick("used_up", self.persona.topic_used_up, topic=label)
             return Said("used_up", line, f"used>{key}")
@@ -113,19 +121,20 @@ class Answerer:
         self.told.add(ref)
         return Said("answer", answers[index].say, ref)
 
-    def topic(self, topic: str) -> Said:
+    def topic(self, topic: str, asked: str = "") -> Said:
         answers = self.persona.topics.get(topic, [])
-        return self._answer(topic, answers, labels().get(topic, topic.replace("_", " ")))
+        label = labels().get(topic, topic.replace("_", " "))
+        return self._answer(topic, answers, label, asked)
 
-    def classic(self, act: str) -> Said:
+    def classic(self, act: str, asked: str = "") -> Said:
         answers = getattr(self.persona.answers, act)
-        return self._answer(act, answers, _CLASSIC_LABELS.get(act, "that"))
+        return self._answer(act, answers, _CLASSIC_LABELS.get(act, "that"), asked)
 
     def item(self, item: Item, text: str) -> Said:
         if item.kind == "topic":
-            return self.topic(item.key)
+            return self.topic(item.key, text)
         if item.kind == "classic":
-            return self.classic(item.key)
+            return self.classic(item.key, text)
         return self.unknown(text)
 
     def unknown(self, text: str) -> Said:
@@ -201,6 +210,122 @@ _SHAPES = (
     re.compile(r"^(?:do|did|have) you (?:have|own|like|play|watch|follow|know) (?P<np>.+)$", re.I),
 )
 _FLIP = {"your": "my", "yours": "mine", "you": "me", "my": "your", "i": "you", "me": "you"}
+
+
+_WORD = re.compile(r"[a-z][a-z']+")
+_COMMON = frozenset(
+    [
+        "about",
+        "after",
+        "again",
+        "also",
+        "always",
+        "am",
+        "an",
+        "and",
+        "any",
+        "anything",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "for",
+        "from",
+        "get",
+        "got",
+        "had",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "just",
+        "like",
+        "ll",
+        "me",
+        "more",
+        "most",
+        "my",
+        "need",
+        "of",
+        "on",
+        "or",
+        "other",
+        "our",
+        "out",
+        "really",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "too",
+        "up",
+        "us",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "job",
+        "work",
+        "field",
+        "people",
+        "person",
+        "thing",
+        "things",
+        "lot",
+        "much",
+        "many",
+        "one",
+        "way",
+        "day",
+    ]
+)
+
+
+def _distinctive(text: str) -> frozenset[str]:
+    """The words of ``text`` that could tie a question to one answer ("master's", "weekends")."""
+    words = (w.strip("'").removesuffix("'s") for w in _WORD.findall(text.lower()))
+    return frozenset(w[:6] for w in words if len(w) > 3 and w not in _COMMON)
 
 
 def gist(text: str) -> str:
