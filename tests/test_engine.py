@@ -91,7 +91,9 @@ def test_the_wrap_up_nudge_fires_once(engine: Engine) -> None:
 
 def test_ending_gives_a_scorecard(engine: Engine) -> None:
     session = begin(engine)
-    effects = engine.message(session, "Thank you, goodbye!", T0 + timedelta(minutes=5))
+    before = engine.message(session, "Thank you, goodbye!", T0 + timedelta(minutes=5))
+    assert not [e for e in before if isinstance(e, Finished)]  # "anything else?" first
+    effects = engine.message(session, "No, that's all. Goodbye!", T0 + timedelta(minutes=6))
     finished = [e for e in effects if isinstance(e, Finished)]
     assert len(finished) == 1
     assert session.state == "done"

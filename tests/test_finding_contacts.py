@@ -113,7 +113,8 @@ def test_the_terminal_finds_a_contact_by_field(tmp_path: Path) -> None:
     ambiguous = rapport("chat", "--persona", "manager", "--script", str(script))
     assert ambiguous.returncode != 0 and "fits several contacts" in ambiguous.stderr
     unknown = rapport("chat", "--field", "astronaut", "--script", str(script))
-    assert unknown.returncode != 0 and "The fields are:" in unknown.stderr
+    assert unknown.returncode != 0 and "unknown contact 'astronaut'" in unknown.stderr
+    assert "The fields are:" in unknown.stderr
 
 
 def test_personas_list_shows_the_field_and_a_line_about_each(cast: list[Persona]) -> None:

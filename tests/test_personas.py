@@ -66,7 +66,7 @@ def test_personas_list_prints_id_first(capsys: pytest.CaptureFixture[str]) -> No
     assert len(lines) == len(load_personas())
     first = lines[0].split("\t")
     assert first[0] in load_personas()
-    assert len(first) == 4
+    assert len(first) == 5  # id, name, role, field, summary
 
 
 def test_personas_check_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:

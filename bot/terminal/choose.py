@@ -22,8 +22,9 @@ def resolve(personas: Sequence[Persona], query: str) -> list[Persona]:
     found = find_contacts(personas, query)
     if not found:
         raise NoContact(
-            f"no contact for {query!r}. The fields are: {', '.join(fields(personas))} "
-            "(`rapport personas list` shows everyone)"
+            f"unknown contact {query!r}: no contact has that id or works in that field. "
+            f"The fields are: {', '.join(fields(personas))} (`rapport personas list` shows "
+            "everyone)"
         )
     return found
 

@@ -59,7 +59,10 @@ def test_leave_resume_history_report_export_delete(migrated: str, tmp_path: Path
     assert "priya" in history and "arrive" not in history and "converse" in history
 
     resumed = rapport(
-        db_url, "chat", "--resume", stdin="What do you like least?\nThanks, goodbye!\n"
+        db_url,
+        "chat",
+        "--resume",
+        stdin="What do you like least?\nThanks, goodbye!\nNo, that's everything. Bye!\n",
     )
     assert "Resuming practice 1 with Priya Natarajan" in resumed.stdout
     assert "Scorecard:" in resumed.stdout

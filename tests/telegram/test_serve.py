@@ -166,7 +166,7 @@ def test_odd_inputs_groups_and_duplicates(
     assert sum(t.startswith("Tomás:") for t in said(fake, carol.id)) == 2  # greeting + answer
 
     fake.send_command(carol, "/practice nobody")
-    fake.wait_for_text(carol.id, "I don't know nobody", WAIT)
+    fake.wait_for_text(carol.id, "I have nobody in “nobody” yet", WAIT)
 
 
 def test_a_user_who_blocks_the_bot_stops_getting_nudges(
