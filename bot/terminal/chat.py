@@ -39,6 +39,7 @@ def check_back_note(practice: Practice, due: datetime) -> str:
         "be waiting, with the contact ready to answer. On Telegram it arrives as a message.)"
     )
 
+
 Clock = Callable[[], datetime]
 Reader = Callable[[str], str]
 
