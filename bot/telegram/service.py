@@ -146,6 +146,8 @@ class ChatService:
         anything fails, none of it is kept and the update can be delivered again."""
         user_id = self.user(telegram_user_id, chat_id, now)
         with self.store.transaction() as db, self._marking(db):
+            if update_id is not None and self.store.updates.prune_due(now):
+                self.store.updates.prune(db, now)  # (hourly: one statement)
             visit = self.store.visit(db, user_id, update_id, now)
             if visit is None:  # deleted meanwhile, by another process
                 self._forget(user_id)
