@@ -47,6 +47,8 @@ def poisons_connection(message: str) -> bool:
 def describe(exc: BaseException) -> str:
     """A short reason for logs and /readyz: the driver's error class, and SQLite's fixed
     message (never a statement or its parameters, which can hold what users wrote)."""
+    if not isinstance(exc, DBAPIError | PoolTimeout):
+        return type(exc).__name__
     orig = getattr(exc, "orig", None) or exc
     kind = type(orig).__name__
     module = type(orig).__module__

@@ -154,7 +154,16 @@ class ChatService:
                 return self.handle(telegram_user_id, chat_id, update_id, now, work)
             if visit.duplicate:  # what its first delivery queued and did not send, if any
                 return [] if update_id is None else self._resend(db, update_id, now)
-            return self.queue(db, user_id, chat_id, work(visit), now, update_id)
+            replies = self.queue(db, user_id, chat_id, work(visit), now, update_id)
+        self.store.health.recovered()  # an update stored: the database works again
+        return replies
+
+    def set_aside(self, update_id: int, reason: str, now: datetime) -> None:
+        """Give up on an update whose handling fails every time (a bug on that input):
+        recorded with ``reason`` among the processed updates, so a later delivery of it
+        is a duplicate."""
+        with self.store.transaction() as db:
+            self.store.updates.set_aside(db, update_id, reason, now)
 
     def queue(
         self,
