@@ -44,11 +44,6 @@ class Settings(BaseSettings):
     db_retry_seconds: float = Field(default=5.0, gt=0, le=300, alias="RAPPORT_DB_RETRY_SECONDS")
     """While the database is unusable, polling tries the kept updates again at most this
     far apart (backing off from a quarter second)."""
-    start_wait_seconds: float = Field(
-        default=60.0, ge=0, le=3600, alias="RAPPORT_START_WAIT_SECONDS"
-    )
-    """How long `rapport serve` (and `migrate`) wait for the database at start before
-    exiting with status 75 (try again later)."""
 
     @field_validator("telegram_bot_token")
     @classmethod
