@@ -4,9 +4,11 @@ Webhook mode adds them to its server on ``PORT``; polling mode serves them on
 ``STATUS_PORT`` when it is set (:func:`serve_status`).
 
 - ``GET /healthz``: 200 ``{"status": "ok"}`` while the process runs.
-- ``GET /readyz``: 200 when the database answers and its schema is the one this version
-  ships; 503 with a short reason otherwise. The check runs in a thread with a timeout,
-  so a hung database gives 503, not a hung probe; at most one check runs at a time.
+- ``GET /readyz``: 200 when the database answers, takes a write (SQLite: a read-only
+  or full file does not) and its schema is the one this version ships, and no update met
+  a database outage since the last one stored (:class:`bot.store.outage.Health`); 503
+  with a short reason otherwise. The check runs in a thread with a timeout, so a hung
+  database gives 503, not a hung probe; at most one check runs at a time.
 - ``GET /metrics``: Prometheus' text format (:mod:`bot.metrics`).
 """
 
@@ -19,6 +21,7 @@ from aiohttp import web
 from sqlalchemy import Engine, text
 
 from bot import metrics
+from bot.store.outage import Health, describe
 from bot.store.schema import current_revision, head_revision
 
 log = logging.getLogger(__name__)
@@ -30,9 +33,12 @@ READY_TIMEOUT = 2.0
 class Readiness:
     """Checks the database for ``/readyz``: it answers, and its schema is current."""
 
-    def __init__(self, engine: Engine, timeout: float = READY_TIMEOUT) -> None:
+    def __init__(
+        self, engine: Engine, timeout: float = READY_TIMEOUT, health: Health | None = None
+    ) -> None:
         self.engine = engine
         self.timeout = timeout
+        self.health = health
         self._head: str | None = None
         self._running: asyncio.Task[str | None] | None = None
         self._last: str | None = None
@@ -42,13 +48,17 @@ class Readiness:
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
+            if self.engine.dialect.name == "sqlite":
+                _write_probe(self.engine)
             current = current_revision(self.engine)
         except Exception as exc:  # any driver's error means "not ready"
-            return f"database unavailable ({type(exc).__name__})"
+            return describe(exc)
         if self._head is None:
             self._head = head_revision()
         if current != self._head:
             return f"database schema is {current or 'empty'}, this version needs {self._head}"
+        if self.health is not None and (reason := self.health.reason) is not None:
+            return f"{reason}: updates are kept until it is usable again"
         return None
 
     async def check(self) -> str | None:
@@ -69,6 +79,14 @@ class Readiness:
         return reason
 
 
+def _write_probe(engine: Engine) -> None:
+    """Write to the SQLite file (its header's user_version, unchanged): a read-only file
+    or a full disk fails here, where ``SELECT 1`` still works."""
+    with engine.begin() as connection:
+        version = connection.exec_driver_sql("PRAGMA user_version").scalar()
+        connection.exec_driver_sql(f"PRAGMA user_version = {int(version or 0)}")
+
+
 async def healthz(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
@@ -79,10 +97,14 @@ async def metrics_endpoint(_request: web.Request) -> web.Response:
 
 
 def add_status_routes(
-    app: web.Application, engine: Engine, *, timeout: float = READY_TIMEOUT
+    app: web.Application,
+    engine: Engine,
+    *,
+    timeout: float = READY_TIMEOUT,
+    health: Health | None = None,
 ) -> None:
     """Add ``GET /healthz``, ``/readyz`` and ``/metrics`` to ``app``."""
-    readiness = Readiness(engine, timeout)
+    readiness = Readiness(engine, timeout, health)
 
     async def readyz(_request: web.Request) -> web.Response:
         reason = await readiness.check()
@@ -95,10 +117,10 @@ def add_status_routes(
     app.router.add_get("/metrics", metrics_endpoint)
 
 
-async def serve_status(port: int, engine: Engine) -> web.AppRunner:
+async def serve_status(port: int, engine: Engine, health: Health | None = None) -> web.AppRunner:
     """Serve the status endpoints on 0.0.0.0:``port``; the caller calls ``cleanup()``."""
     app = web.Application()
-    add_status_routes(app, engine)
+    add_status_routes(app, engine, health=health)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:

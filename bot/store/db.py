@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from bot.store.outage import poisons_connection
 
 ENV_VAR = "DATABASE_URL"
 SQLITE_BUSY_MS = 10_000
@@ -76,3 +79,12 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        # A connection opened while the file was read-only stays read-only after it is
+        # writable again, and one that hit an I/O error may stay broken: treat both as a
+        # lost connection, so the pool (all of it) is replaced and the next try is fresh.
+        original = context.original_exception
+        if isinstance(original, sqlite3.OperationalError) and poisons_connection(str(original)):
+            context.is_disconnect = True

@@ -189,6 +189,8 @@ class OutboxRow(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     update_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     """The update whose answer this is (None for a nudge)."""
+    bot_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The bot whose update that was (update ids are per bot)."""
     html: Mapped[str] = mapped_column(Text)
     buttons: Mapped[list[Any]] = mapped_column(JSON)
     """Rows of [label, callback data]."""
@@ -201,13 +203,22 @@ class OutboxRow(Base):
 
 
 class ProcessedUpdate(Base):
-    """A Telegram update id already handled, so a duplicate delivery is dropped."""
+    """A Telegram update already handled (or set aside), so a second delivery is dropped.
+
+    Update ids are a bot's own sequence (and Telegram may restart it), so the key is the
+    bot's id (the token's numeric prefix) with the update id; rows older than Telegram
+    keeps an update are pruned (:mod:`bot.store.updates`)."""
 
     __tablename__ = "processed_updates"
 
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    processed_at: Mapped[datetime]
+    processed_at: Mapped[datetime] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16), default="done", server_default="done")
+    """``done``, or ``set_aside``: its handling failed every time (a bug on that input,
+    not an outage) and it was given up on; ``reason`` says why."""
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Meeting(Base):

@@ -72,6 +72,7 @@ class Outbox:
                 "user_id": user_id,
                 "chat_id": chat_id,
                 "update_id": update_id,
+                "bot_id": None if update_id is None else self.store.updates.bot_id,
                 "html": html,
                 "buttons": [[list(button) for button in row] for row in buttons],
                 "status": "pending",
@@ -94,6 +95,7 @@ class Outbox:
                 select(OUTBOX)
                 .where(
                     OUTBOX.c.update_id == update_id,
+                    OUTBOX.c.bot_id == self.store.updates.bot_id,  # ids are per bot
                     OUTBOX.c.status == "pending",
                     OUTBOX.c.due_at <= now,
                 )

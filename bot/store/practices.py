@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy import (
     Engine,
-    Insert,
     Row,
     Table,
     bindparam,
@@ -29,7 +28,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
@@ -39,10 +37,11 @@ from bot.store.models import (
     OutboxRow,
     PracticeSession,
     PreparedQuestion,
-    ProcessedUpdate,
     TurnRow,
     User,
 )
+from bot.store.outage import Health, describe, is_transient
+from bot.store.updates import ProcessedUpdates
 from flows import companion
 from flows.coaching import Scorecard, score_session
 from flows.effects import CancelNudge, Effect, Finished, ScheduleNudge, Show
@@ -58,7 +57,6 @@ CACHED_SESSIONS = 2048
 SESSIONS: Table = PracticeSession.__table__  # type: ignore[assignment]
 TURNS: Table = TurnRow.__table__  # type: ignore[assignment]
 NUDGES: Table = NudgeRow.__table__  # type: ignore[assignment]
-UPDATES: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
 MEETINGS: Table = Meeting.__table__  # type: ignore[assignment]
 """The hot path (every message, every nudge) uses Core statements on these tables: a
 handful of SQL statements and little Python per event."""
@@ -229,15 +227,15 @@ class _Open(threading.local):
 
 
 class PracticeStore:
-    def __init__(self, engine: Engine, flow: Flow | None = None) -> None:
+    def __init__(self, engine: Engine, flow: Flow | None = None, bot_id: int = 0) -> None:
         self.engine = engine
         self.flow = flow if flow is not None else Flow()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._lock_rows = engine.dialect.name == "postgresql"
-        dialect_insert = postgresql.insert if self._lock_rows else sqlite.insert
-        self._claim: Insert = (
-            dialect_insert(UPDATES).on_conflict_do_nothing().returning(UPDATES.c.update_id)
-        )
+        self.updates = ProcessedUpdates(engine.dialect.name, bot_id)
+        """Which updates were handled (per bot: ``bot_id`` is the token's prefix)."""
+        self.health = Health()
+        """The latest database outage seen here (for /readyz)."""
         self._session_row = _SESSION_ROW.with_for_update() if self._lock_rows else _SESSION_ROW
         self.parallel_writers = self._lock_rows
         """Whether transactions of different users run at the same time (PostgreSQL) or
@@ -262,8 +260,10 @@ class PracticeStore:
             with self._one_writer, self._sessions.begin() as db:
                 self._open.db = db
                 yield db
-        except BaseException:
+        except BaseException as exc:
             self._open.on_commit.clear()
+            if is_transient(exc):
+                self.health.failed(describe(exc))
             raise
         finally:
             self._open.db = None
@@ -466,10 +466,7 @@ class PracticeStore:
         self, db: DbSession, update_id: int, user_id: int | None, now: datetime
     ) -> bool:
         """Record ``update_id`` as processed; False if it already was (a duplicate)."""
-        inserted = db.connection().execute(
-            self._claim, {"update_id": update_id, "user_id": user_id, "processed_at": now}
-        )
-        return inserted.first() is not None
+        return self.updates.claim(db, update_id, user_id, now)
 
     def _deliver_meeting_nudge(
         self, db: DbSession, nudge: Row[Any], worker_id: str, now: datetime

@@ -12,19 +12,18 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import CallbackQuery, Update
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import metrics
+from bot.store.outage import describe
 from bot.store.practices import Visit
-from bot.telegram.intake import FAILED, committed
+from bot.telegram.intake import committed, is_outage, note_failure
 from bot.telegram.postman import Postman
 from bot.telegram.sender import keyboard, typing
 from bot.telegram.service import HELP, START, Button, ChatService, Reply
@@ -257,21 +256,15 @@ async def on_group(update: Update, context: Context) -> None:
     await _handle(update, context, _say(reply))
 
 
-TRANSIENT = (OperationalError, OSError, NetworkError)
-"""Failures worth another delivery (the database or the network unreachable, a deadlock);
-anything else is the update's own fault (an odd shape, a value out of range) and would
-fail the same way again."""
-
-
 async def on_error(update: object, context: Context) -> None:
-    # The type only at ERROR: exception texts can quote the user's message or a URL.
+    # The type only: exception texts can quote the user's message or a URL.
     error = context.error
-    log.error("error while handling an update: %s", type(error).__name__)
+    if isinstance(update, Update) and error is not None and is_outage(error):
+        log.warning(
+            "update %s kept for later: %s", update.update_id, describe(error), exc_info=None
+        )
+    else:
+        log.error("error while handling an update: %s", type(error).__name__)
     log.debug("details", exc_info=error)
-    transient = (
-        isinstance(error, TRANSIENT)
-        or (isinstance(error, DBAPIError) and error.connection_invalidated)
-    ) and not isinstance(error, BadRequest)
-    if isinstance(update, Update) and transient:
-        failures: Counter[int] = context.bot_data.setdefault(FAILED, Counter())
-        failures[update.update_id] += 1
+    if isinstance(update, Update):
+        note_failure(context.bot_data, update.update_id, error)

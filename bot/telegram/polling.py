@@ -4,9 +4,11 @@
 own updater asks for the next batch (confirming the last one) as soon as it has queued
 it, so a process killed while handling a batch loses what it had not handled yet. Here
 the offset moves past an update only once its work has committed (its answers then wait
-in the outbox, see :mod:`bot.telegram.postman`), or it was a duplicate, or was given up
-on after ``MAX_TRIES``; so a restarted bot gets the rest again, and the processed-updates
-table makes handling one twice a no-op.
+in the outbox, see :mod:`bot.telegram.postman`), or it was a duplicate, or was set aside
+after ``MAX_TRIES``; so a restarted bot gets the rest again, and the processed-updates
+table makes handling one twice a no-op. While the database is unusable nothing is
+confirmed: the poller backs off (up to ``RAPPORT_DB_RETRY_SECONDS`` between tries) and
+fetches the same updates again, for as long as the outage lasts.
 
 The next batch is fetched once the work of the one in hand has committed (while its
 answers are still being sent), or after ``HOLD_SECONDS`` if something takes longer (a
@@ -47,6 +49,8 @@ HOLD_SECONDS = 1.0
 BACKOFF_SECONDS = (1, 2, 5, 10, 30)
 """Waits after getUpdates failures in a row (Telegram unreachable, another bot polling)."""
 DRAIN_SECONDS = 10.0
+DB_RETRY_SECONDS = 5.0
+"""The longest wait between tries while the database is unusable (RAPPORT_DB_RETRY_SECONDS)."""
 
 
 class Poller:
@@ -56,10 +60,14 @@ class Poller:
         *,
         poll_seconds: int = POLL_SECONDS,
         hold_seconds: float = HOLD_SECONDS,
+        db_retry_seconds: float = DB_RETRY_SECONDS,
     ) -> None:
         self.app = app
         self.poll_seconds = poll_seconds
         self.hold_seconds = hold_seconds
+        self.db_retry_seconds = db_retry_seconds
+        self.outages = 0
+        """Batches in a row that met a database outage (the back-off grows with it)."""
         self.chats = ChatLocks()
         self.in_hand: dict[int, asyncio.Task[Verdict]] = {}
         self.committed: set[int] = set()
@@ -85,6 +93,10 @@ class Poller:
         failures = 0
         while not stop.is_set():
             await self._settle()
+            if self.outages:  # the database is unusable: wait before trying again
+                wait = min(self.db_retry_seconds, 0.25 * 2**self.outages)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), wait)
             if stop.is_set():
                 break
             try:
@@ -142,6 +154,7 @@ class Poller:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.progress.wait(), self.hold_seconds)
         await requests_written()  # the answers being sent first, then the next poll
+        outage = stored = False
         for update_id, task in list(self.in_hand.items()):
             if task.done():
                 del self.in_hand[update_id]
@@ -150,8 +163,18 @@ class Poller:
                 failed = task.cancelled() or task.exception() is not None
                 # (a failure after the commit, say while sending, needs no second delivery:
                 # it would be a duplicate, and its answers wait in the outbox)
-                if not failed and not committed and task.result() is Verdict.RETRY:
+                verdict = None if failed else task.result()
+                if not committed and verdict in (Verdict.RETRY, Verdict.OUTAGE):
                     self.again.add(update_id)
+                outage |= verdict is Verdict.OUTAGE and not committed
+                stored |= committed or verdict is Verdict.DONE
+        if outage:
+            self.outages = min(self.outages + 1, 16)
+            if self.outages == 1:
+                log.warning("the database is unusable: updates are kept and tried again")
+        elif stored and self.outages:
+            log.info("the database is usable again")
+            self.outages = 0
 
     async def _drain(self) -> None:
         """On the way out: finish what is in hand, and confirm it."""
@@ -183,12 +206,12 @@ async def serve_polling(settings: Settings, store: PracticeStore) -> None:
     stop = stop_on_signals()
     status = None
     if settings.status_port is not None:  # first: a taken port fails before anything
-        status = await serve_status(settings.status_port, store.engine)
+        status = await serve_status(settings.status_port, store.engine, store.health)
     try:
         async with started(app):
             await app.bot.delete_webhook()
             log.info("Rapport is running (long polling). Press Ctrl-C to stop.")
-            await Poller(app).run(stop)
+            await Poller(app, db_retry_seconds=settings.db_retry_seconds).run(stop)
     finally:
         if status is not None:
             await status.cleanup()

@@ -152,13 +152,24 @@ class ChatService:
         anything fails, none of it is kept and the update can be delivered again."""
         user_id = self.user(telegram_user_id, chat_id, now)
         with self.store.transaction() as db, self._marking(db):
+            if update_id is not None and self.store.updates.prune_due(now):
+                self.store.updates.prune(db, now)  # (hourly: one statement)
             visit = self.store.visit(db, user_id, update_id, now)
             if visit is None:  # deleted meanwhile, by another process
                 self._forget(user_id)
                 return self.handle(telegram_user_id, chat_id, update_id, now, work)
             if visit.duplicate:  # what its first delivery queued and did not send, if any
                 return [] if update_id is None else self._resend(db, update_id, now)
-            return self.queue(db, user_id, chat_id, work(visit), now, update_id)
+            replies = self.queue(db, user_id, chat_id, work(visit), now, update_id)
+        self.store.health.recovered()  # an update stored: the database works again
+        return replies
+
+    def set_aside(self, update_id: int, reason: str, now: datetime) -> None:
+        """Give up on an update whose handling fails every time (a bug on that input):
+        recorded with ``reason`` among the processed updates, so a later delivery of it
+        is a duplicate."""
+        with self.store.transaction() as db:
+            self.store.updates.set_aside(db, update_id, reason, now)
 
     def queue(
         self,

@@ -3,9 +3,11 @@
 - ``POST /telegram``: Telegram's ``X-Telegram-Bot-Api-Secret-Token`` header must equal
   ``WEBHOOK_SECRET`` (wrong or missing: 403), a body that is no update gets 400. The update
   is committed before the answer (its replies follow from the outbox), so Telegram retries
-  it if this process dies midway; if its handling fails (say, the database was
-  unreachable) the answer is 500, for Telegram to send it again (``MAX_TRIES``). Updates
-  of one chat are processed in order, one at a time.
+  it if this process dies midway. While the database is unusable the answer is 503, for
+  as long as it takes: Telegram keeps sending the update until it is stored. An update
+  whose handling fails for a reason of its own gets 500, and is set aside after
+  ``MAX_TRIES`` (:mod:`bot.telegram.intake`). Updates of one chat are processed in
+  order, one at a time.
 - ``GET /healthz``, ``GET /readyz``, ``GET /metrics``: liveness, readiness and metrics
   (:mod:`bot.status`).
 
@@ -27,6 +29,7 @@ from telegram.ext import Application
 from bot import logs
 from bot.config import Settings
 from bot.status import add_status_routes, serve_status
+from bot.store.outage import Health
 from bot.store.practices import PracticeStore
 from bot.telegram.app import build_application, started, stop_on_signals
 from bot.telegram.intake import Verdict, take
@@ -39,16 +42,23 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 class WebhookServer:
-    def __init__(self, app: Application, secret: str, engine: Engine) -> None:  # type: ignore[type-arg]
+    def __init__(
+        self,
+        app: Application,  # type: ignore[type-arg]
+        secret: str,
+        engine: Engine,
+        health: Health | None = None,
+    ) -> None:
         self.app = app
         self.secret = secret
         self.engine = engine
+        self.health = health
         self.chats = ChatLocks()
 
     def routes(self) -> web.Application:
         web_app = web.Application()
         web_app.router.add_post(WEBHOOK_PATH, self.receive)
-        add_status_routes(web_app, self.engine)
+        add_status_routes(web_app, self.engine, health=self.health)
         return web_app
 
     async def receive(self, request: web.Request) -> web.Response:
@@ -67,6 +77,8 @@ class WebhookServer:
         verdict = await take(self.app, self.chats, update)
         if verdict is Verdict.REJECTED:
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
+        if verdict is Verdict.OUTAGE:  # not acknowledged: Telegram sends it again
+            return web.json_response({"ok": False, "error": "database unavailable"}, status=503)
         if verdict is Verdict.RETRY:  # not acknowledged: Telegram sends it again
             return web.json_response({"ok": False, "error": "try again"}, status=500)
         return web.json_response({"ok": True})
@@ -76,7 +88,7 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
     assert settings.webhook_url and settings.webhook_secret
     app = build_application(settings, store)
     secret = settings.webhook_secret.get_secret_value()
-    server = WebhookServer(app, secret, store.engine)
+    server = WebhookServer(app, secret, store.engine, store.health)
     stop = stop_on_signals()
     async with started(app):
         await app.bot.set_webhook(
@@ -88,7 +100,7 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
             await web.TCPSite(runner, "0.0.0.0", settings.port).start()
             status = None  # also on STATUS_PORT when set apart (e.g. for the image's check)
             if settings.status_port is not None and settings.status_port != settings.port:
-                status = await serve_status(settings.status_port, store.engine)
+                status = await serve_status(settings.status_port, store.engine, store.health)
             log.info(
                 "Rapport is running (webhook on port %s). Press Ctrl-C to stop.", settings.port
             )

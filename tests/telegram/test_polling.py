@@ -9,8 +9,9 @@ from typing import Any
 
 from telegram import Update
 
-from bot.telegram.intake import FAILED, committed
+from bot.telegram.intake import FAILED, MAX_TRIES, committed, note_failure
 from bot.telegram.polling import Poller
+from tests.telegram.test_webhook_retries import DISK_FULL
 
 
 class StubTelegram:
@@ -81,3 +82,41 @@ def test_an_update_is_confirmed_only_after_its_commit_and_a_failed_one_comes_aga
     # from 12's failure to its second, successful, handling nothing past it was confirmed
     failed_at, done_at = app.flaky_span
     assert all(o is None or o <= 12 for o in telegram.offsets[failed_at:done_at])
+
+
+class DownApp:
+    """The database is unusable for the first ``outage`` tries of every update (as
+    on_error records an outage), then works."""
+
+    def __init__(self, bot: StubTelegram, outage: int) -> None:
+        self.bot = bot
+        self.bot_data: dict[str, Any] = {}
+        self.outage = outage
+        self.tries = 0
+        self.commits: Counter[int] = Counter()
+
+    async def process_update(self, update: Update) -> None:
+        self.tries += 1
+        if self.tries <= self.outage:
+            note_failure(self.bot_data, update.update_id, DISK_FULL)
+            return
+        self.commits[update.update_id] += 1
+        committed()
+
+
+def test_updates_that_meet_a_database_outage_are_kept_however_long_it_lasts() -> None:
+    telegram = StubTelegram([20, 21])
+    app = DownApp(telegram, outage=MAX_TRIES * 4)
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        poller = Poller(app, poll_seconds=0, hold_seconds=0.01, db_retry_seconds=0.01)  # type: ignore[arg-type]
+        running = asyncio.create_task(poller.run(stop))
+        while telegram.waiting:
+            await asyncio.sleep(0.01)
+        stop.set()
+        await running
+
+    asyncio.run(scenario())
+    assert app.commits == {20: 1, 21: 1}  # neither dropped, each stored once
+    assert app.tries > MAX_TRIES * 4
