@@ -190,6 +190,11 @@ class ChatService:
         with self._sent_lock:
             self._sent.append(outbox_id)
 
+    def unmarked_ids(self) -> list[int]:
+        """The sent messages waiting to be marked (their rows are still pending)."""
+        with self._sent_lock:
+            return list(self._sent)
+
     def unmarked(self) -> bool:
         """Whether sent messages wait to be marked."""
         return bool(self._sent)
