@@ -112,18 +112,18 @@ class Postman:
         if self._posted.get(chat_id) is courier:
             del self._posted[chat_id]
 
-    async def deliver(self, chat_id: int, replies: Sequence[Reply]) -> None:
-        """Send ``replies`` in order, never interleaved with another batch for the chat.
-        Blocked (the user blocked the bot) is raised for the caller to act on; any other
-        failure leaves the rest queued for a later attempt."""
+    async def deliver(self, chat_id: int, replies: Sequence[Reply]) -> bool:
+        """Send ``replies`` in order, never interleaved with another batch for the chat;
+        whether all of them went out. Blocked (the user blocked the bot) is raised for the
+        caller to act on; any other failure leaves the rest queued for a later attempt."""
         self._hold(replies)
         try:
             async with self.chats.hold(chat_id):
-                await self._send(chat_id, replies)
+                return await self._send(chat_id, replies)
         finally:
             self._held.difference_update(r.outbox_id for r in replies)
 
-    async def _send(self, chat_id: int, replies: Sequence[Reply]) -> None:
+    async def _send(self, chat_id: int, replies: Sequence[Reply]) -> bool:
         for i, reply in enumerate(replies):
             try:
                 await send_one(self.bot, chat_id, reply)
@@ -138,9 +138,10 @@ class Postman:
                     len(later),
                 )
                 await self.service.run(self.service.outbox.retry_later, later, self.clock())
-                return
+                return False
             if reply.outbox_id is not None:
                 self._mark_sent(reply.outbox_id)
+        return True
 
     def _mark_sent(self, outbox_id: int) -> None:
         self.service.sent(outbox_id)
