@@ -109,7 +109,12 @@ class ChatService:
     # -- users --------------------------------------------------------------------------------
 
     def user(self, telegram_user_id: int, chat_id: int, now: datetime) -> int:
-        """The user's id, created on first contact (remembered: asked on every update)."""
+        """The user's id, created on first contact (remembered: asked on every update).
+
+        Where the user is reached with reminders is always their private chat with the
+        bot, whose id Telegram makes the user's own id, never the chat of this update: a
+        first contact in a group must not send later reminders (referral names
+        included) to the group."""
         key = (telegram_user_id, chat_id)
         if (known := self._users.get(key)) is not None:
             return known
@@ -117,7 +122,7 @@ class ChatService:
             f"telegram:{telegram_user_id}",
             now,
             telegram_user_id=telegram_user_id,
-            chat_id=chat_id,
+            chat_id=telegram_user_id,
             meeting_minutes=self.default_minutes,
         )
         self._users[key] = user_id
