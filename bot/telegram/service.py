@@ -27,6 +27,7 @@ from bot.store.accounts import delete_user, export_user
 from bot.store.meetings import MeetingStore
 from bot.store.outbox import Letter, Outbox
 from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore, Visit
+from bot.store.rearm import BLOCKED
 from bot.telegram.render import scorecard_html, split_html, turn_html
 from bot.terminal.records import latest_scored
 from flows import companion
@@ -224,7 +225,7 @@ class ChatService:
 
     def deactivate(self, user_id: int, now: datetime) -> None:
         """The user blocked the bot: no more messages or nudges until they write again."""
-        self.store.deactivate(user_id, now, "the user blocked the bot")
+        self.store.deactivate(user_id, now, BLOCKED)
         log.info(
             "user %s blocked the bot; their nudges and queued messages are dropped",
             user_id,
