@@ -28,7 +28,7 @@ from bot.store.meetings import MeetingStore
 from bot.store.outbox import Letter, Outbox
 from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore, Visit
 from bot.store.rearm import BLOCKED
-from bot.telegram.render import scorecard_html, split_html, turn_html
+from bot.telegram.render import MAX_MESSAGE, scorecard_html, split_html, turn_html
 from bot.terminal.records import latest_scored
 from flows import companion
 from flows.effects import Effect, Finished, Show
@@ -43,6 +43,10 @@ R = TypeVar("R")
 LENGTHS = (10.0, 15.0, 20.0, 30.0)
 """The meeting lengths offered as buttons (any length works with /practice ID MINUTES)."""
 MAX_MINUTES = 240.0
+MAX_QUESTION = 500
+"""Characters in a question sent ahead (/prepare)."""
+MAX_QUESTIONS = 30
+"""Questions sent ahead a user may keep."""
 DELETE_BUTTON_SECONDS = 600
 """A delete confirmation button older than this is refused (it might be pressed by mistake
 long after, wiping newer practices)."""
@@ -169,7 +173,9 @@ class ChatService:
         now: datetime,
         update_id: int | None = None,
     ) -> list[Reply]:
-        """Put ``replies`` in the outbox in the caller's transaction (files excepted)."""
+        """Put ``replies`` in the outbox in the caller's transaction (files excepted). A
+        reply longer than Telegram allows goes as several messages (buttons on the last)."""
+        replies = [part for r in replies for part in _fitting(r)]
         texts = [r for r in replies if r.attachment is None and r.keep]
         ids = iter(
             self.outbox.add(
@@ -342,6 +348,20 @@ class ChatService:
         question = " ".join(argument.split())
         if not question:
             return [Reply("Write /prepare followed by a question you'll send ahead.")]
+        if len(question) > MAX_QUESTION:
+            return [
+                Reply(
+                    f"That question is {len(question):,} characters long: keep it under "
+                    f"{MAX_QUESTION} (one question, as you would ask it), and send it again."
+                )
+            ]
+        if len(self.store.questions(user_id)) >= MAX_QUESTIONS:
+            return [
+                Reply(
+                    f"You already have {MAX_QUESTIONS} questions to send ahead, more than any "
+                    "meeting can take. See them with /questions."
+                )
+            ]
         if session_id is not None and self.store.load(session_id).state == "arrive":
             replies = self._render(self.store.command(session_id, "prepare", question, now))
         else:
@@ -571,6 +591,17 @@ class ChatService:
             return self.store.chat_id(user_id)
         except NotFound:
             return None
+
+
+def _fitting(reply: Reply) -> list[Reply]:
+    """``reply`` as messages Telegram accepts (at most MAX_MESSAGE characters each)."""
+    if reply.attachment is not None or len(reply.html) <= MAX_MESSAGE:
+        return [reply]
+    parts = split_html(reply.html)
+    return [
+        replace(reply, html=p, buttons=reply.buttons if i == len(parts) - 1 else ())
+        for i, p in enumerate(parts)
+    ]
 
 
 def transcript_text(export: dict[str, Any]) -> str:
