@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from telegram import Bot
+from telegram.error import BadRequest
 
 from bot.store.outbox import RENEW, Letter
 from bot.telegram.ordering import ChatLocks
@@ -124,11 +125,22 @@ class Postman:
             self._held.difference_update(r.outbox_id for r in replies)
 
     async def _send(self, chat_id: int, replies: Sequence[Reply]) -> bool:
+        complete = True
         for i, reply in enumerate(replies):
             try:
                 await send_one(self.bot, chat_id, reply)
             except Blocked:
                 raise
+            except BadRequest as exc:  # the same request would fail the same way: give up
+                log.error(
+                    "Telegram refused a message for chat %s (%s); it is dropped",
+                    chat_id,
+                    type(exc).__name__,
+                )
+                if reply.outbox_id is not None:
+                    await self.service.run(self.service.outbox.fail, [reply.outbox_id])
+                complete = False
+                continue
             except Exception as exc:
                 later = [r.outbox_id for r in replies[i:] if r.outbox_id is not None]
                 log.warning(
@@ -141,7 +153,7 @@ class Postman:
                 return False
             if reply.outbox_id is not None:
                 self._mark_sent(reply.outbox_id)
-        return True
+        return complete
 
     def _mark_sent(self, outbox_id: int) -> None:
         self.service.sent(outbox_id)

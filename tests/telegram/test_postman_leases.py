@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from telegram.error import BadRequest
+
 from bot.store.db import make_engine
 from bot.store.practices import PracticeStore
 from bot.store.schema import upgrade
@@ -62,4 +64,39 @@ def test_a_queued_answer_is_not_sent_again_when_its_lease_would_have_run_out(
     texts, others, _, _ = asyncio.run(scenario())
     assert texts == ["one", "two"] and others == []
     assert service.outbox.pending() == 0
+    engine.dispose()
+
+
+class RefusingBot:
+    """Telegram refusing the first message for good (a BadRequest), taking the rest."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> None:
+        if text == "bad":
+            raise BadRequest("Bad Request: can't parse entities")
+        self.texts.append(text)
+
+
+def test_a_message_telegram_refuses_for_good_fails_at_once_and_the_rest_go_out(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    upgrade(engine)
+    service = ChatService(PracticeStore(engine))
+    user = service.user(42, 42, T0)
+    with service.store.transaction() as db:
+        replies = service.queue(db, user, 42, [Reply("bad"), Reply("good")], T0)
+    bot = RefusingBot()
+
+    async def scenario() -> bool:
+        postman = Postman(bot, service, clock=lambda: T0)  # type: ignore[arg-type]
+        sent = await postman.deliver(42, replies)
+        await postman.flush()
+        return sent
+
+    assert asyncio.run(scenario()) is False
+    assert bot.texts == ["good"]
+    assert service.outbox.pending() == 0  # not retried for hours: failed
     engine.dispose()
