@@ -449,6 +449,7 @@ class ChatService:
                     "Separate them with commas, or write “none”."
                 )
             ]
+        given = len(companion.parse_names(text))
         names = self.meetings.log_names(pending.meeting_id, text, now)
         if names:
             listed = ", ".join(escape(n) for n in names)
@@ -456,6 +457,11 @@ class ChatService:
                 f"I'll remind you to send a thank-you note later today, and to reach out to "
                 f"{listed}, one a day from tomorrow."
             )
+            if given > len(names):
+                plan += (
+                    f" You gave me {given:,} names: I kept the first {len(names)}, as a "
+                    "reminder a day for more would swamp you."
+                )
         else:
             plan = (
                 "I'll remind you to send a thank-you note later today, and to check back with "
