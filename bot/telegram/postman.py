@@ -105,6 +105,8 @@ class Postman:
                 await on_blocked()
         except Exception as exc:  # never unseen: what is unsent stays in the outbox
             log.error("sending to chat %s failed (%s)", chat_id, type(exc).__name__)
+        finally:  # (deliver lets go of them too; not if it never ran)
+            self._held.difference_update(r.outbox_id for r in replies)
 
     def _hold(self, replies: Sequence[Reply]) -> None:
         self._held.update(r.outbox_id for r in replies if r.outbox_id is not None)
