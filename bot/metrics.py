@@ -56,6 +56,12 @@ NUDGES_SENT: Final = Counter(
     ["kind"],
     registry=REGISTRY,
 )
+NUDGES_RETRIED: Final = Counter(
+    "rapport_nudges_retried_total",
+    "Nudges Telegram failed to take when due, by kind: they stay queued and are retried.",
+    ["kind"],
+    registry=REGISTRY,
+)
 NUDGE_LATENESS: Final = Histogram(
     "rapport_nudge_lateness_seconds",
     "How long after its due time a nudge was delivered, in seconds.",
@@ -95,6 +101,11 @@ def nudge_sent(kind: str, lateness_seconds: float) -> None:
     """A nudge of ``kind`` (the stored nudge kind) went out ``lateness_seconds`` after due."""
     NUDGES_SENT.labels(kind=(kind or "other")[:32]).inc()
     NUDGE_LATENESS.observe(max(0.0, lateness_seconds))
+
+
+def nudge_retried(kind: str) -> None:
+    """A nudge of ``kind`` could not be sent when due (it stays in the outbox)."""
+    NUDGES_RETRIED.labels(kind=(kind or "other")[:32]).inc()
 
 
 def telegram_error(kind: TelegramErrorKind | str) -> None:

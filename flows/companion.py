@@ -53,6 +53,10 @@ def start_meeting(now: datetime, minutes: float, heads_up: bool) -> list[Reminde
     return reminders
 
 
+MAX_NAMES = 10
+"""Referrals kept from one follow-up (a reach-out reminder each, one a day)."""
+
+
 def parse_names(text: str) -> list[str]:
     """Free text to a list of names: "Ana Ruiz, Tom and Li" -> three names; "none" -> []."""
     if _NONE.match(text):

@@ -73,7 +73,7 @@ class MeetingStore:
 
     def log_names(self, meeting_id: int, text: str, now: datetime) -> list[str]:
         """Record the referrals and schedule the follow-up reminders; returns the names."""
-        names = companion.parse_names(text)
+        names = companion.parse_names(text)[: companion.MAX_NAMES]
         with self.store.transaction() as db:
             meeting = db.get(Meeting, meeting_id)
             if meeting is None:

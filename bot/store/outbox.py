@@ -11,6 +11,8 @@ message twice: at least once, never lost.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +24,10 @@ from bot.store.models import OutboxRow
 from bot.store.practices import PracticeStore
 
 LEASE = timedelta(seconds=30)
-"""How long a sender owns the rows it is sending before others may try them."""
+"""How long a sender owns the rows it is sending before others may try them. A sender
+holding rows longer (the send-rate limiter queues them) renews the lease (:meth:`Outbox.renew`)
+every RENEW, so no other sender takes them while they wait."""
+RENEW = LEASE / 3
 MAX_ATTEMPTS = 12
 """Then the row is marked failed (backing off: about three hours of trying)."""
 BATCH = 200
@@ -110,15 +115,20 @@ class Outbox:
             )
         return [_letter(r) for r in rows]
 
-    def claim_due(self, now: datetime, limit: int = BATCH) -> list[Letter]:
+    def claim_due(
+        self, now: datetime, limit: int = BATCH, skip: Collection[int] = ()
+    ) -> list[Letter]:
         """Pending rows whose lease is over, oldest first, leased to the caller (rows that
-        used up their attempts are marked failed instead)."""
+        used up their attempts are marked failed instead). ``skip``: rows the caller is
+        sending already (queued behind the rate limiter), never taken twice."""
         query = (
             select(OUTBOX)
             .where(OUTBOX.c.status == "pending", OUTBOX.c.due_at <= now)
             .order_by(OUTBOX.c.id)
             .limit(limit)
         )
+        if skip:
+            query = query.where(OUTBOX.c.id.not_in(list(skip)))
         if self._skip_locked:
             query = query.with_for_update(skip_locked=True)
         with self.store.transaction() as db:
@@ -127,13 +137,39 @@ class Outbox:
             if spent:
                 db.execute(update(OUTBOX).where(OUTBOX.c.id.in_(spent)).values(status="failed"))
             letters = [_letter(r) for r in rows if r.attempts < MAX_ATTEMPTS]
+            by_attempts: defaultdict[int, list[int]] = defaultdict(list)
             for letter in letters:
+                by_attempts[letter.attempts].append(letter.id)
+            for attempts, ids in by_attempts.items():  # a statement per attempt count
                 db.execute(
                     update(OUTBOX)
-                    .where(OUTBOX.c.id == letter.id)
-                    .values(due_at=now + backoff(letter.attempts + 1), attempts=letter.attempts + 1)
+                    .where(OUTBOX.c.id.in_(ids))
+                    .values(due_at=now + backoff(attempts + 1), attempts=attempts + 1)
                 )
             return letters
+
+    def renew(self, ids: Collection[int], now: datetime) -> None:
+        """The caller still holds these rows (waiting to be sent): keep others off them for
+        another LEASE, in one statement."""
+        if not ids:
+            return
+        with self.store.transaction() as db:
+            db.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id.in_(list(ids)), OUTBOX.c.status == "pending")
+                .values(due_at=now + LEASE)
+            )
+
+    def fail(self, ids: list[int]) -> None:
+        """Telegram refused these for good (a BadRequest): sending again cannot help."""
+        if not ids:
+            return
+        with self.store.transaction() as db:
+            db.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id.in_(ids), OUTBOX.c.status == "pending")
+                .values(status="failed")
+            )
 
     def settle(self, db: DbSession, ids: list[int]) -> None:
         """Telegram has these, in the caller's transaction: forget them (the transcript
@@ -142,16 +178,20 @@ class Outbox:
             db.connection().execute(_FORGET, [{"b_id": i} for i in ids])
 
     def retry_later(self, ids: list[int], now: datetime) -> None:
-        """Sending failed for now: due again after a backoff, not at the lease's end."""
+        """Sending failed for now: due again after a backoff, not at the lease's end
+        (a statement per attempt count, not per row)."""
         if not ids:
             return
         with self.store.transaction() as db:
             rows = db.execute(select(OUTBOX.c.id, OUTBOX.c.attempts).where(OUTBOX.c.id.in_(ids)))
+            by_attempts: defaultdict[int, list[int]] = defaultdict(list)
             for row in list(rows):
+                by_attempts[row.attempts].append(row.id)
+            for attempts, same in by_attempts.items():
                 db.execute(
                     update(OUTBOX)
-                    .where(OUTBOX.c.id == row.id, OUTBOX.c.status == "pending")
-                    .values(due_at=now + backoff(row.attempts))
+                    .where(OUTBOX.c.id.in_(same), OUTBOX.c.status == "pending")
+                    .values(due_at=now + backoff(attempts))
                 )
 
     def pending(self, user_id: int | None = None) -> int:

@@ -41,6 +41,7 @@ from bot.store.models import (
     User,
 )
 from bot.store.outage import Health, describe, is_transient
+from bot.store.rearm import rearm
 from bot.store.updates import ProcessedUpdates
 from flows import companion
 from flows.coaching import Scorecard, score_session
@@ -296,6 +297,7 @@ class PracticeStore:
             return None
         if not row.active:
             conn.execute(_REACTIVATE, {"b_user": user_id})
+            rearm(conn, user_id, now)  # the nudges their block cancelled
         if update_id is not None and not self._first_delivery(db, update_id, user_id, now):
             return Visit(user_id, duplicate=True)
         return Visit(user_id, row.practice, row.follow_up)

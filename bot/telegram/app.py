@@ -110,9 +110,18 @@ class NudgeRunner:
 
     async def _send(self, chat_id: int, replies: list[Reply], delivery: Delivery) -> None:
         try:
-            await self.postman.deliver(chat_id, replies)
+            sent = await self.postman.deliver(chat_id, replies)
         except Blocked:
             await self.service.run(self.service.deactivate, delivery.user_id, wall_clock())
+            return
+        if not sent:  # Telegram failed it: it stays queued and the postman tries again
+            metrics.nudge_retried(delivery.nudge.kind)
+            log.warning(
+                "nudge %s (%s) not delivered yet; it stays queued for a retry",
+                delivery.nudge.id,
+                delivery.nudge.kind,
+                extra={"user_id": delivery.user_id, "nudge": delivery.nudge.kind},
+            )
             return
         # Marked at once, not batched with the answers: a nudge shown twice after a crash
         # is worse than a commit per nudge (they are few).

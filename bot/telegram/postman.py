@@ -19,8 +19,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from telegram import Bot
+from telegram.error import BadRequest
 
-from bot.store.outbox import Letter
+from bot.store.outbox import RENEW, Letter
 from bot.telegram.ordering import ChatLocks
 from bot.telegram.sender import Blocked, send_one
 from bot.telegram.service import ChatService, Reply, reply_of
@@ -58,6 +59,9 @@ class Postman:
         """Each chat's latest courier (see post): the next one goes after it."""
         self._flushing: asyncio.Task[None] | None = None
         self._last_mark = 0.0
+        self._held: set[int] = set()
+        """Outbox rows this process is sending (queued behind the rate limiter, or on
+        their way): their leases are renewed and no pass of the loop takes them again."""
 
     # -- right after a commit ---------------------------------------------------------------
 
@@ -74,6 +78,7 @@ class Postman:
         returns at its commit, so the chat's next update can be worked on while this one's
         answer is on its way. ``on_blocked`` runs if the user has blocked the bot."""
         previous = self._posted.get(chat_id)
+        self._hold(replies)
         courier = asyncio.create_task(self._carry(chat_id, replies, previous, after, on_blocked))
         self._posted[chat_id] = courier
         courier.add_done_callback(lambda done: self._posted_gone(chat_id, done))
@@ -100,24 +105,44 @@ class Postman:
                 await on_blocked()
         except Exception as exc:  # never unseen: what is unsent stays in the outbox
             log.error("sending to chat %s failed (%s)", chat_id, type(exc).__name__)
+        finally:  # (deliver lets go of them too; not if it never ran)
+            self._held.difference_update(r.outbox_id for r in replies)
+
+    def _hold(self, replies: Sequence[Reply]) -> None:
+        self._held.update(r.outbox_id for r in replies if r.outbox_id is not None)
 
     def _posted_gone(self, chat_id: int, courier: asyncio.Task[None]) -> None:
         if self._posted.get(chat_id) is courier:
             del self._posted[chat_id]
 
-    async def deliver(self, chat_id: int, replies: Sequence[Reply]) -> None:
-        """Send ``replies`` in order, never interleaved with another batch for the chat.
-        Blocked (the user blocked the bot) is raised for the caller to act on; any other
-        failure leaves the rest queued for a later attempt."""
-        async with self.chats.hold(chat_id):
-            await self._send(chat_id, replies)
+    async def deliver(self, chat_id: int, replies: Sequence[Reply]) -> bool:
+        """Send ``replies`` in order, never interleaved with another batch for the chat;
+        whether all of them went out. Blocked (the user blocked the bot) is raised for the
+        caller to act on; any other failure leaves the rest queued for a later attempt."""
+        self._hold(replies)
+        try:
+            async with self.chats.hold(chat_id):
+                return await self._send(chat_id, replies)
+        finally:
+            self._held.difference_update(r.outbox_id for r in replies)
 
-    async def _send(self, chat_id: int, replies: Sequence[Reply]) -> None:
+    async def _send(self, chat_id: int, replies: Sequence[Reply]) -> bool:
+        complete = True
         for i, reply in enumerate(replies):
             try:
                 await send_one(self.bot, chat_id, reply)
             except Blocked:
                 raise
+            except BadRequest as exc:  # the same request would fail the same way: give up
+                log.error(
+                    "Telegram refused a message for chat %s (%s); it is dropped",
+                    chat_id,
+                    type(exc).__name__,
+                )
+                if reply.outbox_id is not None:
+                    await self.service.run(self.service.outbox.fail, [reply.outbox_id])
+                complete = False
+                continue
             except Exception as exc:
                 later = [r.outbox_id for r in replies[i:] if r.outbox_id is not None]
                 log.warning(
@@ -127,9 +152,10 @@ class Postman:
                     len(later),
                 )
                 await self.service.run(self.service.outbox.retry_later, later, self.clock())
-                return
+                return False
             if reply.outbox_id is not None:
                 self._mark_sent(reply.outbox_id)
+        return complete
 
     def _mark_sent(self, outbox_id: int) -> None:
         self.service.sent(outbox_id)
@@ -153,8 +179,26 @@ class Postman:
 
     # -- the background loop ----------------------------------------------------------------
 
+    async def renew_leases(self) -> None:
+        """Keep the rows this process holds (waiting for the rate limiter, or sent and
+        not yet marked) leased to it, so that no sender takes them again."""
+        held = self._held | set(self.service.unmarked_ids())
+        if held:
+            await self.service.run(self.service.outbox.renew, held, self.clock())
+
+    async def _keep_leases(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), RENEW.total_seconds())
+            try:
+                await self.renew_leases()
+            except Exception as exc:  # the database: the next round tries again
+                log.error("renewing outbox leases failed (%s)", type(exc).__name__)
+
     async def run(self, stop: asyncio.Event) -> None:
-        """Until ``stop``: send what is due, then wait ``poll`` seconds."""
+        """Until ``stop``: send what is due, then wait ``poll`` seconds (and meanwhile
+        renew the leases of what is still being sent)."""
+        keeper = asyncio.create_task(self._keep_leases(stop))
         while not stop.is_set():
             try:
                 await self.send_due()
@@ -164,11 +208,14 @@ class Postman:
                 await asyncio.wait_for(stop.wait(), self.poll)
         if self._posted:  # answers on their way: let them arrive (else the outbox sends later)
             await asyncio.wait(list(self._posted.values()), timeout=SHUTDOWN_SECONDS)
+        await keeper
         await self.flush()
 
     async def send_due(self) -> int:
         """Claim what is due and send it, chats side by side; returns how many were due."""
-        letters = await self.service.run(self.service.outbox.claim_due, self.clock())
+        letters = await self.service.run(
+            self.service.outbox.claim_due, self.clock(), skip=frozenset(self._held)
+        )
         by_chat: defaultdict[int, list[Letter]] = defaultdict(list)
         for letter in letters:
             by_chat[letter.chat_id].append(letter)

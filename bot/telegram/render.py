@@ -60,9 +60,13 @@ def _fit(line: str, limit: int) -> list[str]:
     pieces: list[str] = []
     current = ""
     for word in line.split(" "):
-        while len(word) > limit:  # one enormous word: cut it (outside any tag)
-            pieces.append(word[:limit])
-            word = word[limit:]
+        while len(word) > limit:  # one enormous word: cut it (outside any tag or entity)
+            cut = limit
+            amp = word.rfind("&", max(0, limit - 10), limit)
+            if amp > 0 and ";" not in word[amp:limit]:
+                cut = amp  # not inside "&amp;"
+            pieces.append(word[:cut])
+            word = word[cut:]
         candidate = f"{current} {word}" if current else word
         if len(candidate) <= limit:
             current = candidate

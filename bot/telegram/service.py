@@ -27,8 +27,9 @@ from bot.store.accounts import delete_user, export_user
 from bot.store.meetings import MeetingStore
 from bot.store.outbox import Letter, Outbox
 from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore, Visit
+from bot.store.rearm import BLOCKED
 from bot.telegram import picker
-from bot.telegram.render import scorecard_html, split_html, turn_html
+from bot.telegram.render import MAX_MESSAGE, scorecard_html, split_html, turn_html
 from bot.terminal.records import latest_scored
 from flows import companion
 from flows.effects import Effect, Finished, Show
@@ -43,6 +44,10 @@ R = TypeVar("R")
 LENGTHS = (10.0, 15.0, 20.0, 30.0)
 """The meeting lengths offered as buttons (any length works with /practice ID MINUTES)."""
 MAX_MINUTES = 240.0
+MAX_QUESTION = 500
+"""Characters in a question sent ahead (/prepare)."""
+MAX_QUESTIONS = 30
+"""Questions sent ahead a user may keep."""
 DELETE_BUTTON_SECONDS = 600
 """A delete confirmation button older than this is refused (it might be pressed by mistake
 long after, wiping newer practices)."""
@@ -115,7 +120,12 @@ class ChatService:
     # -- users --------------------------------------------------------------------------------
 
     def user(self, telegram_user_id: int, chat_id: int, now: datetime) -> int:
-        """The user's id, created on first contact (remembered: asked on every update)."""
+        """The user's id, created on first contact (remembered: asked on every update).
+
+        Where the user is reached with reminders is always their private chat with the
+        bot, whose id Telegram makes the user's own id, never the chat of this update: a
+        first contact in a group must not send later reminders (referral names
+        included) to the group."""
         key = (telegram_user_id, chat_id)
         if (known := self._users.get(key)) is not None:
             return known
@@ -123,7 +133,7 @@ class ChatService:
             f"telegram:{telegram_user_id}",
             now,
             telegram_user_id=telegram_user_id,
-            chat_id=chat_id,
+            chat_id=telegram_user_id,
             meeting_minutes=self.default_minutes,
         )
         self._users[key] = user_id
@@ -180,7 +190,9 @@ class ChatService:
         now: datetime,
         update_id: int | None = None,
     ) -> list[Reply]:
-        """Put ``replies`` in the outbox in the caller's transaction (files excepted)."""
+        """Put ``replies`` in the outbox in the caller's transaction (files excepted). A
+        reply longer than Telegram allows goes as several messages (buttons on the last)."""
+        replies = [part for r in replies for part in _fitting(r)]
         texts = [r for r in replies if r.attachment is None and r.keep]
         ids = iter(
             self.outbox.add(
@@ -207,6 +219,11 @@ class ChatService:
         with self._sent_lock:
             self._sent.append(outbox_id)
 
+    def unmarked_ids(self) -> list[int]:
+        """The sent messages waiting to be marked (their rows are still pending)."""
+        with self._sent_lock:
+            return list(self._sent)
+
     def unmarked(self) -> bool:
         """Whether sent messages wait to be marked."""
         return bool(self._sent)
@@ -231,7 +248,7 @@ class ChatService:
 
     def deactivate(self, user_id: int, now: datetime) -> None:
         """The user blocked the bot: no more messages or nudges until they write again."""
-        self.store.deactivate(user_id, now, "the user blocked the bot")
+        self.store.deactivate(user_id, now, BLOCKED)
         log.info(
             "user %s blocked the bot; their nudges and queued messages are dropped",
             user_id,
@@ -339,6 +356,20 @@ class ChatService:
         question = " ".join(argument.split())
         if not question:
             return [Reply("Write /prepare followed by a question you'll send ahead.")]
+        if len(question) > MAX_QUESTION:
+            return [
+                Reply(
+                    f"That question is {len(question):,} characters long: keep it under "
+                    f"{MAX_QUESTION} (one question, as you would ask it), and send it again."
+                )
+            ]
+        if len(self.store.questions(user_id)) >= MAX_QUESTIONS:
+            return [
+                Reply(
+                    f"You already have {MAX_QUESTIONS} questions to send ahead, more than any "
+                    "meeting can take. See them with /questions."
+                )
+            ]
         if session_id is not None and self.store.load(session_id).state == "arrive":
             replies = self._render(self.store.command(session_id, "prepare", question, now))
         else:
@@ -426,6 +457,7 @@ class ChatService:
                     "Separate them with commas, or write “none”."
                 )
             ]
+        given = len(companion.parse_names(text))
         names = self.meetings.log_names(pending.meeting_id, text, now)
         if names:
             listed = ", ".join(escape(n) for n in names)
@@ -433,6 +465,11 @@ class ChatService:
                 f"I'll remind you to send a thank-you note later today, and to reach out to "
                 f"{listed}, one a day from tomorrow."
             )
+            if given > len(names):
+                plan += (
+                    f" You gave me {given:,} names: I kept the first {len(names)}, as a "
+                    "reminder a day for more would swamp you."
+                )
         else:
             plan = (
                 "I'll remind you to send a thank-you note later today, and to check back with "
@@ -568,6 +605,17 @@ class ChatService:
             return self.store.chat_id(user_id)
         except NotFound:
             return None
+
+
+def _fitting(reply: Reply) -> list[Reply]:
+    """``reply`` as messages Telegram accepts (at most MAX_MESSAGE characters each)."""
+    if reply.attachment is not None or len(reply.html) <= MAX_MESSAGE:
+        return [reply]
+    parts = split_html(reply.html)
+    return [
+        replace(reply, html=p, buttons=reply.buttons if i == len(parts) - 1 else ())
+        for i, p in enumerate(parts)
+    ]
 
 
 def transcript_text(export: dict[str, Any]) -> str:

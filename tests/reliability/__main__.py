@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.reliability import scenarios
+from tests.reliability.backlog import backlog
 from tests.reliability.figures import Figures, table
 
 Run = Callable[[Path | None], Figures]
@@ -33,6 +34,7 @@ CI: dict[str, list[Run]] = {
     ],
     "bad_input": [lambda w: scenarios.bad_input(1_000, workdir=w)],
     "security": [lambda w: scenarios.security(workdir=w)],
+    "backlog": [lambda w: backlog(20, 60, workdir=w)],
 }
 FULL: dict[str, list[Run]] = {
     "replicas": [lambda w: scenarios.replicas(200, workdir=w)],
@@ -44,6 +46,7 @@ FULL: dict[str, list[Run]] = {
     ],
     "bad_input": [lambda w: scenarios.bad_input(10_000, workdir=w)],
     "security": [lambda w: scenarios.security(workdir=w)],
+    "backlog": [lambda w: backlog(50, 120, workdir=w)],
 }
 
 
