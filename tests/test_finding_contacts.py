@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram.picker import FLAT_LIMIT, contact_menu, field_key, field_menu, parse_practice
+from bot.telegram.picker import (
+    FLAT_LIMIT,
+    Menu,
+    contact_menu,
+    field_key,
+    field_menu,
+    parse_practice,
+)
 from flows.finder import fields, find_contacts
 from flows.persona import Persona, load_personas
 
@@ -45,10 +52,22 @@ def many(cast: list[Persona], count: int) -> list[Persona]:
         ("nursing", ["priya"]),
         ("health", ["priya"]),
         ("software", ["dana"]),
+        ("data", ["ines"]),
+        ("ux design", ["femi"]),
+        ("pm", ["greg"]),
+        ("teacher", ["carys"]),
+        ("lawyer", ["naomi"]),
+        ("charity", ["bernie"]),
+        ("electrician", ["ray"]),
+        ("hr", ["meiling"]),
+        ("sales", ["conor"]),
+        ("reporter", ["anh"]),
+        ("esg", ["freja"]),
+        ("phd", ["samuel"]),
         ("marketing", ["marcus"]),
         ("credit risk", ["tomas"]),
         ("bank", ["tomas"]),
-        ("housing", ["helen"]),
+        ("housing", ["helen", "bernie"]),  # housing policy, or a homelessness charity
     ],
 )
 def test_a_field_or_an_id_finds_the_contact(
@@ -84,13 +103,35 @@ def test_the_picker_lists_everyone_while_it_fits_then_groups_by_field(
     assert len(flat.rows) == FLAT_LIMIT and flat.rows[0][0][1] == "pick:c0"
     crowd = many(cast, 15)
     grouped = contact_menu(crowd)
-    assert [row[0][1] for row in grouped.rows] == [f"field:{field_key(f)}" for f in fields(crowd)]
-    assert len(grouped.rows) <= FLAT_LIMIT
+    assert [data for row in grouped.rows for _, data in row] == [
+        f"field:{field_key(f)}" for f in fields(crowd)
+    ]
+    assert len(grouped.rows) <= FLAT_LIMIT and all(len(row) <= 2 for row in grouped.rows)
     people = field_menu(crowd, field_key("field 3"))
     assert people is not None
     assert [data for row in people.rows for _, data in row] == ["pick:c6", "pick:c7", "field:"]
     assert field_menu(crowd, "no-such-field") is None
     assert all(len(data.encode()) <= 64 for row in grouped.rows + people.rows for _, data in row)
+
+
+def test_many_fields_page_so_no_keyboard_outgrows_a_phone(cast: list[Persona]) -> None:
+    crowd = [
+        p.model_copy(update={"field": f"field number {i}"}) for i, p in enumerate(many(cast, 40))
+    ]
+    seen: list[str] = []
+    menu: Menu | None = contact_menu(crowd)
+    pages = 0
+    while menu is not None:
+        pages += 1
+        assert len(menu.rows) <= FLAT_LIMIT and all(len(row) <= 2 for row in menu.rows)
+        seen += [data for row in menu.rows for _, data in row if not data.startswith("field:~")]
+        more = [data for row in menu.rows for label, data in row if label.startswith("More")]
+        menu = field_menu(crowd, more[0].removeprefix("field:")) if more else None
+    assert pages == 3  # 40 fields, 14 a page
+    assert seen == [f"field:{field_key(f)}" for f in fields(crowd)]
+    back = field_menu(crowd, "~1")
+    assert back is not None and ("« Back", "field:~0") in back.rows[-1]
+    assert field_menu(crowd, "~x") is None
 
 
 def rapport(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

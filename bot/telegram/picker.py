@@ -17,7 +17,11 @@ from flows.finder import fields, find_contacts
 from flows.persona import Persona
 
 FLAT_LIMIT = 8
-"""Up to this many contacts are listed on one page."""
+"""Up to this many contacts are listed on one page; no keyboard has more rows than this."""
+_FIELDS_PER_PAGE = 2 * (FLAT_LIMIT - 1)
+"""Fields go two to a row, leaving one row for "More fields »" / "« Back"."""
+_PAGE = "~"
+"""Marks a page of fields in ``field:`` callback data (``field_key`` never makes it)."""
 _KEY = re.compile(r"[^a-z0-9]+")
 
 Choice = tuple[str, str]
@@ -52,12 +56,24 @@ def _person(persona: Persona) -> list[Choice]:
     return [(f"{persona.name} · {persona.role}", f"pick:{persona.id}")]
 
 
-def contact_menu(personas: Sequence[Persona]) -> Menu:
+def contact_menu(personas: Sequence[Persona], page: int = 0) -> Menu:
+    """Everyone, while they fit; otherwise a page of fields, two to a row."""
     if len(personas) <= FLAT_LIMIT:
         rows = [[(f"{p.name} · {p.role} ({_field_of(p)})", f"pick:{p.id}")] for p in personas]
         return Menu("<b>Who would you like to meet?</b>", rows)
     names = fields(personas)
-    rows = [[(name, f"field:{field_key(name)}")] for name in names]
+    pages = max(1, -(-len(names) // _FIELDS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = names[page * _FIELDS_PER_PAGE : (page + 1) * _FIELDS_PER_PAGE]
+    buttons = [(name.capitalize(), f"field:{field_key(name)}") for name in shown]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    nav = []
+    if page > 0:
+        nav.append(("« Back", f"field:{_PAGE}{page - 1}"))
+    if page + 1 < pages:
+        nav.append(("More fields »", f"field:{_PAGE}{page + 1}"))
+    if nav:
+        rows.append(nav)
     return Menu(
         "<b>Which field would you like to hear about?</b>\n"
         "(Or type /practice and a field, e.g. <code>/practice data</code>.)",
@@ -66,7 +82,11 @@ def contact_menu(personas: Sequence[Persona]) -> Menu:
 
 
 def field_menu(personas: Sequence[Persona], key: str) -> Menu | None:
-    """The people in the field ``key``; None if no field has that key any more."""
+    """The people in the field ``key`` (or a page of fields, ``~N``); None if no field has
+    that key any more."""
+    if key.startswith(_PAGE):
+        number = key[len(_PAGE) :]
+        return contact_menu(personas, int(number)) if number.isdigit() else None
     people = [p for p in personas if field_key(_field_of(p)) == key]
     if not people:
         return None

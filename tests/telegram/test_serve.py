@@ -27,7 +27,9 @@ def test_a_whole_practice_with_buttons_a_nudge_and_a_scorecard(
     fake.wait_for_text(alice.id, "informational interviews", WAIT)
 
     fake.send_command(alice, "/practice")
-    menu: SentMessage = fake.wait_for_text(alice.id, "Who would you like to meet?", WAIT)
+    fields: SentMessage = fake.wait_for_text(alice.id, "Which field", WAIT)
+    fake.press_button(alice, fields, "field:software-engineering")
+    menu: SentMessage = fake.wait_for_text(alice.id, "who would you like to meet?", WAIT)
     fake.press_button(alice, menu, "pick:dana")
     lengths = fake.wait_for_text(alice.id, "How long is the meeting?", WAIT)
     fake.press_button(alice, lengths, "len:dana:10")
