@@ -43,6 +43,14 @@ _NEW_LINES = (
     "background_ack", "fit_personal", "resume_personal", "referral_for_you", "time_noted",
     "before_you_go", "time_check_self",
 )  # fmt: skip
+_SPOKEN = (
+    "greeting", "greeting_with_questions", "follow_ups", "fallbacks", "small_talk",
+    "share_thanks", "job_deflection", "wrap_up", "stay_invitation", "stay_accepted",
+    "stay_declined", "feedback_intro", "strengths_intro", "referral_intro", "undecided",
+    "check_back_ok", "check_back_reply", "golden_rule_ack", "farewell",
+)  # fmt: skip
+PHRASE_WORDS = 6
+"""Two contacts sharing a run of this many words share a stock phrase: one of them rewrites it."""
 _TEXT_FIELDS = ("field", "summary", "location")
 _LENGTH_MINUTES = re.compile(
     r"\b(?:ten|fifteen|twenty|thirty|forty[- ]five|half an hour|\d+)[- ]minutes?\b", re.I
@@ -109,29 +117,47 @@ def _lines(persona: Persona) -> Iterator[tuple[str, str]]:
         yield where, answer.say
         if answer.more:
             yield f"{where}.more", answer.more
-    for name in ("follow_ups", "fallbacks", "small_talk", "share_thanks", *_NEW_LINES):
+    for name in (*_SPOKEN, *_NEW_LINES):
         for i, line in enumerate(getattr(persona, name)):
             yield f"{name}[{i}]", line
+    for i, tangent in enumerate(persona.tangents):
+        yield f"tangents[{i}].drift", tangent.drift
+        yield f"tangents[{i}].follow_up", tangent.follow_up
+    for i, referral in enumerate(persona.referrals):
+        yield f"referrals[{i}].why", referral.why
+    yield "scene", persona.scene
 
 
 def _norm(line: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", line.lower()))
 
 
+def _phrases(line: str) -> Iterator[str]:
+    words = re.findall(r"[a-z0-9']+|\{[a-z_]+\}", line.lower().replace("’", "'"))
+    for i in range(len(words) - PHRASE_WORDS + 1):
+        yield " ".join(words[i : i + PHRASE_WORDS])
+
+
 def across(personas: Iterable[tuple[str, Persona]]) -> Iterator[Problem]:
-    """Problems between contacts: a shared line, a referral named like someone else."""
+    """Problems between contacts: a shared line or stock phrase, a referral named like
+    someone else. The contact that comes later keeps none of what an earlier one says."""
     seen: dict[str, str] = {}
+    phrases: dict[str, tuple[str, str]] = {}
     listed = list(personas)
     contacts = {p.name: file for file, p in listed}
     referred: dict[str, str] = {}
     for file, persona in listed:
         for where, line in _lines(persona):
             key = _norm(line)
-            if len(key) < 24:
-                continue
-            if key in seen and seen[key] != file:
+            if key in seen and seen[key] != file and len(key) >= 24:
                 yield Problem(file, where, f"the same line is in {seen[key]}")
+                continue
             seen.setdefault(key, file)
+            for phrase in _phrases(line):
+                first = phrases.setdefault(phrase, (file, where))
+                if first[0] != file:
+                    yield Problem(file, where, f'shares "{phrase}" with {first[0]} {first[1]}')
+                    break
         for i, referral in enumerate(persona.referrals):
             other = contacts.get(referral.name)
             if other is not None and other != file:

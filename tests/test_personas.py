@@ -80,3 +80,23 @@ def test_personas_check_fails_on_a_bad_folder(
     _copy_with(tmp_path, {"stay_minutes": -5})
     assert main(["personas", "check", "--dir", str(tmp_path)]) == 1
     assert "dana.yaml: stay_minutes:" in capsys.readouterr().out
+
+
+def test_two_contacts_may_not_share_a_line_or_a_stock_phrase(tmp_path: Path) -> None:
+    """Each contact sounds like only themselves: a whole shared line, or a run of six words
+    shared with another contact (a stock phrase), is reported on the later file."""
+    for pid in ("dana", "helen"):
+        (tmp_path / f"{pid}.yaml").write_text(
+            (PERSONA_DIR / f"{pid}.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    assert list(check_personas(tmp_path)) == []
+    raw = yaml.safe_load((tmp_path / "helen.yaml").read_text(encoding="utf-8"))
+    dana = load_personas(tmp_path)["dana"]
+    raw["farewell"][0] = dana.farewell[0]
+    phrase = " ".join(dana.wrap_up[0].split()[:6])
+    raw["wrap_up"][0] = f"Well. {phrase}, if I may."
+    (tmp_path / "helen.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    problems = {(p.file, p.field): p.message for p in check_personas(tmp_path)}
+    assert "the same line is in dana.yaml" in problems[("helen.yaml", "farewell[0]")]
+    assert "shares" in problems[("helen.yaml", "wrap_up[0]")]
+    assert "dana.yaml wrap_up[0]" in problems[("helen.yaml", "wrap_up[0]")]
