@@ -115,7 +115,11 @@ class Answerer:
     def _answer(self, key: str, answers: Sequence[Answer], label: str, asked: str = "") -> Said:
         index = self._choose(key, answers, asked)
         if index is None:
-            line = self.voice.pick("used_up", self.persona.topic_used_up, topic=label)
+            # Asked again once every "that's all on X" was said: "that was the whole story".
+            p = self.persona
+            fresh = self.voice.fresh(p.topic_used_up, topic=label)
+            lines = fresh or self.voice.fresh(p.nothing_more) or p.topic_used_up
+            line = self.voice.pick("used_up", lines, topic=label)
             return Said("used_up", line, f"used>{key}")
         ref = f"{key}.{index}"
         self.told.add(ref)

@@ -27,9 +27,14 @@ class Voice:
         return line.format_map(self._fields(fields))
 
     def fresh(self, lines: Sequence[str], **fields: object) -> list[str]:
-        """The ``lines`` the contact has not said yet in this meeting."""
-        said = {t.text for t in self._session.turns if t.speaker == "contact"}
-        return [line for line in lines if line.format_map(self._fields(fields)) not in said]
+        """The ``lines`` the contact has not said yet in this meeting, alone or as the opening
+        of a longer reply (an intro before the referral list or the feedback)."""
+        said = [t.text for t in self._session.turns if t.speaker == "contact"]
+        return [
+            line
+            for line in lines
+            if not any(text.startswith(line.format_map(self._fields(fields))) for text in said)
+        ]
 
     def _fields(self, fields: dict[str, object]) -> _Fields:
         return _Fields({"minutes": f"{self._session.meeting_minutes:g}", **fields})

@@ -106,8 +106,10 @@ def test_no_answer_is_repeated_and_a_used_up_topic_says_so(marked: Engine) -> No
     third = ask(marked, session, "sorry, one more on salary: is it decent?")
     assert first != second and first[0].startswith("[pay.") and second[0].startswith("[pay.")
     assert third[0].startswith("[used up]")
+    for again in ("pay, once more?", "what about pay then?", "and pay?"):
+        ask(marked, session, again)  # every "that's all on pay" said: "that's the whole story"
     said = [t.text for t in session.turns if t.speaker == "contact"]
-    assert len(said) == len(set(said))
+    assert len(said) == len(set(said)), said
 
 
 def test_the_next_practice_prefers_answers_not_heard_before(marked: Engine) -> None:
@@ -146,3 +148,11 @@ def test_the_meeting_length_is_the_real_one(marked: Engine) -> None:
     session = meet(marked)
     greeting = next(t.text for t in session.turns if t.kind == "greeting")
     assert "6 minutes" in greeting
+
+
+def test_asking_for_names_twice_does_not_repeat_the_whole_reply(marked: Engine) -> None:
+    session = meet(marked)
+    first = ask(marked, session, "Could you suggest two or three people I should talk to?")
+    second = ask(marked, session, "Sorry, who were the people you'd suggest again?")
+    names = [line for line in first + second if "\n" in line]
+    assert len(names) == 2 and names[0] != names[1], first + second
