@@ -30,6 +30,7 @@ from bot.terminal.practice import LocalPractice
 from bot.terminal.script import SCRIPT_EPOCH, Say, run_script
 from flows.engine import Engine
 from flows.session import Turn
+from flows.topics import TOPICS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "listening"
 MEETING_QUESTIONS = 18
@@ -77,9 +78,12 @@ def _replies(turns: list[Turn], text: str) -> list[Turn]:
 
 
 def on_topic(question: Question, replies: list[Turn]) -> bool:
+    """The reply answers the asked topics, in order. A question with no topic (a classic
+    question, something no topic covers, or not a question) is on topic when it gets no
+    topic's answer: a classic answer, an honest "I can't speak to that", or small talk."""
     keys = [t.ref.split(".")[0] for t in replies if t.kind in ("answer", "tangent")]
     if not question.topics:
-        return not keys and any(t.kind == "unknown_topic" for t in replies)
+        return not [key for key in keys if key in TOPICS]
     return keys[: len(question.topics)] == list(question.topics)
 
 
