@@ -423,3 +423,40 @@ def test_suppression_looks_past_the_suppressed_clause() -> None:
     # ask_other is suppressed where ask_qualifications fires, not in the next clause
     text = "what do you need to be good at this and what does the team look like"
     assert understand(text) == {"ask_qualifications", "ask_other"}
+
+
+@pytest.mark.parametrize(
+    ("text", "acts"),
+    [
+        ("ok few more mins then", {"accept_stay"}),
+        ("oh nice ok yes", {"accept_stay"}),
+        ("sure, thx! so what about the certs", {"accept_stay", "thank", "ask_qualifications"}),
+        ("no, I have plenty of time", {"accept_stay"}),
+        ("no thats ok", {"decline_stay"}),
+        ("nah im good", {"decline_stay"}),
+        ("cant sorry, got another thing at 4", {"decline_stay"}),
+    ],
+)
+def test_a_short_yes_or_no_answers_the_invitation_to_stay(text: str, acts: set[str]) -> None:
+    from flows.understanding.context import Context
+
+    assert understand(text, Context("goodbye", "invite_stay")) == acts
+
+
+@pytest.mark.parametrize("text", ["ok few more mins then", "oh nice ok yes", "no thats ok"])
+def test_without_the_invitation_a_short_yes_or_no_is_not_about_staying(text: str) -> None:
+    assert not understand(text) & {"accept_stay", "decline_stay"}
+
+
+@pytest.mark.parametrize(
+    ("text", "acts"),
+    [
+        ("bye 👋", {"goodbye"}),
+        ("Have a good continuation of your day!", {"goodbye"}),
+        ("anyone else i should talk to", {"ask_referrals"}),
+        ("worst part", {"ask_likes"}),
+        ("the worst part was the commute, honestly", set()),
+    ],
+)
+def test_terse_and_second_language_phrasings(text: str, acts: set[str]) -> None:
+    assert understand(text) == acts
