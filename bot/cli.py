@@ -14,12 +14,14 @@ import os
 import random
 import shutil
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session as DbSession
 
 from bot.config import Settings
 from bot.render import render_scorecard, render_turn
@@ -27,6 +29,7 @@ from bot.store.accounts import delete_user, export_user
 from bot.store.db import DatabaseUrlError, make_engine
 from bot.store.practices import NotFound, PracticeStore
 from bot.store.schema import OutdatedSchema, current_revision, ensure_current, upgrade
+from bot.store.updates import bot_id_of
 from bot.terminal import choose
 from bot.terminal.chat import TerminalChat, wall_clock
 from bot.terminal.practice import LocalPractice
@@ -287,19 +290,66 @@ def _interactive(
     return 0
 
 
-def open_store(flow: Engine | None = None) -> PracticeStore:
-    """The local database (DATABASE_URL, or the SQLite file), migrated if it is SQLite."""
+EX_TEMPFAIL = 75
+"""Exit status for a failure that may pass (the database still booting): restart and retry.
+Status 2 stays for mistakes a restart cannot fix (a missing or malformed setting)."""
+
+
+class TransientStartError(Exception):
+    """The database was not reachable for the whole start-up wait (exit status 75)."""
+
+
+def open_store(
+    flow: Engine | None = None, *, bot_id: int = 0, wait_seconds: float = 0.0
+) -> PracticeStore:
+    """The local database (DATABASE_URL, or the SQLite file), migrated if it is SQLite.
+    A database that is not reachable is retried for up to ``wait_seconds``."""
     try:
         db = make_engine()
     except DatabaseUrlError as exc:
         raise UsageError(str(exc)) from None
-    try:
-        ensure_current(db)
-    except OutdatedSchema as exc:
-        raise UsageError(str(exc)) from None
-    except OperationalError as exc:
-        raise UsageError(f"cannot open the database: {exc.orig}") from None
-    return PracticeStore(db, flow)
+    _when_reachable(lambda: ensure_current(db), wait_seconds)
+    store = PracticeStore(db, flow, bot_id=bot_id)
+    if bot_id:
+        with DbSession(store.engine) as db_session, db_session.begin():
+            store.updates.adopt(db_session)
+    return store
+
+
+def _when_reachable(
+    action: Callable[[], object], wait_seconds: float, sleep: Callable[[float], None] = time.sleep
+) -> None:
+    """Run ``action`` (which opens the database), retrying while the database is not
+    reachable, with pauses of 1, 2, 4 ... 15 s, for up to ``wait_seconds`` in all."""
+    waited, pause = 0.0, 1.0
+    while True:
+        try:
+            action()
+            return
+        except OutdatedSchema as exc:
+            raise UsageError(str(exc)) from None
+        except OperationalError as exc:
+            reason = _one_line(exc.orig)
+            if waited >= wait_seconds:
+                raise TransientStartError(
+                    f"cannot reach the database: {reason}"
+                    + (f" (waited {waited:g} s)" if waited else "")
+                ) from None
+            step = min(pause, wait_seconds - waited)
+            print(
+                f"rapport: the database is not reachable yet ({reason}); "
+                f"trying again in {step:g} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            sleep(step)
+            waited += step
+            pause = min(pause * 2, 15.0)
+
+
+def _one_line(error: object) -> str:
+    text = " ".join(str(error).split())
+    return text[:200] or type(error).__name__
 
 
 def cmd_history(_args: argparse.Namespace) -> int:
@@ -368,7 +418,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     if args.webhook and not (settings.webhook_url and settings.webhook_secret):
         raise UsageError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
-    store = open_store()
+    store = open_store(
+        bot_id=bot_id_of(settings.telegram_bot_token.get_secret_value()),
+        wait_seconds=settings.start_wait_seconds,
+    )
     # Only the bot needs python-telegram-bot: import it here, not for the terminal.
     if args.webhook:
         from bot.telegram.webhook import run_webhook
@@ -386,9 +439,16 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
         db = make_engine()
     except DatabaseUrlError as exc:
         raise UsageError(str(exc)) from None
-    before = current_revision(db)
-    upgrade(db)
-    after = current_revision(db)
+    revisions: list[str | None] = []
+
+    def migrate() -> None:
+        revisions.clear()
+        revisions.append(current_revision(db))
+        upgrade(db)
+        revisions.append(current_revision(db))
+
+    _when_reachable(migrate, load_settings().start_wait_seconds)
+    before, after = revisions
     print(
         f"Schema at {after}"
         + (" (already current)." if before == after else f" (was {before or 'empty'}).")
@@ -502,6 +562,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"rapport: {exc}", file=sys.stderr)
         return 2
+    except TransientStartError as exc:
+        print(
+            f"rapport: {exc}; exiting with status {EX_TEMPFAIL} so it can be retried",
+            file=sys.stderr,
+        )
+        return EX_TEMPFAIL
     except PersonaError as exc:
         print(
             f"rapport: the contacts have problems; run 'rapport personas check'.\n{exc}",

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     """Seconds to wait for the Bot API to answer a call (then it is retried)."""
     nudge_late_minutes: float = Field(default=5.0, ge=0, alias="RAPPORT_NUDGE_LATE_MINUTES")
     """A nudge delivered more than this late says when it was due."""
+    start_wait_seconds: float = Field(default=60.0, ge=0, le=3600, alias="RAPPORT_START_WAIT")
+    """At start, how long to wait for a database that is not reachable yet (still booting),
+    retrying with a growing pause, before giving up with the retryable exit status 75."""
     db_retry_seconds: float = Field(default=5.0, gt=0, le=300, alias="RAPPORT_DB_RETRY_SECONDS")
     """While the database is unusable, polling tries the kept updates again at most this
     far apart (backing off from a quarter second)."""

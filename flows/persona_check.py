@@ -154,9 +154,9 @@ def across(personas: Iterable[tuple[str, Persona]]) -> Iterator[Problem]:
                 continue
             seen.setdefault(key, file)
             for phrase in _phrases(line):
-                first = phrases.setdefault(phrase, (file, where))
-                if first[0] != file:
-                    yield Problem(file, where, f'shares "{phrase}" with {first[0]} {first[1]}')
+                owner, place = phrases.setdefault(phrase, (file, where))
+                if owner != file:
+                    yield Problem(file, where, f'shares "{phrase}" with {owner} {place}')
                     break
         for i, referral in enumerate(persona.referrals):
             other = contacts.get(referral.name)
