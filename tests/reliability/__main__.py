@@ -21,6 +21,7 @@ from pathlib import Path
 from tests.reliability import scenarios
 from tests.reliability.backlog import backlog
 from tests.reliability.figures import Figures, table
+from tests.reliability.outage import database_outage
 
 Run = Callable[[Path | None], Figures]
 
@@ -35,6 +36,7 @@ CI: dict[str, list[Run]] = {
     "bad_input": [lambda w: scenarios.bad_input(1_000, workdir=w)],
     "security": [lambda w: scenarios.security(workdir=w)],
     "backlog": [lambda w: backlog(20, 60, workdir=w)],
+    "outage": [lambda w: database_outage(10, 10.0, workdir=w)],
 }
 FULL: dict[str, list[Run]] = {
     "replicas": [lambda w: scenarios.replicas(200, workdir=w)],
@@ -47,6 +49,7 @@ FULL: dict[str, list[Run]] = {
     "bad_input": [lambda w: scenarios.bad_input(10_000, workdir=w)],
     "security": [lambda w: scenarios.security(workdir=w)],
     "backlog": [lambda w: backlog(50, 120, workdir=w)],
+    "outage": [lambda w: database_outage(50, 30.0, workdir=w)],
 }
 
 
