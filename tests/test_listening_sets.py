@@ -20,11 +20,11 @@ from tests.marked_persona import marked_persona
 
 LISTENING = Path(__file__).parent / "data" / "listening"
 HELD_OUT = LISTENING / "author_d_heldout.jsonl"
-TOPIC_ACCURACY = 0.91
-"""First (and only) score on author B's set, before any change seen through it: 0.923 with the
-topic head, 0.737 with the rules alone (tests/data/README.md). A floor, not a target."""
-NO_TOPIC_MISREAD = 2
-"""Of B's 45 questions with no topic, 2 got another topic's answer at the first score."""
+TOPIC_ACCURACY = 0.90
+"""Author D's held-out set, first (and only) score: 0.917 with the topic head trained on
+A+B+C, 0.773 with the rules alone (tests/data/README.md). A floor, not a target."""
+NO_TOPIC_MISREAD = 5
+"""Of D's 52 questions with no topic, 5 got another topic's answer at the first score."""
 needs_held_out = pytest.mark.skipif(
     not HELD_OUT.exists(), reason="the blind held-out set (author D) is not written yet"
 )
