@@ -460,3 +460,30 @@ def test_without_the_invitation_a_short_yes_or_no_is_not_about_staying(text: str
 )
 def test_terse_and_second_language_phrasings(text: str, acts: set[str]) -> None:
     assert understand(text) == acts
+
+
+@pytest.mark.parametrize(
+    ("text", "acts"),
+    [
+        # a catch-all question act never comes from the statement beside the real question
+        (
+            "In Korea I worked in hotel management for ten years. Could you tell me whether "
+            "my hotel experience would be useful in this industry?",
+            {"ask_fit"},
+        ),
+        ("What I disliked most about hospitality was the split shifts.", set()),
+        ("When I was a nurse, the time passed very fast on night shifts.", set()),
+        (
+            "As a chef, I'm used to pressure. Can you see someone like me doing well in PM?",
+            {"ask_fit"},
+        ),
+        ("Do you know whether anything is coming up on your team?", {"ask_job"}),
+        (
+            "If a position were to become available in your department, I would be very "
+            "grateful if you could keep me in mind.",
+            {"ask_job"},
+        ),
+    ],
+)
+def test_long_formal_messages_and_statements_beside_a_question(text: str, acts: set[str]) -> None:
+    assert understand(text) == acts

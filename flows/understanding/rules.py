@@ -10,6 +10,7 @@ Schema (see the header of ``patterns.yaml`` for a full description)::
         unless: [regex, ...]          # optional: vetoes the whole act
         suppressed_by: [act, ...]     # optional: added to every rule of the act
         question: true                # optional: default `question` for its rules
+        asked_in_clause: true         # optional: a match counts only in a clause that asks
         negatable: true               # optional: default `negatable` for its rules
         rules:
           - name: hello               # unique within the act
@@ -59,6 +60,9 @@ class Rule:  # not slotted: the prefilter regex is cached on the instance
     negatable: bool = False
     question: bool = False
     """Only fires when the message asks something (the patterns file's `question` regex)."""
+    asked_in_clause: bool = False
+    """Only a match in a clause that itself asks counts ("I worked in hotels for ten years.
+    Would that help?" asks nothing about hotels)."""
     suppressed_by: frozenset[str] = frozenset()
     needs: frozenset[str] | None = None
     """Prefilter: at least one of these strings occurs in any text the pattern matches."""
@@ -346,6 +350,7 @@ def _build_rules(
         vetoes = [expand(s, macros) for s in _as_list(spec.get("unless"))]
         act_suppressors = frozenset(_as_list(spec.get("suppressed_by")))
         act_question = bool(spec.get("question", False))
+        act_in_clause = bool(spec.get("asked_in_clause", False))
         act_negatable = bool(spec.get("negatable", False))
         if vetoes:
             act_unless[label] = tuple(_compile([v], f"{label}.unless") for v in vetoes)
@@ -378,6 +383,7 @@ def _build_rules(
                     unless=unless,
                     negatable=bool(raw.get("negatable", act_negatable)),
                     question=bool(raw.get("question", act_question)),
+                    asked_in_clause=bool(raw.get("asked_in_clause", act_in_clause)),
                     suppressed_by=frozenset(_as_list(raw.get("suppressed_by"))) | act_suppressors,
                     needs=parts[0][1] if len(parts) == 1 else None,
                     parts=parts,
@@ -455,6 +461,13 @@ def _clause_of(breaks: list[int], position: int) -> int:
     return sum(1 for b in breaks if b <= position)
 
 
+def _asks(question: re.Pattern[str], text: str, breaks: list[int], clause: int) -> bool:
+    """Whether clause number ``clause`` of ``text`` asks something."""
+    start = breaks[clause - 1] if clause > 0 else 0
+    end = breaks[clause] if clause < len(breaks) else len(text)
+    return question.search(text[start:end]) is not None
+
+
 def run(
     rules: Iterable[Rule],
     text: str,
@@ -521,6 +534,15 @@ def run(
         if rule.label in vetoed:
             continue
         clause = _clause_of(breaks, start)
+        if rule.asked_in_clause and question is not None and breaks:
+            while not _asks(question, text, breaks, clause):
+                later = rule.find_in(text, parts, breaks[clause]) if clause < len(breaks) else None
+                if later is None:
+                    break
+                matched = later.group(0)
+                clause = _clause_of(breaks, later.start())
+            if not _asks(question, text, breaks, clause):
+                continue
         while rule.suppressed_by & (found.get(clause, set()) - {rule.label}):
             if clause >= len(breaks):
                 break
