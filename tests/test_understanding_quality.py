@@ -70,3 +70,11 @@ def test_third_held_out_set_macro_f1() -> None:
     path = DATA / "acts_blind_f.jsonl"
     report = evaluate(load_examples(path), in_context(load_contexts(path)))
     assert report.macro_f1 >= 0.87 and report.exact_match >= 0.78, "score only; do not read"
+
+
+def test_last_held_out_set_macro_f1() -> None:
+    """Blind set H, the last untouched one (tests/data/README.md), scored once: macro-F1
+    0.891, exact 0.831. A floor a little below that; its errors are never read."""
+    path = DATA / "acts_blind_h.jsonl"
+    report = evaluate(load_examples(path), in_context(load_contexts(path)))
+    assert report.macro_f1 >= 0.875 and report.exact_match >= 0.81, "score only; do not read"
