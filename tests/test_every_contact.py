@@ -1,0 +1,64 @@
+"""A complete practice with every packaged contact, through `rapport chat --script --json` as a
+user would: the meeting runs to the end, scores what the user did, and every contact line is
+in that contact's voice: resolved placeholders, phone-sized answers, nothing said twice."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from flows.persona import load_personas
+
+SCRIPT = Path(__file__).parent / "scripts" / "any_field.txt"
+CONTACTS = sorted(load_personas())
+
+
+def practise(capsys: pytest.CaptureFixture[str], persona: str, referrals: str) -> dict[str, Any]:
+    traits = {"tangent": "yes", "stay": "yes", "referrals": referrals}
+    options = [arg for k, v in traits.items() for arg in ("--scenario", f"{k}={v}")]
+    code = main(["chat", "--script", str(SCRIPT), "--json", "--persona", persona, *options])
+    out = capsys.readouterr().out
+    assert code == 0
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def test_there_are_at_least_fifteen_contacts_in_distinct_fields() -> None:
+    personas = load_personas()
+    assert len(personas) >= 15
+    assert len({p.field for p in personas.values()}) == len(personas)
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+def test_a_complete_practice_with_every_contact(
+    capsys: pytest.CaptureFixture[str], persona: str
+) -> None:
+    result = practise(capsys, persona, "names")
+    assert result["persona"]["id"] == persona and result["state"] == "done"
+    card = result["scorecard"]
+    missed = [(i["id"], i["status"]) for i in card["items"] if i["status"] == "missed"]
+    assert missed == [] and card["score"] == 100, missed
+    contact = [t for t in result["transcript"] if t["speaker"] == "contact"]
+    said = [t["text"] for t in contact]
+    assert len(said) == len(set(said)), "a contact line was said twice"
+    assert not [s for s in said if re.search(r"\{[a-z_]+\}", s)], "a placeholder was left"
+    kinds = [t["kind"] for t in contact]
+    for kind in ("greeting", "answer", "tangent", "invite_stay", "feedback", "referrals"):
+        assert kind in kinds, (kind, kinds)
+    answers = [t["text"] for t in contact if t["kind"] == "answer"]
+    assert all(len(a.split()) <= 90 for a in answers)
+    assert any("retail" in s.lower() for s in said), "the contact forgot the user's background"
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+def test_an_undecided_contact_agrees_to_be_checked_back(
+    capsys: pytest.CaptureFixture[str], persona: str
+) -> None:
+    result = practise(capsys, persona, "undecided")
+    kinds = [t["kind"] for t in result["transcript"] if t["speaker"] == "contact"]
+    assert "undecided" in kinds and "referrals" not in kinds
