@@ -62,3 +62,11 @@ def test_an_undecided_contact_agrees_to_be_checked_back(
     result = practise(capsys, persona, "undecided")
     kinds = [t["kind"] for t in result["transcript"] if t["speaker"] == "contact"]
     assert "undecided" in kinds and "referrals" not in kinds
+
+
+def test_the_readme_lists_every_contact_by_field() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- contacts:start -->")[1].split("<!-- contacts:end -->")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "`" in line]
+    listed = {row.split("`")[1]: row.split("|")[1].strip() for row in rows}
+    assert listed == {p.id: p.field for p in load_personas().values()}
