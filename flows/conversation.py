@@ -138,7 +138,11 @@ class Conversation(StepOutput):
         p = self.persona
         answerer = Answerer(p, self.session, self.voice)
         asking = bool(acts & set(A.QUESTIONS))
-        plain_question = acts <= _NOT_ASKING and asks_something(turn.text)
+        # "I'd love to stay a bit longer!" answers the invitation; it asks nothing.
+        answered_invitation = turn.kind in ("stay_accept", "stay_decline") and "?" not in turn.text
+        plain_question = (
+            acts <= _NOT_ASKING and asks_something(turn.text) and not answered_invitation
+        )
         if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
             plain_question = True
         items = asked_items(turn.text, acts, is_question=plain_question)

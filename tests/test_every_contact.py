@@ -48,6 +48,7 @@ def test_a_complete_practice_with_every_contact(
     assert len(said) == len(set(said)), "a contact line was said twice"
     assert not [s for s in said if re.search(r"\{[a-z_]+\}", s)], "a placeholder was left"
     kinds = [t["kind"] for t in contact]
+    assert "unknown_topic" not in kinds, "every question of this meeting has an answer"
     for kind in ("greeting", "answer", "tangent", "invite_stay", "feedback", "referrals"):
         assert kind in kinds, (kind, kinds)
     answers = [t["text"] for t in contact if t["kind"] == "answer"]
