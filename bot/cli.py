@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session as DbSession
 
 from bot.config import Settings
+from bot.failures import StartupFailure
 from bot.render import render_scorecard, render_turn
 from bot.store.accounts import delete_user, export_user
 from bot.store.db import DatabaseUrlError, make_engine
@@ -562,6 +563,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"rapport: {exc}", file=sys.stderr)
         return 2
+    except StartupFailure as exc:
+        print(f"rapport: {exc}", file=sys.stderr)
+        return exc.status
     except TransientStartError as exc:
         print(
             f"rapport: {exc}; exiting with status {EX_TEMPFAIL} so it can be retried",

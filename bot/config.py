@@ -70,4 +70,7 @@ class Settings(BaseSettings):
     @field_validator("telegram_api_base_url")
     @classmethod
     def _base_url(cls, url: str) -> str:
-        return url.rstrip("/")
+        """The server root; python-telegram-bot's own ``base_url`` ends in ``/bot``, and
+        people copy it: both forms work."""
+        url = url.strip().rstrip("/")
+        return url.removesuffix("/bot")

@@ -21,8 +21,10 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 NOISY = ("httpx", "httpcore", "telegram.ext.Updater", "transitions")
 """Loggers kept below WARNING: httpx logs every request URL, and the URL holds the token;
 transitions logs every state change of every practice."""
-ONLY_CRITICAL = ("telegram.ext.AIORateLimiter",)
-"""Logs a traceback at ERROR for every 429 it passes on; the sender handles and counts them."""
+ONLY_CRITICAL = ("telegram.ext.AIORateLimiter", "telegram.request.BaseRequest")
+"""The rate limiter logs a traceback at ERROR for every 429 it passes on (the sender handles
+and counts them); the request logs one for a reply that is not JSON (a wrong
+TELEGRAM_API_BASE_URL's 404 page), which also raises and is reported in one line."""
 CHATTER = {"alembic.runtime.migration": ("Context impl ", "Will assume ")}
 """INFO lines dropped: Alembic says these whenever it reads the schema revision, which
 /readyz does on every probe. Its "Running upgrade ..." lines are kept."""

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 from telegram import BotCommand
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -30,8 +31,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot import metrics
+from bot import logs, metrics
 from bot.config import Settings
+from bot.failures import CONFIGURATION, TRANSIENT, StartupFailure
 from bot.store.dispatcher import Dispatcher
 from bot.store.practices import Delivery, PracticeStore
 from bot.telegram import handlers as h
@@ -234,10 +236,60 @@ def stop_on_signals() -> asyncio.Event:
 
 
 @asynccontextmanager
+async def explained(settings: Settings) -> AsyncIterator[None]:
+    """Telegram refusing the token, an unusable Bot API address, or a refused start-up
+    call, as a :class:`StartupFailure` with one clear line (no traceback, no token)."""
+    base = settings.telegram_api_base_url
+    try:
+        yield
+    except InvalidToken as exc:
+        said = str(exc.__cause__ or exc).lower()
+        if "not found" in said:
+            raise StartupFailure(
+                f"the Bot API at {base} answered 404 Not Found: check TELEGRAM_API_BASE_URL "
+                "(the server root, e.g. https://api.telegram.org) and TELEGRAM_BOT_TOKEN",
+                CONFIGURATION,
+            ) from None
+        raise StartupFailure(
+            "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check it with @BotFather",
+            CONFIGURATION,
+        ) from None
+    except NetworkError as exc:  # DNS, TLS, refused, reset, timed out
+        raise StartupFailure(
+            f"cannot reach the Bot API at {base} ({type(exc).__name__}: "
+            f"{logs.scrub(str(exc))[:160]}): check TELEGRAM_API_BASE_URL and the network",
+            TRANSIENT,
+        ) from None
+    except TelegramError as exc:
+        raise StartupFailure(
+            f"Telegram refused a start-up call ({type(exc).__name__}: "
+            f"{logs.scrub(str(exc))[:160]})",
+            CONFIGURATION,
+        ) from None
+
+
+@asynccontextmanager
+async def _entered(app: Application) -> AsyncIterator[None]:  # type: ignore[type-arg]
+    """The block, then ``app``'s exit (its ``__aenter__`` already done)."""
+    try:
+        yield
+    finally:
+        await app.__aexit__(None, None, None)
+
+
+@asynccontextmanager
 async def started(app: Application) -> AsyncIterator[None]:  # type: ignore[type-arg]
     """``app`` running, with its background work (commands, the postman, the nudge
     dispatcher: post_init) for the block; all of it stopped afterwards."""
-    async with app:
+    try:
+        await app.__aenter__()
+    except BaseException:
+        # A refused start (a wrong token) leaves the app uninitialised, so its shutdown
+        # skips the HTTP sessions: close them here, or Python complains at exit.
+        for request in app.bot._request:
+            await request.shutdown()
+        raise
+    async with _entered(app):
         await app.start()
         try:
             if app.post_init is not None:

@@ -34,7 +34,7 @@ from bot import logs
 from bot.config import Settings
 from bot.status import serve_status
 from bot.store.practices import PracticeStore
-from bot.telegram.app import build_application, started, stop_on_signals
+from bot.telegram.app import build_application, explained, started, stop_on_signals
 from bot.telegram.intake import Verdict, take
 from bot.telegram.ordering import ChatLocks
 from bot.telegram.transport import requests_written
@@ -208,7 +208,7 @@ async def serve_polling(settings: Settings, store: PracticeStore) -> None:
     if settings.status_port is not None:  # first: a taken port fails before anything
         status = await serve_status(settings.status_port, store.engine, store.health)
     try:
-        async with started(app):
+        async with explained(settings), started(app):
             await app.bot.delete_webhook()
             log.info("Rapport is running (long polling). Press Ctrl-C to stop.")
             await Poller(app, db_retry_seconds=settings.db_retry_seconds).run(stop)

@@ -31,7 +31,7 @@ from bot.config import Settings
 from bot.status import add_status_routes, serve_status
 from bot.store.outage import Health
 from bot.store.practices import PracticeStore
-from bot.telegram.app import build_application, started, stop_on_signals
+from bot.telegram.app import build_application, explained, started, stop_on_signals
 from bot.telegram.intake import Verdict, take
 from bot.telegram.ordering import ChatLocks
 
@@ -90,7 +90,7 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
     secret = settings.webhook_secret.get_secret_value()
     server = WebhookServer(app, secret, store.engine, store.health)
     stop = stop_on_signals()
-    async with started(app):
+    async with explained(settings), started(app):
         await app.bot.set_webhook(
             settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
         )
