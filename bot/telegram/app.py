@@ -211,6 +211,10 @@ def build_application(settings: Settings, store: PracticeStore) -> Application: 
     app.add_handler(CommandHandler("export", h.on_export, filters=private))
     app.add_handler(CommandHandler("delete", h.on_delete, filters=private))
     app.add_handler(CallbackQueryHandler(h.on_button))
+    # After every CommandHandler: a command none of them took.
+    app.add_handler(
+        MessageHandler(private & filters.COMMAND & ~filters.UpdateType.EDITED, h.on_unknown_command)
+    )
     app.add_handler(
         MessageHandler(
             private & filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, h.on_text

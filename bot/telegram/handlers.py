@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from html import escape
 from typing import Any
 
 from telegram import CallbackQuery, Update
@@ -191,7 +192,7 @@ async def _check(update: Update, context: Context, rest: str) -> None:
 def _command(name: str) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
     async def handler(update: Update, context: Context) -> None:
         svc = service(context)
-        argument = " ".join(context.args or [])
+        argument = without_nul(" ".join(context.args or []))
         work: Work = lambda v: svc.command(v, name, argument, now())  # noqa: E731
         await _handle(update, context, work, contact=name == "end")
 
@@ -237,13 +238,26 @@ async def on_delete(update: Update, context: Context) -> None:
     await _handle(update, context, lambda _v: [service(context).confirm_delete(now())])
 
 
+def without_nul(text: str) -> str:
+    """``text`` without U+0000, which PostgreSQL refuses in a text column."""
+    return text.replace("\x00", "")
+
+
 async def on_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    text = message.text
+    text = without_nul(message.text)
     svc = service(context)
     await _handle(update, context, lambda v: svc.say(v, text, now()), contact=True)
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    word = (message.text or "").split()[0] if message is not None and message.text else "/"
+    name = word.split("@")[0][:40]
+    reply = Reply(f"I don't know the command {escape(name)}. /help lists what I can do.")
+    await _handle(update, context, _say(reply))
 
 
 async def on_unsupported(update: Update, context: Context) -> None:

@@ -1,0 +1,43 @@
+"""Input a polite bot still answers: an unknown /command gets a pointer to /help, and a
+message holding U+0000 (which PostgreSQL refuses) is answered, not dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.fake_telegram import FakeTelegram
+from tests.telegram.conftest import BotProcess
+
+WAIT = 30.0
+
+
+def test_an_unknown_command_says_so_and_points_to_help(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
+) -> None:
+    fake = fake_telegram
+    serve()
+    ida = fake.user(4201, "Ida")
+    fake.send_command(ida, "/frobnicate now")
+    reply = fake.wait_for_text(ida.id, "don't know the command", WAIT)
+    assert "/frobnicate" in (reply.text or "") and "/help" in (reply.text or "")
+
+
+def test_a_message_with_a_nul_character_is_answered(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
+) -> None:
+    fake = fake_telegram
+    serve()
+    jon = fake.user(4202, "Jon")
+    fake.send_command(jon, "/practice dana 20")
+    fake.wait_for_text(jon.id, "booked for 20 minutes", WAIT)
+    fake.send_text(jon, "Hello,\x00 I'm here early for my meeting.")
+    fake.wait_for(lambda: len(fake.texts(jon.id)) >= 2, WAIT)
+    fake.send_command(jon, "/prepare How did you\x00 get started?")
+    saved = fake.wait_for_text(jon.id, "Added to the questions", WAIT)
+    assert "\x00" not in (saved.text or "") and "How did you get started?" in (saved.text or "")
+
+
+def test_nul_is_stripped_before_anything_is_stored() -> None:
+    from bot.telegram.handlers import without_nul
+
+    assert without_nul("a\x00b\x00") == "ab"
