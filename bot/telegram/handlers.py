@@ -27,7 +27,7 @@ from bot.store.practices import Visit
 from bot.telegram.intake import committed, is_outage, note_failure
 from bot.telegram.postman import Postman
 from bot.telegram.sender import keyboard, typing
-from bot.telegram.service import HELP, START, Button, ChatService, Reply
+from bot.telegram.service import HELP, MAX_MINUTES, START, Button, ChatService, Reply
 from bot.telegram.transport import requests_written
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,8 @@ async def _button(update: Update, context: Context, query: CallbackQuery) -> Non
             minutes = float(raw)
         except ValueError:
             minutes = svc.default_minutes
-        if persona_id not in svc.store.flow.personas:
+        # Checked as strictly as a typed /practice: a forged "inf" or "99999" is no length.
+        if persona_id not in svc.store.flow.personas or not 0 < minutes <= MAX_MINUTES:
             await _handle(update, context, _say(Reply(EXPIRED)))
             return
         begin: Work = lambda v: svc.begin(v, persona_id, minutes, now())  # noqa: E731

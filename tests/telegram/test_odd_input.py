@@ -41,3 +41,23 @@ def test_nul_is_stripped_before_anything_is_stored() -> None:
     from bot.telegram.handlers import without_nul
 
     assert without_nul("a\x00b\x00") == "ab"
+
+
+def test_forged_length_buttons_start_nothing(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
+) -> None:
+    fake = fake_telegram
+    serve()
+    kim = fake.user(4203, "Kim")
+    fake.send_command(kim, "/practice")
+    fields = fake.wait_for_text(kim.id, "Which field", WAIT)
+    fake.press_button(kim, fields, "field:software-engineering")
+    people = fake.wait_for_text(kim.id, "who would you like to meet?", WAIT)
+    fake.press_button(kim, people, "pick:dana")
+    menu = fake.wait_for_text(kim.id, "How long is the meeting?", WAIT)
+    for forged in ("len:dana:inf", "len:dana:99999", "len:dana:-5", "len:dana:nan"):
+        fake.press_button(kim, menu, forged, strict=False)
+        fake.wait_for(lambda: sum("expired" in t for t in fake.texts(kim.id)) >= 1, WAIT)
+    fake.press_button(kim, menu, "len:dana:10")
+    fake.wait_for_text(kim.id, "booked for 10 minutes", WAIT)
+    assert not any("booked for inf" in t or "99999" in t for t in fake.texts(kim.id))
