@@ -37,8 +37,22 @@ _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) 
 }
 
 
+_SECRETS: set[str] = set()
+
+
+def keep_secret(value: str | None) -> None:
+    """Scrub this exact value (the webhook secret, the token) from every log line from now
+    on, whatever its shape: python-telegram-bot logs setWebhook's secret_token at DEBUG."""
+    if value and len(value) >= 4:
+        _SECRETS.add(value)
+
+
 def scrub(text: str) -> str:
-    """``text`` with anything shaped like a bot token replaced by ``[token]``."""
+    """``text`` with anything shaped like a bot token, and every secret registered with
+    :func:`keep_secret`, replaced by ``[token]``."""
+    for secret in _SECRETS:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
     return TOKEN.sub(REDACTED, text)
 
 
@@ -51,7 +65,7 @@ def _scrub_arg(arg: object) -> object:
         shown = str(arg)
     except Exception:
         return arg
-    return scrub(shown) if TOKEN.search(shown) else arg
+    return scrub(shown) if scrub(shown) != shown else arg
 
 
 class TokenFilter(logging.Filter):

@@ -174,3 +174,20 @@ def test_bad_settings_are_refused() -> None:
 def test_scrub_leaves_ordinary_text_alone() -> None:
     assert logs.scrub("at 12:30:45, user 123456 said hi") == "at 12:30:45, user 123456 said hi"
     assert logs.scrub(f"/bot{TOKEN}/sendMessage") == "/bot[token]/sendMessage"
+
+
+def test_a_registered_secret_is_scrubbed_whatever_its_shape() -> None:
+    import io
+    import logging
+
+    from bot import logs
+
+    stream = io.StringIO()
+    logs.configure("text", "DEBUG", stream=stream)
+    logs.keep_secret("plain-webhook-secret-42")
+    logging.getLogger("telegram.ext.ExtBot").debug(
+        "Calling Bot API endpoint `setWebhook` with parameters `%s`",
+        {"url": "https://x.example/telegram", "secret_token": "plain-webhook-secret-42"},
+    )
+    out = stream.getvalue()
+    assert "setWebhook" in out and "plain-webhook-secret-42" not in out

@@ -219,4 +219,8 @@ async def serve_polling(settings: Settings, store: PracticeStore) -> None:
 
 def run_polling(settings: Settings, store: PracticeStore) -> None:
     logs.configure(settings.log_format, settings.log_level)
+    if settings.telegram_bot_token is not None:
+        logs.keep_secret(settings.telegram_bot_token.get_secret_value())
+    if settings.webhook_secret is not None:
+        logs.keep_secret(settings.webhook_secret.get_secret_value())
     asyncio.run(serve_polling(settings, store))

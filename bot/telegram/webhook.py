@@ -115,6 +115,10 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
 
 def run_webhook(settings: Settings, store: PracticeStore) -> None:
     logs.configure(settings.log_format, settings.log_level)
+    if settings.telegram_bot_token is not None:
+        logs.keep_secret(settings.telegram_bot_token.get_secret_value())
+    if settings.webhook_secret is not None:
+        logs.keep_secret(settings.webhook_secret.get_secret_value())
     asyncio.run(serve_webhook(settings, store))
 
 
