@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 from telegram import BotCommand
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -257,6 +257,10 @@ async def explained(settings: Settings) -> AsyncIterator[None]:
         raise StartupFailure(
             "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check it with @BotFather",
             CONFIGURATION,
+        ) from None
+    except BadRequest as exc:  # a NetworkError subclass in PTB, but a refusal: no retry helps
+        raise StartupFailure(
+            f"Telegram refused a start-up call ({logs.scrub(str(exc))[:200]})", CONFIGURATION
         ) from None
     except NetworkError as exc:  # DNS, TLS, refused, reset, timed out
         raise StartupFailure(

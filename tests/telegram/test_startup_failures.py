@@ -111,3 +111,16 @@ def test_a_wrong_server_path_says_404_and_what_to_check(tmp_path: Path, fake: Fa
     status, output = serve(tmp_path, fake.url + "/somewhere", fake.token)
     assert status == 2
     assert_one_clear_line(output, fake.token, "TELEGRAM_API_BASE_URL")
+
+
+def test_telegram_refusing_set_webhook_exits_2_with_its_reason(
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
+    fake.fail_next(
+        "setWebhook", 1, 400, description="Bad Request: bad webhook: HTTPS url must be provided"
+    )
+    env = {"WEBHOOK_URL": "https://bot.example.org/telegram", "WEBHOOK_SECRET": "s3cret-y"}
+    status, output = serve(tmp_path, fake.url, fake.token, "--webhook", LOG_LEVEL="DEBUG", **env)
+    assert status == 2
+    assert_one_clear_line(output, fake.token, "https url must be provided")
+    assert "s3cret-y" not in output
