@@ -4,7 +4,6 @@ with the retryable status 75 (a configuration mistake keeps status 2)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.cli import EX_TEMPFAIL, TransientStartError, UsageError, _when_reachable
 from bot.store.schema import OutdatedSchema
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,12 +54,6 @@ def test_an_outdated_schema_is_a_usage_error_not_a_wait() -> None:
         _when_reachable(connect, 60, sleep=lambda _s: pytest.fail("must not wait"))
 
 
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "RAPPORT_"))}
     full.update(env)
@@ -76,7 +70,7 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("command", [["migrate"], ["serve"]])
 def test_no_database_at_start_exits_75_with_one_clear_line(command: list[str]) -> None:
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/test"
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test"
     token = "123456:" + "A" * 35
     done = run(*command, DATABASE_URL=url, RAPPORT_START_WAIT="1", TELEGRAM_BOT_TOKEN=token)
     assert done.returncode == EX_TEMPFAIL, done.stderr

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_telegram.server import FakeTelegram
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 WRONG = "7000000001:AAWrongTokenWrongTokenWrongToken_99"
@@ -33,12 +34,6 @@ def silent_port() -> Iterator[int]:
         s.bind(("127.0.0.1", 0))
         s.listen(8)
         yield int(s.getsockname()[1])
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def serve(tmp_path: Path, base: str, token: str, *extra: str, **env: str) -> tuple[int, str]:
@@ -101,7 +96,7 @@ def test_a_base_url_ending_in_bot_is_the_same_server(tmp_path: Path, fake: FakeT
 def test_an_unreachable_bot_api_exits_75_with_one_line(
     tmp_path: Path, fake: FakeTelegram, silent_port: int, base: str, says: str
 ) -> None:
-    url = base.format(closed=closed_port(), fake=fake.port, silent=silent_port)
+    url = base.format(closed=free_port(), fake=fake.port, silent=silent_port)
     status, output = serve(tmp_path, url, fake.token, LOG_LEVEL="DEBUG")
     assert status == 75
     assert_one_clear_line(output, fake.token, says)
