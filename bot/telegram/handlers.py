@@ -24,6 +24,7 @@ from telegram.ext import ContextTypes
 from bot import metrics
 from bot.store.outage import describe
 from bot.store.practices import Visit
+from bot.telegram import privacy
 from bot.telegram.intake import committed, is_outage, note_failure
 from bot.telegram.postman import Postman
 from bot.telegram.sender import keyboard, typing
@@ -148,7 +149,7 @@ async def _button(update: Update, context: Context, query: CallbackQuery) -> Non
     elif kind == "set":
         await _handle(update, context, lambda v: svc.change_setting(v.user_id, rest))
     elif kind == "delete":
-        await _handle(update, context, lambda v: svc.delete(v.user_id, rest, now()))
+        await _handle(update, context, lambda v: privacy.delete(svc, v.user_id, rest, now()))
     elif kind == "field":
         await _handle(update, context, lambda _v: [svc.field_menu(rest)])
     elif kind == "pick":
@@ -232,11 +233,11 @@ async def on_progress(update: Update, context: Context) -> None:
 
 
 async def on_export(update: Update, context: Context) -> None:
-    await _handle(update, context, lambda v: service(context).export(v.user_id))
+    await _handle(update, context, lambda v: privacy.export(service(context), v.user_id))
 
 
 async def on_delete(update: Update, context: Context) -> None:
-    await _handle(update, context, lambda _v: [service(context).confirm_delete(now())])
+    await _handle(update, context, lambda _v: [privacy.confirm_delete(now())])
 
 
 def without_nul(text: str) -> str:

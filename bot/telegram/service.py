@@ -7,7 +7,6 @@ replies they return. Nothing here imports ``telegram``: replies are plain data.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import threading
@@ -17,13 +16,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from html import escape
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session as DbSession
 
 from bot import metrics
 from bot.charts import progress_png, stage_hit_rates
-from bot.store.accounts import delete_user, export_user
 from bot.store.meetings import MeetingStore
 from bot.store.outbox import Letter, Outbox
 from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore, Visit
@@ -48,9 +46,6 @@ MAX_QUESTION = 500
 """Characters in a question sent ahead (/prepare)."""
 MAX_QUESTIONS = 30
 """Questions sent ahead a user may keep."""
-DELETE_BUTTON_SECONDS = 600
-"""A delete confirmation button older than this is refused (it might be pressed by mistake
-long after, wiping newer practices)."""
 
 
 @dataclass(frozen=True)
@@ -166,7 +161,7 @@ class ChatService:
                 self.store.updates.prune(db, now)  # (hourly: one statement)
             visit = self.store.visit(db, user_id, update_id, now)
             if visit is None:  # deleted meanwhile, by another process
-                self._forget(user_id)
+                self.forget(user_id)
                 return self.handle(telegram_user_id, chat_id, update_id, now, work)
             if visit.duplicate:  # what its first delivery queued and did not send, if any
                 return [] if update_id is None else self._resend(db, update_id, now)
@@ -255,7 +250,8 @@ class ChatService:
             extra={"user_id": user_id},
         )
 
-    def _forget(self, user_id: int) -> None:
+    def forget(self, user_id: int) -> None:
+        """Drop ``user_id`` from the remembered users (deleted)."""
         self._users = {key: uid for key, uid in self._users.items() if uid != user_id}
 
     def _persona(self, persona_id: str) -> Persona:
@@ -505,23 +501,6 @@ class ChatService:
             return [Reply("That button has expired.")]
         return [self.settings_text(user_id)]
 
-    # -- privacy ------------------------------------------------------------------------------
-
-    def export(self, user_id: int) -> list[Reply]:
-        data = export_user(self.store, user_id)
-        log.info("user %s exported their data", user_id, extra={"user_id": user_id})
-        as_json = json.dumps(data, ensure_ascii=False, indent=2).encode()
-        return [
-            Reply(
-                "Everything Rapport keeps about you, as JSON.",
-                attachment=Attachment("rapport-export.json", as_json),
-            ),
-            Reply(
-                "Your practices as a readable transcript.",
-                attachment=Attachment("rapport-transcripts.txt", transcript_text(data).encode()),
-            ),
-        ]
-
     def progress(self, user_id: int) -> list[Reply]:
         finished = [r for r in self.store.practices(user_id) if r.scorecard and r.score is not None]
         if not finished:
@@ -535,30 +514,6 @@ class ChatService:
         )
         png = progress_png(scores, rates)
         return [Reply(caption, attachment=Attachment("progress.png", png, photo=True))]
-
-    def confirm_delete(self, now: datetime) -> Reply:
-        issued = int(now.timestamp())
-        return Reply(
-            "This erases all your practices, scores, questions and reminders, for good. Sure?",
-            (
-                (
-                    Button("Yes, delete everything", f"delete:yes:{issued}"),
-                    Button("Cancel", "delete:no"),
-                ),
-            ),
-        )
-
-    def delete(self, user_id: int, answer: str, now: datetime) -> list[Reply]:
-        """``answer`` is the button's data after ``delete:``; old buttons expire."""
-        choice, _, issued = answer.partition(":")
-        if choice != "yes":
-            return [Reply("Nothing was deleted.")]
-        if not issued.isdigit() or now.timestamp() - int(issued) > DELETE_BUTTON_SECONDS:
-            return [Reply("That button has expired: send /delete again if you still want to.")]
-        delete_user(self.store, user_id)
-        log.info("user %s deleted everything Rapport kept", user_id, extra={"user_id": user_id})
-        self.store.on_commit(lambda: self._forget(user_id))
-        return [Reply("Done: everything Rapport kept about you has been deleted.", keep=False)]
 
     # -- rendering ----------------------------------------------------------------------------
 
@@ -616,22 +571,6 @@ def _fitting(reply: Reply) -> list[Reply]:
         replace(reply, html=p, buttons=reply.buttons if i == len(parts) - 1 else ())
         for i, p in enumerate(parts)
     ]
-
-
-def transcript_text(export: dict[str, Any]) -> str:
-    """The practices of an export as plain text, one line per turn."""
-    lines: list[str] = []
-    for practice in export.get("practices", []):
-        score = practice.get("score")
-        lines.append(
-            f"== Practice {practice['id']} with {practice['persona']} "
-            f"({practice['started_at']}): {practice['state']}"
-            + (f", score {score}/100" if score is not None else "")
-        )
-        for turn in practice["transcript"]:
-            lines.append(f"[{turn['at']}] {turn['speaker']}: {turn['text']}")
-        lines.append("")
-    return "\n".join(lines) or "No practices yet.\n"
 
 
 CHECKLIST_LABELS = {

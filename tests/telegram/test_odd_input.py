@@ -61,3 +61,43 @@ def test_forged_length_buttons_start_nothing(
     fake.press_button(kim, menu, "len:dana:10")
     fake.wait_for_text(kim.id, "booked for 10 minutes", WAIT)
     assert not any("booked for inf" in t or "99999" in t for t in fake.texts(kim.id))
+
+
+def test_forged_delete_confirmations_delete_nothing(
+    fake_telegram: FakeTelegram, serve: Callable[..., BotProcess]
+) -> None:
+    fake = fake_telegram
+    serve()
+    lee = fake.user(4204, "Lee")
+    fake.send_command(lee, "/prepare What surprised you most in your first year?")
+    fake.wait_for_text(lee.id, "Saved for your next practice", WAIT)
+    fake.send_command(lee, "/delete")
+    ask = fake.wait_for_text(lee.id, "for good. Sure?", WAIT)
+    (genuine,) = [
+        b["callback_data"]
+        for row in (ask.reply_markup or {})["inline_keyboard"]
+        for b in row
+        if b["callback_data"].startswith("delete:yes:")
+    ]
+    issued = int(genuine.rsplit(":", 1)[1])
+    forged = [
+        f"delete:yes:{issued + 3600}",  # an hour ahead: would stay valid for an hour
+        "delete:yes:99999999999",  # the year 5138: valid for ever
+        "delete:yes:-5",
+        "delete:yes:inf",
+        "delete:yes:1e30",
+        "delete:yes:soon",
+        "delete:yes:²",  # a digit to str.isdigit, not to int()
+        "delete:yes:",
+    ]
+    for n, data in enumerate(forged, 1):
+        fake.press_button(lee, ask, data, strict=False)
+        fake.wait_for(lambda n=n: sum("has expired" in t for t in fake.texts(lee.id)) >= n, WAIT)
+    assert not any("has been deleted" in t for t in fake.texts(lee.id))
+    fake.send_command(lee, "/questions")
+    fake.wait_for_text(lee.id, "What surprised you most", WAIT)  # still kept
+
+    fake.press_button(lee, ask, genuine)  # the real button, within its ten minutes
+    fake.wait_for_text(lee.id, "has been deleted", WAIT)
+    fake.send_command(lee, "/questions")
+    fake.wait_for_text(lee.id, "No questions yet", WAIT)
