@@ -14,22 +14,20 @@ import os
 import random
 import shutil
 import sys
-import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session as DbSession
 
+from bot import opening
 from bot.config import Settings
 from bot.failures import StartupFailure
+from bot.opening import EX_TEMPFAIL, TransientStartError, open_store, when_reachable
 from bot.render import render_scorecard, render_turn
 from bot.store.accounts import delete_user, export_user
-from bot.store.db import DatabaseUrlError, make_engine
-from bot.store.practices import NotFound, PracticeStore
-from bot.store.schema import OutdatedSchema, current_revision, ensure_current, upgrade
+from bot.store.practices import NotFound
+from bot.store.schema import current_revision, upgrade
 from bot.store.updates import bot_id_of
 from bot.terminal import choose
 from bot.terminal.chat import TerminalChat, wall_clock
@@ -291,68 +289,6 @@ def _interactive(
     return 0
 
 
-EX_TEMPFAIL = 75
-"""Exit status for a failure that may pass (the database still booting): restart and retry.
-Status 2 stays for mistakes a restart cannot fix (a missing or malformed setting)."""
-
-
-class TransientStartError(Exception):
-    """The database was not reachable for the whole start-up wait (exit status 75)."""
-
-
-def open_store(
-    flow: Engine | None = None, *, bot_id: int = 0, wait_seconds: float = 0.0
-) -> PracticeStore:
-    """The local database (DATABASE_URL, or the SQLite file), migrated if it is SQLite.
-    A database that is not reachable is retried for up to ``wait_seconds``."""
-    try:
-        db = make_engine()
-    except DatabaseUrlError as exc:
-        raise UsageError(str(exc)) from None
-    _when_reachable(lambda: ensure_current(db), wait_seconds)
-    store = PracticeStore(db, flow, bot_id=bot_id)
-    if bot_id:
-        with DbSession(store.engine) as db_session, db_session.begin():
-            store.updates.adopt(db_session)
-    return store
-
-
-def _when_reachable(
-    action: Callable[[], object], wait_seconds: float, sleep: Callable[[float], None] = time.sleep
-) -> None:
-    """Run ``action`` (which opens the database), retrying while the database is not
-    reachable, with pauses of 1, 2, 4 ... 15 s, for up to ``wait_seconds`` in all."""
-    waited, pause = 0.0, 1.0
-    while True:
-        try:
-            action()
-            return
-        except OutdatedSchema as exc:
-            raise UsageError(str(exc)) from None
-        except OperationalError as exc:
-            reason = _one_line(exc.orig)
-            if waited >= wait_seconds:
-                raise TransientStartError(
-                    f"cannot reach the database: {reason}"
-                    + (f" (waited {waited:g} s)" if waited else "")
-                ) from None
-            step = min(pause, wait_seconds - waited)
-            print(
-                f"rapport: the database is not reachable yet ({reason}); "
-                f"trying again in {step:g} s",
-                file=sys.stderr,
-                flush=True,
-            )
-            sleep(step)
-            waited += step
-            pause = min(pause * 2, 15.0)
-
-
-def _one_line(error: object) -> str:
-    text = " ".join(str(error).split())
-    return text[:200] or type(error).__name__
-
-
 def cmd_history(_args: argparse.Namespace) -> int:
     store = open_store()
     user_id = store.user_id(LOCAL_USER, wall_clock())
@@ -436,10 +372,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
-    try:
-        db = make_engine()
-    except DatabaseUrlError as exc:
-        raise UsageError(str(exc)) from None
+    db = opening.engine()
     revisions: list[str | None] = []
 
     def migrate() -> None:
@@ -448,7 +381,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
         upgrade(db)
         revisions.append(current_revision(db))
 
-    _when_reachable(migrate, load_settings().start_wait_seconds)
+    when_reachable(migrate, load_settings().start_wait_seconds, db)
     before, after = revisions
     print(
         f"Schema at {after}"

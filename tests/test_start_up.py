@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot.cli import EX_TEMPFAIL, TransientStartError, UsageError, _when_reachable
+from bot.failures import CONFIGURATION, StartupFailure
+from bot.opening import EX_TEMPFAIL, TransientStartError, when_reachable
 from bot.store.schema import OutdatedSchema
 from tests.ports import free_port
 
@@ -31,7 +32,7 @@ def test_a_database_that_comes_up_is_waited_for() -> None:
         if len(tries) < 3:
             raise refused()
 
-    _when_reachable(connect, 60, sleep=pauses.append)
+    when_reachable(connect, 60, sleep=pauses.append)
     assert len(tries) == 3 and pauses == [1.0, 2.0]
 
 
@@ -42,16 +43,17 @@ def test_a_database_that_stays_down_gives_up_after_the_wait() -> None:
         raise refused()
 
     with pytest.raises(TransientStartError, match="waited 10 s"):
-        _when_reachable(connect, 10, sleep=pauses.append)
+        when_reachable(connect, 10, sleep=pauses.append)
     assert pauses == [1.0, 2.0, 4.0, 3.0]  # growing, and never past the wait in all
 
 
-def test_an_outdated_schema_is_a_usage_error_not_a_wait() -> None:
+def test_an_outdated_schema_is_a_configuration_error_not_a_wait() -> None:
     def connect() -> None:
         raise OutdatedSchema("the database schema is older than this version")
 
-    with pytest.raises(UsageError):
-        _when_reachable(connect, 60, sleep=lambda _s: pytest.fail("must not wait"))
+    with pytest.raises(StartupFailure) as failed:
+        when_reachable(connect, 60, sleep=lambda _s: pytest.fail("must not wait"))
+    assert failed.value.status == CONFIGURATION
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -63,6 +65,7 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         text=True,
         cwd=ROOT,
         env=full,
+        stdin=subprocess.DEVNULL,
         timeout=60,
         check=False,
     )
@@ -83,3 +86,31 @@ def test_no_database_at_start_exits_75_with_one_clear_line(command: list[str]) -
 def test_a_malformed_database_url_is_still_a_configuration_error() -> None:
     done = run("migrate", DATABASE_URL="nonsense://", RAPPORT_START_WAIT="1")
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", [["serve"], ["migrate"], ["chat", "--persona", "dana"]])
+@pytest.mark.parametrize(
+    ("where", "says"),
+    [
+        ("notes.txt/rapport.db", "notes.txt is a file, not a folder"),
+        ("notes.txt/old/rapport.db", "notes.txt is a file, not a folder"),
+        ("folder", "is a folder, not a database file"),
+        ("notes.txt", "is not an SQLite database"),
+    ],
+)
+def test_a_database_path_that_cannot_hold_a_database_is_one_clear_line(
+    tmp_path: Path, command: list[str], where: str, says: str
+) -> None:
+    (tmp_path / "notes.txt").write_text("my notes, not a database\n")
+    (tmp_path / "folder").mkdir()
+    path = tmp_path / where
+    token = "123456:" + "A" * 35
+    done = run(
+        *command, DATABASE_URL=f"sqlite:///{path}", RAPPORT_START_WAIT="5", TELEGRAM_BOT_TOKEN=token
+    )
+    assert done.returncode == 2, done.stderr  # a setting to fix: no restart helps
+    assert "Traceback" not in done.stderr and "trying again" not in done.stderr, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("rapport: DATABASE_URL") and says in line, line
+    assert str(path) in line
+    assert (tmp_path / "notes.txt").read_text() == "my notes, not a database\n"  # untouched

@@ -52,7 +52,7 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
     if backend == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _make_room(Path(database).expanduser())
         engine = create_engine(parsed, hide_parameters=True, **options)
         _configure_sqlite(engine)
         return engine
@@ -61,6 +61,31 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
             parsed = parsed.set(drivername="postgresql+psycopg")
         return create_engine(parsed, pool_pre_ping=True, hide_parameters=True, **options)
     raise DatabaseUrlError(f"{ENV_VAR}: {backend} is not supported; use SQLite or PostgreSQL")
+
+
+def _make_room(path: Path) -> None:
+    """Create the folders an SQLite file at ``path`` needs, or say in one line why there
+    can be no database there (DatabaseUrlError): a file where a folder should be, a
+    folder where the file should be, a folder that cannot be created."""
+    if path.is_dir():
+        raise DatabaseUrlError(
+            f"{ENV_VAR} names {path}, which is a folder, not a database file: "
+            f"name the file, e.g. sqlite:///{path / 'rapport.sqlite3'}"
+        )
+    for folder in path.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise DatabaseUrlError(
+                    f"{ENV_VAR} names {path}, but {folder} is a file, not a folder: check the path"
+                )
+            break
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseUrlError(
+            f"{ENV_VAR} names {path}, but its folder {path.parent} cannot be created "
+            f"({exc.strerror or type(exc).__name__})"
+        ) from None
 
 
 def _configure_sqlite(engine: Engine) -> None:
