@@ -835,6 +835,14 @@ class FakeTelegram:
         with self._lock:
             self._kicked.add(chat.id)
 
+    def revoke_token(self) -> str:
+        """The owner revokes the token (@BotFather /revoke): every call made with it answers
+        401 Unauthorized from now on. Returns the new token (the bot id stays)."""
+        with self._lock:
+            bot_id, _, _ = self.token.partition(":")
+            self.token = f"{bot_id}:AARevokedAndReissuedToken_{len(self._calls):08d}"
+            return self.token
+
     # ------------------------------------------------------------ injection helpers
 
     def _inject_message(
