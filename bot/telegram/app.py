@@ -195,7 +195,13 @@ def build_application(settings: Settings, store: PracticeStore) -> Application: 
     app = builder.build()
     app.bot_data["service"] = service
     private = filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(filters.ChatType.GROUPS, h.on_group))
+    # A group's new messages only: an edit or a service message ("X joined") is no question.
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & ~filters.UpdateType.EDITED & ~filters.StatusUpdate.ALL,
+            h.on_group,
+        )
+    )
     app.add_handler(CommandHandler("start", h.on_start, filters=private))
     app.add_handler(CommandHandler("help", h.on_help, filters=private))
     app.add_handler(CommandHandler("practice", h.on_practice, filters=private))

@@ -24,7 +24,7 @@ from telegram.ext import ContextTypes
 from bot import metrics
 from bot.store.outage import describe
 from bot.store.practices import Visit
-from bot.telegram import privacy
+from bot.telegram import groups, privacy
 from bot.telegram.intake import committed, is_outage, note_failure
 from bot.telegram.postman import Postman
 from bot.telegram.sender import keyboard, typing
@@ -267,9 +267,26 @@ async def on_unsupported(update: Update, context: Context) -> None:
 
 
 async def on_group(update: Update, context: Context) -> None:
-    link = f"https://t.me/{context.bot.username}"
-    reply = Reply(f"Practices are one-to-one: talk to me in a private chat: {link}")
-    await _handle(update, context, _say(reply))
+    """A new message in a group (edits and service messages never come here): a pointer
+    to the private chat, once a minute per group at most, storing no one (see
+    :mod:`bot.telegram.groups`)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    svc = service(context)
+    started = time.perf_counter()
+    try:
+        if not await svc.run(groups.first_delivery, svc.store, update.update_id, now()):
+            return  # a second delivery
+        committed()
+        pointers = context.bot_data.setdefault(groups.POINTERS, groups.Pointers())
+        if pointers.due(chat.id, time.monotonic()):
+            link = f"https://t.me/{context.bot.username}"
+            reply = Reply(f"Practices are one-to-one: talk to me in a private chat: {link}")
+            postman: Postman = context.bot_data["postman"]
+            postman.post(chat.id, [reply])
+    finally:
+        metrics.update_handled("group", time.perf_counter() - started)
 
 
 async def on_error(update: object, context: Context) -> None:

@@ -13,6 +13,7 @@ Cheat sheet::
 
 Inject: user, private_chat, group_chat, channel, send_text, send_command, send_sticker,
 send_photo, send_voice, send_document, send_location, send_poll, edit_text, channel_post,
+send_as_chat (anonymous admins, channels speaking in a group),
 press_button, inject_update, duplicate, block/unblock, kick_bot, revoke_token.
 Read: sent, messages, texts, last_sent, calls, commands, commands_for, callback_answer,
 webhook_deliveries, webhook_url, pending_updates, update, uploaded_file, internal_errors,

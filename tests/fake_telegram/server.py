@@ -52,6 +52,10 @@ T = TypeVar("T")
 ChatRef = int | str | Chat | User
 MethodHandler = Callable[[dict[str, Any], dict[str, UploadedFile]], Any]
 
+ANONYMOUS_ADMIN = User(1087968824, "Group", username="GroupAnonymousBot", is_bot=True)
+"""``from`` of a message an anonymous group admin sends (``sender_chat`` is the group)."""
+CHANNEL_BOT = User(136817688, "Channel", username="Channel_Bot", is_bot=True)
+"""``from`` of a message sent in a group on behalf of a channel (``sender_chat``)."""
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 CHAT_ACTIONS = {
@@ -722,6 +726,21 @@ class FakeTelegram:
             "members_only": False,  # Bot API 10.0
         }
         return self._inject_message(user, chat, {"poll": poll})
+
+    def send_as_chat(self, chat: Chat, text: str, sender_chat: Chat | None = None) -> int:
+        """A message in group ``chat`` sent on behalf of a chat, as Telegram delivers it:
+        by an anonymous admin (no ``sender_chat``: the group itself; ``from`` is
+        @GroupAnonymousBot) or as a channel (``sender_chat`` a channel; ``from`` is
+        @Channel_Bot). A text starting with / is a command. Returns the update_id."""
+        if chat.type not in ("group", "supergroup"):
+            raise ValueError("send_as_chat needs a group chat (see .group_chat())")
+        on_behalf = sender_chat or chat
+        sender = ANONYMOUS_ADMIN if on_behalf.id == chat.id else CHANNEL_BOT
+        fields: dict[str, Any] = {"text": text, "sender_chat": on_behalf.to_dict()}
+        if text.startswith("/"):
+            head = text.split(maxsplit=1)[0]
+            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(head)}]
+        return self._inject_message(sender, chat, fields)
 
     def edit_text(self, message: int | dict[str, Any], new_text: str) -> int:
         """The user edits a message they sent; ``message`` is the update_id of its injection
