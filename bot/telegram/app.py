@@ -38,6 +38,7 @@ from bot.store.dispatcher import Dispatcher
 from bot.store.practices import Delivery, PracticeStore
 from bot.telegram import handlers as h
 from bot.telegram.postman import Postman
+from bot.telegram.progress import Drawer
 from bot.telegram.sender import Blocked
 from bot.telegram.service import ChatService, Reply
 from bot.telegram.transport import AiohttpRequest
@@ -165,6 +166,7 @@ def build_application(settings: Settings, store: PracticeStore) -> Application: 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         if "nudges" in background:
             await asyncio.to_thread(background["nudges"].close)
+        await app.bot_data["charts"].close()  # charts being drawn go to the postman
         if "stop" in background:
             background["stop"].set()
             await background["postman"]  # it marks what it sent on the way out
@@ -194,6 +196,7 @@ def build_application(settings: Settings, store: PracticeStore) -> Application: 
     builder = builder.updater(None)
     app = builder.build()
     app.bot_data["service"] = service
+    app.bot_data["charts"] = Drawer()
     private = filters.ChatType.PRIVATE
     # A group's new messages only: an edit or a service message ("X joined") is no question.
     app.add_handler(

@@ -24,7 +24,7 @@ from telegram.ext import ContextTypes
 from bot import metrics
 from bot.store.outage import describe
 from bot.store.practices import Visit
-from bot.telegram import groups, privacy
+from bot.telegram import groups, privacy, progress
 from bot.telegram.intake import committed, is_outage, note_failure
 from bot.telegram.postman import Postman
 from bot.telegram.sender import keyboard, typing
@@ -229,7 +229,30 @@ async def on_settings(update: Update, context: Context) -> None:
 
 
 async def on_progress(update: Update, context: Context) -> None:
-    await _handle(update, context, lambda v: service(context).progress(v.user_id))
+    """The chart is read in the update's transaction and drawn after it, off the event
+    loop; a user whose chart is still being drawn is told so (see
+    :mod:`bot.telegram.progress`)."""
+    svc = service(context)
+    asked: list[tuple[int, progress.Chart]] = []
+
+    def work(visit: Visit) -> list[Reply]:
+        asked.clear()  # (run again if the user was deleted meanwhile)
+        chart = progress.chart_of(svc.store, visit.user_id)
+        if chart is None:
+            return [Reply(progress.NO_CHART)]
+        asked.append((visit.user_id, chart))
+        return []
+
+    await _handle(update, context, work)
+    chat = update.effective_chat
+    if not asked or chat is None:
+        return  # no chart yet, or a second delivery
+    (user_id, chart), postman = asked[0], context.bot_data["postman"]
+    drawer: progress.Drawer = context.bot_data["charts"]
+    if (refusal := drawer.refusal(user_id)) is not None:
+        postman.post(chat.id, [refusal])
+    else:
+        drawer.draw(user_id, chart, lambda reply: postman.post(chat.id, [reply]))
 
 
 async def on_export(update: Update, context: Context) -> None:

@@ -21,7 +21,6 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy.orm import Session as DbSession
 
 from bot import metrics
-from bot.charts import progress_png, stage_hit_rates
 from bot.store.meetings import MeetingStore
 from bot.store.outbox import Letter, Outbox
 from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore, Visit
@@ -500,20 +499,6 @@ class ChatService:
         else:
             return [Reply("That button has expired.")]
         return [self.settings_text(user_id)]
-
-    def progress(self, user_id: int) -> list[Reply]:
-        finished = [r for r in self.store.practices(user_id) if r.scorecard and r.score is not None]
-        if not finished:
-            return [Reply("No finished practice yet: your progress chart starts after the first.")]
-        scores = [(r.started_at, r.score or 0) for r in finished]
-        rates = stage_hit_rates([r.scorecard for r in finished if r.scorecard])
-        best = max(score for _, score in scores)
-        caption = (
-            f"{len(scores)} practice{'s' if len(scores) != 1 else ''}, latest score "
-            f"{scores[-1][1]}/100, best {best}/100."
-        )
-        png = progress_png(scores, rates)
-        return [Reply(caption, attachment=Attachment("progress.png", png, photo=True))]
 
     # -- rendering ----------------------------------------------------------------------------
 
