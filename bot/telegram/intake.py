@@ -100,6 +100,12 @@ async def take(
     outages: dict[int, str] = app.bot_data.setdefault(OUTAGE, {})
     before = failures[update_id]
     outages.pop(update_id, None)
+    message = update.effective_message
+    if message is not None and getattr(message, "chat", None) is None:
+        # A message has a chat; without one every handler's filter fails on it, so it
+        # would be retried (answered 5xx) until set aside: it is malformed.
+        log.info("update %s rejected: a message without a chat", update_id)
+        return Verdict.REJECTED
     _ON_COMMIT.set(on_commit)  # (this task's own context: the handlers run in it)
     try:
         async with chats.hold(chat_of(update)):
