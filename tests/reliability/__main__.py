@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tests.reliability import scenarios
 from tests.reliability.backlog import backlog
+from tests.reliability.connections import idle_connections
 from tests.reliability.figures import Figures, table
 from tests.reliability.outage import database_outage
 
@@ -37,6 +38,7 @@ CI: dict[str, list[Run]] = {
     "security": [lambda w: scenarios.security(workdir=w)],
     "backlog": [lambda w: backlog(20, 60, workdir=w)],
     "outage": [lambda w: database_outage(10, 10.0, workdir=w)],
+    "connections": [lambda w: idle_connections(200, 50, workdir=w)],
 }
 FULL: dict[str, list[Run]] = {
     "replicas": [lambda w: scenarios.replicas(200, workdir=w)],
@@ -50,6 +52,7 @@ FULL: dict[str, list[Run]] = {
     "security": [lambda w: scenarios.security(workdir=w)],
     "backlog": [lambda w: backlog(50, 120, workdir=w)],
     "outage": [lambda w: database_outage(50, 30.0, workdir=w)],
+    "connections": [lambda w: idle_connections(1_100, None, nofile=1_024, workdir=w)],
 }
 
 
