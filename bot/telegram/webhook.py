@@ -137,7 +137,10 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
             if settings.status_port is not None and settings.status_port != settings.port:
                 status = await serve_status(settings.status_port, store.engine, store.health)
             log.info(
-                "Rapport is running (webhook on port %s). Press Ctrl-C to stop.", settings.port
+                "Rapport is running (webhook on port %s, at most %d connections). "
+                "Press Ctrl-C to stop.",
+                settings.port,
+                listener.cap,
             )
             try:
                 await stop.wait()
