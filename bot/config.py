@@ -26,6 +26,25 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
     port: int = Field(default=8080, ge=1, le=65535, alias="PORT")
+    webhook_max_connections: int = Field(
+        default=256, ge=1, le=100_000, alias="WEBHOOK_MAX_CONNECTIONS"
+    )
+    """Webhook mode: connections open at once, lowered at start to fit under the open-file
+    limit (RLIMIT_NOFILE); see :mod:`bot.telegram.listener`. Telegram opens at most 100."""
+    webhook_header_timeout: float = Field(
+        default=10.0, gt=0, le=300, alias="WEBHOOK_HEADER_TIMEOUT"
+    )
+    """Seconds a webhook connection has to send a request's headers (after connecting, or
+    after its previous answer) before it is closed."""
+    webhook_body_timeout: float = Field(default=30.0, gt=0, le=300, alias="WEBHOOK_BODY_TIMEOUT")
+    """Seconds a webhook request has to send its whole body (then 408)."""
+    webhook_max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, le=64 * 1_048_576, alias="WEBHOOK_MAX_BODY_BYTES"
+    )
+    """The largest webhook request body taken (larger: 413); Telegram's updates are a few KB."""
+    webhook_log_interval: float = Field(default=60.0, gt=0, le=86_400, alias="WEBHOOK_LOG_INTERVAL")
+    """Connections refused or timed out and failed accepts are logged at most once per this
+    many seconds each, with a count."""
     status_port: int | None = Field(default=None, ge=1, le=65535, alias="STATUS_PORT")
     """Polling mode: serve /healthz, /readyz and /metrics on this port (webhook mode
     serves them on PORT)."""

@@ -8,10 +8,14 @@ is DEBUG: exception texts can quote a user's message or a request URL.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import re
 import sys
+import threading
+import time
 from datetime import UTC, datetime
 from typing import IO, Any
 
@@ -179,3 +183,88 @@ def configure(fmt: str = "text", level: str = "INFO", *, stream: IO[str] | None 
         chatty = logging.getLogger(name)
         if not any(isinstance(f, _DropChatter) for f in chatty.filters):
             chatty.addFilter(_DropChatter(prefixes))
+
+
+class Throttled:
+    """One kind of event logged at most once per ``interval`` seconds, with a count.
+
+    The first event is logged at once; the ones after it within ``interval`` are counted
+    and logged in one line when the interval is over (a flood of a million connections is
+    a line a minute, not a million lines). ``template`` takes the count and the interval,
+    e.g. ``"closed %d connections in the last %g s"``. Use it on an event loop's thread:
+    the line that closes an interval is scheduled on the running loop.
+    """
+
+    def __init__(
+        self,
+        logger: logging.Logger,
+        template: str,
+        interval: float,
+        level: int = logging.WARNING,
+    ) -> None:
+        self.logger = logger
+        self.template = template
+        self.interval = interval
+        self.level = level
+        self.total = 0
+        """Every event noted, logged or not."""
+        self.lines = 0
+        self._pending = 0
+        self._last = float("-inf")
+        self._timer: asyncio.TimerHandle | None = None
+
+    def note(self) -> None:
+        self.total += 1
+        self._pending += 1
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if now - self._last >= self.interval:
+            self._emit()
+        elif self._timer is None:
+            self._timer = loop.call_at(self._last + self.interval, self._emit)
+
+    def flush(self) -> None:
+        """Log what is still counted (at shutdown)."""
+        self._emit()
+
+    def _emit(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._pending:
+            return
+        self.logger.log(self.level, self.template, self._pending, self.interval)
+        self.lines += 1
+        self._pending = 0
+        with contextlib.suppress(RuntimeError):
+            self._last = asyncio.get_running_loop().time()
+
+
+class OncePerInterval(logging.Filter):
+    """Lets one record through per ``interval`` seconds, the next one saying how many were
+    held back; for a logger that anyone on the network can make talk (aiohttp's server logs
+    a traceback per malformed request). A traceback is cut to its exception's type: it
+    can quote the request's bytes."""
+
+    def __init__(self, interval: float) -> None:
+        super().__init__()
+        self.interval = interval
+        self._last = float("-inf")
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last < self.interval:
+                self._held += 1
+                return False
+            held, self._held, self._last = self._held, 0, now
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[0] is not None:
+            message = f"{message}: {record.exc_info[0].__name__}"
+        record.exc_info, record.exc_text = None, None
+        if held:
+            message += f" ({held} more like it in the last {self.interval:g} s not logged)"
+        record.msg, record.args = message, None
+        return True

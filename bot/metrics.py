@@ -27,7 +27,9 @@ UpdateKind = Literal["text", "command", "button", "unsupported", "group", "edite
 TelegramErrorKind = Literal[
     "retry_after", "network", "timeout", "forbidden", "bad_request", "other"
 ]
+DropReason = Literal["refused", "evicted", "header_timeout", "accept_failed"]
 UPDATE_KINDS: Final[tuple[str, ...]] = get_args(UpdateKind)
+DROP_REASONS: Final[tuple[str, ...]] = get_args(DropReason)
 TELEGRAM_ERROR_KINDS: Final[tuple[str, ...]] = get_args(TelegramErrorKind)
 
 REGISTRY: Final = CollectorRegistry(auto_describe=True)
@@ -74,6 +76,14 @@ TELEGRAM_ERRORS: Final = Counter(
     ["kind"],
     registry=REGISTRY,
 )
+WEBHOOK_DROPPED: Final = Counter(
+    "rapport_webhook_connections_dropped_total",
+    "Webhook connections closed to protect the server, by reason: refused (every allowed "
+    "connection was in a request), evicted (idle, closed to make room), header_timeout (no "
+    "request headers in time); accept_failed counts accept() failures (out of descriptors).",
+    ["reason"],
+    registry=REGISTRY,
+)
 
 # Every known label value is exported from the start (as 0), so rates work from the
 # first scrape and dashboards do not show gaps.
@@ -81,6 +91,8 @@ for _kind in UPDATE_KINDS:
     UPDATES.labels(kind=_kind)
 for _kind in TELEGRAM_ERROR_KINDS:
     TELEGRAM_ERRORS.labels(kind=_kind)
+for _reason in DROP_REASONS:
+    WEBHOOK_DROPPED.labels(reason=_reason)
 
 
 def update_handled(kind: UpdateKind | str, seconds: float) -> None:
@@ -111,6 +123,11 @@ def nudge_retried(kind: str) -> None:
 def telegram_error(kind: TelegramErrorKind | str) -> None:
     """One Bot API call failed with ``kind`` (see :func:`telegram_error_kind`)."""
     TELEGRAM_ERRORS.labels(kind=kind if kind in TELEGRAM_ERROR_KINDS else "other").inc()
+
+
+def webhook_connection_dropped(reason: DropReason) -> None:
+    """The webhook server closed a connection (or failed to accept one) for ``reason``."""
+    WEBHOOK_DROPPED.labels(reason=reason if reason in DROP_REASONS else "refused").inc()
 
 
 def telegram_error_kind(error: BaseException) -> TelegramErrorKind:

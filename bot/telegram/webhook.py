@@ -7,11 +7,15 @@
   as long as it takes: Telegram keeps sending the update until it is stored. An update
   whose handling fails for a reason of its own gets 500, and is set aside after
   ``MAX_TRIES`` (:mod:`bot.telegram.intake`). Updates of one chat are processed in
-  order, one at a time.
+  order, one at a time. A body larger than ``WEBHOOK_MAX_BODY_BYTES`` gets 413, one not
+  sent in full within ``WEBHOOK_BODY_TIMEOUT`` seconds 408 (both unacknowledged, and the
+  connection closed).
 - ``GET /healthz``, ``GET /readyz``, ``GET /metrics``: liveness, readiness and metrics
   (:mod:`bot.status`).
 
-The bot registers ``WEBHOOK_URL`` (with the secret) with Telegram on start.
+The bot registers ``WEBHOOK_URL`` (with the secret) with Telegram on start. Connections
+are accepted by :class:`bot.telegram.listener.Listener`: a cap on open connections, a time
+limit for request headers, failed accepts that never flood the log.
 """
 
 from __future__ import annotations
@@ -28,11 +32,13 @@ from telegram.ext import Application
 
 from bot import logs
 from bot.config import Settings
+from bot.logs import Throttled
 from bot.status import add_status_routes, serve_status
 from bot.store.outage import Health
 from bot.store.practices import PracticeStore
 from bot.telegram.app import build_application, explained, started, stop_on_signals
 from bot.telegram.intake import Verdict, take
+from bot.telegram.listener import Limits, Listener
 from bot.telegram.ordering import ChatLocks
 
 log = logging.getLogger(__name__)
@@ -48,15 +54,27 @@ class WebhookServer:
         secret: str,
         engine: Engine,
         health: Health | None = None,
+        limits: Limits | None = None,
+        listener: Listener | None = None,
     ) -> None:
         self.app = app
         self.secret = secret
         self.engine = engine
         self.health = health
+        self.limits = limits or Limits()
+        self.listener = listener
         self.chats = ChatLocks()
+        self.refused_bodies = Throttled(
+            log,
+            "webhook: %d requests with the secret refused for a body over "
+            f"{self.limits.max_body:,} bytes or not sent within "
+            f"{self.limits.body_timeout:g} s (in the last %g s)",
+            self.limits.log_interval,
+        )
 
     def routes(self) -> web.Application:
-        web_app = web.Application()
+        middlewares = [self.listener.middleware] if self.listener is not None else []
+        web_app = web.Application(client_max_size=self.limits.max_body, middlewares=middlewares)
         web_app.router.add_post(WEBHOOK_PATH, self.receive)
         add_status_routes(web_app, self.engine, health=self.health)
         return web_app
@@ -64,9 +82,23 @@ class WebhookServer:
     async def receive(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            return web.json_response({"ok": False, "error": "forbidden"}, status=403)
+            return _closing(403, "forbidden")
+        if (request.content_length or 0) > self.limits.max_body:
+            self.refused_bodies.note()
+            return _closing(413, "body too large")
         try:
-            payload = json.loads(await request.read())
+            async with asyncio.timeout(self.limits.body_timeout):
+                body = await request.read()
+        except TimeoutError:
+            self.refused_bodies.note()
+            return _closing(408, "body not received in time")
+        except web.HTTPRequestEntityTooLarge:  # no Content-Length (chunked), too long
+            self.refused_bodies.note()
+            return _closing(413, "body too large")
+        except Exception:  # the connection broke, a malformed chunk...
+            return _closing(400, "body not received")
+        try:
+            payload = json.loads(body)
             # Anything python-telegram-bot cannot make an update of is the sender's error:
             # it raises AttributeError, TypeError, KeyError... on odd shapes.
             update = Update.de_json(payload, self.app.bot) if _is_update(payload) else None
@@ -88,21 +120,27 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
     assert settings.webhook_url and settings.webhook_secret
     app = build_application(settings, store)
     secret = settings.webhook_secret.get_secret_value()
-    server = WebhookServer(app, secret, store.engine, store.health)
+    limits = Limits.from_settings(settings)
     stop = stop_on_signals()
     async with explained(settings), started(app):
         await app.bot.set_webhook(
             settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
         )
+        listener = Listener(limits)
+        server = WebhookServer(app, secret, store.engine, store.health, limits, listener)
         runner = web.AppRunner(server.routes(), access_log=None)
         await runner.setup()
         try:
-            await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+            assert runner.server is not None
+            await listener.start(runner.server, "0.0.0.0", settings.port)
             status = None  # also on STATUS_PORT when set apart (e.g. for the image's check)
             if settings.status_port is not None and settings.status_port != settings.port:
                 status = await serve_status(settings.status_port, store.engine, store.health)
             log.info(
-                "Rapport is running (webhook on port %s). Press Ctrl-C to stop.", settings.port
+                "Rapport is running (webhook on port %s, at most %d connections). "
+                "Press Ctrl-C to stop.",
+                settings.port,
+                listener.cap,
             )
             try:
                 await stop.wait()
@@ -110,6 +148,7 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
                 if status is not None:
                     await status.cleanup()
         finally:
+            await listener.close()
             await runner.cleanup()
 
 
@@ -120,6 +159,13 @@ def run_webhook(settings: Settings, store: PracticeStore) -> None:
     if settings.webhook_secret is not None:
         logs.keep_secret(settings.webhook_secret.get_secret_value())
     asyncio.run(serve_webhook(settings, store))
+
+
+def _closing(status: int, error: str) -> web.Response:
+    """An error answer that closes the connection (the body may be left unread)."""
+    response = web.json_response({"ok": False, "error": error}, status=status)
+    response.force_close()
+    return response
 
 
 def _is_update(payload: object) -> bool:

@@ -6,7 +6,8 @@
 
 Scenarios 1 and 2 need PostgreSQL: ``RAPPORT_TEST_DATABASE_URL`` (its schema ``public``
 is dropped and recreated); without it they are reported as skipped, and the others run on
-SQLite. Exit status 1 if any invariant broke.
+SQLite. ``disk_full`` mounts a tmpfs (root or CAP_SYS_ADMIN), else it is skipped. Exit
+status 1 if any invariant broke.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 
 from tests.reliability import scenarios
 from tests.reliability.backlog import backlog
+from tests.reliability.connections import idle_connections
+from tests.reliability.diskfull import disk_full
 from tests.reliability.figures import Figures, table
 from tests.reliability.outage import database_outage
 
@@ -37,6 +40,8 @@ CI: dict[str, list[Run]] = {
     "security": [lambda w: scenarios.security(workdir=w)],
     "backlog": [lambda w: backlog(20, 60, workdir=w)],
     "outage": [lambda w: database_outage(10, 10.0, workdir=w)],
+    "connections": [lambda w: idle_connections(200, 50, workdir=w)],
+    "disk_full": [lambda w: disk_full(10, 10.0, workdir=w)],
 }
 FULL: dict[str, list[Run]] = {
     "replicas": [lambda w: scenarios.replicas(200, workdir=w)],
@@ -50,6 +55,8 @@ FULL: dict[str, list[Run]] = {
     "security": [lambda w: scenarios.security(workdir=w)],
     "backlog": [lambda w: backlog(50, 120, workdir=w)],
     "outage": [lambda w: database_outage(50, 30.0, workdir=w)],
+    "connections": [lambda w: idle_connections(1_100, None, nofile=1_024, workdir=w)],
+    "disk_full": [lambda w: disk_full(50, 30.0, workdir=w)],
 }
 
 

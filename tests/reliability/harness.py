@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import signal
 import socket
 import subprocess
@@ -106,9 +107,17 @@ class Replica:
     """One ``python -m bot serve --webhook`` process (restartable, same port and log)."""
 
     def __init__(
-        self, name: str, fake: FakeTelegram, db_url: str, workdir: Path, env: dict[str, str]
+        self,
+        name: str,
+        fake: FakeTelegram,
+        db_url: str,
+        workdir: Path,
+        env: dict[str, str],
+        nofile: int | None = None,
     ) -> None:
         self.name = name
+        self.nofile = nofile
+        """The process's open-file limit (soft RLIMIT_NOFILE), when not inherited."""
         self.port = free_port()
         self.log_path = workdir / f"{name}.log"
         base = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
@@ -142,8 +151,14 @@ class Replica:
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=self._limit if self.nofile is not None else None,
             )
         self.starts += 1
+
+    def _limit(self) -> None:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        assert self.nofile is not None
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, hard))
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -213,8 +228,10 @@ class Cluster:
         env: dict[str, str] | None = None,
         concurrency: int = 40,
         hang_seconds: float = 8.0,
+        nofile: int | None = None,
     ) -> None:
         self.workdir = workdir
+        self.nofile = nofile
         self.db_url = db_url
         self.fake = FakeTelegram(
             hang_seconds=hang_seconds,
@@ -239,7 +256,9 @@ class Cluster:
         self.fake.start()
         try:
             self.replicas = [
-                Replica(f"replica{i + 1}", self.fake, self.db_url, self.workdir, self.env)
+                Replica(
+                    f"replica{i + 1}", self.fake, self.db_url, self.workdir, self.env, self.nofile
+                )
                 for i in range(self.count)
             ]
             for replica in self.replicas:
