@@ -53,28 +53,29 @@ def test_held_out_set_macro_f1() -> None:
     assert report.macro_f1 >= 0.91, "\n" + report.format(errors=True)
 
 
-def test_second_held_out_set_macro_f1() -> None:
-    """Blind set E (tests/data/README.md): written from ACTS.md alone after the stage-context
-    work, scored once on arrival (macro-F1 0.944, exact 0.911) and never read for errors
-    since. The floor sits a little below that first score, for noise from later rule work."""
-    path = DATA / "acts_blind_e.jsonl"
+@pytest.mark.parametrize(
+    ("name", "macro_f1", "exact"),
+    [
+        ("acts_blind_e.jsonl", 0.93, 0.89),
+        ("acts_blind_f.jsonl", 0.87, 0.78),
+        ("acts_blind_h.jsonl", 0.875, 0.81),
+    ],
+)
+def test_earlier_blind_sets_hold_their_first_scores(
+    name: str, macro_f1: float, exact: float
+) -> None:
+    """Blind sets E, F and H were each scored once on arrival, rules alone (E 0.944/0.911,
+    F 0.887/0.804, H 0.891/0.831; tests/data/README.md); since 2026-12-04 they train the
+    learned act reader, so these floors only guard against regressions."""
+    path = DATA / name
     report = evaluate(load_examples(path), in_context(load_contexts(path)))
-    assert report.macro_f1 >= 0.93 and report.exact_match >= 0.89, (
-        "score only; do not read its errors"
-    )
-
-
-def test_third_held_out_set_macro_f1() -> None:
-    """Blind set F (long formal messages, keywords without the act), scored once on arrival:
-    macro-F1 0.887, exact 0.804. A floor a little below that; its errors are never read."""
-    path = DATA / "acts_blind_f.jsonl"
-    report = evaluate(load_examples(path), in_context(load_contexts(path)))
-    assert report.macro_f1 >= 0.87 and report.exact_match >= 0.78, "score only; do not read"
+    assert report.macro_f1 >= macro_f1 and report.exact_match >= exact
 
 
 def test_last_held_out_set_macro_f1() -> None:
-    """Blind set H, the last untouched one (tests/data/README.md), scored once: macro-F1
-    0.891, exact 0.831. A floor a little below that; its errors are never read."""
-    path = DATA / "acts_blind_h.jsonl"
+    """Blind set I, the last untouched one (tests/data/README.md), scored once with the
+    shipped reader: macro-F1 0.879, exact 0.798 (rules alone 0.814 / 0.707). A floor a
+    little below that; its errors are never read, and it never trains anything."""
+    path = DATA / "acts_blind_i.jsonl"
     report = evaluate(load_examples(path), in_context(load_contexts(path)))
-    assert report.macro_f1 >= 0.875 and report.exact_match >= 0.81, "score only; do not read"
+    assert report.macro_f1 >= 0.865 and report.exact_match >= 0.78, "score only; do not read"

@@ -119,10 +119,12 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
     """The dialogue acts that ``text`` performs (a subset of ACTS; empty if none), said in
     ``context`` (the stage and what the contact just did; default: mid-conversation): the
     rules' reading, settled by the learned act reader when one is shipped."""
-    ruled = frozenset(m.act for m in _acts(text, (context or MID_CONVERSATION).labels))
+    where = context or MID_CONVERSATION
+    ruled = frozenset(m.act for m in _acts(text, where.labels))
     if learned.act_head() is None:
         return ruled
-    return learned.read_acts(normalised(text), ruled)
+    on = learned.act_features(ruled, signals(text), where.after, asks=asks_something(text))
+    return learned.read_acts(normalised(text), tuple(on), ruled)
 
 
 def signals(text: str) -> frozenset[str]:
@@ -184,5 +186,6 @@ def clear_cache() -> None:
         topic_positions,
         learned.read_question,
         learned.read_acts,
+        learned.vector,
     ):
         cached.cache_clear()
