@@ -29,6 +29,7 @@ from telegram.ext import Application
 
 from bot.store.outage import is_transient
 from bot.telegram.ordering import ChatLocks, chat_of
+from bot.telegram.shape import malformed
 
 log = logging.getLogger(__name__)
 
@@ -100,11 +101,9 @@ async def take(
     outages: dict[int, str] = app.bot_data.setdefault(OUTAGE, {})
     before = failures[update_id]
     outages.pop(update_id, None)
-    message = update.effective_message
-    if message is not None and getattr(message, "chat", None) is None:
-        # A message has a chat; without one every handler's filter fails on it, so it
-        # would be retried (answered 5xx) until set aside: it is malformed.
-        log.info("update %s rejected: a message without a chat", update_id)
+    if (why := malformed(update)) is not None:
+        # It would fail in a handler every time, answered 5xx until set aside.
+        log.info("update %s rejected: %s", update_id, why)
         return Verdict.REJECTED
     _ON_COMMIT.set(on_commit)  # (this task's own context: the handlers run in it)
     try:
