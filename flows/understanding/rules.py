@@ -20,20 +20,24 @@ Schema (see the header of ``patterns.yaml`` for a full description)::
             question: true            # optional: only fires if the message asks something
             suppressed_by: [act, ...] # optional: dropped when one of these acts is also found
 
-Regexes are searched in the normalised text (see ``normalise.py``).
+Regexes are searched in the normalised text (see ``normalise.py``). Each is compiled on
+first use (:class:`Regex`): the prefilter lets only a few of the ~1,000 be searched in a
+message, and compiling them all took a third of the time to load the rules. Loading parses
+every ``match`` (for the prefilter), so a syntax error still names its rule at once;
+``RuleSet.compile_all`` compiles the rest (the tests do).
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
+from flows import yamltext
 
 PATTERNS_PATH: Final = Path(__file__).with_name("patterns.yaml")
 
@@ -49,14 +53,40 @@ class RulesError(ValueError):
     """The patterns file is malformed (names the act and rule)."""
 
 
+class Regex:
+    """A regex of the rules, compiled the first time it is searched."""
+
+    __slots__ = ("_compiled", "sources", "where")
+
+    def __init__(self, sources: Sequence[str], where: str) -> None:
+        self.sources = tuple(sources)
+        """Alternatives (one, for most)."""
+        self.where = where
+        """The act and rule, for the error message."""
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        compiled = self._compiled
+        if compiled is None:  # (two threads may both compile it: the same result)
+            compiled = self._compiled = _compile(self.sources, self.where)
+        return compiled
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self.compiled.search(text, pos)
+
+    def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, pos)
+
+
 @dataclass(frozen=True)
 class Rule:  # not slotted: the prefilter regex is cached on the instance
     """One compiled rule."""
 
     label: str
     name: str
-    pattern: re.Pattern[str]
-    unless: tuple[re.Pattern[str], ...] = ()
+    pattern: Regex
+    unless: tuple[Regex, ...] = ()
     negatable: bool = False
     question: bool = False
     """Only fires when the message asks something (the patterns file's `question` regex)."""
@@ -66,7 +96,7 @@ class Rule:  # not slotted: the prefilter regex is cached on the instance
     suppressed_by: frozenset[str] = frozenset()
     needs: frozenset[str] | None = None
     """Prefilter: at least one of these strings occurs in any text the pattern matches."""
-    parts: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = ()
+    parts: tuple[tuple[Regex, frozenset[str] | None], ...] = ()
     """The pattern's top-level alternatives, each with its own prefilter (``needs``)."""
     when: frozenset[str] | None = None
     """Only fires in one of these contexts (a stage, or ``after:<what the contact just
@@ -78,7 +108,7 @@ class Rule:  # not slotted: the prefilter regex is cached on the instance
         return _grams(self.needs)
 
     @cached_property
-    def _parts(self) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
+    def _parts(self) -> tuple[tuple[Regex, frozenset[str] | None], ...]:
         if not self.parts:
             return ((self.pattern, self.grams),)
         return tuple((pattern, _grams(needs)) for pattern, needs in self.parts)
@@ -123,10 +153,19 @@ class RuleSet:
 
     acts: tuple[Rule, ...]
     signals: tuple[Rule, ...]
-    act_unless: Mapping[str, tuple[re.Pattern[str], ...]]
+    act_unless: Mapping[str, tuple[Regex, ...]]
     vocabulary: frozenset[str]
     question: re.Pattern[str] | None = None
     labels: frozenset[str] = field(default_factory=frozenset)
+
+    def compile_all(self) -> None:
+        """Compile every regex now (a bad one raises :class:`RulesError`)."""
+        for rule in (*self.acts, *self.signals):
+            for regex in (rule.pattern, *rule.unless, *(part for part, _ in rule.parts)):
+                _ = regex.compiled
+        for vetoes in self.act_unless.values():
+            for regex in vetoes:
+                _ = regex.compiled
 
 
 GRAM: Final = 3
@@ -207,11 +246,16 @@ def _pick_gram(literal: str) -> str:
     return min(solid, key=lambda g: (gram_weight(g), solid.index(g)))
 
 
+@cache
+def _weight(literal: str) -> float:
+    return gram_weight(_pick_gram(literal))
+
+
 def _cost(clause: set[str]) -> float:
     """How often a prefilter on ``clause`` lets a text through (lower is better)."""
     if min(len(s) for s in clause) < GRAM:
         return float(len(clause))
-    return sum(gram_weight(_pick_gram(s)) for s in clause)
+    return sum(_weight(s) for s in clause)
 
 
 def _negated(text: str, start: int, matched: str) -> bool:
@@ -288,14 +332,27 @@ except ImportError:  # pragma: no cover - other Python versions: no prefilter
     _C = None
 
 
-def _clause(items: Any) -> set[str] | None:
-    """Strings of which at least one must occur in any match of the parsed sequence."""
-    clauses: list[set[str]] = []
+class _Clause:
+    """Strings of which at least one occurs in every match, and how selective that is."""
+
+    __slots__ = ("cost", "shortest", "strings")
+
+    def __init__(self, strings: set[str]) -> None:
+        self.strings = strings
+        self.shortest = min(map(len, strings))
+        self.cost = float(len(strings)) if self.shortest < GRAM else sum(map(_weight, strings))
+        """``_cost(strings)``, computed once."""
+
+
+def _clause(items: Any) -> _Clause | None:
+    """The most selective clause of the parsed sequence: strings of which at least one
+    must occur in any match of it."""
+    clauses: list[_Clause] = []
     run: list[str] = []
 
     def flush() -> None:
         if len(run) >= 2:
-            clauses.append({"".join(run)})
+            clauses.append(_Clause({"".join(run)}))
         run.clear()
 
     for op, av in items:
@@ -303,36 +360,46 @@ def _clause(items: Any) -> set[str] | None:
             run.append(chr(av))
             continue
         flush()
-        sub: set[str] | None = None
+        sub: _Clause | None = None
         if op is _C.SUBPATTERN:
             sub = _clause(av[-1])
         elif op is _C.BRANCH:
             parts = [_clause(b) for b in av[1]]
             if parts and all(p is not None for p in parts):
-                sub = set().union(*(p for p in parts if p is not None))
+                strings: set[str] = set().union(*(p.strings for p in parts if p is not None))
+                sub = _Clause(strings) if strings else None
         elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:
             sub = _clause(av[2])
         if sub:
             clauses.append(sub)
     flush()
-    usable = [c for c in clauses if min(len(s) for s in c) >= 3] or clauses
+    usable = [c for c in clauses if c.shortest >= 3] or clauses
     if not usable:
         return None
     # The most selective clause: the least likely trigrams, then fewest alternatives.
-    return min(usable, key=lambda c: (_cost(c), len(c), -min(len(s) for s in c)))
+    return min(usable, key=lambda c: (c.cost, len(c.strings), -c.shortest))
 
 
-def required_literals(source: str) -> frozenset[str] | None:
+def _parsed(source: str, where: str) -> Any:
+    """``source`` parsed by Python's own regex parser (a syntax error names the rule)."""
+    try:
+        return _PARSER.parse(source)
+    except re.error as exc:
+        raise RulesError(f"{where}: bad regex: {exc}") from exc
+
+
+def required_literals(source: str, where: str = "regex") -> frozenset[str] | None:
     """A prefilter for ``source``: None when no useful one could be computed."""
     if _PARSER is None:
         return None
+    parsed = _parsed(source, where)
     try:
-        clause = _clause(_PARSER.parse(source))
+        clause = _clause(parsed)
     except Exception:  # pragma: no cover - defensive: the prefilter is only an optimisation
         return None
-    if not clause or min(len(s) for s in clause) < 2:
+    if not clause or clause.shortest < 2:
         return None
-    return frozenset(clause)
+    return frozenset(clause.strings)
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -340,9 +407,9 @@ def required_literals(source: str) -> frozenset[str] | None:
 
 def _build_rules(
     section: Mapping[str, Any], macros: Mapping[str, str], vocabulary: set[str]
-) -> tuple[list[Rule], dict[str, tuple[re.Pattern[str], ...]]]:
+) -> tuple[list[Rule], dict[str, tuple[Regex, ...]]]:
     rules: list[Rule] = []
-    act_unless: dict[str, tuple[re.Pattern[str], ...]] = {}
+    act_unless: dict[str, tuple[Regex, ...]] = {}
     for key, spec in section.items():
         label = str(key)
         if not isinstance(spec, dict) or not isinstance(spec.get("rules"), list):
@@ -353,7 +420,7 @@ def _build_rules(
         act_in_clause = bool(spec.get("asked_in_clause", False))
         act_negatable = bool(spec.get("negatable", False))
         if vetoes:
-            act_unless[label] = tuple(_compile([v], f"{label}.unless") for v in vetoes)
+            act_unless[label] = tuple(Regex([v], f"{label}.unless") for v in vetoes)
         names: set[str] = set()
         for i, raw in enumerate(spec["rules"]):
             if not isinstance(raw, dict):
@@ -369,11 +436,10 @@ def _build_rules(
             for s in sources:
                 vocabulary |= words_in(s)
             pieces = [p for src in sources for p in split_alternatives(src)]
-            parts = tuple((_compile([p], where), required_literals(p)) for p in pieces)
-            pattern = parts[0][0] if len(parts) == 1 else _compile(sources, where)
+            parts = tuple((Regex([p], where), required_literals(p, where)) for p in pieces)
+            pattern = parts[0][0] if len(parts) == 1 else Regex(sources, where)
             unless = tuple(
-                _compile([expand(u, macros)], f"{where}.unless")
-                for u in _as_list(raw.get("unless"))
+                Regex([expand(u, macros)], f"{where}.unless") for u in _as_list(raw.get("unless"))
             )
             rules.append(
                 Rule(
@@ -395,7 +461,7 @@ def _build_rules(
 
 def load_rules(path: Path = PATTERNS_PATH, section: str = "acts") -> RuleSet:
     """Read and compile a patterns file (its rules are under ``section``)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yamltext.load(path.read_text(encoding="utf-8")) or {}
     macros = {str(k): str(v) for k, v in (raw.get("define") or {}).items()}
     for key in list(macros):
         macros[key] = expand(macros[key], macros)
@@ -471,7 +537,7 @@ def _asks(question: re.Pattern[str], text: str, breaks: list[int], clause: int) 
 def run(
     rules: Iterable[Rule],
     text: str,
-    act_unless: Mapping[str, tuple[re.Pattern[str], ...]],
+    act_unless: Mapping[str, tuple[Regex, ...]],
     question: re.Pattern[str] | None = None,
     context: frozenset[str] = frozenset(),
 ) -> list[tuple[Rule, str]]:
