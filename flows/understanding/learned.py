@@ -120,12 +120,13 @@ class ActHead:
 
 @cache
 def act_head() -> ActHead | None:
-    """The shipped act head, or None (no file, or no encoder): the rules then read alone."""
+    """The shipped act head, or None (no file, or no encoder): the rules then read alone.
+    (No file, none is shipped: the encoder is not loaded for it.)"""
+    path = MODEL_DIR / "act_head.json"
+    if not path.exists() or encoder() is None:
+        return None
     import numpy as np
 
-    path = MODEL_DIR / "act_head.json"
-    if encoder() is None or not path.exists():
-        return None
     data = json.loads(path.read_text(encoding="utf-8"))
     return ActHead(
         acts=tuple(data["acts"]),
