@@ -1,16 +1,16 @@
-"""Progress charts as PNG (matplotlib, drawn off-screen)."""
+"""Progress charts as PNG (matplotlib, drawn off-screen).
+
+matplotlib is imported on the first chart, not with this module: it takes half a second,
+and only ``/progress`` draws (the bot's start would otherwise wait for it).
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
 from datetime import datetime
-
-import matplotlib
-
-matplotlib.use("Agg")  # no display: render to memory
-
-import matplotlib.pyplot as plt
+from functools import cache
+from types import ModuleType
 
 from bot.render import STAGE_TITLES
 
@@ -32,8 +32,19 @@ def stage_hit_rates(scorecards: Sequence[dict[str, object]]) -> dict[str, float 
     return {s: (passed[s] / counted[s] if counted[s] else None) for s in STAGES}
 
 
+@cache
+def _pyplot() -> ModuleType:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: render to memory
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 def progress_png(scores: Sequence[tuple[datetime, int]], rates: dict[str, float | None]) -> bytes:
     """Scores over the user's practices (left) and hit rate per stage (right)."""
+    plt = _pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 4), dpi=110)
     try:
         numbers = list(range(1, len(scores) + 1))

@@ -32,7 +32,6 @@ from telegram.ext import Application
 
 from bot import logs
 from bot.config import Settings
-from bot.status import serve_status
 from bot.store.practices import PracticeStore
 from bot.telegram.app import build_application, explained, started, stop_on_signals
 from bot.telegram.intake import Verdict, take
@@ -206,6 +205,8 @@ async def serve_polling(settings: Settings, store: PracticeStore) -> None:
     stop = stop_on_signals()
     status = None
     if settings.status_port is not None:  # first: a taken port fails before anything
+        from bot.status import serve_status  # aiohttp's server: only when asked for
+
         status = await serve_status(settings.status_port, store.engine, store.health)
     try:
         async with explained(settings), started(app):
