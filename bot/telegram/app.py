@@ -37,11 +37,12 @@ from bot.failures import CONFIGURATION, TRANSIENT, StartupFailure
 from bot.store.dispatcher import Dispatcher
 from bot.store.practices import Delivery, PracticeStore
 from bot.telegram import handlers as h
+from bot.telegram.intake import LOADED
 from bot.telegram.postman import Postman
 from bot.telegram.sender import Blocked
 from bot.telegram.service import ChatService, Reply
 from bot.telegram.transport import AiohttpRequest
-from flows.understanding import understand
+from flows import understanding
 
 log = logging.getLogger(__name__)
 
@@ -150,17 +151,17 @@ def build_application(settings: Settings, store: PracticeStore) -> Application: 
     background: dict[str, Any] = {}
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        # Compile the understanding rules now, not on the first user's message (~1 s).
-        await asyncio.to_thread(understand, "hello")
+        # The understanding (rules, sentence encoder, then every regex compiled and the
+        # typo index: ~1 s) loads in the background while updates are already being
+        # fetched; they wait for its first part (intake.take).
+        app.bot_data[LOADED] = loaded = asyncio.Event()
+        app.bot_data[LOADING] = asyncio.create_task(_load_understanding(loaded))
         await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
         postman = app.bot_data["postman"] = Postman(app.bot, service)
         background["stop"] = stop = asyncio.Event()
         background["postman"] = asyncio.create_task(postman.run(stop))
         background["nudges"] = nudges = NudgeRunner(service, postman)
         nudges.start()
-        # Everything loaded so far (rules, personas, PTB) lives as long as the process:
-        # keep it out of the collector's way, or each full collection walks it (ms pauses).
-        gc.freeze()
 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         if "nudges" in background:
@@ -230,6 +231,23 @@ def build_application(settings: Settings, store: PracticeStore) -> Application: 
     return app
 
 
+LOADING = "understanding_loading"
+"""``bot_data`` key: the task of :func:`_load_understanding` (its failure stops the bot)."""
+
+
+async def _load_understanding(loaded: asyncio.Event) -> None:
+    """What a first message needs, then (updates going ahead meanwhile) the rest."""
+    try:
+        await asyncio.to_thread(understanding.load)
+    finally:
+        loaded.set()
+    await asyncio.to_thread(understanding.warm_up)
+    log.debug("understanding loaded")
+    # Everything loaded so far (rules, personas, PTB) lives as long as the process:
+    # keep it out of the collector's way, or each full collection walks it (ms pauses).
+    gc.freeze()
+
+
 def stop_on_signals() -> asyncio.Event:
     """An event set by SIGINT or SIGTERM (Ctrl-C, a container stopping)."""
     stop = asyncio.Event()
@@ -286,9 +304,14 @@ async def _entered(app: Application) -> AsyncIterator[None]:  # type: ignore[typ
 
 
 @asynccontextmanager
-async def started(app: Application) -> AsyncIterator[None]:  # type: ignore[type-arg]
+async def started(
+    app: Application,  # type: ignore[type-arg]
+    stop: asyncio.Event,
+) -> AsyncIterator[None]:
     """``app`` running, with its background work (commands, the postman, the nudge
-    dispatcher: post_init) for the block; all of it stopped afterwards."""
+    dispatcher, loading the understanding: post_init) for the block; all of it stopped
+    afterwards. If the understanding fails to load, ``stop`` is set and its error raised
+    once everything has stopped (as when it loaded before the block)."""
     try:
         await app.__aenter__()
     except BaseException:
@@ -297,13 +320,28 @@ async def started(app: Application) -> AsyncIterator[None]:  # type: ignore[type
         for request in app.bot._request:
             await request.shutdown()
         raise
+    warming: asyncio.Task[None] | None = None
     async with _entered(app):
         await app.start()
         try:
             if app.post_init is not None:
                 await app.post_init(app)
+            warming = app.bot_data.get(LOADING)
+            if warming is not None:
+                warming.add_done_callback(lambda task: _stop_if_failed(task, stop))
             yield
         finally:
             await app.stop()
             if app.post_shutdown is not None:
                 await app.post_shutdown(app)
+    if warming is not None and _failed(warming):
+        raise warming.exception()  # type: ignore[misc]
+
+
+def _failed(task: asyncio.Task[None]) -> bool:
+    return task.done() and not task.cancelled() and task.exception() is not None
+
+
+def _stop_if_failed(task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    if _failed(task):
+        stop.set()

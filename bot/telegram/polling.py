@@ -209,7 +209,7 @@ async def serve_polling(settings: Settings, store: PracticeStore) -> None:
 
         status = await serve_status(settings.status_port, store.engine, store.health)
     try:
-        async with explained(settings), started(app):
+        async with explained(settings), started(app, stop):
             await app.bot.delete_webhook()
             log.info("Rapport is running (long polling). Press Ctrl-C to stop.")
             await Poller(app, db_retry_seconds=settings.db_retry_seconds).run(stop)

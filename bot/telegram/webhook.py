@@ -90,7 +90,7 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
     secret = settings.webhook_secret.get_secret_value()
     server = WebhookServer(app, secret, store.engine, store.health)
     stop = stop_on_signals()
-    async with explained(settings), started(app):
+    async with explained(settings), started(app, stop):
         await app.bot.set_webhook(
             settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
         )

@@ -9,8 +9,8 @@ to the rules' vocabulary, sparing frequent English words (``typos.py``,
 ``english_words.txt``) -> the regex rules of ``patterns.yaml`` (``rules.py``, with a trigram
 prefilter per alternative).  Everything is loaded once, on first use, and each regex is
 compiled the first time the prefilter lets it be searched (a one-off command pays only for
-what its messages need); :func:`warm_up` loads and compiles it all ahead (the bot does, in
-the background, once it is taking updates).
+what its messages need); :func:`load` loads what any message needs and :func:`warm_up`
+the rest (the bot does both in the background, once it is taking updates).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ __all__ = [
     "asks_something",
     "clear_cache",
     "explain",
+    "load",
     "normalised",
     "signals",
     "topic_positions",
@@ -180,17 +181,24 @@ def explain(text: str) -> list[Match]:
     return [*_acts(text), *_signals(text)]
 
 
-def warm_up() -> None:
-    """Everything a first message would load, loaded now: the rules with every regex
-    compiled, the typo index and, when it is on, the learned reader."""
-    engine = _engine()
-    engine.rules.compile_all()
-    engine.topics.compile_all()
-    engine.corrector.prepare()
+def load() -> None:
+    """Load what reading a first message needs: the rules (parsed, not yet compiled) and,
+    when it is on, the learned reader with its runtime set up."""
+    _engine()
     learned.act_head()
     model = encoder()
     if learned.topic_head() is not None and model is not None:
         model.encode(["what is a normal day like"])  # the runtime's own first-call setup
+
+
+def warm_up() -> None:
+    """Load everything now, so that no message pays a first use: :func:`load`, every
+    regex compiled and the typo index built."""
+    load()
+    engine = _engine()
+    engine.rules.compile_all()
+    engine.topics.compile_all()
+    engine.corrector.prepare()
 
 
 def clear_cache() -> None:
