@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot.cli import EX_TEMPFAIL, TransientStartError, UsageError, _when_reachable
+from bot.cli import EX_TEMPFAIL, TransientStartError, UsageError
+from bot.cli.database import _when_reachable
 from bot.store.schema import OutdatedSchema
 from tests.ports import free_port
 
