@@ -6,20 +6,21 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from sqlalchemy import Engine as Database
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session as DbSession
 
 from bot.cli.common import TransientStartError, UsageError, load_settings
 from bot.store.db import DatabaseUrlError, make_engine
-from bot.store.practices import PracticeStore
 from bot.store.schema import OutdatedSchema, current_revision, ensure_current, upgrade
-from flows.engine import Engine
+
+if TYPE_CHECKING:
+    from bot.store.practices import PracticeStore
+    from flows.engine import Engine
 
 
-def open_store(
-    flow: Engine | None = None, *, bot_id: int = 0, wait_seconds: float = 0.0
-) -> PracticeStore:
+def open_database(wait_seconds: float = 0.0) -> Database:
     """The local database (DATABASE_URL, or the SQLite file), migrated if it is SQLite.
     A database that is not reachable is retried for up to ``wait_seconds``."""
     try:
@@ -27,11 +28,14 @@ def open_store(
     except DatabaseUrlError as exc:
         raise UsageError(str(exc)) from None
     _when_reachable(lambda: ensure_current(db), wait_seconds)
-    store = PracticeStore(db, flow, bot_id=bot_id)
-    if bot_id:
-        with DbSession(store.engine) as db_session, db_session.begin():
-            store.updates.adopt(db_session)
-    return store
+    return db
+
+
+def open_store(flow: Engine | None = None) -> PracticeStore:
+    """The practice store on :func:`open_database` (the terminal's commands)."""
+    from bot.store.practices import PracticeStore
+
+    return PracticeStore(open_database(), flow)
 
 
 def _when_reachable(

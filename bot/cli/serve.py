@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import UsageError, load_settings
-from bot.cli.database import open_store
-from bot.store.updates import bot_id_of
+from bot.cli.database import open_database
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -18,17 +17,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     if args.webhook and not (settings.webhook_url and settings.webhook_secret):
         raise UsageError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
-    store = open_store(
-        bot_id=bot_id_of(settings.telegram_bot_token.get_secret_value()),
-        wait_seconds=settings.start_wait_seconds,
-    )
-    # Only the bot needs python-telegram-bot: import it here, not for the terminal.
+    db = open_database(settings.start_wait_seconds)
+    # Only the bot needs python-telegram-bot: import it here, not for the terminal. (What
+    # handles updates, the store among it, is set up once updates are being fetched.)
     if args.webhook:
         from bot.telegram.webhook import run_webhook
 
-        run_webhook(settings, store)
+        run_webhook(settings, db)
     else:
         from bot.telegram.polling import run_polling
 
-        run_polling(settings, store)
+        run_polling(settings, db)
     return 0

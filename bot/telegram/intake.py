@@ -40,11 +40,10 @@ WHY = "failure_reasons"
 """``bot_data`` key: update id -> the latest such failure's kind (an exception type)."""
 OUTAGE = "outage_updates"
 """``bot_data`` key: update id -> why its latest try met an outage (set by on_error)."""
-LOADED = "understanding_loaded"
-"""``bot_data`` key: an ``asyncio.Event`` set once the understanding is loaded in the
-background (the bot's post_init). Updates wait for it, in their chat's turn, rather than
-load it themselves in the event loop. (If loading fails it is set too, and the bot stops:
-the updates go ahead, and one that needs the understanding fails, unconfirmed.)"""
+LOADED = "loaded"
+"""``bot_data`` key: a future that is True once what handles updates is set up, in the
+background (the bot's post_init); False if that failed (the bot then stops). Updates wait
+for it in their chat's turn; after a failure they are not handled, and come again."""
 MAX_TRIES = 3
 """An update whose handling fails this often in one process for a reason of its own is
 set aside: one that can never succeed must not hold up the chat's next updates for
@@ -109,9 +108,11 @@ async def take(
     _ON_COMMIT.set(on_commit)  # (this task's own context: the handlers run in it)
     try:
         async with chats.hold(chat_of(update)):
-            loaded: asyncio.Event | None = app.bot_data.get(LOADED)
-            if loaded is not None and not loaded.is_set():
-                await loaded.wait()
+            loaded: asyncio.Future[bool] | None = app.bot_data.get(LOADED)
+            if loaded is not None:
+                await asyncio.wait({loaded})  # (never cancels it)
+                if not loaded.result():
+                    return Verdict.RETRY  # nothing of it was done
             await app.process_update(update)
     except Exception as exc:  # raised before any handler: python-telegram-bot's own
         # bookkeeping choking on the update's shape (say, a chat id that is a list)

@@ -1,6 +1,7 @@
-"""`rapport serve` fetches updates before the understanding has loaded (it loads in the
-background): an update that comes meanwhile waits for it and is confirmed to Telegram only
-once handled; if loading fails, the bot stops, and the update is answered once in all.
+"""`rapport serve` fetches updates before what handles them (the store, the contacts, the
+understanding) is set up: that happens in the background, and an update that comes
+meanwhile waits for it and is confirmed to Telegram only once handled; if setting up
+fails, the bot stops without handling or confirming it, and a restart answers it once.
 
 The real bot runs against the fake Bot API; only ``flows.understanding.load`` is wrapped,
 to wait for a file the test writes ("go", or "fail" to raise).
@@ -120,9 +121,9 @@ def test_when_loading_fails_the_bot_stops_and_the_update_is_answered_once(
     (tmp_path / "gate").write_text("fail")
     assert bot.wait(timeout=30) == 1  # as when the rules failed to load before polling
     assert bot.stdout is not None and "the rules could not be loaded" in bot.stdout.read()
+    assert fake_telegram.messages(ann.id) == []  # not handled by half a bot...
+    assert not confirmed(fake_telegram, update_id)  # ...and not forgotten
 
-    # (the update waiting for the loading went ahead when it failed: a command needs no
-    # understanding; one that does would have failed, unconfirmed, and come again)
     again = bots("-m", "bot", "serve")
     wait_until(lambda: confirmed(fake_telegram, update_id), again, "the confirmation")
     polls = len(fake_telegram.calls("getUpdates"))
