@@ -88,9 +88,13 @@ def test_understand_loads_the_encoder_only_for_a_line_that_asks(tmp_path: Path) 
     assert "flows.understanding.rules" in remark
     assert among(remark, NEVER | DATABASE | ENCODER | BOT | {"pydantic"}) == set()
 
-    question = loaded(tmp_path, "understand", stdin="what does a normal week look like?\n")
+    asking = "what does a normal week look like?\n"
+    question = loaded(tmp_path, "understand", stdin=asking)
     assert among(question, ENCODER) == ENCODER  # the learned reader reads every question
     assert among(question, NEVER | DATABASE | BOT | {"pydantic"}) == set()
+
+    rules_alone = loaded(tmp_path, "understand", stdin=asking, RAPPORT_LEARNED_UNDERSTANDING="0")
+    assert among(rules_alone, ENCODER) == set()
 
 
 def test_a_script_replays_without_the_database(tmp_path: Path) -> None:

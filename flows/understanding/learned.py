@@ -69,10 +69,10 @@ class TopicHead:
 
 @cache
 def topic_head() -> TopicHead | None:
+    if encoder() is None:  # (switched off: numpy is not even imported)
+        return None
     import numpy as np
 
-    if encoder() is None:
-        return None
     data = json.loads((MODEL_DIR / "topic_head.json").read_text(encoding="utf-8"))
     return TopicHead(
         classes=tuple(data["classes"]),
