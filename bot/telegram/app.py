@@ -33,7 +33,6 @@ from bot.failures import CONFIGURATION, TRANSIENT, StartupFailure
 from bot.store.outage import Health
 from bot.telegram.intake import LOADED
 from bot.telegram.transport import AiohttpRequest
-from flows import understanding
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +137,9 @@ async def _load(set_up: Coroutine[Any, Any, None], loaded: asyncio.Future[bool])
     finally:
         if not loaded.done():
             loaded.set_result(ok)
-    await asyncio.to_thread(understanding.warm_up)
+    from flows.understanding import warm_up  # (imported in set_up already)
+
+    await asyncio.to_thread(warm_up)
     log.debug("contacts and understanding loaded")
     # Everything loaded so far (rules, personas, PTB) lives as long as the process:
     # keep it out of the collector's way, or each full collection walks it (ms pauses).
