@@ -37,12 +37,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,7 +50,7 @@ from sqlalchemy import text as sql
 
 from bot.store.db import make_engine
 from bot.store.schema import upgrade
-from tests.bench.bench_telegram import ECHO, PG_ENV, RAPPORT, BotSpec, stop_bot
+from tests.bench.bench_telegram import ECHO, PG_ENV, RAPPORT, BotSpec, proc_cpu_s, stop_bot
 from tests.bench.figures import calibration_us
 from tests.fake_telegram import FakeTelegram
 
@@ -68,7 +68,15 @@ CLI_TARGET_S = 0.5
 @dataclass
 class Launches:
     to_updates: list[float] = field(default_factory=list)
+    cpu_to_updates: list[float] = field(default_factory=list)
+    """CPU seconds the bot had used when its first getUpdates was seen (a few ms late)."""
     to_answer: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Runs:
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
 
 def prepare_database(workdir: Path, pg: bool) -> str:
@@ -83,7 +91,9 @@ def prepare_database(workdir: Path, pg: bool) -> str:
     return url
 
 
-def launch(spec: BotSpec, database: str, workdir: Path, into: Launches, number: int) -> None:
+def launch(
+    spec: BotSpec, database: str, workdir: Path, into: Launches, number: int, tree: Path
+) -> None:
     """Start ``spec`` against a fresh fake, time it to its first getUpdates and to its
     answer to a first question, then stop it. Launch ``number`` has update ids and a user
     of its own (rapport remembers the updates it handled, and the user's practices)."""
@@ -100,7 +110,7 @@ def launch(spec: BotSpec, database: str, workdir: Path, into: Launches, number: 
             launched = time.time()
             proc = subprocess.Popen(
                 [sys.executable, "-m", spec.module, *spec.args],
-                cwd=ROOT,
+                cwd=tree if spec is RAPPORT else ROOT,
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -112,6 +122,7 @@ def launch(spec: BotSpec, database: str, workdir: Path, into: Launches, number: 
                     text = log_path.read_text(errors="replace")
                     raise RuntimeError(f"the {spec.name} bot did not start:\n{text[-3000:]}")
                 time.sleep(0.005)
+            into.cpu_to_updates.append(proc_cpu_s(proc.pid) or 0.0)
             into.to_updates.append(polls[0].time - launched)
             user = fake.user(900_001 + number, "First")
             cursor = len(fake.sent())
@@ -136,43 +147,48 @@ def answered(fake: FakeTelegram, proc: subprocess.Popen[bytes], cursor: int) -> 
     raise RuntimeError("the bot did not answer its first practice")
 
 
-def run_cli(args: list[str], stdin: str = "", env: dict[str, str] | None = None) -> float:
-    """Wall seconds of one command, from Popen to exit (it must succeed)."""
+def run_cli(
+    tree: Path, into: Runs, args: list[str], stdin: str = "", env: dict[str, str] | None = None
+) -> None:
+    """Wall and CPU seconds of one command in ``tree``, from Popen to exit (it must succeed)."""
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     done = subprocess.run(
         [sys.executable, *args],
-        cwd=ROOT,
+        cwd=tree,
         input=stdin.encode(),
         capture_output=True,
         env={**os.environ, **(env or {})},
         check=False,
     )
-    took = time.perf_counter() - began
+    into.wall.append(time.perf_counter() - began)
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    into.cpu.append(
+        cpu_after.ru_utime + cpu_after.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime
+    )
     if done.returncode != 0:
         raise RuntimeError(f"{args} failed: {done.stderr.decode(errors='replace')[-2000:]}")
-    return took
 
 
-CLI: dict[str, Callable[[], float]] = {
-    "python -c pass (the interpreter alone)": lambda: run_cli(["-c", "pass"]),
-    "rapport personas list": lambda: run_cli(["-m", "bot", "personas", "list"]),
-    "rapport understand, one question": lambda: run_cli(
-        ["-m", "bot", "understand"], QUESTION + "\n"
+CLI: dict[str, tuple[list[str], str, dict[str, str]]] = {
+    "python -c pass (the interpreter alone)": (["-c", "pass"], "", {}),
+    "rapport personas list": (["-m", "bot", "personas", "list"], "", {}),
+    "rapport understand, one question": (["-m", "bot", "understand"], QUESTION + "\n", {}),
+    "  the same, RAPPORT_LEARNED_UNDERSTANDING=0": (
+        ["-m", "bot", "understand"],
+        QUESTION + "\n",
+        {"RAPPORT_LEARNED_UNDERSTANDING": "0"},
     ),
-    "  the same, RAPPORT_LEARNED_UNDERSTANDING=0": lambda: run_cli(
-        ["-m", "bot", "understand"], QUESTION + "\n", {"RAPPORT_LEARNED_UNDERSTANDING": "0"}
-    ),
-    "rapport understand, one line asking nothing": lambda: run_cli(
-        ["-m", "bot", "understand"], REMARK + "\n"
-    ),
+    "rapport understand, one line asking nothing": (["-m", "bot", "understand"], REMARK + "\n", {}),
 }
 
 
-def spread(values: list[float]) -> str:
-    return (
-        f"median {statistics.median(values):6.2f} s   "
+def spread(values: list[float], cpu: list[float] | None = None) -> str:
+    text = (
+        f"median {statistics.median(values):5.2f} s  "
         f"(min {min(values):.2f}, max {max(values):.2f}, n={len(values)})"
     )
+    return text + (f"   CPU {statistics.median(cpu):5.2f} s" if cpu else "")
 
 
 def main() -> None:
@@ -183,42 +199,67 @@ def main() -> None:
         action="store_true",
         help=f"Rapport on the database of {PG_ENV} (its public schema is DROPPED) not SQLite",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="TREE",
+        help="also run Rapport from this source tree (say, `git archive` of an older commit)",
+    )
     args = parser.parse_args()
     began = time.perf_counter()
+    trees = {"rapport": ROOT}
+    if args.against is not None:
+        trees[f"rapport ({args.against.name})"] = args.against.resolve()
+        # its bytecode compiled now, not in its first measured launch
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(args.against)], check=True)
     print(f"== Cold start: {args.rounds} rounds, bots and commands interleaved ==")
     print(f"calibration loop   {calibration_us():.0f} us   ({os.cpu_count()} CPUs)")
-    bots = {ECHO.name: Launches(), RAPPORT.name: Launches()}
+    runners: list[tuple[str, BotSpec, Path]] = [("echo bot", ECHO, ROOT)]
+    runners += [(name, RAPPORT, tree) for name, tree in trees.items()]
+    bots = {name: Launches() for name, _, _ in runners}
     with tempfile.TemporaryDirectory(prefix="bench_cold_") as tmp:
         workdir = Path(tmp)
         database = prepare_database(workdir, args.postgresql)
-        specs = [ECHO, RAPPORT]
         for round_no in range(args.rounds):
-            for spec in specs if round_no % 2 == 0 else specs[::-1]:
-                launch(spec, database, workdir, bots[spec.name], round_no)
-    cli: dict[str, list[float]] = {name: [] for name in CLI}
+            order = runners if round_no % 2 == 0 else runners[::-1]
+            for number, (name, spec, tree) in enumerate(order):
+                launch(spec, database, workdir, bots[name], round_no * 10 + number, tree)
+    cli = {(name, tree_name): Runs() for name in CLI for tree_name in trees}
     for round_no in range(args.rounds):
-        names = list(CLI) if round_no % 2 == 0 else list(CLI)[::-1]
-        for name in names:
-            cli[name].append(CLI[name]())
+        keys = list(cli) if round_no % 2 == 0 else list(cli)[::-1]
+        for name, tree_name in keys:
+            argv, stdin, env = CLI[name]
+            run_cli(trees[tree_name], cli[name, tree_name], argv, stdin, env)
 
-    echo, rapport = bots[ECHO.name], bots[RAPPORT.name]
     where = "PostgreSQL" if args.postgresql else "SQLite"
-    print("-- launch to the first getUpdates")
-    print(f"   echo bot                  {spread(echo.to_updates)}")
-    print(f"   rapport serve ({where:10s}) {spread(rapport.to_updates)}")
+    echo = bots["echo bot"]
+    print(f"-- launch to the first getUpdates (rapport serve on {where})")
+    for name, launches in bots.items():
+        print(f"   {name:24s} {spread(launches.to_updates, launches.cpu_to_updates)}")
     print("-- launch to the answer to a first question (/practice, then a question)")
-    print(f"   echo bot                  {spread(echo.to_answer)}")
-    print(f"   rapport serve ({where:10s}) {spread(rapport.to_answer)}")
-    print("-- command line, Popen to exit")
-    for name, values in cli.items():
-        print(f"   {name:44s} {spread(values)}")
-    ratio = statistics.median(rapport.to_updates) / statistics.median(echo.to_updates)
-    answer_ratio = statistics.median(rapport.to_answer) / statistics.median(echo.to_answer)
+    for name, launches in bots.items():
+        print(f"   {name:24s} {spread(launches.to_answer)}")
+    for tree_name in trees:
+        print(f"-- command line, Popen to exit: {tree_name}")
+        for name in CLI:
+            runs = cli[name, tree_name]
+            print(f"   {name:44s} {spread(runs.wall, runs.cpu)}")
     print("== Figures against the targets ==")
-    print(f"rapport serve / echo bot, to first getUpdates   {ratio:.2f}x  (target <= 2x)")
-    print(f"rapport serve / echo bot, to first answer       {answer_ratio:.2f}x")
-    for name in ("rapport understand, one question", "rapport personas list"):
-        print(f"{name:48s} {statistics.median(cli[name]):.2f} s  (target <= {CLI_TARGET_S} s)")
+    for tree_name in trees:
+        launches = bots[tree_name]
+        ratio = statistics.median(launches.to_updates) / statistics.median(echo.to_updates)
+        cpu = statistics.median(launches.cpu_to_updates) / statistics.median(echo.cpu_to_updates)
+        answer = statistics.median(launches.to_answer) / statistics.median(echo.to_answer)
+        print(
+            f"{tree_name} / echo bot, to first getUpdates: {ratio:.2f}x (CPU {cpu:.2f}x; "
+            f"target <= {SERVE_TARGET:g}x); to the first answer: {answer:.2f}x"
+        )
+        for name in ("rapport understand, one question", "rapport personas list"):
+            runs = cli[name, tree_name]
+            print(
+                f"   {name:36s} {statistics.median(runs.wall):.2f} s "
+                f"(CPU {statistics.median(runs.cpu):.2f} s; target <= {CLI_TARGET_S} s)"
+            )
     print(f"total run time     {time.perf_counter() - began:.1f} s")
 
 
