@@ -29,15 +29,15 @@ every ``match`` (for the prefilter), so a syntax error still names its rule at o
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Final
 
 from flows import yamltext
+from flows.understanding import prefilter
 
 PATTERNS_PATH: Final = Path(__file__).with_name("patterns.yaml")
 
@@ -105,13 +105,13 @@ class Rule:  # not slotted: the prefilter regex is cached on the instance
     @cached_property
     def grams(self) -> frozenset[str] | None:
         """One trigram of each ``needs`` string: a match implies one of them is in the text."""
-        return _grams(self.needs)
+        return prefilter.needed_grams(self.needs)
 
     @cached_property
     def _parts(self) -> tuple[tuple[Regex, frozenset[str] | None], ...]:
         if not self.parts:
             return ((self.pattern, self.grams),)
-        return tuple((pattern, _grams(needs)) for pattern, needs in self.parts)
+        return tuple((pattern, prefilter.needed_grams(needs)) for pattern, needs in self.parts)
 
     def find(self, text: str, grams: frozenset[str] | None = None) -> re.Match[str] | None:
         """The leftmost match of this rule in ``text`` that is not vetoed, if any.
@@ -120,7 +120,7 @@ class Rule:  # not slotted: the prefilter regex is cached on the instance
         the alternatives whose literal strings can occur in ``text`` are searched.
         """
         if grams is None:
-            grams = trigrams(text)
+            grams = prefilter.trigrams(text)
         todo = [
             i
             for i, (_, needs) in enumerate(self._parts)
@@ -168,15 +168,6 @@ class RuleSet:
                 _ = regex.compiled
 
 
-GRAM: Final = 3
-
-
-def _grams(needs: frozenset[str] | None) -> frozenset[str] | None:
-    if needs is None or min(len(lit) for lit in needs) < GRAM:
-        return None
-    return frozenset(_pick_gram(lit) for lit in needs)
-
-
 def split_alternatives(source: str) -> list[str]:
     """``source`` split at its top-level ``|`` (outside groups and character classes)."""
     parts: list[str] = []
@@ -205,57 +196,6 @@ def split_alternatives(source: str) -> list[str]:
         i += 1
     parts.append(source[start:])
     return parts
-
-
-def trigrams(text: str) -> frozenset[str]:
-    """Every 3-character substring of ``text``."""
-    return frozenset(text[i : i + GRAM] for i in range(len(text) - GRAM + 1))
-
-
-_COMMON_GRAMS_TEXT: Final = (
-    " th|the|he | an|nd | to|ing|ng |and|to | in|ed | of|er |of |on | a |in |is |re |at |es |"
-    " co|or | be|as |ion| yo| fo|you|for| re|hat| ha|st | wh|an |ent| on|tha| wi| it| is| wa|"
-    "ll |her| i | he|ve |ly |en |tio|thi|it |me | ma| no|nt |al |th |ut | ca| st|his|all|ter|"
-    "le | we| so|ou |ere|se |ver| pr|ts | se|ce | ar|are|ati|ith| al|ate|wit| do|ne | li| mo|"
-    "our| as| me|rea|rs | de|eve|ld | wo| sh|ot |was| hi|ay |ch |ers|out| fr|ry |one| bu|ave|"
-    "be |ow | ho| go| lo|ome|not|res|te | ne|ill|con| at|com|hin| di|ted|ns |sta| pa|ear| fi|"
-    "hav|ive|est|nce|ur |pro| ch|men|ke |et | su| sa|om |ons|tin|ty | pe|can|igh|ove|ess|ght|"
-    "by | po|so | tr| le| ba|ad |int|rom| or|ust|ey |but|ore| by|ect|art|fro|oul|per|oun| fa|"
-    " la|uld|ide|ain| ou|ar |ant|ss | mi| si|han|use|my |ist|ck |ine|ge |oth|der| my|man|ple|"
-    "hou|ame|whe|und|ht | ge| pl|ste|hen| ex|tra| te|wor|ort|kin| ju| bo|nte|cou| ev|hey|ds |"
-    "rt | un|pla|ica|cti| ab|de |lly|sti|iti|eat|eas| da|ake|act|str| gr"
-)
-COMMON_GRAMS: Final[tuple[str, ...]] = tuple(_COMMON_GRAMS_TEXT.split("|"))
-"""The most frequent trigrams of English text (words padded with spaces), most frequent
-first; estimated from word frequencies.  The prefilter avoids them: they are in most texts."""
-
-_GRAM_RANK: Final = {g: i for i, g in enumerate(COMMON_GRAMS)}
-
-
-def gram_weight(gram: str) -> float:
-    """Rough share of texts that contain ``gram`` (Zipf-like by rank; rare grams are cheap)."""
-    rank = _GRAM_RANK.get(gram)
-    return 1.0 / (len(COMMON_GRAMS) + 60) if rank is None else 1.0 / (rank + 4)
-
-
-@cache
-def _pick_gram(literal: str) -> str:
-    """The trigram of ``literal`` least likely to occur in a text (prefers no spaces)."""
-    grams = [literal[i : i + GRAM] for i in range(len(literal) - GRAM + 1)]
-    solid = [g for g in grams if " " not in g] or grams
-    return min(solid, key=lambda g: (gram_weight(g), solid.index(g)))
-
-
-@cache
-def _weight(literal: str) -> float:
-    return gram_weight(_pick_gram(literal))
-
-
-def _cost(clause: set[str]) -> float:
-    """How often a prefilter on ``clause`` lets a text through (lower is better)."""
-    if min(len(s) for s in clause) < GRAM:
-        return float(len(clause))
-    return sum(_weight(s) for s in clause)
 
 
 def _negated(text: str, start: int, matched: str) -> bool:
@@ -322,84 +262,14 @@ def words_in(source: str) -> set[str]:
     return found
 
 
-# --- prefilter: literal strings a match must contain -------------------------------------
-
-try:
-    _PARSER: Any = importlib.import_module("re._parser")
-    _C: Any = importlib.import_module("re._constants")
-except ImportError:  # pragma: no cover - other Python versions: no prefilter
-    _PARSER = None
-    _C = None
-
-
-class _Clause:
-    """Strings of which at least one occurs in every match, and how selective that is."""
-
-    __slots__ = ("cost", "shortest", "strings")
-
-    def __init__(self, strings: set[str]) -> None:
-        self.strings = strings
-        self.shortest = min(map(len, strings))
-        self.cost = float(len(strings)) if self.shortest < GRAM else sum(map(_weight, strings))
-        """``_cost(strings)``, computed once."""
-
-
-def _clause(items: Any) -> _Clause | None:
-    """The most selective clause of the parsed sequence: strings of which at least one
-    must occur in any match of it."""
-    clauses: list[_Clause] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if len(run) >= 2:
-            clauses.append(_Clause({"".join(run)}))
-        run.clear()
-
-    for op, av in items:
-        if op is _C.LITERAL:
-            run.append(chr(av))
-            continue
-        flush()
-        sub: _Clause | None = None
-        if op is _C.SUBPATTERN:
-            sub = _clause(av[-1])
-        elif op is _C.BRANCH:
-            parts = [_clause(b) for b in av[1]]
-            if parts and all(p is not None for p in parts):
-                strings: set[str] = set().union(*(p.strings for p in parts if p is not None))
-                sub = _Clause(strings) if strings else None
-        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:
-            sub = _clause(av[2])
-        if sub:
-            clauses.append(sub)
-    flush()
-    usable = [c for c in clauses if c.shortest >= 3] or clauses
-    if not usable:
-        return None
-    # The most selective clause: the least likely trigrams, then fewest alternatives.
-    return min(usable, key=lambda c: (c.cost, len(c.strings), -c.shortest))
-
-
-def _parsed(source: str, where: str) -> Any:
-    """``source`` parsed by Python's own regex parser (a syntax error names the rule)."""
+def required_literals(source: str, where: str = "regex") -> frozenset[str] | None:
+    """A prefilter for ``source``: None when no useful one could be computed (a syntax
+    error names the rule)."""
     try:
-        return _PARSER.parse(source)
+        parsed = prefilter.parse(source)
     except re.error as exc:
         raise RulesError(f"{where}: bad regex: {exc}") from exc
-
-
-def required_literals(source: str, where: str = "regex") -> frozenset[str] | None:
-    """A prefilter for ``source``: None when no useful one could be computed."""
-    if _PARSER is None:
-        return None
-    parsed = _parsed(source, where)
-    try:
-        clause = _clause(parsed)
-    except Exception:  # pragma: no cover - defensive: the prefilter is only an optimisation
-        return None
-    if not clause or clause.shortest < 2:
-        return None
-    return frozenset(clause.strings)
+    return None if parsed is None else prefilter.literals(parsed)
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -555,7 +425,7 @@ def run(
     index = _index(ordered)
     todo: dict[int, set[int]] = {i: set(parts) for i, parts in index.always.items()}
     by_gram = index.by_gram
-    for gram in trigrams(text):
+    for gram in prefilter.trigrams(text):
         hits = by_gram.get(gram)
         if hits is not None:
             for i, j in hits:
