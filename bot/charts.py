@@ -2,16 +2,15 @@
 
 Figures are made with matplotlib's object API, not pyplot: pyplot keeps global state
 (the current figure, the figure manager) that is not safe to use from several threads,
-and charts are drawn in a worker thread (:mod:`bot.telegram.progress`)."""
+and charts are drawn in a worker thread (:mod:`bot.telegram.progress`). matplotlib is
+imported on the first chart, not with this module: it takes half a second, and only
+``/progress`` draws (the bot's start would otherwise wait for it)."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
 from datetime import datetime
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from bot.render import STAGE_TITLES
 
@@ -35,6 +34,9 @@ def stage_hit_rates(scorecards: Sequence[dict[str, object]]) -> dict[str, float 
 
 def progress_png(scores: Sequence[tuple[datetime, int]], rates: dict[str, float | None]) -> bytes:
     """Scores over the user's practices (left) and hit rate per stage (right)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(9, 4), dpi=110)
     FigureCanvasAgg(fig)  # no display: render to memory
     left, right = fig.subplots(1, 2)

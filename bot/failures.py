@@ -12,3 +12,7 @@ class StartupFailure(Exception):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
+
+
+class TransientStartError(Exception):
+    """The database was not reachable for the whole start-up wait (exit status 75)."""

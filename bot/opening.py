@@ -12,24 +12,31 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlalchemy.orm import Session as DbSession
 
-from bot.failures import CONFIGURATION, TRANSIENT, StartupFailure
+from bot.failures import CONFIGURATION, TRANSIENT, StartupFailure, TransientStartError
 from bot.store.db import ENV_VAR, DatabaseUrlError, make_engine
-from bot.store.practices import PracticeStore
 from bot.store.schema import OutdatedSchema, ensure_current
-from flows.engine import Engine as Flow
+
+if TYPE_CHECKING:  # the store and the flows load only for the commands that use them
+    from bot.store.practices import PracticeStore
+    from flows.engine import Engine as Flow
+
+__all__ = [
+    "EX_TEMPFAIL",
+    "TransientStartError",
+    "engine",
+    "open_database",
+    "open_store",
+    "when_reachable",
+]
 
 EX_TEMPFAIL = TRANSIENT
 """Exit status for a failure that may pass (the database still booting): restart and retry.
 Status 2 stays for mistakes a restart cannot fix (a missing or malformed setting)."""
-
-
-class TransientStartError(Exception):
-    """The database was not reachable for the whole start-up wait (exit status 75)."""
 
 
 def engine() -> Engine:
@@ -40,18 +47,19 @@ def engine() -> Engine:
         raise StartupFailure(str(exc), CONFIGURATION) from None
 
 
-def open_store(
-    flow: Flow | None = None, *, bot_id: int = 0, wait_seconds: float = 0.0
-) -> PracticeStore:
+def open_database(wait_seconds: float = 0.0) -> Engine:
     """The local database (DATABASE_URL, or the SQLite file), migrated if it is SQLite.
     A database that is not reachable is retried for up to ``wait_seconds``."""
     db = engine()
     when_reachable(lambda: ensure_current(db), wait_seconds, db)
-    store = PracticeStore(db, flow, bot_id=bot_id)
-    if bot_id:
-        with DbSession(store.engine) as db_session, db_session.begin():
-            store.updates.adopt(db_session)
-    return store
+    return db
+
+
+def open_store(flow: Flow | None = None, *, wait_seconds: float = 0.0) -> PracticeStore:
+    """The practice store on :func:`open_database` (the terminal's commands)."""
+    from bot.store.practices import PracticeStore
+
+    return PracticeStore(open_database(wait_seconds), flow)
 
 
 def when_reachable(

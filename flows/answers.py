@@ -18,7 +18,7 @@ from flows.contact import Voice
 from flows.persona import Answer, Persona
 from flows.session import Session
 from flows.topics import BEST, COMMON, CREDENTIALS, LEAST, TOPICS, labels
-from flows.understanding import asks_something, explain, normalised, topic_positions, topics
+from flows.understanding import explain, normalised, topic_positions
 
 MAX_ANSWERS = 2
 """A message that asks more than this gets two answers and an invitation to ask the rest."""
@@ -53,17 +53,6 @@ class Item:
 
     kind: str  # "topic", "classic", "unknown"
     key: str  # the topic or the act ("" for unknown)
-
-
-def asks(text: str, acts: Set[str]) -> bool:
-    """Whether a message asks the contact something (a question act, or a message with no
-    other act that is put as a question)."""
-    return bool(acts & _ASKING) or (not acts and asks_something(text))
-
-
-def question_topics(text: str, acts: Set[str]) -> tuple[str, ...]:
-    """The topics a message asks about, as the contact hears them (none unless it asks)."""
-    return topics(text) if asks(text, acts) else ()
 
 
 def asked_items(text: str, acts: Set[str], *, is_question: bool) -> list[Item]:

@@ -11,9 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from flows import acts as A
+from flows import yamltext
 from flows.facts import Facts, facts_of
 from flows.session import Session, Turn
 
@@ -61,7 +60,7 @@ class Scorecard:
 
 @cache
 def rubric() -> dict[str, RubricEntry]:
-    raw = yaml.safe_load(RUBRIC_FILE.read_text(encoding="utf-8"))
+    raw = yamltext.load(RUBRIC_FILE.read_text(encoding="utf-8"))
     return {key: RubricEntry(**value) for key, value in raw.items()}
 
 

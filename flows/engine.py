@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from flows import narrator
 from flows.effects import Effect
@@ -61,9 +62,16 @@ class Engine:
         *,
         late_note_after: timedelta = LATE_NOTE_AFTER,
     ) -> None:
-        self.personas = dict(personas) if personas is not None else load_personas()
+        if personas is not None:
+            self.personas = dict(personas)
         self.late_note_after = late_note_after
         """A nudge delivered later than this (say, after a restart) says when it was due."""
+
+    @cached_property
+    def personas(self) -> dict[str, Persona]:
+        """The packaged personas unless others were given: read on first use (the bot
+        reads them in the background, once it is fetching updates)."""
+        return load_personas()
 
     def persona(self, persona_id: str) -> Persona:
         try:

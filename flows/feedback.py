@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from flows import acts as A
+from flows import yamltext
 from flows.facts import Facts
 from flows.session import Session
 from flows.userfacts import user_facts
@@ -25,7 +24,7 @@ class Observations:
 
 @cache
 def _lines() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = yaml.safe_load(FEEDBACK_FILE.read_text(encoding="utf-8"))
+    data: dict[str, dict[str, str]] = yamltext.load(FEEDBACK_FILE.read_text(encoding="utf-8"))
     return data
 
 

@@ -6,14 +6,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from flows import yamltext
 
 NARRATOR_FILE = Path(__file__).parent / "content" / "narrator.yaml"
 
 
 @cache
 def _lines() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(NARRATOR_FILE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yamltext.load(NARRATOR_FILE.read_text(encoding="utf-8"))
     return data
 
 

@@ -16,6 +16,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from flows import yamltext
+
 PERSONA_DIR = Path(__file__).parent / "personas"
 
 Lines = Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=2)]
@@ -222,13 +224,9 @@ def parse_persona(raw: Any, file: str) -> Persona:
     return persona
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's loader when it is installed: several times faster than the pure-Python one."""
-
-
 def _read(path: Path) -> Persona:
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        raw = yamltext.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-import yaml
+from flows import yamltext
 
 BEST: Final = "best"
 LEAST: Final = "least"
@@ -40,7 +40,7 @@ _LABELS = Path(__file__).parent / "content" / "topics.yaml"
 @cache
 def labels() -> dict[str, str]:
     """How the contact names each topic: "a typical day", "pay", ..."""
-    raw = yaml.safe_load(_LABELS.read_text(encoding="utf-8"))
+    raw = yamltext.load(_LABELS.read_text(encoding="utf-8"))
     missing = set(TOPICS) - set(raw)
     if missing:
         raise ValueError(f"{_LABELS.name} lacks labels for {sorted(missing)}")

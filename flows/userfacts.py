@@ -15,8 +15,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from flows import yamltext
 from flows.session import Session, Turn
 
 _CONTENT = Path(__file__).parent / "content"
@@ -77,8 +76,8 @@ def _expand(regex: str, define: dict[str, str]) -> str:
 
 @cache
 def _patterns() -> _Patterns:
-    raw: dict[str, Any] = yaml.safe_load((_CONTENT / "userfacts.yaml").read_text("utf-8"))
-    sectors: dict[str, list[str]] = yaml.safe_load(
+    raw: dict[str, Any] = yamltext.load((_CONTENT / "userfacts.yaml").read_text("utf-8"))
+    sectors: dict[str, list[str]] = yamltext.load(
         (_CONTENT / "backgrounds.yaml").read_text("utf-8")
     )["sectors"]
     define = {str(k): str(v) for k, v in raw["define"].items()}

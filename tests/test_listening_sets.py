@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.answers import question_topics
+from flows.asking import question_topics
 from flows.engine import Engine
 from flows.topics import TOPICS
 from flows.understanding import understand

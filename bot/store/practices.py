@@ -228,14 +228,20 @@ class _Open(threading.local):
 
 
 class PracticeStore:
-    def __init__(self, engine: Engine, flow: Flow | None = None, bot_id: int = 0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        flow: Flow | None = None,
+        bot_id: int = 0,
+        health: Health | None = None,
+    ) -> None:
         self.engine = engine
         self.flow = flow if flow is not None else Flow()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._lock_rows = engine.dialect.name == "postgresql"
         self.updates = ProcessedUpdates(engine.dialect.name, bot_id)
         """Which updates were handled (per bot: ``bot_id`` is the token's prefix)."""
-        self.health = Health()
+        self.health = health if health is not None else Health()
         """The latest database outage seen here (for /readyz)."""
         self._session_row = _SESSION_ROW.with_for_update() if self._lock_rows else _SESSION_ROW
         self.parallel_writers = self._lock_rows

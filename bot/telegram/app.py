@@ -4,45 +4,35 @@ Run it with ``rapport serve`` (long polling: :mod:`bot.telegram.polling`, or
 ``--webhook``: :mod:`bot.telegram.webhook`). Settings come from the environment; see
 :mod:`bot.config`. Nudges are delivered by the durable dispatcher in a background
 thread, never by PTB's in-memory JobQueue, so they survive restarts.
+
+Starting takes what fetching updates needs (settings, the schema check, the Bot API
+client); what handles them (:mod:`bot.telegram.handling`) is imported and set up in the
+background meanwhile, and updates wait for it: a restart is fetching again in about
+twice the time a bare python-telegram-bot bot takes (``tests/bench/bench_cold_start.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import importlib
 import logging
 import signal
-import threading
-from collections.abc import AsyncIterator
-from concurrent.futures import Future
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy import Engine
 from telegram import BotCommand
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import AIORateLimiter, Application
 
-from bot import logs, metrics
+from bot import logs
 from bot.config import Settings
 from bot.failures import CONFIGURATION, TRANSIENT, StartupFailure
-from bot.store.dispatcher import Dispatcher
-from bot.store.practices import Delivery, PracticeStore
-from bot.telegram import handlers as h
-from bot.telegram.postman import Postman
-from bot.telegram.progress import Drawer
-from bot.telegram.sender import Blocked
-from bot.telegram.service import ChatService, Reply
+from bot.store.outage import Health
+from bot.telegram.intake import LOADED
 from bot.telegram.transport import AiohttpRequest
-from flows.understanding import understand
 
 log = logging.getLogger(__name__)
 
@@ -64,109 +54,46 @@ COMMANDS = [
 ]
 
 
-def wall_clock() -> datetime:
-    return datetime.now(UTC)
-
-
-class NudgeRunner:
-    """Runs the durable dispatcher in a thread. A nudge's text is queued in the outbox in
-    the transaction that delivers it, and handed to the postman once that has committed
-    (the dispatcher never waits for Telegram: one slow chat delays no other nudge)."""
-
-    def __init__(self, service: ChatService, postman: Postman) -> None:
-        self.service = service
-        self.postman = postman
-        self.stop = threading.Event()
-        self.dispatcher = Dispatcher(service.store, lambda _delivery: None, record=self._record)
-        self.thread = threading.Thread(target=self._run, name="nudges", daemon=True)
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self._sending: set[Future[None]] = set()
-
-    def start(self) -> None:
-        self.loop = asyncio.get_running_loop()
-        self.thread.start()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.dispatcher.wake()
-        self.thread.join(timeout=10)
-
-    def _run(self) -> None:
-        self.dispatcher.run(self.stop, wall_clock)
-
-    def _record(self, db: DbSession, delivery: Delivery) -> None:
-        chat_id = self.service.chat_of(delivery.user_id)
-        if chat_id is None:  # blocked the bot, or not a Telegram user
-            return
-        replies = self.service.render_delivery(delivery)
-        queued = self.service.queue(db, delivery.user_id, chat_id, replies, wall_clock())
-        self.service.store.on_commit(lambda: self._post(chat_id, queued, delivery))
-
-    def _post(self, chat_id: int, replies: list[Reply], delivery: Delivery) -> None:
-        if self.loop is None:
-            return  # not started: the postman's loop sends them once their lease is over
-        sending = asyncio.run_coroutine_threadsafe(
-            self._send(chat_id, replies, delivery), self.loop
-        )
-        self._sending.add(sending)
-        sending.add_done_callback(self._sending.discard)
-
-    async def _send(self, chat_id: int, replies: list[Reply], delivery: Delivery) -> None:
-        try:
-            sent = await self.postman.deliver(chat_id, replies)
-        except Blocked:
-            await self.service.run(self.service.deactivate, delivery.user_id, wall_clock())
-            return
-        if not sent:  # Telegram failed it: it stays queued and the postman tries again
-            metrics.nudge_retried(delivery.nudge.kind)
-            log.warning(
-                "nudge %s (%s) not delivered yet; it stays queued for a retry",
-                delivery.nudge.id,
-                delivery.nudge.kind,
-                extra={"user_id": delivery.user_id, "nudge": delivery.nudge.kind},
-            )
-            return
-        # Marked at once, not batched with the answers: a nudge shown twice after a crash
-        # is worse than a commit per nudge (they are few).
-        try:
-            await self.postman.flush()
-        except Exception as exc:  # the timer the postman set marks it a moment later
-            log.warning("marking nudge %s sent failed (%s)", delivery.nudge.id, type(exc).__name__)
-        late = (wall_clock() - delivery.nudge.due_at).total_seconds()
-        metrics.nudge_sent(delivery.nudge.kind, late)
-        log.info(
-            "nudge %s (%s) sent %.1fs after due",
-            delivery.nudge.id,
-            delivery.nudge.kind,
-            late,
-            extra={"user_id": delivery.user_id, "nudge": delivery.nudge.kind},
-        )
-
-
-def build_application(settings: Settings, store: PracticeStore) -> Application:  # type: ignore[type-arg]
+def build_application(settings: Settings, db: Engine, health: Health) -> Application:  # type: ignore[type-arg]
+    """The bot, ready to fetch updates on ``db`` (its schema checked): what handles them is
+    set up in the background once it has started (:mod:`bot.telegram.handling`), and
+    updates wait for it (:func:`bot.telegram.intake.take`)."""
     assert settings.telegram_bot_token is not None
     token = settings.telegram_bot_token.get_secret_value().strip()
-    service = ChatService(store, settings.meeting_minutes)
     base = settings.telegram_api_base_url
     background: dict[str, Any] = {}
 
-    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        # Compile the understanding rules now, not on the first user's message (~1 s).
-        await asyncio.to_thread(understand, "hello")
-        await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
-        postman = app.bot_data["postman"] = Postman(app.bot, service)
+    async def set_up(app: Application) -> None:  # type: ignore[type-arg]
+        """The store, the service and its handlers, the postman and the nudges."""
+        handling = await asyncio.to_thread(importlib.import_module, "bot.telegram.handling")
+        bot_id = handling.bot_id_of(token)
+        store = await asyncio.to_thread(handling.open_store, db, bot_id, health)
+        app.bot_data["service"] = service = handling.ChatService(store, settings.meeting_minutes)
+        app.bot_data["charts"] = handling.Drawer()
+        handling.add_handlers(app)
+        postman = app.bot_data["postman"] = handling.Postman(app.bot, service)
         background["stop"] = stop = asyncio.Event()
         background["postman"] = asyncio.create_task(postman.run(stop))
-        background["nudges"] = nudges = NudgeRunner(service, postman)
+        background["nudges"] = nudges = handling.NudgeRunner(service, postman)
         nudges.start()
-        # Everything loaded so far (rules, personas, PTB) lives as long as the process:
-        # keep it out of the collector's way, or each full collection walks it (ms pauses).
-        gc.freeze()
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        # What handles updates (the storage layer, the flows, the contacts, the
+        # understanding's rules and encoder: ~0.5 s), then every regex compiled and the
+        # typo index, load in the background while updates are already being fetched.
+        app.bot_data[LOADED] = loaded = asyncio.get_running_loop().create_future()
+        app.bot_data[LOADING] = asyncio.create_task(_load(set_up(app), loaded))
+        await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        loading: asyncio.Task[None] | None = app.bot_data.get(LOADING)
+        if loading is not None and not loading.done():  # stopped at once: start nothing
+            loading.cancel()
+            await asyncio.wait({loading})
         if "nudges" in background:
             await asyncio.to_thread(background["nudges"].close)
-        await app.bot_data["charts"].close()  # charts being drawn go to the postman
+        if (charts := app.bot_data.get("charts")) is not None:
+            await charts.close()  # charts being drawn go to the postman
         if "stop" in background:
             background["stop"].set()
             await background["postman"]  # it marks what it sent on the way out
@@ -195,48 +122,31 @@ def build_application(settings: Settings, store: PracticeStore) -> Application: 
     # confirm an update to Telegram only once it is handled, which PTB's updater does not.
     builder = builder.updater(None)
     app = builder.build()
-    app.bot_data["service"] = service
-    app.bot_data["charts"] = Drawer()
-    private = filters.ChatType.PRIVATE
-    # A group's new messages only: an edit or a service message ("X joined") is no question.
-    app.add_handler(
-        MessageHandler(
-            filters.ChatType.GROUPS & ~filters.UpdateType.EDITED & ~filters.StatusUpdate.ALL,
-            h.on_group,
-        )
-    )
-    app.add_handler(CommandHandler("start", h.on_start, filters=private))
-    app.add_handler(CommandHandler("help", h.on_help, filters=private))
-    app.add_handler(CommandHandler("practice", h.on_practice, filters=private))
-    app.add_handler(CommandHandler("end", h.on_end, filters=private))
-    app.add_handler(CommandHandler("prepare", h.on_prepare, filters=private))
-    app.add_handler(CommandHandler("questions", h.on_questions, filters=private))
-    app.add_handler(CommandHandler("report", h.on_report, filters=private))
-    app.add_handler(CommandHandler("history", h.on_history, filters=private))
-    app.add_handler(CommandHandler("progress", h.on_progress, filters=private))
-    app.add_handler(CommandHandler("meeting", h.on_meeting, filters=private))
-    app.add_handler(CommandHandler("done", h.on_done, filters=private))
-    app.add_handler(CommandHandler("settings", h.on_settings, filters=private))
-    app.add_handler(CommandHandler("export", h.on_export, filters=private))
-    app.add_handler(CommandHandler("delete", h.on_delete, filters=private))
-    app.add_handler(CallbackQueryHandler(h.on_button))
-    # After every CommandHandler: a command none of them took.
-    app.add_handler(
-        MessageHandler(private & filters.COMMAND & ~filters.UpdateType.EDITED, h.on_unknown_command)
-    )
-    app.add_handler(
-        MessageHandler(
-            private & filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, h.on_text
-        )
-    )
-    app.add_handler(
-        MessageHandler(
-            private & ~filters.TEXT & ~filters.UpdateType.EDITED & ~filters.StatusUpdate.ALL,
-            h.on_unsupported,
-        )
-    )
-    app.add_error_handler(h.on_error)
     return app
+
+
+LOADING = "loading"
+"""``bot_data`` key: the task of :func:`_load` (its failure stops the bot)."""
+
+
+async def _load(set_up: Coroutine[Any, Any, None], loaded: asyncio.Future[bool]) -> None:
+    """``set_up``, then say so on ``loaded`` (True; False if it failed: the updates that
+    wait are then not handled, and come again); then, with updates going ahead, compile
+    every regex and build the typo index."""
+    ok = False
+    try:
+        await set_up
+        ok = True
+    finally:
+        if not loaded.done():
+            loaded.set_result(ok)
+    from flows.understanding import warm_up  # (imported in set_up already)
+
+    await asyncio.to_thread(warm_up)
+    log.debug("contacts and understanding loaded")
+    # Everything loaded so far (rules, personas, PTB) lives as long as the process:
+    # keep it out of the collector's way, or each full collection walks it (ms pauses).
+    gc.freeze()
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -295,9 +205,14 @@ async def _entered(app: Application) -> AsyncIterator[None]:  # type: ignore[typ
 
 
 @asynccontextmanager
-async def started(app: Application) -> AsyncIterator[None]:  # type: ignore[type-arg]
+async def started(
+    app: Application,  # type: ignore[type-arg]
+    stop: asyncio.Event,
+) -> AsyncIterator[None]:
     """``app`` running, with its background work (commands, the postman, the nudge
-    dispatcher: post_init) for the block; all of it stopped afterwards."""
+    dispatcher, loading the contacts and the understanding: post_init) for the block; all
+    of it stopped afterwards. If loading fails, ``stop`` is set and its error raised
+    once everything has stopped (as when it loaded before the block)."""
     try:
         await app.__aenter__()
     except BaseException:
@@ -306,13 +221,28 @@ async def started(app: Application) -> AsyncIterator[None]:  # type: ignore[type
         for request in app.bot._request:
             await request.shutdown()
         raise
+    warming: asyncio.Task[None] | None = None
     async with _entered(app):
         await app.start()
         try:
             if app.post_init is not None:
                 await app.post_init(app)
+            warming = app.bot_data.get(LOADING)
+            if warming is not None:
+                warming.add_done_callback(lambda task: _stop_if_failed(task, stop))
             yield
         finally:
             await app.stop()
             if app.post_shutdown is not None:
                 await app.post_shutdown(app)
+    if warming is not None and _failed(warming):
+        raise warming.exception()  # type: ignore[misc]
+
+
+def _failed(task: asyncio.Task[None]) -> bool:
+    return task.done() and not task.cancelled() and task.exception() is not None
+
+
+def _stop_if_failed(task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    if _failed(task):
+        stop.set()

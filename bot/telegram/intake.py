@@ -16,6 +16,7 @@ Why an update failed decides what happens to it (the error handler records it):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -40,6 +41,10 @@ WHY = "failure_reasons"
 """``bot_data`` key: update id -> the latest such failure's kind (an exception type)."""
 OUTAGE = "outage_updates"
 """``bot_data`` key: update id -> why its latest try met an outage (set by on_error)."""
+LOADED = "loaded"
+"""``bot_data`` key: a future that is True once what handles updates is set up, in the
+background (the bot's post_init); False if that failed (the bot then stops). Updates wait
+for it in their chat's turn; after a failure they are not handled, and come again."""
 MAX_TRIES = 3
 """An update whose handling fails this often in one process for a reason of its own is
 set aside: one that can never succeed must not hold up the chat's next updates for
@@ -108,6 +113,11 @@ async def take(
     _ON_COMMIT.set(on_commit)  # (this task's own context: the handlers run in it)
     try:
         async with chats.hold(chat_of(update)):
+            loaded: asyncio.Future[bool] | None = app.bot_data.get(LOADED)
+            if loaded is not None:
+                await asyncio.wait({loaded})  # (never cancels it)
+                if not loaded.result():
+                    return Verdict.RETRY  # nothing of it was done
             await app.process_update(update)
     except Exception as exc:  # raised before any handler: python-telegram-bot's own
         # bookkeeping choking on the update's shape (say, a chat id that is a list)

@@ -26,14 +26,14 @@ import logging
 from collections.abc import Awaitable
 from typing import TypeVar
 
+from sqlalchemy import Engine
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application
 
 from bot import logs
 from bot.config import Settings
-from bot.status import serve_status
-from bot.store.practices import PracticeStore
+from bot.store.outage import Health
 from bot.telegram.app import build_application, explained, started, stop_on_signals
 from bot.telegram.intake import Verdict, take
 from bot.telegram.ordering import ChatLocks
@@ -201,14 +201,17 @@ async def _unless(stop: asyncio.Event, work: Awaitable[T]) -> T | None:
     return None
 
 
-async def serve_polling(settings: Settings, store: PracticeStore) -> None:
-    app = build_application(settings, store)
+async def serve_polling(settings: Settings, db: Engine) -> None:
+    health = Health()
+    app = build_application(settings, db, health)
     stop = stop_on_signals()
     status = None
     if settings.status_port is not None:  # first: a taken port fails before anything
-        status = await serve_status(settings.status_port, store.engine, store.health)
+        from bot.status import serve_status  # aiohttp's server: only when asked for
+
+        status = await serve_status(settings.status_port, db, health)
     try:
-        async with explained(settings), started(app):
+        async with explained(settings), started(app, stop):
             await app.bot.delete_webhook()
             log.info("Rapport is running (long polling). Press Ctrl-C to stop.")
             await Poller(app, db_retry_seconds=settings.db_retry_seconds).run(stop)
@@ -217,10 +220,11 @@ async def serve_polling(settings: Settings, store: PracticeStore) -> None:
             await status.cleanup()
 
 
-def run_polling(settings: Settings, store: PracticeStore) -> None:
+def run_polling(settings: Settings, db: Engine) -> None:
+    """Fetch and handle updates on ``db`` (its schema checked) until SIGINT or SIGTERM."""
     logs.configure(settings.log_format, settings.log_level)
     if settings.telegram_bot_token is not None:
         logs.keep_secret(settings.telegram_bot_token.get_secret_value())
     if settings.webhook_secret is not None:
         logs.keep_secret(settings.webhook_secret.get_secret_value())
-    asyncio.run(serve_polling(settings, store))
+    asyncio.run(serve_polling(settings, db))

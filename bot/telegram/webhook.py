@@ -35,7 +35,6 @@ from bot.config import Settings
 from bot.logs import Throttled
 from bot.status import add_status_routes, serve_status
 from bot.store.outage import Health
-from bot.store.practices import PracticeStore
 from bot.telegram.app import build_application, explained, started, stop_on_signals
 from bot.telegram.intake import Verdict, take
 from bot.telegram.listener import Limits, Listener
@@ -116,18 +115,19 @@ class WebhookServer:
         return web.json_response({"ok": True})
 
 
-async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
+async def serve_webhook(settings: Settings, db: Engine) -> None:
     assert settings.webhook_url and settings.webhook_secret
-    app = build_application(settings, store)
+    health = Health()
+    app = build_application(settings, db, health)
     secret = settings.webhook_secret.get_secret_value()
     limits = Limits.from_settings(settings)
     stop = stop_on_signals()
-    async with explained(settings), started(app):
+    async with explained(settings), started(app, stop):
         await app.bot.set_webhook(
             settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
         )
         listener = Listener(limits)
-        server = WebhookServer(app, secret, store.engine, store.health, limits, listener)
+        server = WebhookServer(app, secret, db, health, limits, listener)
         runner = web.AppRunner(server.routes(), access_log=None)
         await runner.setup()
         try:
@@ -135,7 +135,7 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
             await listener.start(runner.server, "0.0.0.0", settings.port)
             status = None  # also on STATUS_PORT when set apart (e.g. for the image's check)
             if settings.status_port is not None and settings.status_port != settings.port:
-                status = await serve_status(settings.status_port, store.engine, store.health)
+                status = await serve_status(settings.status_port, db, health)
             log.info(
                 "Rapport is running (webhook on port %s, at most %d connections). "
                 "Press Ctrl-C to stop.",
@@ -152,13 +152,14 @@ async def serve_webhook(settings: Settings, store: PracticeStore) -> None:
             await runner.cleanup()
 
 
-def run_webhook(settings: Settings, store: PracticeStore) -> None:
+def run_webhook(settings: Settings, db: Engine) -> None:
+    """Take updates on ``db`` (its schema checked) until SIGINT or SIGTERM."""
     logs.configure(settings.log_format, settings.log_level)
     if settings.telegram_bot_token is not None:
         logs.keep_secret(settings.telegram_bot_token.get_secret_value())
     if settings.webhook_secret is not None:
         logs.keep_secret(settings.webhook_secret.get_secret_value())
-    asyncio.run(serve_webhook(settings, store))
+    asyncio.run(serve_webhook(settings, db))
 
 
 def _closing(status: int, error: str) -> web.Response:

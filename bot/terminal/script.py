@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.terminal.practice import LocalPractice
-from flows.answers import question_topics
+from flows.asking import question_topics
 from flows.effects import Effect
 
 SCRIPT_EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

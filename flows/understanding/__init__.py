@@ -7,7 +7,10 @@ Pipeline: ``normalise`` (NFKC, lower-case, emoji -> words, accents, contractions
 shorthand and slang read in context, British spelling; ``lexicon.yaml``) -> typo correction
 to the rules' vocabulary, sparing frequent English words (``typos.py``,
 ``english_words.txt``) -> the regex rules of ``patterns.yaml`` (``rules.py``, with a trigram
-prefilter per alternative).  Everything is loaded and compiled once, on first use.
+prefilter per alternative).  Everything is loaded once, on first use, and each regex is
+compiled the first time the prefilter lets it be searched (a one-off command pays only for
+what its messages need); :func:`load` loads what any message needs and :func:`warm_up`
+the rest (the bot does both in the background, once it is taking updates).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from flows.acts import ACTS, CLASSIC_QUESTIONS
 from flows.topics import TOPICS
 from flows.understanding import learned
 from flows.understanding.context import MID_CONVERSATION, Context
+from flows.understanding.encoder import encoder
 from flows.understanding.normalise import lexicon, normalise
 from flows.understanding.rules import RuleSet, load_rules, run
 from flows.understanding.topic_finder import TOPICS_PATH, Decide, find_topics
@@ -33,11 +37,13 @@ __all__ = [
     "asks_something",
     "clear_cache",
     "explain",
+    "load",
     "normalised",
     "signals",
     "topic_positions",
     "topics",
     "understand",
+    "warm_up",
 ]
 
 SIGNALS: Final[tuple[str, ...]] = ("ready", "yes", "no")
@@ -175,6 +181,26 @@ def topics(text: str) -> tuple[str, ...]:
 def explain(text: str) -> list[Match]:
     """Every rule that fired (acts first, then signals), for content authors."""
     return [*_acts(text), *_signals(text)]
+
+
+def load() -> None:
+    """Load what reading a first message needs: the rules (parsed, not yet compiled) and,
+    when it is on, the learned reader with its runtime set up."""
+    _engine()
+    learned.act_head()
+    model = encoder()
+    if learned.topic_head() is not None and model is not None:
+        model.encode(["what is a normal day like"])  # the runtime's own first-call setup
+
+
+def warm_up() -> None:
+    """Load everything now, so that no message pays a first use: :func:`load`, every
+    regex compiled and the typo index built."""
+    load()
+    engine = _engine()
+    engine.rules.compile_all()
+    engine.topics.compile_all()
+    engine.corrector.prepare()
 
 
 def clear_cache() -> None:

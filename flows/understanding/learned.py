@@ -74,10 +74,10 @@ class TopicHead:
 
 @cache
 def topic_head() -> TopicHead | None:
+    if encoder() is None:  # (switched off: numpy is not even imported)
+        return None
     import numpy as np
 
-    if encoder() is None:
-        return None
     data = json.loads((MODEL_DIR / "topic_head.json").read_text(encoding="utf-8"))
     return TopicHead(
         classes=tuple(data["classes"]),
@@ -173,12 +173,13 @@ def _positions(inputs: tuple[str, ...]) -> dict[str, int]:
 
 @cache
 def act_head() -> ActHead | None:
-    """The shipped act head, or None (no file, or no encoder): the rules then read alone."""
+    """The shipped act head, or None (no file, or no encoder): the rules then read alone.
+    (Without the file the encoder is not loaded for it.)"""
+    path = MODEL_DIR / "act_head.json"
+    if not path.exists() or encoder() is None:
+        return None
     import numpy as np
 
-    path = MODEL_DIR / "act_head.json"
-    if encoder() is None or not path.exists():
-        return None
     data = json.loads(path.read_text(encoding="utf-8"))
     return ActHead(
         acts=tuple(data["acts"]),

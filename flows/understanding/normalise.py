@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-import yaml
+from flows import yamltext
 
 MAX_CHARS: Final = 2000
 """Only the first MAX_CHARS characters of a message are analysed."""
@@ -77,7 +77,7 @@ class Lexicon:
 @cache
 def lexicon() -> Lexicon:
     """Load (once) the normalisation data."""
-    raw = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    raw = yamltext.load(LEXICON_PATH.read_text(encoding="utf-8"))
     emoji = {str(k): str(v) for k, v in (raw.get("emoji") or {}).items()}
     tokens = {str(k): str(v) for k, v in (raw.get("tokens") or {}).items()}
     common = frozenset(str(raw.get("common_words") or "").split())

@@ -20,20 +20,24 @@ Schema (see the header of ``patterns.yaml`` for a full description)::
             question: true            # optional: only fires if the message asks something
             suppressed_by: [act, ...] # optional: dropped when one of these acts is also found
 
-Regexes are searched in the normalised text (see ``normalise.py``).
+Regexes are searched in the normalised text (see ``normalise.py``). Each is compiled on
+first use (:class:`Regex`): the prefilter lets only a few of the ~1,000 be searched in a
+message, and compiling them all took a third of the time to load the rules. Loading parses
+every ``match`` (for the prefilter), so a syntax error still names its rule at once;
+``RuleSet.compile_all`` compiles the rest (the tests do).
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
+from flows import yamltext
+from flows.understanding import prefilter
 
 PATTERNS_PATH: Final = Path(__file__).with_name("patterns.yaml")
 
@@ -49,14 +53,40 @@ class RulesError(ValueError):
     """The patterns file is malformed (names the act and rule)."""
 
 
+class Regex:
+    """A regex of the rules, compiled the first time it is searched."""
+
+    __slots__ = ("_compiled", "sources", "where")
+
+    def __init__(self, sources: Sequence[str], where: str) -> None:
+        self.sources = tuple(sources)
+        """Alternatives (one, for most)."""
+        self.where = where
+        """The act and rule, for the error message."""
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        compiled = self._compiled
+        if compiled is None:  # (two threads may both compile it: the same result)
+            compiled = self._compiled = _compile(self.sources, self.where)
+        return compiled
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self.compiled.search(text, pos)
+
+    def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, pos)
+
+
 @dataclass(frozen=True)
 class Rule:  # not slotted: the prefilter regex is cached on the instance
     """One compiled rule."""
 
     label: str
     name: str
-    pattern: re.Pattern[str]
-    unless: tuple[re.Pattern[str], ...] = ()
+    pattern: Regex
+    unless: tuple[Regex, ...] = ()
     negatable: bool = False
     question: bool = False
     """Only fires when the message asks something (the patterns file's `question` regex)."""
@@ -66,7 +96,7 @@ class Rule:  # not slotted: the prefilter regex is cached on the instance
     suppressed_by: frozenset[str] = frozenset()
     needs: frozenset[str] | None = None
     """Prefilter: at least one of these strings occurs in any text the pattern matches."""
-    parts: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = ()
+    parts: tuple[tuple[Regex, frozenset[str] | None], ...] = ()
     """The pattern's top-level alternatives, each with its own prefilter (``needs``)."""
     when: frozenset[str] | None = None
     """Only fires in one of these contexts (a stage, or ``after:<what the contact just
@@ -75,13 +105,13 @@ class Rule:  # not slotted: the prefilter regex is cached on the instance
     @cached_property
     def grams(self) -> frozenset[str] | None:
         """One trigram of each ``needs`` string: a match implies one of them is in the text."""
-        return _grams(self.needs)
+        return prefilter.needed_grams(self.needs)
 
     @cached_property
-    def _parts(self) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
+    def _parts(self) -> tuple[tuple[Regex, frozenset[str] | None], ...]:
         if not self.parts:
             return ((self.pattern, self.grams),)
-        return tuple((pattern, _grams(needs)) for pattern, needs in self.parts)
+        return tuple((pattern, prefilter.needed_grams(needs)) for pattern, needs in self.parts)
 
     def find(self, text: str, grams: frozenset[str] | None = None) -> re.Match[str] | None:
         """The leftmost match of this rule in ``text`` that is not vetoed, if any.
@@ -90,7 +120,7 @@ class Rule:  # not slotted: the prefilter regex is cached on the instance
         the alternatives whose literal strings can occur in ``text`` are searched.
         """
         if grams is None:
-            grams = trigrams(text)
+            grams = prefilter.trigrams(text)
         todo = [
             i
             for i, (_, needs) in enumerate(self._parts)
@@ -123,19 +153,19 @@ class RuleSet:
 
     acts: tuple[Rule, ...]
     signals: tuple[Rule, ...]
-    act_unless: Mapping[str, tuple[re.Pattern[str], ...]]
+    act_unless: Mapping[str, tuple[Regex, ...]]
     vocabulary: frozenset[str]
     question: re.Pattern[str] | None = None
     labels: frozenset[str] = field(default_factory=frozenset)
 
-
-GRAM: Final = 3
-
-
-def _grams(needs: frozenset[str] | None) -> frozenset[str] | None:
-    if needs is None or min(len(lit) for lit in needs) < GRAM:
-        return None
-    return frozenset(_pick_gram(lit) for lit in needs)
+    def compile_all(self) -> None:
+        """Compile every regex now (a bad one raises :class:`RulesError`)."""
+        for rule in (*self.acts, *self.signals):
+            for regex in (rule.pattern, *rule.unless, *(part for part, _ in rule.parts)):
+                _ = regex.compiled
+        for vetoes in self.act_unless.values():
+            for regex in vetoes:
+                _ = regex.compiled
 
 
 def split_alternatives(source: str) -> list[str]:
@@ -166,52 +196,6 @@ def split_alternatives(source: str) -> list[str]:
         i += 1
     parts.append(source[start:])
     return parts
-
-
-def trigrams(text: str) -> frozenset[str]:
-    """Every 3-character substring of ``text``."""
-    return frozenset(text[i : i + GRAM] for i in range(len(text) - GRAM + 1))
-
-
-_COMMON_GRAMS_TEXT: Final = (
-    " th|the|he | an|nd | to|ing|ng |and|to | in|ed | of|er |of |on | a |in |is |re |at |es |"
-    " co|or | be|as |ion| yo| fo|you|for| re|hat| ha|st | wh|an |ent| on|tha| wi| it| is| wa|"
-    "ll |her| i | he|ve |ly |en |tio|thi|it |me | ma| no|nt |al |th |ut | ca| st|his|all|ter|"
-    "le | we| so|ou |ere|se |ver| pr|ts | se|ce | ar|are|ati|ith| al|ate|wit| do|ne | li| mo|"
-    "our| as| me|rea|rs | de|eve|ld | wo| sh|ot |was| hi|ay |ch |ers|out| fr|ry |one| bu|ave|"
-    "be |ow | ho| go| lo|ome|not|res|te | ne|ill|con| at|com|hin| di|ted|ns |sta| pa|ear| fi|"
-    "hav|ive|est|nce|ur |pro| ch|men|ke |et | su| sa|om |ons|tin|ty | pe|can|igh|ove|ess|ght|"
-    "by | po|so | tr| le| ba|ad |int|rom| or|ust|ey |but|ore| by|ect|art|fro|oul|per|oun| fa|"
-    " la|uld|ide|ain| ou|ar |ant|ss | mi| si|han|use|my |ist|ck |ine|ge |oth|der| my|man|ple|"
-    "hou|ame|whe|und|ht | ge| pl|ste|hen| ex|tra| te|wor|ort|kin| ju| bo|nte|cou| ev|hey|ds |"
-    "rt | un|pla|ica|cti| ab|de |lly|sti|iti|eat|eas| da|ake|act|str| gr"
-)
-COMMON_GRAMS: Final[tuple[str, ...]] = tuple(_COMMON_GRAMS_TEXT.split("|"))
-"""The most frequent trigrams of English text (words padded with spaces), most frequent
-first; estimated from word frequencies.  The prefilter avoids them: they are in most texts."""
-
-_GRAM_RANK: Final = {g: i for i, g in enumerate(COMMON_GRAMS)}
-
-
-def gram_weight(gram: str) -> float:
-    """Rough share of texts that contain ``gram`` (Zipf-like by rank; rare grams are cheap)."""
-    rank = _GRAM_RANK.get(gram)
-    return 1.0 / (len(COMMON_GRAMS) + 60) if rank is None else 1.0 / (rank + 4)
-
-
-@cache
-def _pick_gram(literal: str) -> str:
-    """The trigram of ``literal`` least likely to occur in a text (prefers no spaces)."""
-    grams = [literal[i : i + GRAM] for i in range(len(literal) - GRAM + 1)]
-    solid = [g for g in grams if " " not in g] or grams
-    return min(solid, key=lambda g: (gram_weight(g), solid.index(g)))
-
-
-def _cost(clause: set[str]) -> float:
-    """How often a prefilter on ``clause`` lets a text through (lower is better)."""
-    if min(len(s) for s in clause) < GRAM:
-        return float(len(clause))
-    return sum(gram_weight(_pick_gram(s)) for s in clause)
 
 
 def _negated(text: str, start: int, matched: str) -> bool:
@@ -278,61 +262,14 @@ def words_in(source: str) -> set[str]:
     return found
 
 
-# --- prefilter: literal strings a match must contain -------------------------------------
-
-try:
-    _PARSER: Any = importlib.import_module("re._parser")
-    _C: Any = importlib.import_module("re._constants")
-except ImportError:  # pragma: no cover - other Python versions: no prefilter
-    _PARSER = None
-    _C = None
-
-
-def _clause(items: Any) -> set[str] | None:
-    """Strings of which at least one must occur in any match of the parsed sequence."""
-    clauses: list[set[str]] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if len(run) >= 2:
-            clauses.append({"".join(run)})
-        run.clear()
-
-    for op, av in items:
-        if op is _C.LITERAL:
-            run.append(chr(av))
-            continue
-        flush()
-        sub: set[str] | None = None
-        if op is _C.SUBPATTERN:
-            sub = _clause(av[-1])
-        elif op is _C.BRANCH:
-            parts = [_clause(b) for b in av[1]]
-            if parts and all(p is not None for p in parts):
-                sub = set().union(*(p for p in parts if p is not None))
-        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:
-            sub = _clause(av[2])
-        if sub:
-            clauses.append(sub)
-    flush()
-    usable = [c for c in clauses if min(len(s) for s in c) >= 3] or clauses
-    if not usable:
-        return None
-    # The most selective clause: the least likely trigrams, then fewest alternatives.
-    return min(usable, key=lambda c: (_cost(c), len(c), -min(len(s) for s in c)))
-
-
-def required_literals(source: str) -> frozenset[str] | None:
-    """A prefilter for ``source``: None when no useful one could be computed."""
-    if _PARSER is None:
-        return None
+def required_literals(source: str, where: str = "regex") -> frozenset[str] | None:
+    """A prefilter for ``source``: None when no useful one could be computed (a syntax
+    error names the rule)."""
     try:
-        clause = _clause(_PARSER.parse(source))
-    except Exception:  # pragma: no cover - defensive: the prefilter is only an optimisation
-        return None
-    if not clause or min(len(s) for s in clause) < 2:
-        return None
-    return frozenset(clause)
+        parsed = prefilter.parse(source)
+    except re.error as exc:
+        raise RulesError(f"{where}: bad regex: {exc}") from exc
+    return None if parsed is None else prefilter.literals(parsed)
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -340,9 +277,9 @@ def required_literals(source: str) -> frozenset[str] | None:
 
 def _build_rules(
     section: Mapping[str, Any], macros: Mapping[str, str], vocabulary: set[str]
-) -> tuple[list[Rule], dict[str, tuple[re.Pattern[str], ...]]]:
+) -> tuple[list[Rule], dict[str, tuple[Regex, ...]]]:
     rules: list[Rule] = []
-    act_unless: dict[str, tuple[re.Pattern[str], ...]] = {}
+    act_unless: dict[str, tuple[Regex, ...]] = {}
     for key, spec in section.items():
         label = str(key)
         if not isinstance(spec, dict) or not isinstance(spec.get("rules"), list):
@@ -353,7 +290,7 @@ def _build_rules(
         act_in_clause = bool(spec.get("asked_in_clause", False))
         act_negatable = bool(spec.get("negatable", False))
         if vetoes:
-            act_unless[label] = tuple(_compile([v], f"{label}.unless") for v in vetoes)
+            act_unless[label] = tuple(Regex([v], f"{label}.unless") for v in vetoes)
         names: set[str] = set()
         for i, raw in enumerate(spec["rules"]):
             if not isinstance(raw, dict):
@@ -369,11 +306,10 @@ def _build_rules(
             for s in sources:
                 vocabulary |= words_in(s)
             pieces = [p for src in sources for p in split_alternatives(src)]
-            parts = tuple((_compile([p], where), required_literals(p)) for p in pieces)
-            pattern = parts[0][0] if len(parts) == 1 else _compile(sources, where)
+            parts = tuple((Regex([p], where), required_literals(p, where)) for p in pieces)
+            pattern = parts[0][0] if len(parts) == 1 else Regex(sources, where)
             unless = tuple(
-                _compile([expand(u, macros)], f"{where}.unless")
-                for u in _as_list(raw.get("unless"))
+                Regex([expand(u, macros)], f"{where}.unless") for u in _as_list(raw.get("unless"))
             )
             rules.append(
                 Rule(
@@ -395,7 +331,7 @@ def _build_rules(
 
 def load_rules(path: Path = PATTERNS_PATH, section: str = "acts") -> RuleSet:
     """Read and compile a patterns file (its rules are under ``section``)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yamltext.load(path.read_text(encoding="utf-8")) or {}
     macros = {str(k): str(v) for k, v in (raw.get("define") or {}).items()}
     for key in list(macros):
         macros[key] = expand(macros[key], macros)
@@ -471,7 +407,7 @@ def _asks(question: re.Pattern[str], text: str, breaks: list[int], clause: int) 
 def run(
     rules: Iterable[Rule],
     text: str,
-    act_unless: Mapping[str, tuple[re.Pattern[str], ...]],
+    act_unless: Mapping[str, tuple[Regex, ...]],
     question: re.Pattern[str] | None = None,
     context: frozenset[str] = frozenset(),
 ) -> list[tuple[Rule, str]]:
@@ -489,7 +425,7 @@ def run(
     index = _index(ordered)
     todo: dict[int, set[int]] = {i: set(parts) for i, parts in index.always.items()}
     by_gram = index.by_gram
-    for gram in trigrams(text):
+    for gram in prefilter.trigrams(text):
         hits = by_gram.get(gram)
         if hits is not None:
             for i, j in hits:

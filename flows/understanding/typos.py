@@ -9,7 +9,7 @@ symmetric-delete index (as in SymSpell), so a lookup costs a few dictionary prob
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Final
 
 MIN_LEN: Final = 4
@@ -67,6 +67,12 @@ class Corrector:
     def __init__(self, vocabulary: Iterable[str], protected: Iterable[str] = ()) -> None:
         self.vocabulary: frozenset[str] = frozenset(w for w in vocabulary if w.isalpha())
         self.protected: frozenset[str] = frozenset(protected) | self.vocabulary
+        self.correct = lru_cache(maxsize=8192)(self._correct)
+
+    @cached_property
+    def _index(self) -> dict[str, set[str]]:
+        """Every deletion variant of the vocabulary -> its words. Built for the first word
+        that needs correcting (a tenth of a second): most messages have none."""
         index: dict[str, set[str]] = {}
         for word in self.vocabulary:
             depth = max_distance(len(word))
@@ -74,8 +80,11 @@ class Corrector:
                 continue
             for variant in _deletes(word, depth):
                 index.setdefault(variant, set()).add(word)
-        self._index = index
-        self.correct = lru_cache(maxsize=8192)(self._correct)
+        return index
+
+    def prepare(self) -> None:
+        """Build the index now rather than for the first word to correct."""
+        _ = self._index
 
     def _correct(self, token: str) -> str:
         if token in self.protected:
@@ -84,8 +93,9 @@ class Corrector:
         if limit == 0:
             return token
         candidates: set[str] = set()
+        index = self._index
         for variant in _deletes(token, limit):
-            found = self._index.get(variant)
+            found = index.get(variant)
             if found:
                 candidates |= found
         best: tuple[int, int, int, str] | None = None

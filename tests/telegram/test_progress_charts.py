@@ -21,9 +21,8 @@ import pytest
 from bot import charts
 from bot.config import Settings
 from bot.store.db import make_engine
-from bot.store.practices import PracticeStore
+from bot.store.outage import Health
 from bot.store.schema import ensure_current
-from bot.store.updates import bot_id_of
 from bot.telegram.app import build_application, started
 from bot.telegram.polling import Poller
 from bot.telegram.progress import STILL_DRAWING
@@ -40,13 +39,12 @@ def bot_running(fake: FakeTelegram, db: Path) -> Iterator[None]:
     )
     engine = make_engine(f"sqlite:///{db}")
     ensure_current(engine)
-    store = PracticeStore(engine, bot_id=bot_id_of(fake.token))
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
 
     async def serve() -> None:
-        app = build_application(settings, store)
-        async with started(app):
+        app = build_application(settings, engine, Health())
+        async with started(app, stop):
             await app.bot.delete_webhook()
             await Poller(app, poll_seconds=1).run(stop)
 
