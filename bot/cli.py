@@ -12,16 +12,15 @@ import argparse
 import json
 import os
 import random
-import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot import opening
-from bot.config import Settings
+from bot import logs, opening
+from bot.config import Settings, settings_problem
 from bot.failures import StartupFailure
 from bot.opening import EX_TEMPFAIL, TransientStartError, open_store, when_reachable
 from bot.render import render_scorecard, render_turn
@@ -29,8 +28,9 @@ from bot.store.accounts import delete_user, export_user
 from bot.store.practices import NotFound
 from bot.store.schema import current_revision, upgrade
 from bot.store.updates import bot_id_of
+from bot.store.voice import save_phrased
 from bot.terminal import choose
-from bot.terminal.chat import TerminalChat, wall_clock
+from bot.terminal.chat import for_this_terminal, wall_clock
 from bot.terminal.practice import LocalPractice
 from bot.terminal.records import (
     LOCAL_USER,
@@ -47,8 +47,11 @@ from bot.terminal.script import (
     run_script,
 )
 from bot.terminal.stored import StoredPractice
+from bot.voice.model import VoiceConfig
+from bot.voice.terminal import TerminalVoice, terminal_voice, voice_config
 from flows import acts as A
 from flows.answers import question_topics
+from flows.coaching import score_session
 from flows.effects import Show
 from flows.engine import DEFAULT_MINUTES, Engine
 from flows.persona import PERSONA_DIR, Persona, PersonaError, load_personas
@@ -184,22 +187,29 @@ def _read_lines(path: str) -> list[str]:
         raise UsageError(f"cannot read {path}: it is not UTF-8 text") from None
 
 
-def _flow() -> Engine:
-    """The flow, with settings from the environment."""
+def _flow(*, phrasing: bool = False) -> Engine:
+    """The flow, with settings from the environment (``phrasing``: a model voice may
+    phrase the contact's lines)."""
     raw = os.environ.get(LATE_ENV, "").strip()
     if not raw:
-        return Engine()
+        return Engine(phrasing=phrasing)
     try:
         minutes = float(raw)
     except ValueError:
         raise UsageError(f"{LATE_ENV} must be a number of minutes, not {raw!r}") from None
     if minutes < 0:
         raise UsageError(f"{LATE_ENV} must not be negative")
-    return Engine(late_note_after=timedelta(minutes=minutes))
+    return Engine(late_note_after=timedelta(minutes=minutes), phrasing=phrasing)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    engine = _flow()
+    config = voice_config()
+    engine = _flow(phrasing=config is not None)
+    with terminal_voice(config, engine) as voice:
+        return _chat(args, engine, voice)
+
+
+def _chat(args: argparse.Namespace, engine: Engine, voice: TerminalVoice | None) -> int:
     if args.persona is not None and args.field is not None:
         raise UsageError("give --persona or --field, not both")
     query = args.persona if args.persona is not None else args.field
@@ -231,7 +241,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             prepared_questions=questions,
             scenario=scenario,
         )
-        practice = LocalPractice(engine, session)
+        practice = LocalPractice(engine, session, voice=voice)
         run_script(practice, steps, SCRIPT_EPOCH)
         if args.json:
             json.dump(report(practice), sys.stdout, ensure_ascii=False, indent=2)
@@ -244,7 +254,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             print(render_scorecard(practice.final_scorecard()))
         return 0
 
-    return _interactive(engine, args, questions, seed, scenario)
+    return _interactive(engine, args, questions, seed, scenario, voice)
 
 
 def _interactive(
@@ -253,17 +263,20 @@ def _interactive(
     questions: list[str],
     seed: int,
     scenario: dict[str, str],
+    voice: TerminalVoice | None = None,
 ) -> int:
     store = open_store(engine)
     now = wall_clock()
     user_id = store.user_id(LOCAL_USER, now)
-    chat = _terminal_chat(engine)
+    chat = for_this_terminal(engine)
+    if voice is not None:
+        chat.write(voice.note)
     if args.resume is not None:
         session_id = args.resume or store.unfinished(user_id)
         if not session_id:
             raise UsageError("no unfinished practice to resume; start one with `rapport chat`")
         try:
-            practice = StoredPractice(store, user_id, session_id)
+            practice = StoredPractice(store, user_id, session_id, voice)
         except NotFound:
             raise UsageError(f"no practice {session_id}; see `rapport history`") from None
         recent = practice.session.turns[-RESUME_CONTEXT:]
@@ -285,7 +298,9 @@ def _interactive(
         prepared_questions=questions or store.questions(user_id),
         scenario=scenario,
     )
-    chat.run(StoredPractice(store, user_id, outcome.session_id), outcome.effects)
+    if voice is not None:  # the greeting is phrased too; the scene is the narrator's
+        save_phrased(store, voice.phrase(outcome.effects, outcome.session_id))
+    chat.run(StoredPractice(store, user_id, outcome.session_id, voice), outcome.effects)
     return 0
 
 
@@ -303,10 +318,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if session_id is None:
         raise UsageError("no finished practice yet; start one with `rapport chat`")
     try:
-        card = store.scorecard(session_id, user_id)
+        session = store.load(session_id, user_id)
     except NotFound:
         raise UsageError(f"no practice {session_id}; see `rapport history`") from None
-    write_report(card, args.json, sys.stdout)
+    write_report(score_session(session), args.json, sys.stdout, session)
     return 0
 
 
@@ -341,9 +356,7 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        name = str(first["loc"][0]) if first["loc"] else "a setting"
-        raise UsageError(f"{name}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise UsageError(settings_problem(exc)) from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -355,7 +368,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     if args.webhook and not (settings.webhook_url and settings.webhook_secret):
         raise UsageError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
+    voice = VoiceConfig.from_settings(settings)
+    if voice is not None:
+        logs.keep_secret(voice.api_key)  # never in a log line, whatever its shape
     store = open_store(
+        _flow(phrasing=voice is not None),
         bot_id=bot_id_of(settings.telegram_bot_token.get_secret_value()),
         wait_seconds=settings.start_wait_seconds,
     )
@@ -395,28 +412,6 @@ def _parse(path: str) -> list[Step]:
         return list(parse_script(_read_lines(path)))
     except ScriptError as exc:
         raise UsageError(f"{path}: {exc}") from None
-
-
-def _terminal_chat(engine: Engine) -> TerminalChat:
-    """On a terminal: line editing, wrapped lines, the typed line redrawn after a nudge.
-    From a pipe: plain line reads and no prompts."""
-    if not sys.stdin.isatty():
-        return TerminalChat(engine, out=sys.stdout, read=lambda _p: _read_stdin_line(), prompt="")
-    try:
-        import readline
-
-        typed: Callable[[], str] | None = readline.get_line_buffer
-    except ImportError:  # not on every platform
-        typed = None
-    width = min(shutil.get_terminal_size().columns, 100) - 1
-    return TerminalChat(engine, out=sys.stdout, read=input, typed_so_far=typed, width=width)
-
-
-def _read_stdin_line() -> str:
-    line = sys.stdin.readline()
-    if not line:
-        raise EOFError
-    return line.rstrip("\n")
 
 
 def cmd_understand(args: argparse.Namespace) -> int:

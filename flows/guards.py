@@ -44,6 +44,9 @@ _WORDS = re.compile(r"[a-z0-9']+")
 class Guards:
     max_chars: int
     max_words: int
+    grow: float
+    floor_chars: int
+    floor_words: int
     stretch: float
     job_offer: tuple[re.Pattern[str], ...]
     out_of_character: tuple[re.Pattern[str], ...]
@@ -65,6 +68,9 @@ def guards(path: Path = GUARDS) -> Guards:
     return Guards(
         max_chars=int(limits["max_chars"]),
         max_words=int(limits["max_words"]),
+        grow=float(limits["grow"]),
+        floor_chars=int(limits["floor_chars"]),
+        floor_words=int(limits["floor_words"]),
         stretch=float(limits["stretch"]),
         job_offer=compiled("job_offer"),
         out_of_character=compiled("out_of_character"),
@@ -96,6 +102,12 @@ def _unquoted(text: str) -> str:
     return text
 
 
+def _limit(scripted: int, most: int, floor: int, g: Guards) -> float:
+    """How long a reply may be: a few times the scripted line (at least ``floor``, at most
+    ``most``), or a little more than a long scripted line."""
+    return max(floor, min(most, scripted * g.grow), scripted * g.stretch)
+
+
 def _any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
@@ -125,9 +137,9 @@ def verdict(reply: str, request: PhrasingRequest, persona: Persona) -> str | Non
     text = reply.strip()
     if not text:
         return "empty"
-    limit = max(g.max_chars, int(len(request.scripted) * g.stretch))
-    words = max(g.max_words, int(len(request.scripted.split()) * g.stretch))
-    if len(text) > limit or len(text.split()) > words:
+    if len(text) > _limit(len(request.scripted), g.max_chars, g.floor_chars, g):
+        return "too_long"
+    if len(text.split()) > _limit(len(request.scripted.split()), g.max_words, g.floor_words, g):
         return "too_long"
     if _any(g.markup, text):
         return "markup"

@@ -42,6 +42,7 @@ from bot.telegram.progress import Drawer
 from bot.telegram.sender import Blocked
 from bot.telegram.service import ChatService, Reply
 from bot.telegram.transport import AiohttpRequest
+from bot.voice.model import ModelVoice, VoiceConfig
 from flows.understanding import understand
 
 log = logging.getLogger(__name__)
@@ -146,15 +147,19 @@ class NudgeRunner:
 def build_application(settings: Settings, store: PracticeStore) -> Application:  # type: ignore[type-arg]
     assert settings.telegram_bot_token is not None
     token = settings.telegram_bot_token.get_secret_value().strip()
-    service = ChatService(store, settings.meeting_minutes)
+    config = VoiceConfig.from_settings(settings)
+    voice = ModelVoice(config, store.flow.personas) if config is not None else None
+    service = ChatService(store, settings.meeting_minutes, voice)
     base = settings.telegram_api_base_url
     background: dict[str, Any] = {}
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
         # Compile the understanding rules now, not on the first user's message (~1 s).
         await asyncio.to_thread(understand, "hello")
+        if voice is not None:
+            voice.warm()
         await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
-        postman = app.bot_data["postman"] = Postman(app.bot, service)
+        postman = app.bot_data["postman"] = Postman(app.bot, service, voice=voice)
         background["stop"] = stop = asyncio.Event()
         background["postman"] = asyncio.create_task(postman.run(stop))
         background["nudges"] = nudges = NudgeRunner(service, postman)
@@ -170,6 +175,8 @@ def build_application(settings: Settings, store: PracticeStore) -> Application: 
         if "stop" in background:
             background["stop"].set()
             await background["postman"]  # it marks what it sent on the way out
+        if voice is not None:
+            await voice.close()
 
     builder = (
         Application.builder()
