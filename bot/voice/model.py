@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -88,6 +88,10 @@ class Phrased:
     seconds: float = 0.0
 
 
+Listener = Callable[[LlmPurpose, LlmOutcome, str, float], None]
+"""Told of every request: its purpose, outcome, guard reason ("" if none) and seconds."""
+
+
 class _Refused(Exception):
     """The model refused (an explicit refusal, or an empty reply)."""
 
@@ -99,6 +103,8 @@ class ModelVoice:
         self._client: AsyncOpenAI | None = None
         self._slots = asyncio.Semaphore(config.concurrency)
         self._warned: dict[str, float] = {}
+        self.listener: Listener | None = None
+        """Told of every request (the evaluation counts outcomes and latencies with it)."""
 
     @property
     def client(self) -> AsyncOpenAI:
@@ -148,6 +154,8 @@ class ModelVoice:
             outcome = self._failure(exc)
         seconds = time.monotonic() - started
         metrics.llm_request("phrase", outcome, seconds)
+        if self.listener is not None:
+            self.listener("phrase", outcome, reason, seconds)
         if outcome not in ("used", "guard_rejected"):
             self._warn(outcome, "phrase")
         else:
@@ -177,7 +185,10 @@ class ModelVoice:
             hint = Hint.of(acts, found)
         except Exception as exc:
             outcome = self._failure(exc)
-        metrics.llm_request("understand", outcome, time.monotonic() - started)
+        seconds = time.monotonic() - started
+        metrics.llm_request("understand", outcome, seconds)
+        if self.listener is not None:
+            self.listener("understand", outcome, "", seconds)
         if outcome != "used":
             self._warn(outcome, "understand")
         if hint is not None and not hint.acts and not hint.topics:
