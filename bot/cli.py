@@ -368,7 +368,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     if args.webhook and not (settings.webhook_url and settings.webhook_secret):
         raise UsageError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
-    voice = VoiceConfig.from_settings(settings)
+    try:
+        voice = VoiceConfig.from_settings(settings)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     if voice is not None:
         logs.keep_secret(voice.api_key)  # never in a log line, whatever its shape
     store = open_store(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
@@ -48,12 +48,6 @@ class VoiceSettings(BaseSettings):
                 "RAPPORT_LLM_BASE_URL must be an http(s) address, e.g. http://localhost:11434/v1"
             )
         return url
-
-    @model_validator(mode="after")
-    def _llm_model_too(self) -> VoiceSettings:
-        if self.llm_base_url and not (self.llm_model or "").strip():
-            raise ValueError("RAPPORT_LLM_BASE_URL is set: set RAPPORT_LLM_MODEL too")
-        return self
 
 
 class Settings(VoiceSettings):

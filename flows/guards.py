@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -125,6 +125,12 @@ def _names(text: str, g: Guards) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=64)
+def _prompt_shingles(text: str, n: int) -> frozenset[tuple[str, ...]]:
+    """The prompt's own runs of words (each contact's, computed once)."""
+    return frozenset(_shingles(text, n))
+
+
 def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
     words = _WORDS.findall(text.lower())
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
@@ -145,7 +151,7 @@ def verdict(reply: str, request: PhrasingRequest, persona: Persona) -> str | Non
         return "markup"
     if _any(g.out_of_character, text) and not _any(g.out_of_character, request.scripted):
         return "out_of_character"
-    if _shingles(text, g.echo_words) & _shingles(rules_text(persona), g.echo_words):
+    if _shingles(text, g.echo_words) & _prompt_shingles(rules_text(persona), g.echo_words):
         return "prompt_echo"
     if _any(g.job_offer, text) and not _any(g.job_offer, request.scripted):
         return "job_offer"

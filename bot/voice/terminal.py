@@ -34,6 +34,8 @@ def voice_config() -> VoiceConfig | None:
         return VoiceConfig.from_settings(VoiceSettings())
     except ValidationError as exc:
         raise StartupFailure(settings_problem(exc), CONFIGURATION) from None
+    except ValueError as exc:
+        raise StartupFailure(str(exc), CONFIGURATION) from None
 
 
 @contextmanager
