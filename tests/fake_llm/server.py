@@ -88,6 +88,9 @@ class FakeLLM:
     requests: list[Request] = field(default_factory=list)
     _faults: deque[str] = field(default_factory=deque)
     _last_fault: str = ""
+    in_flight: int = 0
+    max_in_flight: int = 0
+    """The most requests it was answering at once."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _loop: asyncio.AbstractEventLoop | None = None
     _thread: threading.Thread | None = None
@@ -191,10 +194,13 @@ class FakeLLM:
         status = {"429": 429, "500": 500}.get(fault, 200)
         with self._lock:
             self.requests.append(Request(time.time(), body, fault, status))
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        if fault == "slow":
-            await asyncio.sleep(self.slow_seconds)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(self.delay + (self.slow_seconds if fault == "slow" else 0))
+        finally:
+            with self._lock:
+                self.in_flight -= 1
         if status != 200:
             kind = "rate_limit_exceeded" if status == 429 else "server_error"
             error = {"error": {"message": f"fake {status}", "type": kind, "code": kind}}
