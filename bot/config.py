@@ -8,17 +8,49 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 TELEGRAM_API = "https://api.telegram.org"
 
 
-class Settings(BaseSettings):
+class VoiceSettings(BaseSettings):
+    """The optional model voice (:mod:`bot.voice`); unset, the contacts speak their scripted
+    lines and nothing is sent anywhere. The terminal chat reads only these."""
+
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
     """An empty setting (``PORT=`` in a copied .env.example) means its default."""
 
+    llm_base_url: str | None = Field(default=None, alias="RAPPORT_LLM_BASE_URL")
+    """An OpenAI-compatible API root (``http://localhost:11434/v1`` for Ollama)."""
+    llm_model: str | None = Field(default=None, alias="RAPPORT_LLM_MODEL")
+    llm_api_key: SecretStr | None = Field(default=None, alias="RAPPORT_LLM_API_KEY")
+    llm_timeout: float = Field(default=4.0, gt=0, le=120, alias="RAPPORT_LLM_TIMEOUT")
+    """Seconds a line may wait for the model (a free slot, retries included) before the
+    scripted line is shown."""
+    llm_understand: bool = Field(default=False, alias="RAPPORT_LLM_UNDERSTAND")
+    """Also ask the model what a message means where the rules read nothing."""
+    llm_concurrency: int = Field(default=8, ge=1, le=1000, alias="RAPPORT_LLM_CONCURRENCY")
+    """Requests to the model at once, per process (more wait for a slot, within the timeout)."""
+    llm_max_tokens: int = Field(default=220, ge=16, le=4096, alias="RAPPORT_LLM_MAX_TOKENS")
+    llm_stream: bool = Field(default=False, alias="RAPPORT_LLM_STREAM")
+    """Ask for the reply as a stream (some gateways cut long silent requests)."""
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _llm_url(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        url = url.strip().rstrip("/")
+        if not re.match(r"^https?://[^/\s]+", url):
+            raise ValueError(
+                "RAPPORT_LLM_BASE_URL must be an http(s) address, e.g. http://localhost:11434/v1"
+            )
+        return url
+
+
+class Settings(VoiceSettings):
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base_url: str = Field(default=TELEGRAM_API, alias="TELEGRAM_API_BASE_URL")
     database_url: str | None = Field(default=None, alias="DATABASE_URL")
@@ -93,3 +125,10 @@ class Settings(BaseSettings):
         people copy it: both forms work."""
         url = url.strip().rstrip("/")
         return url.removesuffix("/bot")
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """The first problem with the settings, as one line for the operator."""
+    first = exc.errors()[0]
+    said = str(first["msg"]).removeprefix("Value error, ")
+    return f"{first['loc'][0]}: {said}" if first["loc"] else said

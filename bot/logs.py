@@ -22,9 +22,10 @@ from typing import IO, Any
 TOKEN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
 REDACTED = "[token]"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-NOISY = ("httpx", "httpcore", "telegram.ext.Updater", "transitions")
+NOISY = ("httpx", "httpcore", "httpx2", "openai", "telegram.ext.Updater", "transitions")
 """Loggers kept below WARNING: httpx logs every request URL, and the URL holds the token;
-transitions logs every state change of every practice."""
+openai logs every request's body (users' messages) at DEBUG; transitions logs every state
+change of every practice."""
 ONLY_CRITICAL = ("telegram.ext.AIORateLimiter", "telegram.request.BaseRequest")
 """The rate limiter logs a traceback at ERROR for every 429 it passes on (the sender handles
 and counts them); the request logs one for a reply that is not JSON (a wrong

@@ -28,8 +28,12 @@ TelegramErrorKind = Literal[
     "retry_after", "network", "timeout", "forbidden", "bad_request", "other"
 ]
 DropReason = Literal["refused", "evicted", "header_timeout", "accept_failed"]
+LlmPurpose = Literal["phrase", "understand"]
+LlmOutcome = Literal["used", "guard_rejected", "refused", "rate_limited", "timeout", "error"]
 UPDATE_KINDS: Final[tuple[str, ...]] = get_args(UpdateKind)
 DROP_REASONS: Final[tuple[str, ...]] = get_args(DropReason)
+LLM_PURPOSES: Final[tuple[str, ...]] = get_args(LlmPurpose)
+LLM_OUTCOMES: Final[tuple[str, ...]] = get_args(LlmOutcome)
 TELEGRAM_ERROR_KINDS: Final[tuple[str, ...]] = get_args(TelegramErrorKind)
 
 REGISTRY: Final = CollectorRegistry(auto_describe=True)
@@ -85,6 +89,28 @@ WEBHOOK_DROPPED: Final = Counter(
     registry=REGISTRY,
 )
 
+LLM_REQUESTS: Final = Counter(
+    "rapport_llm_requests_total",
+    "Requests to the model voice, by purpose (phrase a line, understand a message) and "
+    "outcome: used, or the scripted line / the rules' reading instead (guard_rejected, "
+    "refused, rate_limited, timeout, error).",
+    ["purpose", "outcome"],
+    registry=REGISTRY,
+)
+LLM_SECONDS: Final = Histogram(
+    "rapport_llm_seconds",
+    "Time one model voice request took (waiting for a free slot included), in seconds.",
+    ["purpose"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0),
+    registry=REGISTRY,
+)
+LLM_REJECTIONS: Final = Counter(
+    "rapport_llm_guard_rejections_total",
+    "Phrasings not shown because a guard rejected them, by reason.",
+    ["reason"],
+    registry=REGISTRY,
+)
+
 # Every known label value is exported from the start (as 0), so rates work from the
 # first scrape and dashboards do not show gaps.
 for _kind in UPDATE_KINDS:
@@ -93,12 +119,32 @@ for _kind in TELEGRAM_ERROR_KINDS:
     TELEGRAM_ERRORS.labels(kind=_kind)
 for _reason in DROP_REASONS:
     WEBHOOK_DROPPED.labels(reason=_reason)
+for _purpose in LLM_PURPOSES:
+    LLM_SECONDS.labels(purpose=_purpose)
+    for _outcome in LLM_OUTCOMES:
+        LLM_REQUESTS.labels(purpose=_purpose, outcome=_outcome)
 
 
 def update_handled(kind: UpdateKind | str, seconds: float) -> None:
     """One update of ``kind`` (see :data:`UpdateKind`) took ``seconds`` to handle."""
     UPDATES.labels(kind=kind if kind in UPDATE_KINDS else "other").inc()
     UPDATE_SECONDS.observe(max(0.0, seconds))
+
+
+def llm_request(purpose: LlmPurpose, outcome: LlmOutcome, seconds: float) -> None:
+    """One model voice request for ``purpose`` ended with ``outcome`` after ``seconds``."""
+    LLM_REQUESTS.labels(
+        purpose=purpose if purpose in LLM_PURPOSES else "phrase",
+        outcome=outcome if outcome in LLM_OUTCOMES else "error",
+    ).inc()
+    LLM_SECONDS.labels(purpose=purpose if purpose in LLM_PURPOSES else "phrase").observe(
+        max(0.0, seconds)
+    )
+
+
+def llm_rejected(reason: str) -> None:
+    """A phrasing failed the guard ``reason`` (one of :data:`flows.guards.REASONS`)."""
+    LLM_REJECTIONS.labels(reason=(reason or "other")[:32]).inc()
 
 
 def practice_started() -> None:

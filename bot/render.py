@@ -17,7 +17,7 @@ STAGE_TITLES = {
 
 def render_turn(turn: Turn, persona: Persona) -> str:
     if turn.speaker == "contact":
-        return f"{persona.first_name}: {turn.text}"
+        return f"{persona.first_name}: {turn.phrased or turn.text}"
     if turn.speaker == "nudge":
         return f"[nudge] {turn.text}"
     return f"[{turn.text}]" if "\n" not in turn.text else turn.text

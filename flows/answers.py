@@ -55,9 +55,16 @@ class Item:
     key: str  # the topic or the act ("" for unknown)
 
 
-def asked_items(text: str, acts: Set[str], *, is_question: bool) -> list[Item]:
-    """What ``text`` asks, in the order asked (classic questions and topics)."""
-    found = topic_positions(text) if is_question or acts & _ASKING else ()
+def asked_items(
+    text: str, acts: Set[str], *, is_question: bool, hinted: Sequence[str] = ()
+) -> list[Item]:
+    """What ``text`` asks, in the order asked (classic questions and topics). ``hinted``:
+    topics a model read in it, asked about only when the rules find no topic and no classic
+    question."""
+    asking = is_question or bool(acts & _ASKING)
+    found = topic_positions(text) if asking else ()
+    if not found and hinted and asking and not acts & set(A.CLASSIC_QUESTIONS):
+        found = tuple((topic, i) for i, topic in enumerate(hinted))
     found_topics = {topic for topic, _ in found}
     placed: list[tuple[int, Item]] = [(at, Item("topic", topic)) for topic, at in found]
     norm = normalised(text)

@@ -39,6 +39,14 @@ _STOPWORDS = frozenset(
 )
 
 
+def plain_question_by_rules(turn: Turn, conversation: Conversation) -> bool:
+    """Whether the rules alone (no acts read) take ``turn`` for a question."""
+    answered_invitation = turn.kind in ("stay_accept", "stay_decline") and "?" not in turn.text
+    return (asks_something(turn.text) and not answered_invitation) or (
+        conversation._matches_prepared(turn.text)
+    )
+
+
 def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
 
@@ -145,10 +153,13 @@ class Conversation(StepOutput):
         )
         if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
             plain_question = True
-        items = asked_items(turn.text, acts, is_question=plain_question)
+        hinted = self.hint.topics if self.hint is not None else ()
+        items = asked_items(turn.text, acts, is_question=plain_question, hinted=hinted)
         if not items and not asking and ("yes" in sig or A.FOLLOW_UP in acts):
             items = self._accepted_offer()
-        if items and not asking:
+        # Marked as the rules alone would mark it, whatever a model's hint made of it.
+        ruled_question = not turn.acts and bool(acts) and plain_question_by_rules(turn, self)
+        if items and (not asking or ruled_question):
             turn.kind = "question"
             f = facts_of(self.session)
         tangent = (

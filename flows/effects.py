@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flows.coaching import Scorecard
+from flows.phrasing import PhrasingRequest
 from flows.session import Turn
 
 
@@ -14,6 +15,9 @@ class Show:
     """Show a line from the contact, the narrator/coach, or a nudge."""
 
     turn: Turn
+    phrasing: PhrasingRequest | None = None
+    """For a contact's line when the engine was asked for them: what a model voice may use
+    to phrase it (the adapter shows ``turn.text`` unless a phrasing passes the guards)."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from flows import narrator
 from flows.effects import Effect
 from flows.machine import attached
 from flows.persona import Persona, load_personas
+from flows.phrasing import Hint
 from flows.scenario import draw_scenario
 from flows.session import Session
 from flows.step import (
@@ -61,11 +62,15 @@ class Engine:
         personas: Mapping[str, Persona] | None = None,
         *,
         late_note_after: timedelta = LATE_NOTE_AFTER,
+        phrasing: bool = False,
     ) -> None:
         if personas is not None:
             self.personas = dict(personas)
         self.late_note_after = late_note_after
         """A nudge delivered later than this (say, after a restart) says when it was due."""
+        self.phrasing = phrasing
+        """Describe each contact line for a model voice (``Show.phrasing``): set by an
+        adapter that has one; without it no request is built."""
 
     @cached_property
     def personas(self) -> dict[str, Persona]:
@@ -102,7 +107,9 @@ class Engine:
             meeting_minutes=minutes,
             prepared_questions=[q for q in (clean_question(q) for q in prepared_questions) if q],
         )
-        step = Step(self.persona(persona_id), session, now, self.late_note_after)
+        step = Step(
+            self.persona(persona_id), session, now, self.late_note_after, phrasing=self.phrasing
+        )
         step.narrate(
             "scene",
             narrator.line(
@@ -116,9 +123,12 @@ class Engine:
         )
         return session, step.effects
 
-    def message(self, session: Session, text: str, now: datetime) -> list[Effect]:
-        """The user said ``text``."""
-        return self._step(session, now, lambda step: step.on_message(text))
+    def message(
+        self, session: Session, text: str, now: datetime, hint: Hint | None = None
+    ) -> list[Effect]:
+        """The user said ``text``. ``hint``: a model's reading of it, used only where the
+        rules read nothing (:func:`flows.phrasing.wants_hint`), to choose the answer."""
+        return self._step(session, now, lambda step: step.on_message(text), hint)
 
     def command(self, session: Session, name: str, argument: str, now: datetime) -> list[Effect]:
         """The user typed ``/name argument``."""
@@ -129,8 +139,21 @@ class Engine:
         """A scheduled nudge fell due. Returns nothing if the session has moved on."""
         return self._step(session, now, lambda step: step.on_nudge(kind))
 
-    def _step(self, session: Session, now: datetime, event: Callable[[Step], None]) -> list[Effect]:
-        step = Step(self.persona(session.persona_id), session, now, self.late_note_after)
+    def _step(
+        self,
+        session: Session,
+        now: datetime,
+        event: Callable[[Step], None],
+        hint: Hint | None = None,
+    ) -> list[Effect]:
+        step = Step(
+            self.persona(session.persona_id),
+            session,
+            now,
+            self.late_note_after,
+            phrasing=self.phrasing,
+            hint=hint,
+        )
         with attached(session, step.entered) as meeting:
             step.meeting = meeting
             event(step)

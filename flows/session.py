@@ -28,6 +28,9 @@ class Turn:
     """Which of the contact's answers this line is ("pay.1", "ask_start.0", "pay.1+" for
     its continuation, "offer>pay" for an offer), so follow-ups continue it and no answer is
     told twice; empty for other lines."""
+    phrased: str = ""
+    """What was shown instead of ``text`` when a model voice phrased this contact line
+    (empty: ``text`` was shown). The flow reads ``text`` only."""
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -40,6 +43,8 @@ class Turn:
         }
         if self.ref:
             data["ref"] = self.ref
+        if self.phrased:
+            data["phrased"] = self.phrased
         return data
 
     @classmethod
@@ -52,6 +57,7 @@ class Turn:
             acts=tuple(data.get("acts", ())),
             kind=data.get("kind", ""),
             ref=data.get("ref", ""),
+            phrased=data.get("phrased", ""),
         )
 
 

@@ -11,6 +11,7 @@ from flows.conversation import Conversation
 from flows.effects import Finished, Show
 from flows.facts import facts_of
 from flows.machine import ABANDONED, ARRIVE, CONVERSE, DONE, GOODBYE, REFERRAL
+from flows.phrasing import hinted_acts
 from flows.session import Turn
 from flows.timing import CHECK_BACK, WRAP_UP, fmt_minutes
 from flows.understanding import Context, signals, understand
@@ -83,7 +84,9 @@ class Step(Conversation):
         elif self.state in (DONE, ABANDONED):
             self._after_meeting()
         else:
-            self._respond(turn, set(acts), sig)
+            # A model's hint chooses the answer where the rules read nothing; the turn keeps
+            # the rules' acts, so the scorecard never depends on a model.
+            self._respond(turn, set(hinted_acts(acts, self.hint)), sig)
 
     def _context(self) -> Context:
         """Where the next message is said: the stage, and what the contact (or a nudge)

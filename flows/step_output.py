@@ -10,6 +10,7 @@ from flows.contact import Voice
 from flows.effects import CancelNudge, Effect, ScheduleNudge, Show
 from flows.machine import Meeting
 from flows.persona import Persona
+from flows.phrasing import Hint, Requests
 from flows.session import Session, Speaker, Turn
 
 
@@ -19,7 +20,14 @@ class StepOutput:
     meeting: Meeting
 
     def __init__(
-        self, persona: Persona, session: Session, now: datetime, late_note_after: timedelta
+        self,
+        persona: Persona,
+        session: Session,
+        now: datetime,
+        late_note_after: timedelta,
+        *,
+        phrasing: bool = False,
+        hint: Hint | None = None,
     ) -> None:
         self.persona = persona
         self.session = session
@@ -27,13 +35,20 @@ class StepOutput:
         self.late_note_after = late_note_after
         self.voice = Voice(persona, session)
         self.effects: list[Effect] = []
+        self.requests = Requests(persona, session) if phrasing else None
+        """Describes each contact line for a model voice (only when one may phrase it)."""
+        self.hint = hint
+        """A model's reading of this event's message, for where the rules read nothing."""
 
     # -- output ---------------------------------------------------------------------------
 
     def _show(self, speaker: Speaker, kind: str, text: str, ref: str = "") -> None:
         turn = Turn(self.now, speaker, self.session.state, text, kind=kind, ref=ref)
+        phrasing = None
+        if self.requests is not None and speaker == "contact":
+            phrasing = self.requests.request(turn, len(self.session.turns))
         self.session.turns.append(turn)
-        self.effects.append(Show(turn))
+        self.effects.append(Show(turn, phrasing))
 
     def narrate(self, kind: str, text: str) -> None:
         self._show("narrator", kind, text)

@@ -8,7 +8,7 @@ import pytest
 
 from flows.engine import Engine
 
-pytest_plugins = ["tests.fake_telegram.pytest_plugin"]
+pytest_plugins = ["tests.fake_telegram.pytest_plugin", "tests.fake_llm.pytest_plugin"]
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -7,16 +7,15 @@ import argparse
 import json
 import os
 import random
-import shutil
 import sys
-from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.common import UsageError
+from bot.late_notes import late_note_after
 from bot.render import render_scorecard, render_turn
 from bot.terminal import choose
-from bot.terminal.chat import TerminalChat, wall_clock
+from bot.terminal.chat import for_this_terminal, wall_clock
 from bot.terminal.practice import LocalPractice
 from bot.terminal.script import (
     SCRIPT_EPOCH,
@@ -30,8 +29,10 @@ from flows.effects import Show
 from flows.engine import Engine
 from flows.persona import Persona
 
-LATE_ENV = "RAPPORT_NUDGE_LATE_MINUTES"
-"""Nudges delivered later than this many minutes say when they were due (default 5)."""
+if TYPE_CHECKING:
+    from bot.voice.terminal import TerminalVoice
+
+LLM_ENV = "RAPPORT_LLM_BASE_URL"
 RESUME_CONTEXT = 4
 """How many of the latest lines to show again when resuming."""
 
@@ -47,22 +48,41 @@ def _read_lines(path: str) -> list[str]:
         raise UsageError(f"cannot read {path}: it is not UTF-8 text") from None
 
 
-def _flow() -> Engine:
-    """The flow, with settings from the environment."""
-    raw = os.environ.get(LATE_ENV, "").strip()
-    if not raw:
-        return Engine()
+def _flow(*, phrasing: bool = False) -> Engine:
+    """The flow, with settings from the environment (``phrasing``: a model voice may
+    phrase the contact's lines)."""
     try:
-        minutes = float(raw)
-    except ValueError:
-        raise UsageError(f"{LATE_ENV} must be a number of minutes, not {raw!r}") from None
-    if minutes < 0:
-        raise UsageError(f"{LATE_ENV} must not be negative")
-    return Engine(late_note_after=timedelta(minutes=minutes))
+        late = late_note_after()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if late is None:
+        return Engine(phrasing=phrasing)
+    return Engine(late_note_after=late, phrasing=phrasing)
+
+
+def _model_may_be_configured() -> bool:
+    """Whether RAPPORT_LLM_BASE_URL may be set (the environment or a ``.env`` file): only
+    then is the model voice's code loaded, which decides for sure."""
+    if os.environ.get(LLM_ENV, "").strip():
+        return True
+    try:
+        return LLM_ENV in Path(".env").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    engine = _flow()
+    if not _model_may_be_configured():
+        return _chat(args, _flow(), None)
+    from bot.voice.terminal import terminal_voice, voice_config
+
+    config = voice_config()
+    engine = _flow(phrasing=config is not None)
+    with terminal_voice(config, engine) as voice:
+        return _chat(args, engine, voice)
+
+
+def _chat(args: argparse.Namespace, engine: Engine, voice: TerminalVoice | None) -> int:
     if args.persona is not None and args.field is not None:
         raise UsageError("give --persona or --field, not both")
     query = args.persona if args.persona is not None else args.field
@@ -94,7 +114,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             prepared_questions=questions,
             scenario=scenario,
         )
-        practice = LocalPractice(engine, session)
+        practice = LocalPractice(engine, session, voice=voice)
         run_script(practice, steps, SCRIPT_EPOCH)
         if args.json:
             json.dump(report(practice), sys.stdout, ensure_ascii=False, indent=2)
@@ -107,7 +127,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             print(render_scorecard(practice.final_scorecard()))
         return 0
 
-    return _interactive(engine, args, questions, seed, scenario)
+    return _interactive(engine, args, questions, seed, scenario, voice)
 
 
 def _interactive(
@@ -116,6 +136,7 @@ def _interactive(
     questions: list[str],
     seed: int,
     scenario: dict[str, str],
+    voice: TerminalVoice | None = None,
 ) -> int:
     # The database only for a practice kept in it: a script replays without one.
     from bot.cli.database import open_store
@@ -126,13 +147,15 @@ def _interactive(
     store = open_store(engine)
     now = wall_clock()
     user_id = store.user_id(LOCAL_USER, now)
-    chat = _terminal_chat(engine)
+    chat = for_this_terminal(engine)
+    if voice is not None:
+        chat.write(voice.note)
     if args.resume is not None:
         session_id = args.resume or store.unfinished(user_id)
         if not session_id:
             raise UsageError("no unfinished practice to resume; start one with `rapport chat`")
         try:
-            practice = StoredPractice(store, user_id, session_id)
+            practice = StoredPractice(store, user_id, session_id, voice)
         except NotFound:
             raise UsageError(f"no practice {session_id}; see `rapport history`") from None
         recent = practice.session.turns[-RESUME_CONTEXT:]
@@ -154,7 +177,11 @@ def _interactive(
         prepared_questions=questions or store.questions(user_id),
         scenario=scenario,
     )
-    chat.run(StoredPractice(store, user_id, outcome.session_id), outcome.effects)
+    if voice is not None:  # the greeting is phrased too; the scene is the narrator's
+        from bot.store.voice import save_phrased
+
+        save_phrased(store, voice.phrase(outcome.effects, outcome.session_id))
+    chat.run(StoredPractice(store, user_id, outcome.session_id, voice), outcome.effects)
     return 0
 
 
@@ -163,25 +190,3 @@ def _parse(path: str) -> list[Step]:
         return list(parse_script(_read_lines(path)))
     except ScriptError as exc:
         raise UsageError(f"{path}: {exc}") from None
-
-
-def _terminal_chat(engine: Engine) -> TerminalChat:
-    """On a terminal: line editing, wrapped lines, the typed line redrawn after a nudge.
-    From a pipe: plain line reads and no prompts."""
-    if not sys.stdin.isatty():
-        return TerminalChat(engine, out=sys.stdout, read=lambda _p: _read_stdin_line(), prompt="")
-    try:
-        import readline
-
-        typed: Callable[[], str] | None = readline.get_line_buffer
-    except ImportError:  # not on every platform
-        typed = None
-    width = min(shutil.get_terminal_size().columns, 100) - 1
-    return TerminalChat(engine, out=sys.stdout, read=input, typed_so_far=typed, width=width)
-
-
-def _read_stdin_line() -> str:
-    line = sys.stdin.readline()
-    if not line:
-        raise EOFError
-    return line.rstrip("\n")

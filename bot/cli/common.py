@@ -23,11 +23,9 @@ class UsageError(Exception):
 def load_settings() -> Settings:
     from pydantic import ValidationError
 
-    from bot.config import Settings
+    from bot.config import Settings, settings_problem
 
     try:
         return Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        name = str(first["loc"][0]) if first["loc"] else "a setting"
-        raise UsageError(f"{name}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise UsageError(settings_problem(exc)) from None

@@ -13,6 +13,7 @@ from bot.store.accounts import delete_user, export_user
 from bot.store.practices import NotFound
 from bot.terminal.chat import wall_clock
 from bot.terminal.records import LOCAL_USER, history_lines, latest_scored, write_report
+from flows.coaching import score_session
 
 
 def cmd_history(_args: argparse.Namespace) -> int:
@@ -29,10 +30,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if session_id is None:
         raise UsageError("no finished practice yet; start one with `rapport chat`")
     try:
-        card = store.scorecard(session_id, user_id)
+        session = store.load(session_id, user_id)
     except NotFound:
         raise UsageError(f"no practice {session_id}; see `rapport history`") from None
-    write_report(card, args.json, sys.stdout)
+    write_report(score_session(session), args.json, sys.stdout, session)
     return 0
 
 

@@ -6,6 +6,7 @@ import argparse
 
 from bot.cli.common import UsageError, load_settings
 from bot.cli.database import open_database
+from bot.late_notes import late_note_after
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -17,6 +18,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     if args.webhook and not (settings.webhook_url and settings.webhook_secret):
         raise UsageError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
+    from bot import logs
+    from bot.voice.model import VoiceConfig
+
+    try:
+        voice = VoiceConfig.from_settings(settings)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if voice is not None:
+        logs.keep_secret(voice.api_key)  # never in a log line, whatever its shape
+    try:
+        late_note_after()  # read again once the flow loads, in the background
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     db = open_database(settings.start_wait_seconds)
     # Only the bot needs python-telegram-bot: import it here, not for the terminal. (What
     # handles updates, the store among it, is set up once updates are being fetched.)

@@ -55,6 +55,7 @@ def export_user(store: PracticeStore, user_id: int) -> dict[str, Any]:
                 "meeting_minutes": user.meeting_minutes,
                 "time_zone": user.time_zone,
                 "heads_up": user.heads_up,
+                "model_voice": user.model_voice,
                 "active": user.active,
                 "created_at": _iso(user.created_at),
             },
@@ -82,6 +83,7 @@ def export_user(store: PracticeStore, user_id: int) -> dict[str, Any]:
                             "acts": t.acts,
                             "kind": t.kind or None,
                             "ref": t.ref or None,
+                            "phrased": t.phrased,  # what the model voice showed instead
                         }
                         for t in p.turns
                     ],

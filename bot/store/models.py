@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -75,6 +76,9 @@ class User(Base):
     heads_up: Mapped[bool] = mapped_column(Boolean, default=False)
     """Companion setting: a heads-up five minutes before a real meeting's mark."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    model_voice: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """Whether a configured model may phrase this user's replies (their messages are sent
+    to it); they can switch it off in /settings."""
     created_at: Mapped[datetime]
 
     questions: Mapped[list[PreparedQuestion]] = relationship(
@@ -145,6 +149,8 @@ class TurnRow(Base):
     kind: Mapped[str] = mapped_column(String(32), default="")
     ref: Mapped[str] = mapped_column(String(64), default="", server_default="")
     """Which of the contact's answers a contact line was (see ``flows.session.Turn.ref``)."""
+    phrased: Mapped[str | None] = mapped_column(Text)
+    """What was shown instead of ``text`` when the model voice phrased this line."""
 
 
 class NudgeRow(Base):

@@ -47,6 +47,7 @@ from flows import companion
 from flows.coaching import Scorecard, score_session
 from flows.effects import CancelNudge, Effect, Finished, ScheduleNudge, Show
 from flows.engine import Engine as Flow
+from flows.phrasing import Hint
 from flows.session import Scenario, Session, Turn
 
 LIVE = ("pending", "claimed")
@@ -88,7 +89,10 @@ _PENDING_FOLLOW_UP = (
     .scalar_subquery()
 )
 _VISIT = select(
-    USERS.c.active, _CURRENT_PRACTICE.label("practice"), _PENDING_FOLLOW_UP.label("follow_up")
+    USERS.c.active,
+    USERS.c.model_voice,
+    _CURRENT_PRACTICE.label("practice"),
+    _PENDING_FOLLOW_UP.label("follow_up"),
 ).where(USERS.c.id == bindparam("user_id"))
 _REACTIVATE = update(USERS).where(USERS.c.id == bindparam("b_user")).values(active=True)
 _SESSION_ROW = select(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
@@ -104,6 +108,7 @@ _TURNS_OF = (
         TURNS.c.acts,
         TURNS.c.kind,
         TURNS.c.ref,
+        TURNS.c.phrased,
     )
     .where(TURNS.c.session_id == bindparam("session_id"))
     .order_by(TURNS.c.seq)
@@ -171,6 +176,7 @@ class UserSettings:
     meeting_minutes: float
     time_zone: str
     heads_up: bool
+    model_voice: bool = True
 
 
 @dataclass(frozen=True)
@@ -203,6 +209,8 @@ class Visit:
     """A real meeting that ended and still waits for the user to log who they met."""
     duplicate: bool = False
     """This update was handled before: do nothing."""
+    voice: bool = True
+    """The user allows a configured model voice to phrase their replies."""
 
 
 @dataclass(frozen=True)
@@ -306,7 +314,7 @@ class PracticeStore:
             rearm(conn, user_id, now)  # the nudges their block cancelled
         if update_id is not None and not self._first_delivery(db, update_id, user_id, now):
             return Visit(user_id, duplicate=True)
-        return Visit(user_id, row.practice, row.follow_up)
+        return Visit(user_id, row.practice, row.follow_up, voice=row.model_voice)
 
     # -- users ------------------------------------------------------------------------------
 
@@ -346,7 +354,9 @@ class PracticeStore:
             user = db.get(User, user_id)
             if user is None:
                 raise NotFound(f"no user {user_id}")
-            return UserSettings(user.meeting_minutes, user.time_zone, user.heads_up)
+            return UserSettings(
+                user.meeting_minutes, user.time_zone, user.heads_up, user.model_voice
+            )
 
     def update_settings(self, user_id: int, **values: object) -> None:
         with self.transaction() as db:
@@ -406,11 +416,19 @@ class PracticeStore:
             return Outcome(row.id, user_id, effects, session)
 
     def message(
-        self, session_id: int, text: str, now: datetime, update_id: int | None = None
+        self,
+        session_id: int,
+        text: str,
+        now: datetime,
+        update_id: int | None = None,
+        hint: Hint | None = None,
     ) -> Outcome:
-        """The user said ``text``. With a Telegram ``update_id``, a second delivery of the
-        same update changes nothing and returns no effects (``duplicate`` is set)."""
-        return self._event(session_id, now, lambda s: self.flow.message(s, text, now), update_id)
+        """The user said ``text`` (``hint``: a model's reading of it, see
+        :mod:`flows.phrasing`). With a Telegram ``update_id``, a second delivery of the same
+        update changes nothing and returns no effects (``duplicate`` is set)."""
+        return self._event(
+            session_id, now, lambda s: self.flow.message(s, text, now, hint), update_id
+        )
 
     def command(
         self,
@@ -567,7 +585,16 @@ class PracticeStore:
             state=row.state,
             clock_started_at=row.clock_started_at,
             turns=[
-                Turn(t.at, t.speaker, t.stage, t.text, tuple(t.acts), t.kind, t.ref or "")
+                Turn(
+                    t.at,
+                    t.speaker,
+                    t.stage,
+                    t.text,
+                    tuple(t.acts),
+                    t.kind,
+                    t.ref or "",
+                    t.phrased or "",
+                )
                 for t in turns
             ],
             nudges=self._live_nudges(db, row.id),

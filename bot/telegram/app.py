@@ -67,11 +67,20 @@ def build_application(settings: Settings, db: Engine, health: Health) -> Applica
         """The store, the service and its handlers, the postman and the nudges."""
         handling = await asyncio.to_thread(importlib.import_module, "bot.telegram.handling")
         bot_id = handling.bot_id_of(token)
-        store = await asyncio.to_thread(handling.open_store, db, bot_id, health)
-        app.bot_data["service"] = service = handling.ChatService(store, settings.meeting_minutes)
+        config = handling.VoiceConfig.from_settings(settings)
+        store = await asyncio.to_thread(
+            handling.open_store, db, bot_id, health, phrasing=config is not None
+        )
+        voice = handling.ModelVoice(config, store.flow.personas) if config is not None else None
+        background["voice"] = voice
+        if voice is not None:
+            voice.warm()
+        app.bot_data["service"] = service = handling.ChatService(
+            store, settings.meeting_minutes, voice
+        )
         app.bot_data["charts"] = handling.Drawer()
         handling.add_handlers(app)
-        postman = app.bot_data["postman"] = handling.Postman(app.bot, service)
+        postman = app.bot_data["postman"] = handling.Postman(app.bot, service, voice=voice)
         background["stop"] = stop = asyncio.Event()
         background["postman"] = asyncio.create_task(postman.run(stop))
         background["nudges"] = nudges = handling.NudgeRunner(service, postman)
@@ -97,6 +106,8 @@ def build_application(settings: Settings, db: Engine, health: Health) -> Applica
         if "stop" in background:
             background["stop"].set()
             await background["postman"]  # it marks what it sent on the way out
+        if background.get("voice") is not None:
+            await background["voice"].close()
 
     builder = (
         Application.builder()

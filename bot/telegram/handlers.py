@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
@@ -24,12 +24,14 @@ from telegram.ext import ContextTypes
 from bot import metrics
 from bot.store.outage import describe
 from bot.store.practices import Visit
-from bot.telegram import groups, privacy, progress
+from bot.telegram import companion, groups, privacy, progress, settings
 from bot.telegram.intake import committed, is_outage, note_failure
 from bot.telegram.postman import Postman
 from bot.telegram.sender import keyboard, typing
-from bot.telegram.service import HELP, MAX_MINUTES, START, Button, ChatService, Reply
+from bot.telegram.service import HELP, MAX_MINUTES, Button, ChatService, Reply
 from bot.telegram.transport import requests_written
+from bot.voice.telegram import hint_for
+from flows.phrasing import Hint
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +53,21 @@ def service(context: Context) -> ChatService:
     return svc
 
 
-async def _handle(update: Update, context: Context, work: Work, *, contact: bool = False) -> None:
+async def _handle(
+    update: Update,
+    context: Context,
+    work: Work,
+    *,
+    contact: bool = False,
+    first: Callable[[], Awaitable[None]] | None = None,
+) -> None:
     """Run ``work`` for this update's user, then post its replies: they are sent in order
     after the chat's earlier ones, and the handler returns at the commit (the replies are
     in the outbox by then: a crash loses none of them).
 
     ``contact``: the contact is about to answer, so the chat shows "typing..." meanwhile
-    (sent while the work runs, so it costs the user no time).
+    (sent while the work runs, so it costs the user no time). ``first``: what to do before
+    the work's transaction (ask the model voice what the message means).
     """
     user = update.effective_user
     chat = update.effective_chat
@@ -75,6 +85,8 @@ async def _handle(update: Update, context: Context, work: Work, *, contact: bool
     try:
         if shown is not None:
             await requests_written()  # the typing action before the work
+        if first is not None:
+            await first()
         replies = await svc.run(svc.handle, user.id, chat.id, update.update_id, now(), work)
         committed()
         postman: Postman = context.bot_data["postman"]
@@ -100,7 +112,7 @@ def _say(*replies: Reply) -> Work:
 
 
 async def on_start(update: Update, context: Context) -> None:
-    await _handle(update, context, _say(Reply(START)))
+    await _handle(update, context, _say(settings.start_text(service(context))))
 
 
 async def on_help(update: Update, context: Context) -> None:
@@ -147,7 +159,7 @@ async def _button(update: Update, context: Context, query: CallbackQuery) -> Non
     if kind == "chk":
         await _check(update, context, rest)
     elif kind == "set":
-        await _handle(update, context, lambda v: svc.change_setting(v.user_id, rest))
+        await _handle(update, context, lambda v: settings.change_setting(svc, v.user_id, rest))
     elif kind == "delete":
         await _handle(update, context, lambda v: privacy.delete(svc, v.user_id, rest, now()))
     elif kind == "field":
@@ -217,15 +229,16 @@ async def on_history(update: Update, context: Context) -> None:
 
 async def on_meeting(update: Update, context: Context) -> None:
     argument = " ".join(context.args or [])
-    await _handle(update, context, lambda v: service(context).meeting(v.user_id, argument, now()))
+    svc = service(context)
+    await _handle(update, context, lambda v: companion.meeting(svc, v.user_id, argument, now()))
 
 
 async def on_done(update: Update, context: Context) -> None:
-    await _handle(update, context, lambda v: service(context).done(v.user_id, now()))
+    await _handle(update, context, lambda v: companion.done(service(context), v.user_id, now()))
 
 
 async def on_settings(update: Update, context: Context) -> None:
-    await _handle(update, context, lambda v: [service(context).settings_text(v.user_id)])
+    await _handle(update, context, lambda v: [settings.settings_text(service(context), v.user_id)])
 
 
 async def on_progress(update: Update, context: Context) -> None:
@@ -274,7 +287,17 @@ async def on_text(update: Update, context: Context) -> None:
         return
     text = without_nul(message.text)
     svc = service(context)
-    await _handle(update, context, lambda v: svc.say(v, text, now()), contact=True)
+    hints: list[Hint | None] = [None]
+    user, chat = update.effective_user, update.effective_chat
+
+    async def read() -> None:  # a model's reading, where the rules read nothing
+        if user is not None and chat is not None:
+            hints[0] = await hint_for(svc, user.id, chat.id, text, now())
+
+    first = read if svc.voice is not None else None
+    await _handle(
+        update, context, lambda v: svc.say(v, text, now(), hints[0]), contact=True, first=first
+    )
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:

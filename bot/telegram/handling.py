@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from bot import metrics
+from bot.late_notes import late_note_after
 from bot.store.dispatcher import Dispatcher
 from bot.store.outage import Health
 from bot.store.practices import Delivery, PracticeStore
@@ -34,13 +35,17 @@ from bot.telegram.postman import Postman
 from bot.telegram.progress import Drawer
 from bot.telegram.sender import Blocked
 from bot.telegram.service import ChatService, Reply
+from bot.voice.model import ModelVoice, VoiceConfig
 from flows import understanding
+from flows.engine import Engine as Flow
 
 __all__ = [
     "ChatService",
     "Drawer",
+    "ModelVoice",
     "NudgeRunner",
     "Postman",
+    "VoiceConfig",
     "add_handlers",
     "bot_id_of",
     "open_store",
@@ -49,11 +54,15 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def open_store(db: Engine, bot_id: int, health: Health) -> PracticeStore:
+def open_store(db: Engine, bot_id: int, health: Health, *, phrasing: bool) -> PracticeStore:
     """The practice store on ``db`` (its schema already checked), with the updates of an
     earlier bot id adopted, the contacts read and the understanding loaded (a thread's
-    work: it reads files and the database)."""
-    store = PracticeStore(db, bot_id=bot_id, health=health)
+    work: it reads files and the database). ``phrasing``: a model voice phrases lines."""
+    late = late_note_after()  # (checked by ``rapport serve`` before it started)
+    flow = (
+        Flow(phrasing=phrasing) if late is None else Flow(late_note_after=late, phrasing=phrasing)
+    )
+    store = PracticeStore(db, flow, bot_id=bot_id, health=health)
     if bot_id:
         with DbSession(store.engine) as db_session, db_session.begin():
             store.updates.adopt(db_session)

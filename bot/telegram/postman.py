@@ -17,6 +17,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from telegram import Bot
 from telegram.error import BadRequest
@@ -25,6 +26,10 @@ from bot.store.outbox import RENEW, Letter
 from bot.telegram.ordering import ChatLocks
 from bot.telegram.sender import Blocked, send_one
 from bot.telegram.service import ChatService, Reply, reply_of
+from bot.voice.telegram import phrase_all, typing_meanwhile
+
+if TYPE_CHECKING:
+    from bot.voice.model import ModelVoice
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +54,12 @@ class Postman:
         *,
         poll: float = POLL_SECONDS,
         clock: Callable[[], datetime] = wall_clock,
+        voice: ModelVoice | None = None,
     ) -> None:
         self.bot = bot
         self.service = service
+        self.voice = voice
+        """Phrases an answer's contact lines before it goes (see bot.voice.telegram)."""
         self.poll = poll
         self.clock = clock
         self.chats = ChatLocks()
@@ -79,7 +87,12 @@ class Postman:
         answer is on its way. ``on_blocked`` runs if the user has blocked the bot."""
         previous = self._posted.get(chat_id)
         self._hold(replies)
-        courier = asyncio.create_task(self._carry(chat_id, replies, previous, after, on_blocked))
+        phrasing = None
+        if self.voice is not None and any(r.voice for r in replies):  # asked for at once
+            phrasing = asyncio.create_task(phrase_all(self.voice, replies))
+        courier = asyncio.create_task(
+            self._carry(chat_id, replies, previous, after, on_blocked, phrasing)
+        )
         self._posted[chat_id] = courier
         courier.add_done_callback(lambda done: self._posted_gone(chat_id, done))
         return courier
@@ -91,6 +104,7 @@ class Postman:
         previous: asyncio.Task[None] | None,
         after: asyncio.Task[None] | None,
         on_blocked: Callable[[], Awaitable[None]] | None,
+        phrasing: asyncio.Task[list[Reply]] | None = None,
     ) -> None:
         try:
             for first in (previous, after):
@@ -99,6 +113,8 @@ class Postman:
             refused = after.exception() if after is not None and not after.cancelled() else None
             if isinstance(refused, Blocked):  # (the typing action found out first)
                 raise refused
+            if phrasing is not None:
+                replies = await typing_meanwhile(self.bot, chat_id, phrasing)
             await self.deliver(chat_id, replies)
         except Blocked:
             if on_blocked is not None:
@@ -154,11 +170,14 @@ class Postman:
                 await self.service.run(self.service.outbox.retry_later, later, self.clock())
                 return False
             if reply.outbox_id is not None:
-                self._mark_sent(reply.outbox_id)
+                self._mark_sent(reply.outbox_id, reply)
         return complete
 
-    def _mark_sent(self, outbox_id: int) -> None:
-        self.service.sent(outbox_id)
+    def _mark_sent(self, outbox_id: int, reply: Reply) -> None:
+        if reply.phrased:
+            self.service.sent(outbox_id, reply.phrased)
+        else:
+            self.service.sent(outbox_id)
         self._last_mark = asyncio.get_running_loop().time()
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.create_task(self._flush_soon())

@@ -93,5 +93,7 @@ def transcript_text(export: dict[str, Any]) -> str:
         )
         for turn in practice["transcript"]:
             lines.append(f"[{turn['at']}] {turn['speaker']}: {turn['text']}")
+            if turn.get("phrased"):  # what the user saw, worded by the model voice
+                lines.append(f"    (as phrased by the model: {turn['phrased']})")
         lines.append("")
     return "\n".join(lines) or "No practices yet.\n"

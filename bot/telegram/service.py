@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from html import escape
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session as DbSession
 
@@ -25,15 +25,20 @@ from bot.store.meetings import MeetingStore
 from bot.store.outbox import Letter, Outbox
 from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore, Visit
 from bot.store.rearm import BLOCKED
+from bot.store.voice import PhrasedLine, record_phrased
 from bot.telegram import picker
 from bot.telegram.render import MAX_MESSAGE, scorecard_html, split_html, turn_html
 from bot.terminal.records import latest_scored
-from flows import companion
+from bot.voice.lines import VoiceLine
 from flows.effects import Effect, Finished, Show
 from flows.engine import fmt_minutes
 from flows.facts import facts_of
 from flows.persona import Persona
+from flows.phrasing import Hint
 from flows.session import Session
+
+if TYPE_CHECKING:
+    from bot.voice.model import ModelVoice
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -73,9 +78,13 @@ class Reply:
     """Its row in the outbox, once queued (files are sent directly, not queued)."""
     keep: bool = True
     """False for the goodbye after /delete: nothing of the user may stay, not even this."""
+    voice: tuple[VoiceLine, ...] = ()
+    """Contact lines in ``html`` a model voice may phrase before it is sent."""
+    phrased: tuple[PhrasedLine, ...] = ()
+    """Lines in ``html`` the model voice phrased (recorded once Telegram has it)."""
 
 
-START = (
+START = (  # (bot.telegram.settings adds where a model voice sends messages)
     "<b>Rapport</b> helps you rehearse <i>informational interviews</i>: short meetings where "
     "you ask a professional about their field, and never for a job.\n\n"
     "I play the professional. A practice goes through four stages: <b>arrive</b> (early, "
@@ -102,11 +111,16 @@ def _reply(menu: picker.Menu) -> Reply:
 
 
 class ChatService:
-    def __init__(self, store: PracticeStore, default_minutes: float = 20.0) -> None:
+    def __init__(
+        self, store: PracticeStore, default_minutes: float = 20.0, voice: ModelVoice | None = None
+    ) -> None:
         self.store = store
         self.meetings = MeetingStore(store)
         self.outbox = Outbox(store)
+        self.voice = voice
+        """The model voice, when one is configured (never constructed otherwise)."""
         self._sent: list[int] = []
+        self._phrased: list[PhrasedLine] = []
         self._sent_lock = threading.Lock()
         self.default_minutes = default_minutes
         self._users: dict[tuple[int, int], int] = {}
@@ -164,7 +178,10 @@ class ChatService:
                 return self.handle(telegram_user_id, chat_id, update_id, now, work)
             if visit.duplicate:  # what its first delivery queued and did not send, if any
                 return [] if update_id is None else self._resend(db, update_id, now)
-            replies = self.queue(db, user_id, chat_id, work(visit), now, update_id)
+            replies = work(visit)
+            if self.voice is None or not visit.voice:  # (switched off in /settings)
+                replies = [replace(r, voice=()) if r.voice else r for r in replies]
+            replies = self.queue(db, user_id, chat_id, replies, now, update_id)
         self.store.health.recovered()  # an update stored: the database works again
         return replies
 
@@ -208,10 +225,12 @@ class ChatService:
 
     # -- what was sent ------------------------------------------------------------------------
 
-    def sent(self, outbox_id: int) -> None:
-        """Telegram has this outbox message: it is marked with the next transaction."""
+    def sent(self, outbox_id: int, phrased: tuple[PhrasedLine, ...] = ()) -> None:
+        """Telegram has this outbox message (and these lines of it phrased by the model):
+        it is marked with the next transaction."""
         with self._sent_lock:
             self._sent.append(outbox_id)
+            self._phrased += phrased
 
     def unmarked_ids(self) -> list[int]:
         """The sent messages waiting to be marked (their rows are still pending)."""
@@ -232,12 +251,15 @@ class ChatService:
         """Take the sent messages into this transaction; give them back if it fails."""
         with self._sent_lock:
             ids, self._sent = self._sent, []
+            phrased, self._phrased = self._phrased, []
         try:
             self.outbox.settle(db, ids)
+            record_phrased(db, phrased)
             yield
         except BaseException:
             with self._sent_lock:
                 self._sent = ids + self._sent
+                self._phrased = phrased + self._phrased
             raise
 
     def deactivate(self, user_id: int, now: datetime) -> None:
@@ -323,13 +345,15 @@ class ChatService:
 
     # -- during a practice ------------------------------------------------------------------
 
-    def say(self, visit: Visit, text: str, now: datetime) -> list[Reply]:
+    def say(self, visit: Visit, text: str, now: datetime, hint: Hint | None = None) -> list[Reply]:
         if visit.follow_up is not None:
-            return self.follow_up(visit.follow_up, text, now)
+            from bot.telegram.companion import follow_up  # (it builds on this module)
+
+            return follow_up(self, visit.follow_up, text, now)
         session_id = visit.practice or self._awaiting_check_back(visit.user_id)
         if session_id is None:
             return [Reply(NO_PRACTICE)]
-        return self._render(self.store.message(session_id, text, now))
+        return self._render(self.store.message(session_id, text, now, hint=hint))
 
     def command(self, visit: Visit, name: str, argument: str, now: datetime) -> list[Reply]:
         user_id, session_id = visit.user_id, visit.practice
@@ -416,93 +440,11 @@ class ChatService:
             lines.append(f"{meeting.started_at:%d %b %H:%M} · met {who}{names}")
         return [Reply("\n".join(lines))]
 
-    # -- the companion for real meetings ---------------------------------------------------
-
-    def meeting(self, user_id: int, argument: str, now: datetime) -> list[Reply]:
-        minutes = companion.DEFAULT_MINUTES
-        if argument.strip():
-            try:
-                minutes = float(argument.strip().replace(",", "."))
-            except ValueError:
-                return [Reply(f"“{escape(argument)}” is not a number of minutes.")]
-            if not 0 < minutes <= MAX_MINUTES:
-                return [Reply(f"Pick a length between 0 and {MAX_MINUTES:g} minutes.")]
-        heads_up = self.store.settings(user_id).heads_up
-        self.meetings.start(user_id, now, minutes, heads_up)
-        note = " I'll give you a heads-up five minutes before." if heads_up and minutes > 5 else ""
-        return [
-            Reply(
-                f"⏱ Timer set for {fmt_minutes(minutes)} minutes. I'll stay quiet until the "
-                f"mark, then remind you to wrap up.{note} Good luck! Send /done when you've left."
-            )
-        ]
-
-    def done(self, user_id: int, now: datetime) -> list[Reply]:
-        self.meetings.done(user_id, now)
-        return [Reply("How did it go? <b>Who did you meet?</b> (their name)")]
-
-    def follow_up(self, meeting_id: int, text: str, now: datetime) -> list[Reply]:
-        """The user's answer while a meeting waits for its follow-up."""
-        pending = self.meetings.follow_up(meeting_id)
-        if pending.step == "contact":
-            self.meetings.log_contact(pending.meeting_id, text)
-            return [
-                Reply(
-                    "Noted. <b>Which names did they give you</b> to talk to next? "
-                    "Separate them with commas, or write “none”."
-                )
-            ]
-        given = len(companion.parse_names(text))
-        names = self.meetings.log_names(pending.meeting_id, text, now)
-        if names:
-            listed = ", ".join(escape(n) for n in names)
-            plan = (
-                f"I'll remind you to send a thank-you note later today, and to reach out to "
-                f"{listed}, one a day from tomorrow."
-            )
-            if given > len(names):
-                plan += (
-                    f" You gave me {given:,} names: I kept the first {len(names)}, as a "
-                    "reminder a day for more would swamp you."
-                )
-        else:
-            plan = (
-                "I'll remind you to send a thank-you note later today, and to check back with "
-                "them in two days about people you could talk to."
-            )
-        return [Reply(f"Logged. {plan}")]
-
-    def settings_text(self, user_id: int) -> Reply:
-        settings = self.store.settings(user_id)
-        heads_up = "on" if settings.heads_up else "off"
-        return Reply(
-            f"<b>Settings</b>\nDefault practice length: {fmt_minutes(settings.meeting_minutes)} "
-            f"minutes\nHeads-up five minutes before a real meeting's mark: {heads_up}",
-            (
-                (Button(f"Heads-up: turn {'off' if settings.heads_up else 'on'}", "set:heads_up"),),
-                tuple(Button(f"{fmt_minutes(m)} min", f"set:minutes:{m:g}") for m in LENGTHS),
-            ),
-        )
-
-    def change_setting(self, user_id: int, what: str) -> list[Reply]:
-        name, _, value = what.partition(":")
-        if name == "heads_up":
-            self.store.update_settings(user_id, heads_up=not self.store.settings(user_id).heads_up)
-        elif name == "minutes":
-            try:
-                minutes = float(value)
-            except ValueError:
-                return [Reply("That button has expired.")]
-            if minutes not in LENGTHS:
-                return [Reply("That button has expired.")]
-            self.store.update_settings(user_id, meeting_minutes=minutes)
-        else:
-            return [Reply("That button has expired.")]
-        return [self.settings_text(user_id)]
-
     # -- rendering ----------------------------------------------------------------------------
 
-    def render_effects(self, persona_id: str, effects: list[Effect]) -> list[Reply]:
+    def render_effects(
+        self, persona_id: str, effects: list[Effect], session_id: int = 0
+    ) -> list[Reply]:
         try:
             persona = self._persona(persona_id)
         except KeyError:
@@ -511,16 +453,18 @@ class ChatService:
         # fewer API calls); the scorecard is a message of its own.
         replies: list[Reply] = []
         lines: list[str] = []
+        voice: list[VoiceLine] = []
         for effect in effects:
             if isinstance(effect, Show):
                 lines.append(turn_html(effect.turn, persona))
+                if effect.phrasing is not None and self.voice is not None:
+                    prefix = turn_html(replace(effect.turn, text=""), persona)
+                    voice.append(VoiceLine(session_id, lines[-1], prefix, effect.phrasing))
             elif isinstance(effect, Finished):
-                replies += [Reply(p) for p in split_html("\n\n".join(lines))] if lines else []
-                lines = []
+                replies += _message(lines, voice)
+                lines, voice = [], []
                 replies += [Reply(p) for p in split_html(scorecard_html(effect.scorecard))]
-        if lines:
-            replies += [Reply(p) for p in split_html("\n\n".join(lines))]
-        return replies
+        return replies + _message(lines, voice)
 
     def render_delivery(self, delivery: Delivery) -> list[Reply]:
         if delivery.practice is not None:
@@ -538,7 +482,7 @@ class ChatService:
                     _finished, outcome.user_id, outcome.session_id, effect.scorecard.score
                 )
                 self.store.on_commit(done)
-        return self.render_effects(outcome.session.persona_id, outcome.effects)
+        return self.render_effects(outcome.session.persona_id, outcome.effects, outcome.session_id)
 
     def chat_of(self, user_id: int) -> int | None:
         try:
@@ -547,13 +491,23 @@ class ChatService:
             return None
 
 
+def _message(lines: list[str], voice: list[VoiceLine]) -> list[Reply]:
+    """One event's lines as one message (several if too long: then none is phrased)."""
+    if not lines:
+        return []
+    parts = split_html("\n\n".join(lines))
+    if len(parts) == 1:
+        return [Reply(parts[0], voice=tuple(voice))]
+    return [Reply(p) for p in parts]
+
+
 def _fitting(reply: Reply) -> list[Reply]:
     """``reply`` as messages Telegram accepts (at most MAX_MESSAGE characters each)."""
     if reply.attachment is not None or len(reply.html) <= MAX_MESSAGE:
         return [reply]
     parts = split_html(reply.html)
     return [
-        replace(reply, html=p, buttons=reply.buttons if i == len(parts) - 1 else ())
+        replace(reply, html=p, buttons=reply.buttons if i == len(parts) - 1 else (), voice=())
         for i, p in enumerate(parts)
     ]
 

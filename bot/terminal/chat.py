@@ -6,6 +6,8 @@ even while the prompt sits idle. Run it with ``rapport chat``.
 
 from __future__ import annotations
 
+import shutil
+import sys
 import textwrap
 import threading
 from collections.abc import Callable, Sequence
@@ -190,3 +192,25 @@ class TerminalChat:
                 if CHECK_BACK not in practice.session.nudges:
                     return
                 self.write(check_back_note(practice, practice.session.nudges[CHECK_BACK]))
+
+
+def for_this_terminal(engine: Engine) -> TerminalChat:
+    """On a terminal: line editing, wrapped lines, the typed line redrawn after a nudge.
+    From a pipe: plain line reads and no prompts."""
+    if not sys.stdin.isatty():
+        return TerminalChat(engine, out=sys.stdout, read=lambda _p: _read_stdin_line(), prompt="")
+    try:
+        import readline
+
+        typed: Callable[[], str] | None = readline.get_line_buffer
+    except ImportError:  # not on every platform
+        typed = None
+    width = min(shutil.get_terminal_size().columns, 100) - 1
+    return TerminalChat(engine, out=sys.stdout, read=input, typed_so_far=typed, width=width)
+
+
+def _read_stdin_line() -> str:
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")

@@ -11,13 +11,16 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from flows.coaching import Scorecard, score_session
 from flows.effects import Effect, Finished, Show
 from flows.engine import Engine
 from flows.persona import Persona
 from flows.session import Session, Turn
+
+if TYPE_CHECKING:
+    from bot.voice.terminal import TerminalVoice
 
 TICK_SECONDS = 0.2
 NudgeSink = Callable[[Sequence[Effect]], None]
@@ -58,6 +61,8 @@ class LocalPractice:
     delivered_nudges: list[Turn] = field(default_factory=list)
     scorecard: Scorecard | None = None
     resumable: bool = False
+    voice: TerminalVoice | None = None
+    """A model voice phrasing the contact's lines (and reading what the rules cannot)."""
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     """The chat's input and the nudge ticker run in different threads."""
 
@@ -75,11 +80,18 @@ class LocalPractice:
 
     def message(self, text: str, now: datetime) -> list[Effect]:
         with self._lock:
-            return self._record(self.engine.message(self.session, text, now))
+            hint = self.voice.hint(text) if self.voice is not None else None
+            effects = self.engine.message(self.session, text, now, hint)
+            if self.voice is not None:
+                self.voice.phrase(effects)
+            return self._record(effects)
 
     def command(self, name: str, argument: str, now: datetime) -> list[Effect]:
         with self._lock:
-            return self._record(self.engine.command(self.session, name, argument, now))
+            effects = self.engine.command(self.session, name, argument, now)
+            if self.voice is not None:
+                self.voice.phrase(effects)
+            return self._record(effects)
 
     def next_due(self) -> tuple[str, datetime] | None:
         if not self.session.nudges:

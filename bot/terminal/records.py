@@ -8,6 +8,7 @@ from typing import TextIO
 from bot.render import render_scorecard
 from bot.store.practices import PracticeStore
 from flows.coaching import Scorecard
+from flows.session import Session
 
 LOCAL_USER = "local"
 
@@ -31,9 +32,23 @@ def latest_scored(store: PracticeStore, user_id: int) -> int | None:
     return finished[-1] if finished else None
 
 
-def write_report(card: Scorecard, as_json: bool, out: TextIO) -> None:
+def phrased_lines(session: Session) -> list[dict[str, object]]:
+    """The contact lines a model voice phrased: what the flow chose, what was shown."""
+    return [
+        {"line": seq, "kind": t.kind, "text": t.text, "phrased": t.phrased}
+        for seq, t in enumerate(session.turns)
+        if t.phrased
+    ]
+
+
+def write_report(
+    card: Scorecard, as_json: bool, out: TextIO, session: Session | None = None
+) -> None:
     if as_json:
-        json.dump(card.to_dict(), out, ensure_ascii=False, indent=2)
+        data = card.to_dict()
+        if session is not None:
+            data["phrased"] = phrased_lines(session)
+        json.dump(data, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         out.write(render_scorecard(card) + "\n")

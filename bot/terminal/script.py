@@ -114,6 +114,8 @@ def report(practice: LocalPractice) -> dict[str, Any]:
             line["topics"] = list(question_topics(turn.text, set(turn.acts)))
         if turn.ref:
             line["ref"] = turn.ref
+        if turn.phrased:  # what the model voice said instead of ``text``
+            line["phrased"] = turn.phrased
         transcript.append(line)
     return {
         "persona": {"id": persona.id, "name": persona.name, "role": persona.role},

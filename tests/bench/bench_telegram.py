@@ -130,6 +130,8 @@ class DriveResult:
     bot_cpu_s: float | None
     own_cpu_s: float
     calls: Counter[str]
+    by_chat: dict[int, list[float]] = field(default_factory=dict)
+    """Each chat's round trips (tests/bench/bench_voice.py compares groups of chats)."""
 
     @property
     def rate(self) -> float:
@@ -319,6 +321,7 @@ def drive(
         bot_cpu_s=bot_cpu,
         own_cpu_s=own_cpu,
         calls=+calls,
+        by_chat={uid: chat.latencies for uid, chat in chats.items()},
     )
 
 

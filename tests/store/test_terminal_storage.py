@@ -13,9 +13,13 @@ import pytest
 
 
 def rapport(
-    db_url: str, *args: str, stdin: str = "", check: bool = True
+    db_url: str,
+    *args: str,
+    stdin: str = "",
+    check: bool = True,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": db_url}
+    env = {**os.environ, "DATABASE_URL": db_url, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,

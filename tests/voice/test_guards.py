@@ -1,0 +1,89 @@
+"""The guards a model's wording must pass, on the requests real practices produce: every
+scripted line passes as its own phrasing (the guards never reject what the flow says), and
+each way a model goes wrong is caught with its reason."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from flows.engine import Engine
+from flows.guards import REASONS, tidy, verdict
+from flows.persona import load_personas
+from flows.phrasing import PhrasingRequest
+from flows.prompts import system_prompt
+from tests.voice.practices import EVERY_KIND, contact_lines
+
+CONTACTS = sorted(load_personas())
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+def test_every_scripted_line_passes_as_its_own_phrasing(persona: str) -> None:
+    engine = Engine()
+    rejected: Counter[str] = Counter()
+    kinds: set[str] = set()
+    for script in EVERY_KIND:
+        for referrals in ("names", "undecided"):
+            for text, request in contact_lines(persona, script, referrals):
+                kinds.add(request.kind)
+                reason = verdict(text, request, engine.persona(persona))
+                if reason is not None:
+                    rejected[f"{request.kind}: {reason}"] += 1
+    assert not rejected, rejected
+    assert {"greeting", "answer", "referrals", "undecided", "deflect_job", "farewell"} <= kinds
+
+
+def _line(persona: str, kind: str, referrals: str = "names") -> tuple[str, PhrasingRequest]:
+    for script in EVERY_KIND:
+        for text, request in contact_lines(persona, script, referrals):
+            if request.kind == kind:
+                return text, request
+    raise AssertionError(f"no {kind} line for {persona}")
+
+
+def test_each_way_a_model_goes_wrong_is_caught() -> None:
+    persona = load_personas()["dana"]
+    text, answer = _line("dana", "answer")
+    referrals_text, referrals = _line("dana", "referrals")
+    _, undecided = _line("dana", "undecided", "undecided")
+    first_referral = persona.referrals[0].name
+    cases = {
+        "too_long": (" ".join([text] * 6), answer),
+        "markup": (f"**Honestly?** {text}", answer),
+        "out_of_character": ("As an AI language model, I can't share personal stories.", answer),
+        "prompt_echo": (system_prompt(persona).split("RULES")[1][:400], answer),
+        "job_offer": (
+            f"{text} Actually, we're hiring: I could offer you a job on my team.",
+            answer,
+        ),
+        "persona_name": (f"I'm Sarah, by the way. {text}", answer),
+        "names": (f"{text} You should talk to Gerald Pemberton about it.", answer),
+        "withheld_names": (f"Let me think. Maybe {first_referral}, though.", undecided),
+        "missing_names": (referrals_text.split("\n")[0], referrals),
+        "numbers": (f"{text} Most people here earn about 183,000 a year.", answer),
+        "empty": ("   ", answer),
+    }
+    assert set(cases) <= set(REASONS)
+    got = {reason: verdict(reply, request, persona) for reason, (reply, request) in cases.items()}
+    assert got == {reason: reason for reason in cases}
+
+
+def test_a_faithful_rewording_passes() -> None:
+    persona = load_personas()["dana"]
+    _, answer = _line("dana", "answer")
+    reworded = "Good question. Honestly, it changes week to week, but the core stays the same."
+    assert verdict(reworded, answer, persona) is None
+    _, referrals = _line("dana", "referrals")
+    names = ", ".join(r.name for r in persona.referrals)
+    assert (
+        verdict(f"Happy to. Try {names}. Each of them knows the field well.", referrals, persona)
+        is None
+    )
+
+
+def test_wrapping_a_model_adds_is_removed_before_checking() -> None:
+    persona = load_personas()["dana"]
+    assert tidy('  "Dana: Happy to help."  ', persona) == "Happy to help."
+    assert tidy("Dana Reyes: “Sure.”", persona) == "Sure."
+    assert tidy('"It\'s a "great" question"', persona) == '"It\'s a "great" question"'
