@@ -147,7 +147,7 @@ class ActHead:
             if (at := positions.get(name)) is not None:
                 extra[at] = 1.0
         scores = self.coef @ np.concatenate([vector, extra]) + self.intercept
-        probs = 1.0 / (1.0 + np.exp(-scores))
+        probs = 1.0 / (1.0 + np.exp(-np.clip(scores, -60.0, 60.0)))
         return dict(zip(self.acts, (float(p) for p in probs), strict=True))
 
     def _positions(self) -> dict[str, int]:
