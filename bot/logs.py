@@ -30,6 +30,10 @@ ONLY_CRITICAL = ("telegram.ext.AIORateLimiter", "telegram.request.BaseRequest")
 """The rate limiter logs a traceback at ERROR for every 429 it passes on (the sender handles
 and counts them); the request logs one for a reply that is not JSON (a wrong
 TELEGRAM_API_BASE_URL's 404 page), which also raises and is reported in one line."""
+QUIET_BELOW_INFO = ("telegram",)
+"""python-telegram-bot logs every Bot API call with its parameters and results at DEBUG:
+whole updates, users' message texts and the contact's replies among them. Privacy does
+not depend on the log level, so its DEBUG lines are never emitted (INFO and up are)."""
 CHATTER = {"alembic.runtime.migration": ("Context impl ", "Will assume ")}
 """INFO lines dropped: Alembic says these whenever it reads the schema revision, which
 /readyz does on every probe. Its "Running upgrade ..." lines are kept."""
@@ -176,6 +180,8 @@ def configure(fmt: str = "text", level: str = "INFO", *, stream: IO[str] | None 
     # First in line: its filter scrubs the record before any other handler sees it.
     root.handlers.insert(0, handler)
     root.setLevel(numeric)
+    for name in QUIET_BELOW_INFO:
+        logging.getLogger(name).setLevel(max(numeric, logging.INFO))
     for noisy in NOISY:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     for noisy in ONLY_CRITICAL:

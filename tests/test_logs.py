@@ -185,9 +185,27 @@ def test_a_registered_secret_is_scrubbed_whatever_its_shape() -> None:
     stream = io.StringIO()
     logs.configure("text", "DEBUG", stream=stream)
     logs.keep_secret("plain-webhook-secret-42")
-    logging.getLogger("telegram.ext.ExtBot").debug(
+    logging.getLogger("telegram.ext.ExtBot").info(
         "Calling Bot API endpoint `setWebhook` with parameters `%s`",
         {"url": "https://x.example/telegram", "secret_token": "plain-webhook-secret-42"},
     )
     out = stream.getvalue()
     assert "setWebhook" in out and "plain-webhook-secret-42" not in out
+
+
+def test_python_telegram_bots_debug_lines_never_print_what_users_wrote() -> None:
+    import io
+    import logging
+
+    from bot import logs
+
+    stream = io.StringIO()
+    logs.configure("json", "DEBUG", stream=stream)
+    logging.getLogger("telegram.ext.ExtBot").debug(
+        "Call to Bot API endpoint `getUpdates` finished with return value `%s`",
+        [{"update_id": 1, "message": {"text": "my salary is 41k, is that low?"}}],
+    )
+    logging.getLogger("bot.telegram.polling").debug("polling: nothing new")
+    out = stream.getvalue()
+    assert "41k" not in out
+    assert "polling: nothing new" in out  # Rapport's own DEBUG lines are kept
