@@ -171,6 +171,34 @@ def test_stay_replies_are_read_after_an_invitation(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text, acts",
+    [
+        (
+            "Hello! I got here 15 minutes early, in my navy suit.",
+            {"greet", "arrive_early", "dressed"},
+        ),
+        (
+            "Arrived a quarter of an hour early, wearing a grey blazer, notepad and pen in my bag.",
+            {"arrive_early", "dressed", "notebook"},
+        ),
+        (
+            "Got here 10 min early and I've printed the questions I emailed, plus a pen and pad",
+            {"arrive_early", "questions_copy", "notebook"},
+        ),
+        (
+            "Thanks so much for your time, I see we're at the half hour, goodbye for now!",
+            {"thank", "time_check", "goodbye"},
+        ),
+    ],
+)
+def test_facts_strung_together_are_each_read(text: str, acts: set[str]) -> None:
+    """One vector for a whole message dilutes each fact in it: the act head once dropped
+    the suit from "15 minutes early, in my navy suit", and a practice never went in."""
+    stage = "goodbye" if "goodbye" in acts else "arrive"
+    assert understand(text, Context(stage)) >= acts
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "do u like ur coffee black lol",

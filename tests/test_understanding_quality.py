@@ -75,8 +75,9 @@ def test_earlier_blind_sets_hold_their_first_scores(
 
 def test_last_held_out_set_macro_f1() -> None:
     """Blind set L, the last untouched one (tests/data/README.md), scored once with the
-    shipped reader: macro-F1 0.950 (0.9498), exact 0.913 (rules alone 0.899 / 0.843). A floor
-    a little below that; its errors are never read, and it never trains anything."""
+    shipped reader: macro-F1 0.950 (0.9498), exact 0.913 (rules alone 0.899 / 0.843); once
+    more after the clause reading, decided by cross-validation: 0.9519 / 0.916. A floor a
+    little below that; its errors are never read, and it never trains anything."""
     path = DATA / "acts_blind_l.jsonl"
     report = evaluate(load_examples(path), in_context(load_contexts(path)))
     assert report.macro_f1 >= 0.935 and report.exact_match >= 0.895, "score only; do not read"

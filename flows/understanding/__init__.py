@@ -129,6 +129,18 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
     ruled = frozenset(m.act for m in _acts(text, where.labels))
     if learned.act_head() is None:
         return ruled
+    read = _read(text, where, ruled)
+    dropped = (ruled - read) & learned.CLAUSE_ACTS
+    if not dropped:
+        return read
+    for clause in learned.clauses(normalised(text)):
+        clause_ruled = frozenset(m.act for m in _acts(clause, where.labels))
+        if clause_ruled & dropped:
+            read |= clause_ruled & dropped & _read(clause, where, clause_ruled)
+    return read
+
+
+def _read(text: str, where: Context, ruled: frozenset[str]) -> frozenset[str]:
     on = learned.act_features(ruled, signals(text), where.after, asks=asks_something(text))
     return learned.read_acts(normalised(text), tuple(on), ruled)
 

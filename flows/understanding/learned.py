@@ -15,10 +15,12 @@ only). Without the encoder (switched off, or not installed) the rules read alone
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Final
 
+from flows.acts import CHECKLIST, GOODBYE, GREET, THANK, TIME_CHECK
 from flows.understanding.encoder import MODEL_DIR, encoder
 
 if TYPE_CHECKING:
@@ -31,6 +33,22 @@ ONLY_WHEN_ASKED: Final = frozenset({"ask_other"})
 patterns' ``question`` form), since a statement on a work subject reads like one to it ("I
 know what is expected in this industry."). In the labelled sets, 2 of about 600 messages
 with ``ask_other`` were not put as a question."""
+CLAUSE_ACTS: Final = frozenset({*CHECKLIST, GREET, THANK, TIME_CHECK, GOODBYE})
+"""Facts and courtesies people string together in one message ("got here 15 minutes early,
+in my navy suit"). One vector for the whole message dilutes each, and the act head used to
+drop the second. When the rules read one of these and the head did not, the clauses are
+read one by one, and the act is kept if the rules and the head both read it in one clause.
+Not intent-level acts: a clause alone loses the qualification around it ("I know I said I
+wasn't here about jobs, but..."), and in cross-validation those rescues were mostly wrong."""
+_CLAUSE_BREAK: Final = re.compile(r"[.!?;,]+|\s+(?:and|but|also)\s+")
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a normalised message worth reading alone (two words or more); empty
+    when there is only one."""
+    parts = [p.strip() for p in _CLAUSE_BREAK.split(text)]
+    parts = [p for p in parts if len(p.split()) >= 2]
+    return parts if len(parts) > 1 else []
 
 
 @dataclass(frozen=True)
