@@ -24,8 +24,9 @@ from flows.topics import TOPICS
 from flows.understanding import learned
 from flows.understanding.context import MID_CONVERSATION, Context
 from flows.understanding.encoder import encoder
+from flows.understanding.matching import run
 from flows.understanding.normalise import lexicon, normalise
-from flows.understanding.rules import RuleSet, load_rules, run
+from flows.understanding.rules import RuleSet, load_rules
 from flows.understanding.topic_finder import TOPICS_PATH, Decide, find_topics
 from flows.understanding.typos import Corrector
 

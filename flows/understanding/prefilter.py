@@ -1,7 +1,7 @@
 """The rules' prefilter: literal strings that any match of a regex must contain.
 
 A rule alternative is searched in a message only when one of its strings' rarest trigram
-occurs in it (``rules.run``). The strings come from Python's own parse of the regex (the
+occurs in it (``matching.run``). The strings come from Python's own parse of the regex (the
 most selective set of alternatives that some part of every match must be one of), and
 the trigrams from a frequency list of English (common trigrams make poor filters).
 """

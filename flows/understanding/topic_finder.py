@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
-from flows.understanding.rules import RuleSet, run
+from flows.understanding.matching import run
+from flows.understanding.rules import RuleSet
 
 Decide = Callable[[str, "str | None"], "str | None"]
 """Given one question and the topic the rules found in it (or None), the topic it asks
