@@ -63,6 +63,40 @@ def test_each_question_gets_its_own_answer(marked: Engine, question: str, marker
     assert len(replies) == 1 and replies[0].startswith(marker), replies
 
 
+@pytest.mark.parametrize(
+    ("question", "marker"),
+    [
+        (
+            "My sister volunteers at the hospice on weekends, which is how I heard about "
+            "this work. What do you find hardest about it?",
+            "[hardest.",
+        ),
+        (
+            "I used to work night shifts at a warehouse, so long hours don't scare me. "
+            "What software do you use most?",
+            "[tools.",
+        ),
+        pytest.param(
+            "Everyone on my course says you need a master's, which I can't afford right "
+            "now. What does a typical week involve for you?",
+            "[typical_day.",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known error: the act head reads ask_qualifications in the story "
+                "(the topic is dropped from it, the classic act is not)",
+            ),
+        ),
+    ],
+)
+def test_the_story_before_a_question_is_not_asked_about(
+    marked: Engine, question: str, marker: str
+) -> None:
+    """Context mentions things (volunteering, long hours, a master's); only the question
+    is answered, not a second answer about what was merely mentioned."""
+    replies = ask(marked, meet(marked), question)
+    assert len(replies) == 1 and replies[0].startswith(marker), replies
+
+
 def test_a_question_no_topic_covers_is_named_not_answered_with_something_else(
     marked: Engine,
 ) -> None:

@@ -20,11 +20,13 @@ from tests.marked_persona import marked_persona
 
 LISTENING = Path(__file__).parent / "data" / "listening"
 HELD_OUT = LISTENING / "author_h_heldout.jsonl"
-TOPIC_ACCURACY = 0.86
-"""Author H's held-out set, first (and only) score: 0.876 with the topic head trained on
-A-G, 0.695 with the rules alone (tests/data/README.md). A floor, not a target."""
-NO_TOPIC_MISREAD = 3
-"""Of H's 56 questions with no topic, 3 got another topic's answer at the first score."""
+HELD_OUT_I = LISTENING / "author_i_heldout.jsonl"
+FLOORS = {HELD_OUT: (0.86, 3), HELD_OUT_I: (0.87, 4)}
+"""Per held-out set: (exact topic list, questions with no topic answered as another topic).
+Author H, first (and only) score: 0.876 with the topic head trained on A-G, 0.695 with the
+rules alone; 3 of 56 misread. Author I, first score: 0.883 with the reader then shipped,
+0.890 with the question-only reading of long messages decided on A-G; 0.700 with the rules
+alone (tests/data/README.md). Floors, not targets."""
 needs_held_out = pytest.mark.skipif(
     not HELD_OUT.exists(), reason="the blind held-out set (author H) is not written yet"
 )
@@ -58,18 +60,20 @@ def test_the_sets_cover_every_topic_with_fifteen_phrasings_or_more() -> None:
 
 
 @needs_held_out
-def test_topic_accuracy_on_the_held_out_set() -> None:
-    assert accuracy(HELD_OUT) >= TOPIC_ACCURACY
+@pytest.mark.parametrize("path", list(FLOORS), ids=lambda p: p.stem)
+def test_topic_accuracy_on_the_held_out_sets(path: Path) -> None:
+    assert accuracy(path) >= FLOORS[path][0]
 
 
 @needs_held_out
-def test_questions_no_topic_covers_get_an_honest_answer() -> None:
+@pytest.mark.parametrize("path", list(FLOORS), ids=lambda p: p.stem)
+def test_questions_no_topic_covers_get_an_honest_answer(path: Path) -> None:
     """A held-out question that belongs to no topic (a classic question, something no topic
     covers) is never answered as if it were another topic's question."""
     engine = Engine({"marked": marked_persona()})
     scenario = {"tangent": "no", "stay": "no", "referrals": "names"}
     misread = 0
-    for n, r in enumerate(r for r in rows(HELD_OUT) if r["topics"] == []):
+    for n, r in enumerate(r for r in rows(path) if r["topics"] == []):
         session, _ = engine.start("marked", now=T0, seed=n, minutes=20, scenario=scenario)
         engine.message(session, "Hi, I'm ready to go in.", T0)
         before = len(session.turns)
@@ -77,4 +81,5 @@ def test_questions_no_topic_covers_get_an_honest_answer() -> None:
         answers = [t.ref for t in session.turns[before:] if t.kind in ("answer", "tangent")]
         wrong = [ref for ref in answers if ref.split(".")[0] in TOPICS]
         misread += bool(wrong)
-    assert misread <= NO_TOPIC_MISREAD
+    print(f"{path.stem}: {misread} misread")
+    assert misread <= FLOORS[path][1]

@@ -155,7 +155,13 @@ def signals(text: str) -> frozenset[str]:
 def topic_positions(text: str) -> tuple[tuple[str, int], ...]:
     """``(topic, offset in the normalised text)`` for each topic ``text`` asks about."""
     classic = bool(understand(text) & set(CLASSIC_QUESTIONS))
-    return find_topics(_engine().topics, normalised(text), _learned_decision(classic=classic))
+    question = _engine().rules.question
+    return find_topics(
+        _engine().topics,
+        normalised(text),
+        _learned_decision(classic=classic),
+        None if question is None else (lambda part: question.search(part) is not None),
+    )
 
 
 def _learned_decision(*, classic: bool) -> Decide | None:

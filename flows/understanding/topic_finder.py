@@ -41,10 +41,18 @@ def segments(text: str) -> list[tuple[int, int]]:
 
 
 def find_topics(
-    rules: RuleSet, text: str, decide: Decide | None = None
+    rules: RuleSet,
+    text: str,
+    decide: Decide | None = None,
+    asks: Callable[[str], bool] | None = None,
 ) -> tuple[tuple[str, int], ...]:
     """``(topic, where it is asked in text)``, in the order asked. With ``decide`` (the
-    learned reader), each question's topic is settled by it, given what the rules found."""
+    learned reader), each question's topic is settled by it, given what the rules found.
+    With ``asks`` (whether a stretch of text is put as a question): in a message that asks
+    somewhere, the parts that ask nothing are read only if the asking parts have no topic.
+    The context before a question mentions things ("everyone tells me about the long
+    training, but what's good about it?"); the question is what the contact should answer,
+    unless it only points back ("I'm curious about the pay. How does it compare?")."""
     fired = run(rules.acts, text, rules.act_unless)
     if not fired and decide is None:
         return ()
@@ -52,13 +60,24 @@ def find_topics(
     for rule, matched in fired:
         at = text.find(matched)
         located.append((max(at, 0), len(matched.split()), rule.label))
-    chosen: dict[str, int] = {}
-    for begin, end in segments(text):
-        inside = [hit for hit in located if begin <= hit[0] < end]
-        ruled = max(inside, key=lambda hit: (hit[1], -hit[0])) if inside else None
-        topic = ruled[2] if ruled else None
-        if decide is not None:
-            topic = decide(text[begin:end], topic)
-        if topic is not None:
-            chosen.setdefault(topic, ruled[0] if ruled and ruled[2] == topic else begin)
-    return tuple(chosen.items())
+
+    def read(parts: list[tuple[int, int]]) -> tuple[tuple[str, int], ...]:
+        chosen: dict[str, int] = {}
+        for begin, end in parts:
+            inside = [hit for hit in located if begin <= hit[0] < end]
+            ruled = max(inside, key=lambda hit: (hit[1], -hit[0])) if inside else None
+            topic = ruled[2] if ruled else None
+            if decide is not None:
+                topic = decide(text[begin:end], topic)
+            if topic is not None:
+                chosen.setdefault(topic, ruled[0] if ruled and ruled[2] == topic else begin)
+        return tuple(chosen.items())
+
+    parts = segments(text)
+    if asks is not None and len(parts) > 1:
+        asking = [(begin, end) for begin, end in parts if asks(text[begin:end])]
+        if asking and len(asking) < len(parts):
+            found = read(asking)
+            if found:
+                return found
+    return read(parts)
