@@ -75,6 +75,11 @@ def asked_items(
     for act in classic:
         if any(t in found_topics for t in _COVERS.get(act, ())):
             continue
+        if act not in positions and found_topics:
+            # Read by the learned reader alone, with no wording of its own to point at,
+            # beside a topic found in the question: the topic is what was asked ("is the
+            # work-life balance okay in agencies?" is not also "how would I fit in?").
+            continue
         placed.append((max(positions.get(act, 0), 0), Item("classic", act)))
     placed.sort(key=lambda pair: pair[0])
     items = [item for _, item in placed]

@@ -76,15 +76,10 @@ def test_each_question_gets_its_own_answer(marked: Engine, question: str, marker
             "What software do you use most?",
             "[tools.",
         ),
-        pytest.param(
+        (  # the act head also reads ask_qualifications here, with no wording to point at
             "Everyone on my course says you need a master's, which I can't afford right "
             "now. What does a typical week involve for you?",
             "[typical_day.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known error: the act head reads ask_qualifications in the story "
-                "(the topic is dropped from it, the classic act is not)",
-            ),
         ),
     ],
 )
