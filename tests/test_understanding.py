@@ -7,7 +7,16 @@ import time
 import pytest
 
 from flows.acts import ACTS
-from flows.understanding import Context, Match, explain, normalised, signals, understand
+from flows.understanding import (
+    Context,
+    Match,
+    asks_something,
+    explain,
+    normalised,
+    signals,
+    topics,
+    understand,
+)
 from flows.understanding.evaluate import evaluate
 from flows.understanding.typos import osa_distance
 
@@ -541,3 +550,36 @@ def test_terse_and_second_language_phrasings(text: str, acts: set[str]) -> None:
 )
 def test_long_formal_messages_and_statements_beside_a_question(text: str, acts: set[str]) -> None:
     assert understand(text) == acts
+
+
+@pytest.mark.parametrize(
+    "text, asks_for_a_job",
+    [
+        ("are there any internships or apprenticeships in your field", False),
+        ("are there actually jobs out there for junior devs at the moment?", False),
+        ("are there many roles in this industry for people over fifty?", False),
+        ("Are there any openings at your company?", True),
+        ("any openings in your field for me?", True),
+        ("Is your team hiring at the moment?", True),
+    ],
+)
+def test_asking_about_the_market_is_not_asking_for_a_job(text: str, asks_for_a_job: bool) -> None:
+    """The scorecard marks a job request hard; a question about the field's openings in
+    general is a question about demand or ways in, not a request."""
+    assert ("ask_job" in understand(text)) is asks_for_a_job
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("I'd be interested in what you think retail will look like in ten years.", "future"),
+        ("I was hoping you might share what you'd tell someone brand new to surveying.", "advice"),
+        (
+            "With two kids, I'm trying to work out whether the hours in nursing are doable.",
+            "balance",
+        ),
+    ],
+)
+def test_indirect_questions_are_heard_as_questions(text: str, topic: str) -> None:
+    assert asks_something(text)
+    assert topic in topics(text)
