@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from flows import yamltext
-from flows.understanding import prefilter
+from flows.understanding import prefilter, prefilter_cache
 
 PATTERNS_PATH: Final = Path(__file__).with_name("patterns.yaml")
 
@@ -262,14 +262,36 @@ def words_in(source: str) -> set[str]:
     return found
 
 
-def required_literals(source: str, where: str = "regex") -> frozenset[str] | None:
+def required_literals(
+    source: str, where: str = "regex", *, use_cache: bool = True
+) -> frozenset[str] | None:
     """A prefilter for ``source``: None when no useful one could be computed (a syntax
-    error names the rule)."""
+    error names the rule). Shipped regexes are looked up (``prefilter_cache.py``): a source
+    found there parsed without error when the file was written."""
+    if use_cache:
+        cached = prefilter_cache.shipped()
+        k = prefilter_cache.key(source)
+        if k in cached:
+            return cached[k]
     try:
         parsed = prefilter.parse(source)
     except re.error as exc:
         raise RulesError(f"{where}: bad regex: {exc}") from exc
     return None if parsed is None else prefilter.literals(parsed)
+
+
+def prefilter_sources(path: Path, section: str = "acts") -> dict[str, frozenset[str] | None]:
+    """Every rule alternative of a patterns file, with its prefilter computed afresh."""
+    raw = yamltext.load(path.read_text(encoding="utf-8")) or {}
+    macros = {str(k): str(v) for k, v in (raw.get("define") or {}).items()}
+    found: dict[str, frozenset[str] | None] = {}
+    for name in (section, "signals"):
+        for key, spec in (raw.get(name) or {}).items():
+            for rule in spec.get("rules") or []:
+                for src in _as_list(rule.get("match")):
+                    for piece in split_alternatives(expand(src, macros)):
+                        found[piece] = required_literals(piece, str(key), use_cache=False)
+    return found
 
 
 # --- loading ------------------------------------------------------------------------------
