@@ -123,18 +123,16 @@ class ModelVoice:
     def client(self) -> AsyncOpenAI:
         """The ``openai`` client, made on first use (never without a configured model)."""
         if self._client is None:
-            from openai import AsyncOpenAI, DefaultAsyncHttpxClient
+            from openai import AsyncOpenAI
 
-            from bot.voice.transport import AiohttpTransport
+            from bot.voice.transport import AiohttpTransport, DirectClient
 
             self._client = AsyncOpenAI(
                 base_url=self.config.base_url,
                 api_key=self.config.api_key or "unused",  # local servers take any key
                 timeout=self.config.timeout,
                 max_retries=MAX_RETRIES,
-                http_client=DefaultAsyncHttpxClient(
-                    transport=AiohttpTransport(self.config.concurrency)
-                ),
+                http_client=DirectClient(transport=AiohttpTransport(self.config.concurrency)),
             )
         return self._client
 
