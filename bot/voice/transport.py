@@ -71,6 +71,10 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             await asyncio.sleep(0)  # (lets aiohttp close its connections)
 
 
+KEPT_URLS = 16
+"""Parsed request URLs kept (httpx2's URLs are immutable)."""
+
+
 class DirectClient(DefaultAsyncHttpxClient):
     """The ``openai`` client's HTTP client: its requests go to the transport directly.
 
@@ -84,6 +88,10 @@ class DirectClient(DefaultAsyncHttpxClient):
     hooks, other kinds of body, and a redirect (sent again, for the client to follow).
     """
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._urls: dict[str, httpx2.URL] = {}
+
     def build_request(
         self,
         method: str,
@@ -95,23 +103,26 @@ class DirectClient(DefaultAsyncHttpxClient):
         **others: Any,
     ) -> httpx2.Request:
         direct = (
-            isinstance(url, str)
-            and url.startswith(("http://", "https://"))
-            and isinstance(headers, list)
+            isinstance(headers, list)
             and timeout is not httpx2.USE_CLIENT_DEFAULT
             and not any(value for value in others.values())  # params, cookies, files...
             and not self.cookies
             and not self.params
         )
-        if not direct:
+        if not (direct and isinstance(url, str) and url.startswith(("http://", "https://"))):
             return super().build_request(
                 method, url, content=content, headers=headers, timeout=timeout, **others
             )
         given = {str(key).lower() for key, _ in headers}
         merged = [(k, v) for k, v in self.headers.multi_items() if k not in given] + headers
+        parsed = self._urls.get(url)
+        if parsed is None:  # (parsing one costs 12 us; there is one, the completions')
+            parsed = httpx2.URL(url)
+            if len(self._urls) < KEPT_URLS:
+                self._urls[url] = parsed
         return httpx2.Request(
             method,
-            url,
+            parsed,
             content=content,
             headers=merged,
             extensions={"timeout": httpx2.Timeout(timeout).as_dict()},
