@@ -39,6 +39,7 @@ REASONS: Final[tuple[str, ...]] = (
 """Why a reply can be rejected (each a label of the rejection metric)."""
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;…]\s+|[\n\"“(]\s*|[-–—]\s+)$")
 _WORDS = re.compile(r"[a-z0-9']+")
+_APOSTROPHES = ("\u2019", "\u2018", "\u02bc")
 
 
 FOLDS_TO_ASCII: Final[str] = "\u0130\u0131\u017f\u212a"
@@ -186,6 +187,15 @@ def _numbers_in(text: str) -> frozenset[str]:
     return frozenset(guards().number.findall(text))
 
 
+def _plain(text: str) -> str:
+    """``text`` with typographic apostrophes as plain ones."""
+    if text.isascii():
+        return text
+    for typographic in _APOSTROPHES:
+        text = text.replace(typographic, "'")
+    return text
+
+
 def verdict(reply: str, request: PhrasingRequest, persona: Persona) -> str | None:
     """Why ``reply`` (tidied) may not be shown for ``request``: one of :data:`REASONS`;
     None when it passes every check."""
@@ -197,17 +207,20 @@ def verdict(reply: str, request: PhrasingRequest, persona: Persona) -> str | Non
         return "too_long"
     if len(text.split()) > _limit(len(request.scripted.split()), g.max_words, g.floor_words, g):
         return "too_long"
-    if g.markup.search(text):
+    # The patterns spell "I'm", "we're": a typographic apostrophe (which models often
+    # write) must not slip a reply past them.
+    plain, scripted = _plain(text), _plain(request.scripted)
+    if g.markup.search(plain):
         return "markup"
-    if g.out_of_character.search(text) and not g.out_of_character.search(request.scripted):
+    if g.out_of_character.search(plain) and not g.out_of_character.search(scripted):
         return "out_of_character"
-    if not _echo_shingles(persona, g.echo_words).isdisjoint(_shingles(text, g.echo_words)):
+    if not _echo_shingles(persona, g.echo_words).isdisjoint(_shingles(plain, g.echo_words)):
         return "prompt_echo"
-    if g.job_offer.search(text) and not g.job_offer.search(request.scripted):
+    if g.job_offer.search(plain) and not g.job_offer.search(scripted):
         return "job_offer"
-    claimed = g.name_claim.findall(text)
+    claimed = g.name_claim.findall(plain)
     if claimed:
-        own = {*persona.name.split(), request.user_name, *g.name_claim.findall(request.scripted)}
+        own = {*persona.name.split(), request.user_name, *g.name_claim.findall(scripted)}
         if any(name not in own for name in claimed):
             return "persona_name"
     said = text.lower()

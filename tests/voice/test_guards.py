@@ -145,3 +145,17 @@ def test_the_patterns_match_what_one_case_insensitive_alternation_matches() -> N
         patterns = Patterns(raw[key])
         for text in texts + [t.upper() for t in texts] + [t.title() for t in texts]:
             assert patterns.search(text) == bool(plain.search(text)), (key, text)
+
+
+def test_a_typographic_apostrophe_slips_past_no_guard() -> None:
+    persona = load_personas()["dana"]
+    text, answer = _line("dana", "answer")
+    cases = {
+        "job_offer": f"{text} We\u2019re hiring, and I\u2019d hire you.",
+        "out_of_character": "I\u2019m an AI assistant, so I can\u2019t say.",
+        "persona_name": f"I\u2019m Sarah, by the way. {text}",
+    }
+    for reason, reply in cases.items():
+        assert verdict(reply, answer, persona) == reason
+        assert verdict(reply.replace("\u2019", "'"), answer, persona) == reason
+    assert verdict(text.replace("'", "\u2019"), answer, persona) is None
