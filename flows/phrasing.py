@@ -153,14 +153,29 @@ class Requests:
 
 def material(persona: Persona, request: PhrasingRequest) -> str:
     """Everything a phrased line may draw facts, numbers and names from: the scripted line,
-    what the user said, the contact's own background and story."""
-    story: Sequence[str] = [a.say for a in persona.answers.ask_start]
+    what the user said, the contact's own background and story (one part a line)."""
+    return "\n".join(part for part in (line_material(request), contact_material(persona)) if part)
+
+
+def line_material(request: PhrasingRequest) -> str:
+    """The line's own part of :func:`material`: the scripted line, the user's words and
+    facts, the conversation just before, the names it may use."""
     parts = [
         request.scripted,
         request.asked,
         request.user_name,
         request.user_background,
         *(text for _, text in request.recent),
+        *request.names,
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+def contact_material(persona: Persona) -> str:
+    """The contact's part of :func:`material` (the same for every line): who they are,
+    where they work, their story."""
+    story: Sequence[str] = [a.say for a in persona.answers.ask_start]
+    parts = [
         persona.name,
         persona.role,
         persona.organisation,
@@ -168,6 +183,5 @@ def material(persona: Persona, request: PhrasingRequest) -> str:
         persona.location,
         persona.summary,
         *story,
-        *request.names,
     ]
     return "\n".join(part for part in parts if part)

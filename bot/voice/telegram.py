@@ -48,7 +48,10 @@ async def phrase_reply(voice: ModelVoice, reply: Reply) -> Reply:
     for at once; a line that fails stays scripted."""
     if not reply.voice:
         return reply
-    results = await asyncio.gather(*(voice.phrase(line.request) for line in reply.voice))
+    if len(reply.voice) == 1:  # (the usual case: no gathering, no task of its own)
+        results = [await voice.phrase(reply.voice[0].request)]
+    else:
+        results = await asyncio.gather(*(voice.phrase(line.request) for line in reply.voice))
     html = reply.html
     shown: list[PhrasedLine] = []
     for line, result in zip(reply.voice, results, strict=True):
@@ -64,6 +67,8 @@ async def phrase_reply(voice: ModelVoice, reply: Reply) -> Reply:
 async def phrase_all(voice: ModelVoice, replies: Sequence[Reply]) -> list[Reply]:
     """Every reply phrased at once; on anything unexpected, the replies as scripted."""
     try:
+        if len(replies) == 1:
+            return [await phrase_reply(voice, replies[0])]
         return list(await asyncio.gather(*(phrase_reply(voice, r) for r in replies)))
     except Exception as exc:
         log.error("phrasing failed (%s); the scripted lines go out", type(exc).__name__)

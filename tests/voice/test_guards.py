@@ -4,12 +4,15 @@ each way a model goes wrong is caught with its reason."""
 
 from __future__ import annotations
 
+import re
+import sys
 from collections import Counter
 
 import pytest
+import yaml
 
 from flows.engine import Engine
-from flows.guards import REASONS, tidy, verdict
+from flows.guards import FOLDS_TO_ASCII, GUARDS, REASONS, Patterns, tidy, verdict
 from flows.persona import load_personas
 from flows.phrasing import PhrasingRequest
 from flows.prompts import system_prompt
@@ -32,6 +35,15 @@ def test_every_scripted_line_passes_as_its_own_phrasing(persona: str) -> None:
                     rejected[f"{request.kind}: {reason}"] += 1
     assert not rejected, rejected
     assert {"greeting", "answer", "referrals", "undecided", "deflect_job", "farewell"} <= kinds
+
+
+def _every_line(persona: str) -> list[tuple[str, PhrasingRequest]]:
+    return [
+        line
+        for script in EVERY_KIND
+        for referrals in ("names", "undecided")
+        for line in contact_lines(persona, script, referrals)
+    ]
 
 
 def _line(persona: str, kind: str, referrals: str = "names") -> tuple[str, PhrasingRequest]:
@@ -87,3 +99,63 @@ def test_wrapping_a_model_adds_is_removed_before_checking() -> None:
     assert tidy('  "Dana: Happy to help."  ', persona) == "Happy to help."
     assert tidy("Dana Reyes: “Sure.”", persona) == "Sure."
     assert tidy('"It\'s a "great" question"', persona) == '"It\'s a "great" question"'
+
+
+def test_lowering_a_text_changes_no_match_but_for_the_few_listed_characters() -> None:
+    # (what lets Patterns search a lowered text instead of a case-insensitive pattern)
+    ascii_letter = re.compile("[a-z]", re.IGNORECASE)
+    kinds = (re.compile(r"\w"), re.compile(r"\s"), re.compile(r"\d"))
+    unlike = set()
+    for point in range(0x80, sys.maxunicode + 1):
+        char = chr(point)
+        low = char.lower()
+        if (
+            ascii_letter.fullmatch(char)
+            or len(low) != 1
+            or low.isascii()
+            or any(bool(k.match(char)) != bool(k.match(low)) for k in kinds)
+        ):
+            unlike.add(char)
+    assert unlike == set(FOLDS_TO_ASCII)
+
+
+def test_the_patterns_match_what_one_case_insensitive_alternation_matches() -> None:
+    raw = yaml.safe_load(GUARDS.read_text(encoding="utf-8"))
+    texts = [request.scripted for _, request in _every_line("dana")]
+    texts += [
+        "As an AI language model, I can't.",
+        "AS AN AI LANGUAGE MODEL",
+        "I'm just a Bot",
+        "this \u017fimulation",  # (long s: folds to "s")
+        "\u0130'm an AI",
+        "I\u2019m an AI",
+        "We're Hiring! Send me your R\u00c9SUM\u00c9",
+        "Send me your r\u00e9sum\u00e9 \u2014 we\u2019re hiring",
+        "Ask for the \u212aey role",
+        "\u00ab User: \u00bb hi",
+        "  # Title",
+        "<B>bold</B>",
+        "**bold** and __this__",
+        "see HTTPS://example.org",
+        "tab\x01",
+        "Caf\u00e9 au lait in Z\u00fcrich \u2013 a ROLE-PLAY",
+    ]
+    for key in ("job_offer", "out_of_character", "markup"):
+        plain = re.compile("|".join(f"(?:{p})" for p in raw[key]), re.IGNORECASE | re.MULTILINE)
+        patterns = Patterns(raw[key])
+        for text in texts + [t.upper() for t in texts] + [t.title() for t in texts]:
+            assert patterns.search(text) == bool(plain.search(text)), (key, text)
+
+
+def test_a_typographic_apostrophe_slips_past_no_guard() -> None:
+    persona = load_personas()["dana"]
+    text, answer = _line("dana", "answer")
+    cases = {
+        "job_offer": f"{text} We\u2019re hiring, and I\u2019d hire you.",
+        "out_of_character": "I\u2019m an AI assistant, so I can\u2019t say.",
+        "persona_name": f"I\u2019m Sarah, by the way. {text}",
+    }
+    for reason, reply in cases.items():
+        assert verdict(reply, answer, persona) == reason
+        assert verdict(reply.replace("\u2019", "'"), answer, persona) == reason
+    assert verdict(text.replace("'", "\u2019"), answer, persona) is None
