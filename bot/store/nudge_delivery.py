@@ -36,13 +36,13 @@ class NudgeDelivery(Transcripts):
             return None
         if nudge.session_id is None:
             return self._deliver_meeting_nudge(db, nudge, worker_id, now)
-        row = self._locked(db, nudge.session_id)
+        row, nudges = self._locked(db, nudge.session_id)
         status = db.execute(
             select(NUDGES.c.status, NUDGES.c.claimed_by).where(NUDGES.c.id == nudge_id)
         ).one_or_none()
         if status is None or tuple(status) != ("claimed", worker_id):
             return None
-        session = self._session(db, row)
+        session = self._session(db, row, nudges)
         before, live = len(session.turns), set(session.nudges)
         effects = self.flow.nudge(session, nudge.kind, now)
         self._write(db, row, session, before, effects, live, now, exclude=nudge_id)

@@ -6,13 +6,26 @@ Python per event (building a statement costs more Python than running it on SQLi
 
 from __future__ import annotations
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Integer,
+    Table,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 
 from bot.store.models import (
     Meeting,
     NudgeRow,
     PracticeSession,
     PreparedQuestion,
+    ProcessedUpdate,
     TurnRow,
     User,
 )
@@ -29,6 +42,7 @@ MEETINGS: Table = Meeting.__table__  # type: ignore[assignment]
 
 USERS: Table = User.__table__  # type: ignore[assignment]
 QUESTIONS: Table = PreparedQuestion.__table__  # type: ignore[assignment]
+UPDATES: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
 
 _CURRENT_PRACTICE = (
     select(SESSIONS.c.id)
@@ -56,8 +70,61 @@ VISIT = select(
     _CURRENT_PRACTICE.label("practice"),
     _PENDING_FOLLOW_UP.label("follow_up"),
 ).where(USERS.c.id == bindparam("user_id"))
+_CLAIM_UPDATE = (
+    postgresql.insert(UPDATES)
+    .from_select(
+        ["bot_id", "update_id", "user_id", "processed_at"],
+        select(
+            bindparam("bot_id", type_=BigInteger),
+            bindparam("update_id", type_=BigInteger),
+            bindparam("user_id", type_=Integer),
+            bindparam("now", type_=DateTime(timezone=True)),
+        ).where(exists().where(USERS.c.id == bindparam("user_id"))),
+    )
+    .on_conflict_do_nothing()
+    .returning(UPDATES.c.update_id)
+    .cte("claimed")
+)
+VISIT_CLAIMING = (
+    select(
+        USERS.c.active,
+        USERS.c.model_voice,
+        _CURRENT_PRACTICE.label("practice"),
+        _PENDING_FOLLOW_UP.label("follow_up"),
+        select(func.count()).select_from(_CLAIM_UPDATE).scalar_subquery().label("fresh"),
+    )
+    .where(USERS.c.id == bindparam("user_id"))
+    .with_for_update(of=USERS, key_share=True)
+)
+"""PostgreSQL: :data:`VISIT` (the user locked) and the update recorded as processed, in
+one statement (``fresh`` is 0 for a duplicate). A data-modifying CTE always runs; a
+second delivery racing the first waits on the key until the first commits, then inserts
+nothing."""
 REACTIVATE = update(USERS).where(USERS.c.id == bindparam("b_user")).values(active=True)
 SESSION_ROW = select(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
+_SEEN = SESSIONS.alias("seen")
+SESSION_ROW_AND_NUDGES = (
+    select(
+        SESSIONS,
+        NUDGES.c.kind.label("nudge_kind"),
+        NUDGES.c.due_at.label("nudge_due"),
+        select(_SEEN.c.version)
+        .where(_SEEN.c.id == SESSIONS.c.id)
+        .scalar_subquery()
+        .label("seen_version"),
+    )
+    .select_from(
+        SESSIONS.outerjoin(
+            NUDGES, (NUDGES.c.session_id == SESSIONS.c.id) & NUDGES.c.status.in_(LIVE)
+        )
+    )
+    .where(SESSIONS.c.id == bindparam("session_id"))
+)
+"""The practice's row (a row per live nudge: its kind and due time, NULL if none) in one
+statement. On PostgreSQL it is locked ``FOR UPDATE OF practice_sessions``: a statement
+that waited for the lock returns the row as the holder committed it but the nudges (and
+``seen_version``) as they stood when the statement began, so when ``seen_version`` is not
+``version`` the nudges must be read again (every practice write bumps ``version``)."""
 LIVE_NUDGES = select(NUDGES.c.kind, NUDGES.c.due_at).where(
     NUDGES.c.session_id == bindparam("session_id"), NUDGES.c.status.in_(LIVE)
 )

@@ -40,6 +40,7 @@ from bot.store.practice_sql import (
     SESSIONS,
     USERS,
     VISIT,
+    VISIT_CLAIMING,
 )
 from bot.store.rearm import rearm
 from bot.store.transcripts import CACHED_SESSIONS, turn_row
@@ -77,15 +78,25 @@ class PracticeStore(UserRecords, NudgeDelivery):
         # NO KEY UPDATE: it serialises the user's updates but, unlike FOR UPDATE, does not
         # block rows that merely refer to the user (a nudge delivery inserting its outbox
         # row while holding the practice's lock): no deadlock with the dispatcher.
-        query = VISIT.with_for_update(of=USERS, key_share=True) if self._lock_rows else VISIT
         conn = db.connection()
-        row = conn.execute(query, {"user_id": user_id}).one_or_none()
+        claimed = update_id is not None and self._lock_rows  # (one statement for both)
+        row: Any  # (a Row of four or five columns)
+        if claimed:
+            parameters = {"bot_id": self.updates.bot_id, "update_id": update_id, "now": now}
+            row = conn.execute(VISIT_CLAIMING, {"user_id": user_id, **parameters}).one_or_none()
+        else:
+            query = VISIT.with_for_update(of=USERS, key_share=True) if self._lock_rows else VISIT
+            row = conn.execute(query, {"user_id": user_id}).one_or_none()
         if row is None:
             return None
         if not row.active:
             conn.execute(REACTIVATE, {"b_user": user_id})
             rearm(conn, user_id, now)  # the nudges their block cancelled
-        if update_id is not None and not self._first_delivery(db, update_id, user_id, now):
+        if claimed:
+            fresh = bool(row.fresh)
+        else:
+            fresh = update_id is None or self._first_delivery(db, update_id, user_id, now)
+        if not fresh:
             return Visit(user_id, duplicate=True)
         return Visit(user_id, row.practice, row.follow_up, voice=row.model_voice)
 
@@ -162,10 +173,11 @@ class PracticeStore(UserRecords, NudgeDelivery):
         self, session_id: int, now: datetime, run: Any, update_id: int | None = None
     ) -> Outcome:
         with self.transaction() as db:
-            row = self._locked(db, session_id)
+            row, nudges = self._locked(db, session_id)
             if update_id is not None and not self._first_delivery(db, update_id, row.user_id, now):
-                return Outcome(row.id, row.user_id, [], self._restore(db, row), duplicate=True)
-            session = self._session(db, row)
+                session = self._restore(db, row, nudges)
+                return Outcome(row.id, row.user_id, [], session, duplicate=True)
+            session = self._session(db, row, nudges)
             before, live = len(session.turns), set(session.nudges)
             effects: list[Effect] = run(session)
             self._write(db, row, session, before, effects, live, now)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.store.outage import Health, describe, is_transient
 from bot.store.outcomes import NotFound
-from bot.store.practice_sql import SESSION_ROW
+from bot.store.practice_sql import SESSION_ROW_AND_NUDGES, SESSIONS
 from bot.store.updates import ProcessedUpdates
 from flows.engine import Engine as Flow
 
@@ -53,7 +53,11 @@ class TransactionalStore:
         """Which updates were handled (per bot: ``bot_id`` is the token's prefix)."""
         self.health = health if health is not None else Health()
         """The latest database outage seen here (for /readyz)."""
-        self._session_row = SESSION_ROW.with_for_update() if self._lock_rows else SESSION_ROW
+        self._session_row = (
+            SESSION_ROW_AND_NUDGES.with_for_update(of=SESSIONS)
+            if self._lock_rows
+            else SESSION_ROW_AND_NUDGES
+        )
         self.parallel_writers = self._lock_rows
         """Whether transactions of different users run at the same time (PostgreSQL) or
         one after another (SQLite)."""
@@ -93,12 +97,19 @@ class TransactionalStore:
         else:
             self._open.on_commit.append(callback)
 
-    def _locked(self, db: DbSession, session_id: int) -> Row[Any]:
-        """The practice's row, locked to the end of the transaction (PostgreSQL)."""
-        row = db.connection().execute(self._session_row, {"session_id": session_id}).one_or_none()
-        if row is None:
+    def _locked(
+        self, db: DbSession, session_id: int
+    ) -> tuple[Row[Any], dict[str, datetime] | None]:
+        """The practice's row, locked to the end of the transaction (PostgreSQL), and its
+        live nudges by kind, read in the same statement: None if the row changed while
+        the statement waited for the lock (they are then stale: read them again)."""
+        rows = db.connection().execute(self._session_row, {"session_id": session_id}).all()
+        if not rows:
             raise NotFound(f"no practice {session_id}")
-        return row
+        row = rows[0]
+        if row.seen_version != row.version:
+            return row, None
+        return row, {r.nudge_kind: r.nudge_due for r in rows if r.nudge_kind is not None}
 
     def _first_delivery(
         self, db: DbSession, update_id: int, user_id: int | None, now: datetime

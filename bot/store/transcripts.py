@@ -68,16 +68,19 @@ class Transcripts(TransactionalStore):
         # after a deletion (SQLite may hand out a deleted row's id again).
         return (version, row.user_id, row.seed, row.started_at)
 
-    def _session(self, db: DbSession, row: Row[Any]) -> Session:
+    def _session(
+        self, db: DbSession, row: Row[Any], nudges: dict[str, datetime] | None = None
+    ) -> Session:
         """The session as ``row`` stands, for an event to change: from memory if this
         process wrote the row's current version, else rebuilt from the rows. Its live nudges
-        are always read afresh (a blocked user's nudges are cancelled without the flow)."""
+        are always read afresh (a blocked user's nudges are cancelled without the flow):
+        ``nudges`` if the caller read them under the row's lock, else here."""
         with self._cache_lock:
             cached = self._cache.pop(row.id, None)
         if cached is None or cached[0] != self._cache_key(row, row.version):
-            return self._restore(db, row)
+            return self._restore(db, row, nudges)
         session = cached[1]
-        session.nudges = self._live_nudges(db, row.id)
+        session.nudges = self._live_nudges(db, row.id) if nudges is None else nudges
         return session
 
     def _remember(self, row: Row[Any], version: int, session: Session) -> None:
@@ -103,7 +106,9 @@ class Transcripts(TransactionalStore):
         nudges = db.connection().execute(LIVE_NUDGES, {"session_id": session_id})
         return {n.kind: n.due_at for n in nudges}
 
-    def _restore(self, db: DbSession, row: Row[Any]) -> Session:
+    def _restore(
+        self, db: DbSession, row: Row[Any], nudges: dict[str, datetime] | None = None
+    ) -> Session:
         turns = db.connection().execute(TURNS_OF, {"session_id": row.id})
         return Session(
             persona_id=row.persona_id,
@@ -127,7 +132,7 @@ class Transcripts(TransactionalStore):
                 )
                 for t in turns
             ],
-            nudges=self._live_nudges(db, row.id),
+            nudges=self._live_nudges(db, row.id) if nudges is None else nudges,
             heard=frozenset(row.heard or ()),
         )
 

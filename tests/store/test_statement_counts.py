@@ -21,13 +21,13 @@ from bot.telegram.service import ChatService
 from tests.conftest import T0
 
 # (SQLite, PostgreSQL); on SQLite the count includes the BEGIN IMMEDIATE
-MESSAGE = (9, 8)
+MESSAGE = (8, 6)
 """An ordinary message in a practice: its reply queued, the previous reply settled."""
-MESSAGE_WITH_NUDGE = (10, 9)
+MESSAGE_WITH_NUDGE = (9, 7)
 """The message that starts the meeting's clock (it schedules the wrap-up nudge)."""
-COMMAND = (9, 8)
+COMMAND = (8, 6)
 """A practice command (``/ready``)."""
-NUDGE = (8, 7)
+NUDGE = (7, 6)
 """Delivering a claimed nudge (the wrap-up) and queuing its text."""
 
 
