@@ -10,11 +10,15 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     Integer,
+    String,
     Table,
+    any_,
     bindparam,
+    delete,
     exists,
     func,
     insert,
+    literal,
     select,
     update,
 )
@@ -23,6 +27,7 @@ from sqlalchemy.dialects import postgresql
 from bot.store.models import (
     Meeting,
     NudgeRow,
+    OutboxRow,
     PracticeSession,
     PreparedQuestion,
     ProcessedUpdate,
@@ -43,6 +48,7 @@ MEETINGS: Table = Meeting.__table__  # type: ignore[assignment]
 USERS: Table = User.__table__  # type: ignore[assignment]
 QUESTIONS: Table = PreparedQuestion.__table__  # type: ignore[assignment]
 UPDATES: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
+OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 
 _CURRENT_PRACTICE = (
     select(SESSIONS.c.id)
@@ -73,18 +79,27 @@ VISIT = select(
 _CLAIM_UPDATE = (
     postgresql.insert(UPDATES)
     .from_select(
-        ["bot_id", "update_id", "user_id", "processed_at"],
+        ["bot_id", "update_id", "user_id", "processed_at", "status"],
         select(
             bindparam("bot_id", type_=BigInteger),
             bindparam("update_id", type_=BigInteger),
             bindparam("user_id", type_=Integer),
             bindparam("now", type_=DateTime(timezone=True)),
+            literal("done", String),  # (a column default is not applied inside a CTE)
         ).where(exists().where(USERS.c.id == bindparam("user_id"))),
     )
     .on_conflict_do_nothing()
     .returning(UPDATES.c.update_id)
     .cte("claimed")
 )
+_FORGET_SENT = (
+    delete(OUTBOX)
+    .where(OUTBOX.c.id == any_(bindparam("sent", type_=postgresql.ARRAY(Integer))))
+    .returning(OUTBOX.c.id)
+    .cte("forgotten")
+)
+FORGET_SENT = delete(OUTBOX).where(OUTBOX.c.id == bindparam("b_id"))
+"""Outbox rows Telegram has (the transcript keeps what was said): one row per parameter set."""
 VISIT_CLAIMING = (
     select(
         USERS.c.active,
@@ -92,12 +107,14 @@ VISIT_CLAIMING = (
         _CURRENT_PRACTICE.label("practice"),
         _PENDING_FOLLOW_UP.label("follow_up"),
         select(func.count()).select_from(_CLAIM_UPDATE).scalar_subquery().label("fresh"),
+        select(func.count()).select_from(_FORGET_SENT).scalar_subquery().label("forgotten"),
     )
     .where(USERS.c.id == bindparam("user_id"))
     .with_for_update(of=USERS, key_share=True)
 )
-"""PostgreSQL: :data:`VISIT` (the user locked) and the update recorded as processed, in
-one statement (``fresh`` is 0 for a duplicate). A data-modifying CTE always runs; a
+"""PostgreSQL: :data:`VISIT` (the user locked), the update recorded as processed and the
+outbox rows Telegram has (``sent``) forgotten, in one statement (``fresh`` is 0 for a
+duplicate). A data-modifying CTE always runs; a
 second delivery racing the first waits on the key until the first commits, then inserts
 nothing."""
 REACTIVATE = update(USERS).where(USERS.c.id == bindparam("b_user")).values(active=True)

@@ -33,6 +33,7 @@ from bot.store.outcomes import (
 )
 from bot.store.practice_sql import (
     FINISHED,
+    FORGET_SENT,
     HEARD,
     INSERT_SESSION,
     LIVE,
@@ -68,13 +69,20 @@ __all__ = [
 
 class PracticeStore(UserRecords, NudgeDelivery):
     def visit(
-        self, db: DbSession, user_id: int, update_id: int | None, now: datetime
+        self,
+        db: DbSession,
+        user_id: int,
+        update_id: int | None,
+        now: datetime,
+        sent: Sequence[int] = (),
     ) -> Visit | None:
         """Begin one update of the user's, inside the caller's transaction: lock them
         (PostgreSQL: their row, to the end of the transaction, so their updates never
         interleave, across processes too; SQLite's single write lock already does it),
         make them active again (writing means they unblocked the bot), record
-        ``update_id`` and say where they stand. None if the user no longer exists."""
+        ``update_id`` and say where they stand. None if the user no longer exists.
+        ``sent``: outbox rows Telegram has, forgotten in the same transaction (on
+        PostgreSQL in the same statement)."""
         # NO KEY UPDATE: it serialises the user's updates but, unlike FOR UPDATE, does not
         # block rows that merely refer to the user (a nudge delivery inserting its outbox
         # row while holding the practice's lock): no deadlock with the dispatcher.
@@ -82,9 +90,17 @@ class PracticeStore(UserRecords, NudgeDelivery):
         claimed = update_id is not None and self._lock_rows  # (one statement for both)
         row: Any  # (a Row of four or five columns)
         if claimed:
-            parameters = {"bot_id": self.updates.bot_id, "update_id": update_id, "now": now}
-            row = conn.execute(VISIT_CLAIMING, {"user_id": user_id, **parameters}).one_or_none()
+            parameters = {
+                "user_id": user_id,
+                "bot_id": self.updates.bot_id,
+                "update_id": update_id,
+                "now": now,
+                "sent": list(sent),
+            }
+            row = conn.execute(VISIT_CLAIMING, parameters).one_or_none()
         else:
+            if sent:
+                conn.execute(FORGET_SENT, [{"b_id": i} for i in sent])
             query = VISIT.with_for_update(of=USERS, key_share=True) if self._lock_rows else VISIT
             row = conn.execute(query, {"user_id": user_id}).one_or_none()
         if row is None:

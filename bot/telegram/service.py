@@ -169,10 +169,10 @@ class ChatService:
         ``work(visit)`` runs. A duplicate delivery does nothing and gets no replies; if
         anything fails, none of it is kept and the update can be delivered again."""
         user_id = self.user(telegram_user_id, chat_id, now)
-        with self.store.transaction() as db, self._marking(db):
+        with self.store.transaction() as db, self._marking(db, settle=False) as sent:
             if update_id is not None and self.store.updates.prune_due(now):
                 self.store.updates.prune(db, now)  # (hourly: one statement)
-            visit = self.store.visit(db, user_id, update_id, now)
+            visit = self.store.visit(db, user_id, update_id, now, sent)
             if visit is None:  # deleted meanwhile, by another process
                 self.forget(user_id)
                 return self.handle(telegram_user_id, chat_id, update_id, now, work)
@@ -247,15 +247,17 @@ class ChatService:
             pass
 
     @contextmanager
-    def _marking(self, db: DbSession) -> Iterator[None]:
-        """Take the sent messages into this transaction; give them back if it fails."""
+    def _marking(self, db: DbSession, settle: bool = True) -> Iterator[list[int]]:
+        """Take the sent messages into this transaction; give them back if it fails.
+        ``settle=False``: the caller forgets the rows it is handed (with the visit)."""
         with self._sent_lock:
             ids, self._sent = self._sent, []
             phrased, self._phrased = self._phrased, []
         try:
-            self.outbox.settle(db, ids)
+            if settle:
+                self.outbox.settle(db, ids)
             record_phrased(db, phrased)
-            yield
+            yield ids
         except BaseException:
             with self._sent_lock:
                 self._sent = ids + self._sent

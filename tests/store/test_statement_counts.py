@@ -21,11 +21,11 @@ from bot.telegram.service import ChatService
 from tests.conftest import T0
 
 # (SQLite, PostgreSQL); on SQLite the count includes the BEGIN IMMEDIATE
-MESSAGE = (8, 6)
+MESSAGE = (8, 5)
 """An ordinary message in a practice: its reply queued, the previous reply settled."""
-MESSAGE_WITH_NUDGE = (9, 7)
+MESSAGE_WITH_NUDGE = (9, 6)
 """The message that starts the meeting's clock (it schedules the wrap-up nudge)."""
-COMMAND = (8, 6)
+COMMAND = (8, 5)
 """A practice command (``/ready``)."""
 NUDGE = (7, 6)
 """Delivering a claimed nudge (the wrap-up) and queuing its text."""
