@@ -17,6 +17,11 @@ from bot.store.outage import poisons_connection
 
 ENV_VAR = "DATABASE_URL"
 SQLITE_BUSY_MS = 10_000
+POOL_SIZE = 20
+"""PostgreSQL connections kept open: as many as the bot's database threads (see
+:data:`bot.telegram.service.DB_THREADS`) and more, so that a busy spell does not open
+and close a connection per transaction (the pool's default keeps 5, and each one over
+that is closed when it is returned)."""
 PING_IDLE_S = 1.0
 """A PostgreSQL connection idle longer than this is pinged before it is used again."""
 
@@ -62,6 +67,7 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
+        options.setdefault("pool_size", POOL_SIZE)
         engine = create_engine(parsed, hide_parameters=True, **options)
         _ping_when_idle(engine)
         return engine

@@ -7,10 +7,12 @@ replies they return. Nothing here imports ``telegram``: replies are plain data.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import random
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -48,6 +50,8 @@ LENGTHS = (10.0, 15.0, 20.0, 30.0)
 MAX_MINUTES = 240.0
 MAX_QUESTION = 500
 """Characters in a question sent ahead (/prepare)."""
+DB_THREADS = 16
+"""Worker threads for database work on PostgreSQL (under bot.store.db.POOL_SIZE)."""
 MAX_QUESTIONS = 30
 """Questions sent ahead a user may keep."""
 
@@ -124,6 +128,7 @@ class ChatService:
         self._sent_lock = threading.Lock()
         self.default_minutes = default_minutes
         self._users: dict[tuple[int, int], int] = {}
+        self._db_threads = ThreadPoolExecutor(DB_THREADS, thread_name_prefix="db")
 
     # -- users --------------------------------------------------------------------------------
 
@@ -151,9 +156,12 @@ class ChatService:
         """Run database work from the event loop. PostgreSQL: in a worker thread (network
         round trips; different users' transactions run in parallel). SQLite: right here,
         since it is local, takes a fraction of a millisecond and has one writer at a time:
-        threads would only queue for its lock and for the interpreter's."""
+        threads would only queue for its lock and for the interpreter's. The threads are
+        DB_THREADS of this service's own (asyncio's default pool has CPUs + 4: six here,
+        each waiting on PostgreSQL most of the time)."""
         if self.store.parallel_writers:
-            return await asyncio.to_thread(call, *args, **kwargs)
+            work = partial(contextvars.copy_context().run, call, *args, **kwargs)
+            return await asyncio.get_running_loop().run_in_executor(self._db_threads, work)
         return call(*args, **kwargs)
 
     def handle(
