@@ -7,13 +7,16 @@ Python per event (building a statement costs more Python than running it on SQLi
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     DateTime,
     Integer,
     String,
     Table,
+    Text,
     any_,
     bindparam,
+    column,
     delete,
     exists,
     func,
@@ -191,3 +194,29 @@ QUESTIONS_OF = (
 WRITE_SESSION = update(SESSIONS).where(
     SESSIONS.c.id == bindparam("b_id"), SESSIONS.c.version == bindparam("b_version")
 )
+_NEW_TURNS = (
+    func.json_to_recordset(bindparam("b_turns", type_=JSON))
+    .table_valued(
+        column("seq", Integer),
+        column("at", DateTime(timezone=True)),
+        column("speaker", String),
+        column("stage", String),
+        column("text", Text),
+        column("acts", JSON),
+        column("kind", String),
+        column("ref", String),
+    )
+    .render_derived(name="new_turn", with_types=True)
+)
+_TURN_COLUMNS = ["seq", "at", "speaker", "stage", "text", "acts", "kind", "ref"]
+WRITE_SESSION_AND_TURNS = WRITE_SESSION.add_cte(
+    insert(TURNS)
+    .from_select(
+        ["session_id", *_TURN_COLUMNS],
+        select(bindparam("b_id", type_=Integer), *(_NEW_TURNS.c[c] for c in _TURN_COLUMNS)),
+    )
+    .cte("inserted_turns")
+)
+"""PostgreSQL: :data:`WRITE_SESSION` with the new turns inserted in the same statement
+(``b_turns``: a JSON list of their rows, ``at`` in ISO format), the same text whatever
+their number, so it is compiled once and prepared by the server."""

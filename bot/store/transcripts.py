@@ -21,6 +21,7 @@ from bot.store.practice_sql import (
     LIVE_NUDGES,
     TURNS_OF,
     WRITE_SESSION,
+    WRITE_SESSION_AND_TURNS,
 )
 from bot.store.transactions import TransactionalStore
 from flows.coaching import score_session
@@ -156,7 +157,11 @@ class Transcripts(TransactionalStore):
             for seq, turn in enumerate(session.turns[before:], start=before)
         ]
         conn = db.connection()
-        if new_turns:
+        write, turn_values = WRITE_SESSION, {}
+        if new_turns and self._lock_rows:  # PostgreSQL: with the row's update, one statement
+            write = WRITE_SESSION_AND_TURNS
+            turn_values = {"b_turns": [{**t, "at": t["at"].isoformat()} for t in new_turns]}
+        elif new_turns:
             conn.execute(INSERT_TURNS, new_turns)
         values: dict[str, Any] = {
             "state": session.state,
@@ -200,7 +205,8 @@ class Transcripts(TransactionalStore):
             card = score_session(session)
             values["score"] = card.score
             values["scorecard"] = card.to_dict()
-        written = conn.execute(WRITE_SESSION, {"b_id": row.id, "b_version": row.version, **values})
+        parameters = {"b_id": row.id, "b_version": row.version, **values, **turn_values}
+        written = conn.execute(write, parameters)
         if written.rowcount != 1:
             raise ConcurrentUpdate(f"practice {row.id} was changed by someone else meanwhile")
         self._remember(row, row.version + 1, session)

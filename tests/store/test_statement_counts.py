@@ -21,13 +21,13 @@ from bot.telegram.service import ChatService
 from tests.conftest import T0
 
 # (SQLite, PostgreSQL); on SQLite the count includes the BEGIN IMMEDIATE
-MESSAGE = (8, 5)
+MESSAGE = (8, 4)
 """An ordinary message in a practice: its reply queued, the previous reply settled."""
-MESSAGE_WITH_NUDGE = (9, 6)
+MESSAGE_WITH_NUDGE = (9, 5)
 """The message that starts the meeting's clock (it schedules the wrap-up nudge)."""
-COMMAND = (8, 5)
+COMMAND = (8, 4)
 """A practice command (``/ready``)."""
-NUDGE = (7, 6)
+NUDGE = (7, 5)
 """Delivering a claimed nudge (the wrap-up) and queuing its text."""
 
 
