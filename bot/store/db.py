@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 
 from bot.store.outage import poisons_connection
 
 ENV_VAR = "DATABASE_URL"
 SQLITE_BUSY_MS = 10_000
+POOL_SIZE = 20
+"""PostgreSQL connections kept open: as many as the bot's database threads (see
+:data:`bot.telegram.service.DB_THREADS`) and more, so that a busy spell does not open
+and close a connection per transaction (the pool's default keeps 5, and each one over
+that is closed when it is returned)."""
+PING_IDLE_S = 1.0
+"""A PostgreSQL connection idle longer than this is pinged before it is used again."""
 
 
 class DatabaseUrlError(ValueError):
@@ -59,7 +67,10 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True, hide_parameters=True, **options)
+        options.setdefault("pool_size", POOL_SIZE)
+        engine = create_engine(parsed, hide_parameters=True, **options)
+        _ping_when_idle(engine)
+        return engine
     raise DatabaseUrlError(f"{ENV_VAR}: {backend} is not supported; use SQLite or PostgreSQL")
 
 
@@ -113,3 +124,27 @@ def _configure_sqlite(engine: Engine) -> None:
         original = context.original_exception
         if isinstance(original, sqlite3.OperationalError) and poisons_connection(str(original)):
             context.is_disconnect = True
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a connection taken from the pool if it sat idle there over PING_IDLE_S (the
+    pool's ``pre_ping`` pings at every checkout: a round trip per transaction under load,
+    when connections are idle for microseconds). One that broke since its last use is
+    replaced (the pool retries the checkout); one that breaks within the second fails its
+    transaction, which is rolled back and retried like any other outage."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is not None and time.monotonic() - since < PING_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # The pool drops this connection and tries another (or a new one, whose
+            # failure to connect is the outage the caller sees).
+            raise DisconnectionError("the connection broke while idle") from exc

@@ -7,10 +7,12 @@ replies they return. Nothing here imports ``telegram``: replies are plain data.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import random
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -48,6 +50,8 @@ LENGTHS = (10.0, 15.0, 20.0, 30.0)
 MAX_MINUTES = 240.0
 MAX_QUESTION = 500
 """Characters in a question sent ahead (/prepare)."""
+DB_THREADS = 16
+"""Worker threads for database work on PostgreSQL (under bot.store.db.POOL_SIZE)."""
 MAX_QUESTIONS = 30
 """Questions sent ahead a user may keep."""
 
@@ -124,6 +128,7 @@ class ChatService:
         self._sent_lock = threading.Lock()
         self.default_minutes = default_minutes
         self._users: dict[tuple[int, int], int] = {}
+        self._db_threads = ThreadPoolExecutor(DB_THREADS, thread_name_prefix="db")
 
     # -- users --------------------------------------------------------------------------------
 
@@ -151,9 +156,12 @@ class ChatService:
         """Run database work from the event loop. PostgreSQL: in a worker thread (network
         round trips; different users' transactions run in parallel). SQLite: right here,
         since it is local, takes a fraction of a millisecond and has one writer at a time:
-        threads would only queue for its lock and for the interpreter's."""
+        threads would only queue for its lock and for the interpreter's. The threads are
+        DB_THREADS of this service's own (asyncio's default pool has CPUs + 4: six here,
+        each waiting on PostgreSQL most of the time)."""
         if self.store.parallel_writers:
-            return await asyncio.to_thread(call, *args, **kwargs)
+            work = partial(contextvars.copy_context().run, call, *args, **kwargs)
+            return await asyncio.get_running_loop().run_in_executor(self._db_threads, work)
         return call(*args, **kwargs)
 
     def handle(
@@ -169,10 +177,10 @@ class ChatService:
         ``work(visit)`` runs. A duplicate delivery does nothing and gets no replies; if
         anything fails, none of it is kept and the update can be delivered again."""
         user_id = self.user(telegram_user_id, chat_id, now)
-        with self.store.transaction() as db, self._marking(db):
+        with self.store.transaction() as db, self._marking(db, settle=False) as sent:
             if update_id is not None and self.store.updates.prune_due(now):
                 self.store.updates.prune(db, now)  # (hourly: one statement)
-            visit = self.store.visit(db, user_id, update_id, now)
+            visit = self.store.visit(db, user_id, update_id, now, sent)
             if visit is None:  # deleted meanwhile, by another process
                 self.forget(user_id)
                 return self.handle(telegram_user_id, chat_id, update_id, now, work)
@@ -247,15 +255,17 @@ class ChatService:
             pass
 
     @contextmanager
-    def _marking(self, db: DbSession) -> Iterator[None]:
-        """Take the sent messages into this transaction; give them back if it fails."""
+    def _marking(self, db: DbSession, settle: bool = True) -> Iterator[list[int]]:
+        """Take the sent messages into this transaction; give them back if it fails.
+        ``settle=False``: the caller forgets the rows it is handed (with the visit)."""
         with self._sent_lock:
             ids, self._sent = self._sent, []
             phrased, self._phrased = self._phrased, []
         try:
-            self.outbox.settle(db, ids)
+            if settle:
+                self.outbox.settle(db, ids)
             record_phrased(db, phrased)
-            yield
+            yield ids
         except BaseException:
             with self._sent_lock:
                 self._sent = ids + self._sent

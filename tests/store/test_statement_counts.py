@@ -1,0 +1,80 @@
+"""The SQL statements one update costs, pinned: every statement is a round trip to
+PostgreSQL and Python work in SQLAlchemy, and the throughput under load follows their
+number (issue 14). A change that adds one to the hot path fails here: if it is worth it,
+raise the count in the same commit and say why.
+
+Counted with a ``before_cursor_execute`` listener, as ChatService handles the update (the
+outbox rows sent before it are settled in the same transaction, as in production)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import event
+
+from bot.store.dispatcher import Dispatcher
+from bot.store.practices import PracticeStore
+from bot.telegram.service import ChatService
+from tests.conftest import T0
+
+# (SQLite, PostgreSQL); on SQLite the count includes the BEGIN IMMEDIATE
+MESSAGE = (8, 4)
+"""An ordinary message in a practice: its reply queued, the previous reply settled."""
+MESSAGE_WITH_NUDGE = (9, 5)
+"""The message that starts the meeting's clock (it schedules the wrap-up nudge)."""
+COMMAND = (8, 4)
+"""A practice command (``/ready``)."""
+NUDGE = (7, 5)
+"""Delivering a claimed nudge (the wrap-up) and queuing its text."""
+
+
+@contextmanager
+def counting(store: PracticeStore) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+
+
+def expected(store: PracticeStore, counts: tuple[int, int]) -> int:
+    return counts[1] if store.engine.dialect.name == "postgresql" else counts[0]
+
+
+def test_statements_per_update(store: PracticeStore) -> None:
+    service = ChatService(store)
+    update_ids = iter(range(1, 1000))
+
+    def handle(work: Callable[[Any], list[Any]]) -> list[str]:
+        service.sent(99_999)  # a reply Telegram has: settled with the next update
+        with counting(store) as statements:
+            service.handle(42, 42, next(update_ids), T0, work)
+        return statements
+
+    handle(lambda v: service.begin(v, "dana", 20, T0))
+    first = handle(lambda v: service.say(v, "Hi, I'm early, in my suit, notebook ready.", T0))
+    assert len(first) == expected(store, MESSAGE)
+    clock = handle(lambda v: service.say(v, "How did you get started?", T0))
+    assert len(clock) == expected(store, MESSAGE_WITH_NUDGE)
+    again = handle(lambda v: service.say(v, "What do you like most about it?", T0))
+    assert len(again) == expected(store, MESSAGE)
+    command = handle(lambda v: service.command(v, "ready", "", T0))
+    assert len(command) == expected(store, COMMAND)
+
+    def record(db: Any, delivery: Any) -> None:
+        service.queue(db, delivery.user_id, 42, [], T0)
+
+    later = T0 + timedelta(hours=1)
+    dispatcher = Dispatcher(store, lambda _d: None, record=record)
+    (nudge,) = dispatcher.claim(later)
+    with counting(store) as statements:
+        assert dispatcher.deliver_one(nudge, later)
+    assert len(statements) == expected(store, NUDGE), statements
