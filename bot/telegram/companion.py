@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from bot.telegram.service import MAX_MINUTES, ChatService, Reply
+from bot.telegram.replies import Reply
+from bot.telegram.service import MAX_MINUTES, ChatService
 from flows import companion
 from flows.engine import fmt_minutes
 

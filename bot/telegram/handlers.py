@@ -27,8 +27,9 @@ from bot.store.practices import Visit
 from bot.telegram import companion, groups, privacy, progress, settings
 from bot.telegram.intake import committed, is_outage, note_failure
 from bot.telegram.postman import Postman
+from bot.telegram.replies import HELP, Button, Reply
 from bot.telegram.sender import keyboard, typing
-from bot.telegram.service import HELP, MAX_MINUTES, Button, ChatService, Reply
+from bot.telegram.service import MAX_MINUTES, ChatService
 from bot.telegram.transport import requests_written
 from bot.voice.telegram import hint_for
 from flows.phrasing import Hint

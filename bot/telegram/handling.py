@@ -33,8 +33,9 @@ from bot.store.updates import bot_id_of
 from bot.telegram import handlers as h
 from bot.telegram.postman import Postman
 from bot.telegram.progress import Drawer
+from bot.telegram.replies import Reply
 from bot.telegram.sender import Blocked
-from bot.telegram.service import ChatService, Reply
+from bot.telegram.service import ChatService
 from bot.voice.model import ModelVoice, VoiceConfig
 from flows import understanding
 from flows.engine import Engine as Flow

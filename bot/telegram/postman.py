@@ -24,8 +24,9 @@ from telegram.error import BadRequest
 
 from bot.store.outbox import RENEW, Letter
 from bot.telegram.ordering import ChatLocks
+from bot.telegram.replies import Reply, reply_of
 from bot.telegram.sender import Blocked, send_one
-from bot.telegram.service import ChatService, Reply, reply_of
+from bot.telegram.service import ChatService
 from bot.voice.telegram import phrase_all, typing_meanwhile
 
 if TYPE_CHECKING:

@@ -17,7 +17,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.store.accounts import delete_user, export_user
-from bot.telegram.service import Attachment, Button, ChatService, Reply
+from bot.telegram.replies import Attachment, Button, Reply
+from bot.telegram.service import ChatService
 
 log = logging.getLogger(__name__)
 

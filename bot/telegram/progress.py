@@ -24,7 +24,7 @@ from datetime import datetime
 
 from bot import charts
 from bot.store.practices import PracticeStore
-from bot.telegram.service import Attachment, Reply
+from bot.telegram.replies import Attachment, Reply
 
 log = logging.getLogger(__name__)
 

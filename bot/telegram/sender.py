@@ -20,7 +20,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import metrics
-from bot.telegram.service import Reply
+from bot.telegram.replies import Reply
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from html import escape
@@ -24,20 +24,28 @@ from sqlalchemy.orm import Session as DbSession
 
 from bot import metrics
 from bot.store.meetings import MeetingStore
-from bot.store.outbox import Letter, Outbox
+from bot.store.outbox import Outbox
 from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore, Visit
 from bot.store.rearm import BLOCKED
 from bot.store.voice import PhrasedLine, record_phrased
 from bot.telegram import picker
-from bot.telegram.render import MAX_MESSAGE, scorecard_html, split_html, turn_html
+from bot.telegram.render import scorecard_html, split_html, turn_html
+from bot.telegram.replies import (
+    NO_PRACTICE,
+    Button,
+    Reply,
+    checklist,
+    fitting,
+    menu_reply,
+    message_replies,
+    reply_of,
+)
 from bot.terminal.records import latest_scored
 from bot.voice.lines import VoiceLine
 from flows.effects import Effect, Finished, Show
 from flows.engine import fmt_minutes
-from flows.facts import facts_of
 from flows.persona import Persona
 from flows.phrasing import Hint
-from flows.session import Session
 
 if TYPE_CHECKING:
     from bot.voice.model import ModelVoice
@@ -54,64 +62,6 @@ DB_THREADS = 16
 """Worker threads for database work on PostgreSQL (under bot.store.db.POOL_SIZE)."""
 MAX_QUESTIONS = 30
 """Questions sent ahead a user may keep."""
-
-
-@dataclass(frozen=True)
-class Button:
-    label: str
-    data: str
-
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    data: bytes
-    photo: bool = False
-    """Sent as a photo (shown inline) rather than a file."""
-
-
-@dataclass(frozen=True)
-class Reply:
-    """One message to send: Telegram HTML, with optional inline buttons (rows), or a
-    file with ``html`` as its caption."""
-
-    html: str
-    buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
-    attachment: Attachment | None = None
-    outbox_id: int | None = None
-    """Its row in the outbox, once queued (files are sent directly, not queued)."""
-    keep: bool = True
-    """False for the goodbye after /delete: nothing of the user may stay, not even this."""
-    voice: tuple[VoiceLine, ...] = ()
-    """Contact lines in ``html`` a model voice may phrase before it is sent."""
-    phrased: tuple[PhrasedLine, ...] = ()
-    """Lines in ``html`` the model voice phrased (recorded once Telegram has it)."""
-
-
-START = (  # (bot.telegram.settings adds where a model voice sends messages)
-    "<b>Rapport</b> helps you rehearse <i>informational interviews</i>: short meetings where "
-    "you ask a professional about their field, and never for a job.\n\n"
-    "I play the professional. A practice goes through four stages: <b>arrive</b> (early, "
-    "dressed for it, notebook and your questions), <b>converse</b> (good questions, follow "
-    "their tangents, offer something useful), <b>goodbye</b> (say when the time is up, ask "
-    "for feedback) and <b>referral</b> (ask for two or three names). I nudge you when the "
-    "time is up and coach you with a scorecard at the end.\n\n"
-    "Start with /practice."
-)
-HELP = (
-    "/practice: meet a contact, by field or id (/practice nurse, /practice dana 20)\n"
-    "/prepare QUESTION: add a question you send ahead · /questions: list them\n"
-    "/end: end the practice now · /report: your last scorecard · /history: past practices\n"
-    "/progress: a chart of your scores · /meeting, /done: the companion for real meetings\n"
-    "/settings · /export: everything I keep about you, as files · /delete: erase all of it\n"
-    "/help: this list"
-)
-NO_PRACTICE = "You have no practice going. Start one with /practice."
-
-
-def _reply(menu: picker.Menu) -> Reply:
-    rows = tuple(tuple(Button(label, data) for label, data in row) for row in menu.rows)
-    return Reply(menu.html, rows)
 
 
 class ChatService:
@@ -211,7 +161,7 @@ class ChatService:
     ) -> list[Reply]:
         """Put ``replies`` in the outbox in the caller's transaction (files excepted). A
         reply longer than Telegram allows goes as several messages (buttons on the last)."""
-        replies = [part for r in replies for part in _fitting(r)]
+        replies = [part for r in replies for part in fitting(r)]
         texts = [r for r in replies if r.attachment is None and r.keep]
         ids = iter(
             self.outbox.add(
@@ -291,12 +241,12 @@ class ChatService:
     # -- choosing a practice ------------------------------------------------------------------
 
     def menu(self) -> Reply:
-        return _reply(picker.contact_menu(list(self.store.flow.personas.values())))
+        return menu_reply(picker.contact_menu(list(self.store.flow.personas.values())))
 
     def field_menu(self, key: str) -> Reply:
         personas = list(self.store.flow.personas.values())
         menu = picker.field_menu(personas, key) if key else None
-        return _reply(menu or picker.contact_menu(personas))
+        return menu_reply(menu or picker.contact_menu(personas))
 
     def lengths(self, persona_id: str) -> Reply:
         if persona_id not in self.store.flow.personas:
@@ -315,7 +265,7 @@ class ChatService:
         return picker.parse_practice(personas, args, MAX_MINUTES)
 
     def menu_of(self, menu: picker.Menu) -> Reply:
-        return _reply(menu)
+        return menu_reply(menu)
 
     def begin(self, visit: Visit, persona_id: str, minutes: float, now: datetime) -> list[Reply]:
         user_id = visit.user_id
@@ -471,10 +421,10 @@ class ChatService:
                     prefix = turn_html(replace(effect.turn, text=""), persona)
                     voice.append(VoiceLine(session_id, lines[-1], prefix, effect.phrasing))
             elif isinstance(effect, Finished):
-                replies += _message(lines, voice)
+                replies += message_replies(lines, voice)
                 lines, voice = [], []
                 replies += [Reply(p) for p in split_html(scorecard_html(effect.scorecard))]
-        return replies + _message(lines, voice)
+        return replies + message_replies(lines, voice)
 
     def render_delivery(self, delivery: Delivery) -> list[Reply]:
         if delivery.practice is not None:
@@ -501,48 +451,6 @@ class ChatService:
             return None
 
 
-def _message(lines: list[str], voice: list[VoiceLine]) -> list[Reply]:
-    """One event's lines as one message (several if too long: then none is phrased)."""
-    if not lines:
-        return []
-    parts = split_html("\n\n".join(lines))
-    if len(parts) == 1:
-        return [Reply(parts[0], voice=tuple(voice))]
-    return [Reply(p) for p in parts]
-
-
-def _fitting(reply: Reply) -> list[Reply]:
-    """``reply`` as messages Telegram accepts (at most MAX_MESSAGE characters each)."""
-    if reply.attachment is not None or len(reply.html) <= MAX_MESSAGE:
-        return [reply]
-    parts = split_html(reply.html)
-    return [
-        replace(reply, html=p, buttons=reply.buttons if i == len(parts) - 1 else (), voice=())
-        for i, p in enumerate(parts)
-    ]
-
-
-CHECKLIST_LABELS = {
-    "arrive_early": "Arrived 10-15 min early",
-    "dressed": "Dressed formally",
-    "notebook": "Notebook and pen",
-    "questions_copy": "Copy of my questions",
-}
-
-
-def checklist(session_id: int, session: Session) -> tuple[tuple[Button, ...], ...]:
-    ticked = facts_of(session).checklist
-    buttons = [
-        Button(("✅ " if act in ticked else "⬜ ") + label, f"chk:{session_id}:{act}")
-        for act, label in CHECKLIST_LABELS.items()
-    ]
-    return (
-        (buttons[0], buttons[1]),
-        (buttons[2], buttons[3]),
-        (Button("I'm ready: go in", f"chk:{session_id}:ready"),),
-    )
-
-
 def _started(user_id: int, session_id: int, persona_id: str, minutes: float) -> None:
     metrics.practice_started()
     log.info(
@@ -562,9 +470,3 @@ def _finished(user_id: int, session_id: int, score: int) -> None:
         score,
         extra={"user_id": user_id, "practice": session_id, "score": score},
     )
-
-
-def reply_of(letter: Letter, *, buttons: bool = True) -> Reply:
-    """An outbox row as a reply to send (without its buttons if they are stale)."""
-    rows = tuple(tuple(Button(label, data) for label, data in row) for row in letter.buttons)
-    return Reply(letter.html, rows if buttons else (), outbox_id=letter.id)

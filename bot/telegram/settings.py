@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.telegram.service import LENGTHS, START, Button, ChatService, Reply
+from bot.telegram.replies import START, Button, Reply
+from bot.telegram.service import LENGTHS, ChatService
 from flows.engine import fmt_minutes
 
 EXPIRED = "That button has expired."

@@ -1,5 +1,5 @@
 """A contact line inside a Telegram message that the model voice may phrase (plain data:
-:class:`bot.telegram.service.Reply` carries these)."""
+:class:`bot.telegram.replies.Reply` carries these)."""
 
 from __future__ import annotations
 

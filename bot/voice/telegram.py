@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 
 from bot.store.voice import PhrasedLine, voice_wanted
 from bot.telegram.render import MAX_MESSAGE
-from bot.telegram.service import ChatService, Reply
+from bot.telegram.replies import Reply
+from bot.telegram.service import ChatService
 from flows.phrasing import Hint, wants_hint
 
 if TYPE_CHECKING:

@@ -10,7 +10,8 @@ import pytest
 from bot.store.meetings import MeetingStore
 from bot.store.outbox import LEASE
 from bot.store.practices import PracticeStore, Visit
-from bot.telegram.service import ChatService, Reply
+from bot.telegram.replies import Reply
+from bot.telegram.service import ChatService
 from tests.conftest import T0
 
 

@@ -11,7 +11,8 @@ from bot.store.models import ProcessedUpdate
 from bot.store.outbox import LEASE, Outbox
 from bot.store.practices import PracticeStore, Visit
 from bot.store.updates import KEEP, bot_id_of
-from bot.telegram.service import ChatService, Reply
+from bot.telegram.replies import Reply
+from bot.telegram.service import ChatService
 from tests.conftest import T0
 
 HELLO = [Reply("hello")]

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.telegram import postman as postman_module
 from bot.telegram.postman import Postman
-from bot.telegram.service import Reply
+from bot.telegram.replies import Reply
 
 
 class StubBot:

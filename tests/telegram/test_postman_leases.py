@@ -13,7 +13,8 @@ from bot.store.db import make_engine
 from bot.store.practices import PracticeStore
 from bot.store.schema import upgrade
 from bot.telegram.postman import Postman
-from bot.telegram.service import ChatService, Reply
+from bot.telegram.replies import Reply
+from bot.telegram.service import ChatService
 from tests.conftest import T0
 
 

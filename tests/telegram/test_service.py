@@ -9,7 +9,8 @@ from bot.store.db import make_engine
 from bot.store.dispatcher import Dispatcher
 from bot.store.practices import PracticeStore
 from bot.store.schema import upgrade
-from bot.telegram.service import ChatService, Reply
+from bot.telegram.replies import Reply
+from bot.telegram.service import ChatService
 from tests.conftest import T0
 
 

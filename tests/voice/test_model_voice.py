@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.telegram.service import Reply
+from bot.telegram.replies import Reply
 from bot.voice import telegram as voice_telegram
 from bot.voice.model import ModelVoice, VoiceConfig
 from flows.engine import Engine
