@@ -69,16 +69,15 @@ def asked_items(
     placed: list[tuple[int, Item]] = [(at, Item("topic", topic)) for topic, at in found]
     norm = normalised(text)
     positions = {m.act: norm.find(m.matched) for m in explain(text)}
-    classic = [a for a in A.CLASSIC_QUESTIONS if a in acts]
+    # A classic question the learned reader alone read, with no wording of its own to point
+    # at, beside a topic found in the message: the topic is what was asked ("is the
+    # work-life balance okay in agencies?" is not also "how would I fit in?"; "looking back,
+    # what would you have done differently?" is not "how did you get started?").
+    classic = [a for a in A.CLASSIC_QUESTIONS if a in acts and (a in positions or not found_topics)]
     for act in classic:
         placed = [(at, it) for at, it in placed if it.key not in _CLASSIC_WINS.get(act, ())]
     for act in classic:
         if any(t in found_topics for t in _COVERS.get(act, ())):
-            continue
-        if act not in positions and found_topics:
-            # Read by the learned reader alone, with no wording of its own to point at,
-            # beside a topic found in the question: the topic is what was asked ("is the
-            # work-life balance okay in agencies?" is not also "how would I fit in?").
             continue
         placed.append((max(positions.get(act, 0), 0), Item("classic", act)))
     placed.sort(key=lambda pair: pair[0])

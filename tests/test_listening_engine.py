@@ -92,6 +92,31 @@ def test_the_story_before_a_question_is_not_asked_about(
     assert len(replies) == 1 and replies[0].startswith(marker), replies
 
 
+@pytest.mark.parametrize(
+    ("question", "marker"),
+    [
+        (
+            "Looking back, what would you have done differently at the very start of your "
+            "career?",
+            "[differently.",
+        ),
+        ("whats the usual first job in data?", "[entry."),
+        ("first job in this field?", "[entry."),
+        (
+            "Would volunteering at a charity shop count as experience for retail management?",
+            "[side_projects.",
+        ),
+    ],
+)
+def test_a_classic_question_read_only_by_the_model_does_not_hide_the_topic(
+    marked: Engine, question: str, marker: str
+) -> None:
+    """The act head reads ask_start or ask_fit in these, with no rule wording to point at;
+    the topic found in the question is answered, not an "I can't speak to that"."""
+    replies = ask(marked, meet(marked), question)
+    assert len(replies) == 1 and replies[0].startswith(marker), replies
+
+
 def test_a_question_no_topic_covers_is_named_not_answered_with_something_else(
     marked: Engine,
 ) -> None:
