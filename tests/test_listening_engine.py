@@ -96,8 +96,7 @@ def test_the_story_before_a_question_is_not_asked_about(
     ("question", "marker"),
     [
         (
-            "Looking back, what would you have done differently at the very start of your "
-            "career?",
+            "Looking back, what would you have done differently at the very start of your career?",
             "[differently.",
         ),
         ("whats the usual first job in data?", "[entry."),

@@ -578,6 +578,8 @@ def test_asking_about_the_market_is_not_asking_for_a_job(text: str, asks_for_a_j
             "With two kids, I'm trying to work out whether the hours in nursing are doable.",
             "balance",
         ),
+        ("u ever think about packing it in", "leaving"),
+        ("and the best bit of the week for you would be what", "best"),
     ],
 )
 def test_indirect_questions_are_heard_as_questions(text: str, topic: str) -> None:
