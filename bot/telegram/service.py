@@ -10,10 +10,8 @@ import asyncio
 import contextvars
 import logging
 import random
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -27,18 +25,17 @@ from bot.store.meetings import MeetingStore
 from bot.store.outbox import Outbox
 from bot.store.practices import Delivery, NotFound, Outcome, PracticeStore, Visit
 from bot.store.rearm import BLOCKED
-from bot.store.voice import PhrasedLine, record_phrased
+from bot.store.voice import PhrasedLine
 from bot.telegram import picker
+from bot.telegram.ledger import Ledger
 from bot.telegram.render import scorecard_html, split_html, turn_html
 from bot.telegram.replies import (
     NO_PRACTICE,
     Button,
     Reply,
     checklist,
-    fitting,
     menu_reply,
     message_replies,
-    reply_of,
 )
 from bot.terminal.records import latest_scored
 from bot.voice.lines import VoiceLine
@@ -73,9 +70,7 @@ class ChatService:
         self.outbox = Outbox(store)
         self.voice = voice
         """The model voice, when one is configured (never constructed otherwise)."""
-        self._sent: list[int] = []
-        self._phrased: list[PhrasedLine] = []
-        self._sent_lock = threading.Lock()
+        self.ledger = Ledger(self.outbox)
         self.default_minutes = default_minutes
         self._users: dict[tuple[int, int], int] = {}
         self._db_threads = ThreadPoolExecutor(DB_THREADS, thread_name_prefix="db")
@@ -127,7 +122,7 @@ class ChatService:
         ``work(visit)`` runs. A duplicate delivery does nothing and gets no replies; if
         anything fails, none of it is kept and the update can be delivered again."""
         user_id = self.user(telegram_user_id, chat_id, now)
-        with self.store.transaction() as db, self._marking(db, settle=False) as sent:
+        with self.store.transaction() as db, self.ledger.marking(db, settle=False) as sent:
             if update_id is not None and self.store.updates.prune_due(now):
                 self.store.updates.prune(db, now)  # (hourly: one statement)
             visit = self.store.visit(db, user_id, update_id, now, sent)
@@ -135,7 +130,7 @@ class ChatService:
                 self.forget(user_id)
                 return self.handle(telegram_user_id, chat_id, update_id, now, work)
             if visit.duplicate:  # what its first delivery queued and did not send, if any
-                return [] if update_id is None else self._resend(db, update_id, now)
+                return [] if update_id is None else self.ledger.resend(db, update_id, now)
             replies = work(visit)
             if self.voice is None or not visit.voice:  # (switched off in /settings)
                 replies = [replace(r, voice=()) if r.voice else r for r in replies]
@@ -159,68 +154,25 @@ class ChatService:
         now: datetime,
         update_id: int | None = None,
     ) -> list[Reply]:
-        """Put ``replies`` in the outbox in the caller's transaction (files excepted). A
-        reply longer than Telegram allows goes as several messages (buttons on the last)."""
-        replies = [part for r in replies for part in fitting(r)]
-        texts = [r for r in replies if r.attachment is None and r.keep]
-        ids = iter(
-            self.outbox.add(
-                db,
-                user_id,
-                chat_id,
-                [(r.html, [[(b.label, b.data) for b in row] for row in r.buttons]) for r in texts],
-                now,
-                update_id,
-            )
-        )
-        queued = {id(r) for r in texts}
-        return [replace(r, outbox_id=next(ids)) if id(r) in queued else r for r in replies]
-
-    def _resend(self, db: DbSession, update_id: int, now: datetime) -> list[Reply]:
-        # Their lease ran out, so they are late: sent without their (stale) buttons.
-        letters = self.outbox.unsent_answer(db, update_id, now)
-        return [reply_of(letter, buttons=False) for letter in letters]
+        """Put ``replies`` in the outbox in the caller's transaction (``Ledger.queue``)."""
+        return self.ledger.queue(db, user_id, chat_id, replies, now, update_id)
 
     # -- what was sent ------------------------------------------------------------------------
 
     def sent(self, outbox_id: int, phrased: tuple[PhrasedLine, ...] = ()) -> None:
-        """Telegram has this outbox message (and these lines of it phrased by the model):
-        it is marked with the next transaction."""
-        with self._sent_lock:
-            self._sent.append(outbox_id)
-            self._phrased += phrased
+        """Telegram has this outbox message: marked with the next transaction."""
+        self.ledger.sent(outbox_id, phrased)
 
     def unmarked_ids(self) -> list[int]:
-        """The sent messages waiting to be marked (their rows are still pending)."""
-        with self._sent_lock:
-            return list(self._sent)
+        return self.ledger.unmarked_ids()
 
     def unmarked(self) -> bool:
-        """Whether sent messages wait to be marked."""
-        return bool(self._sent)
+        return self.ledger.unmarked()
 
     def mark_sent(self) -> None:
         """Mark what was sent, in a transaction of its own (when no update came along)."""
-        with self.store.transaction() as db, self._marking(db):
+        with self.store.transaction() as db, self.ledger.marking(db):
             pass
-
-    @contextmanager
-    def _marking(self, db: DbSession, settle: bool = True) -> Iterator[list[int]]:
-        """Take the sent messages into this transaction; give them back if it fails.
-        ``settle=False``: the caller forgets the rows it is handed (with the visit)."""
-        with self._sent_lock:
-            ids, self._sent = self._sent, []
-            phrased, self._phrased = self._phrased, []
-        try:
-            if settle:
-                self.outbox.settle(db, ids)
-            record_phrased(db, phrased)
-            yield ids
-        except BaseException:
-            with self._sent_lock:
-                self._sent = ids + self._sent
-                self._phrased = phrased + self._phrased
-            raise
 
     def deactivate(self, user_id: int, now: datetime) -> None:
         """The user blocked the bot: no more messages or nudges until they write again."""
