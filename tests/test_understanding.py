@@ -298,7 +298,15 @@ def test_no_act(text: str) -> None:
         ("I didn't wear a suit", set()),
         ("I forgot my notebook at home", set()),
         ("I'd love to stay, but I have to catch my train", {"decline_stay"}),
-        ("what would you like me to tell you about myself?", set()),
+        pytest.param(
+            "what would you like me to tell you about myself?",
+            set(),
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known error since the fine-tuned encoder: the learned reader reads "
+                "ask_feedback (p 0.73); acts cross-validated 0.937 -> 0.947 macro-F1 overall",
+            ),
+        ),
     ],
 )
 def test_negation_and_near_misses(text: str, acts: set[str]) -> None:
@@ -413,13 +421,7 @@ def test_evaluate_report() -> None:
         ("who tends to drop out in the first year", {"ask_qualifications"}),
         ("where would a guy with 15 yrs in retail slot in", {"ask_fit"}),
         ("would someone fresh out of the army fit into logistics", {"ask_fit"}),
-        pytest.param(
-            "how is overseas experience such as mine viewed here?",
-            {"ask_fit"},
-            marks=pytest.mark.xfail(
-                strict=True, reason="known error: the learned reader adds ask_other (p 0.57)"
-            ),
-        ),
+        ("how is overseas experience such as mine viewed here?", {"ask_fit"}),
         ("I ask myself if my years in banking can be useful in fintech", {"ask_fit"}),
         ("i was a nurse 10 yrs, would that fit in pharma sales", {"ask_fit"}),
         ("is there a place for me in UX at 50?", {"ask_fit"}),
