@@ -9,6 +9,7 @@ from datetime import timedelta
 from flows import acts as A
 from flows import narrator
 from flows.answers import MAX_ANSWERS, Answerer, Item, asked_items
+from flows.asking import NOT_ASKING
 from flows.contact import format_referrals, ordered_referrals, referral_for
 from flows.facts import Facts, facts_of
 from flows.feedback import feedback_text, observe, strengths_text
@@ -23,7 +24,6 @@ from flows.userfacts import read_message, user_facts
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
 _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A goodbye that also asks or raises something is handled as that, not as leaving."""
-_NOT_ASKING = {A.FOLLOW_UP, A.THANK, A.GREET}
 """Acts beside which a message put as a question may still ask about a topic ("is it hard
 to get into right now?" was heard as a follow-up; "thanks! and the pay?")."""
 _STAYING_ON = {*A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB}
@@ -149,7 +149,7 @@ class Conversation(StepOutput):
         # "I'd love to stay a bit longer!" answers the invitation; it asks nothing.
         answered_invitation = turn.kind in ("stay_accept", "stay_decline") and "?" not in turn.text
         plain_question = (
-            acts <= _NOT_ASKING and asks_something(turn.text) and not answered_invitation
+            acts <= NOT_ASKING and asks_something(turn.text) and not answered_invitation
         )
         if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
             plain_question = True

@@ -69,6 +69,59 @@ def test_a_question_the_model_cannot_place_keeps_the_rules_reading(
     assert topics("What's the salary like?") == ("pay",)
 
 
+STORY = "I've never set foot in a law firm, so hours mean nothing to me yet. What fills your day?"
+
+
+@pytest.mark.parametrize(
+    ("whole", "expected"),
+    [
+        (Reading("typical_day", 0.95), ("typical_day",)),  # sure of the whole message: it wins
+        (Reading("typical_day", 0.55), ("balance",)),  # unsure: the question-by-question reading
+        (Reading(NONE, 0.99), ("balance",)),  # "no topic" for the whole never drops one
+    ],
+)
+def test_a_story_before_the_question_does_not_pull_it_off_topic(
+    readings: dict[str, Reading], whole: Reading, expected: tuple[str, ...]
+) -> None:
+    if learned.topic_head() is None:
+        pytest.skip("the encoder is not installed")
+    from flows.understanding import normalised
+
+    for part in ("i've never set foot in a law firm", "so hours mean nothing to me yet"):
+        readings[part] = Reading("balance", 0.99)
+    readings["what fills your day ?"] = Reading("balance", 0.99)
+    readings[normalised(STORY).strip()] = whole
+    assert topics(STORY) == expected
+
+
+def test_two_questions_keep_their_own_readings_whatever_the_whole_says(
+    readings: dict[str, Reading],
+) -> None:
+    if learned.topic_head() is None:
+        pytest.skip("the encoder is not installed")
+    from flows.understanding import normalised
+
+    readings["what apps do you keep open ?"] = Reading("tools", 0.99)
+    readings["is the money decent ?"] = Reading("pay", 0.99)
+    asked = "What apps do you keep open? Is the money decent?"
+    readings[normalised(asked).strip()] = Reading("culture", 0.99)
+    assert topics(asked) == ("tools", "pay")
+
+
+def test_beside_a_classic_question_the_whole_message_must_be_near_certain(
+    readings: dict[str, Reading],
+) -> None:
+    if learned.topic_head() is None:
+        pytest.skip("the encoder is not installed")
+    from flows.understanding import normalised
+
+    unsure, sure = "Thanks for this. How did you get started?", "Thanks! How did you start?"
+    readings[normalised(unsure).strip()] = Reading("entry", 0.8)
+    readings[normalised(sure).strip()] = Reading("entry", 0.95)
+    assert topics(unsure) == ()
+    assert topics(sure) == ("entry",)
+
+
 def test_the_encoder_is_deterministic_and_gives_unit_vectors() -> None:
     model = encoder()
     if model is None:

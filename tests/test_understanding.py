@@ -587,3 +587,22 @@ def test_asking_about_the_market_is_not_asking_for_a_job(text: str, asks_for_a_j
 def test_indirect_questions_are_heard_as_questions(text: str, topic: str) -> None:
     assert asks_something(text)
     assert topic in topics(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "acts", "expected"),
+    [
+        # a short question the act reader also takes for a follow-up, or said with thanks:
+        # the contact answers it (flows.conversation), so `rapport understand` prints it
+        ("thanks! rookie mistakes?", {"thank", "follow_up"}, ("mistakes",)),
+        ("Hi! What does a normal week look like?", {"greet"}, ("typical_day",)),
+        ("tell me more about that", {"follow_up"}, ()),  # a follow-up: no topic of its own
+        ("what does a normal week look like? I can stay", {"accept_stay"}, ()),  # another act
+    ],
+)
+def test_the_topics_printed_are_those_the_contact_answers(
+    text: str, acts: set[str], expected: tuple[str, ...]
+) -> None:
+    from flows.asking import question_topics
+
+    assert question_topics(text, acts) == expected

@@ -156,12 +156,38 @@ def topic_positions(text: str) -> tuple[tuple[str, int], ...]:
     """``(topic, offset in the normalised text)`` for each topic ``text`` asks about."""
     classic = bool(understand(text) & set(CLASSIC_QUESTIONS))
     question = _engine().rules.question
-    return find_topics(
+    found = find_topics(
         _engine().topics,
         normalised(text),
         _learned_decision(classic=classic),
         None if question is None else (lambda part: question.search(part) is not None),
     )
+    return _whole_message(text, found, classic=classic)
+
+
+WHOLE_MESSAGE: Final = 0.6
+"""How sure the learned reader must be of the *whole* message's topic to overrule the
+question-by-question reading when that found one topic or none. Cutting a message into
+questions helps for two topics, but a story before a one-topic question can pull a part the
+wrong way ("I've never set foot in a law firm. What fills your hours on an average day?"
+read as hours, i.e. balance). Chosen on training authors left out of the encoder and heads
+(E and G): exact topic list +0.006 on both, no act-set message given a topic."""
+WHOLE_MESSAGE_BESIDE_CLASSIC: Final = 0.9
+"""The same beside a classic question, which has no topic of its own."""
+
+
+def _whole_message(
+    text: str, found: tuple[tuple[str, int], ...], *, classic: bool
+) -> tuple[tuple[str, int], ...]:
+    if len(found) > 1 or learned.topic_head() is None:
+        return found
+    reading = learned.read_question(normalised(text).strip())
+    if reading is None or reading.topic == learned.NONE:
+        return found
+    needed = WHOLE_MESSAGE_BESIDE_CLASSIC if classic else WHOLE_MESSAGE
+    if reading.confidence < needed or (found and found[0][0] == reading.topic):
+        return found
+    return ((reading.topic, found[0][1] if found else 0),)
 
 
 def _learned_decision(*, classic: bool) -> Decide | None:
