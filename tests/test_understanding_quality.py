@@ -74,10 +74,22 @@ def test_earlier_blind_sets_hold_their_first_scores(
 
 
 def test_last_held_out_set_macro_f1() -> None:
-    """Blind set L, the last untouched one (tests/data/README.md), scored once with the
-    shipped reader: macro-F1 0.950 (0.9498), exact 0.913 (rules alone 0.899 / 0.843); once
-    more after the clause reading, decided by cross-validation: 0.9519 / 0.916. A floor a
-    little below that; its errors are never read, and it never trains anything."""
+    """Blind set L (tests/data/README.md), scored once with the shipped reader: macro-F1
+    0.950 (0.9498), exact 0.913 (rules alone 0.899 / 0.843); once more after the clause
+    reading, decided by cross-validation: 0.9519 / 0.916; with the fine-tuned encoder:
+    0.9615 / 0.934. A floor a little below that; its errors are never read, and it never
+    trains anything."""
     path = DATA / "acts_blind_l.jsonl"
     report = evaluate(load_examples(path), in_context(load_contexts(path)))
-    assert report.macro_f1 >= 0.935 and report.exact_match >= 0.895, "score only; do not read"
+    assert report.macro_f1 >= 0.95 and report.exact_match >= 0.92, "score only; do not read"
+
+
+def test_blind_set_m_macro_f1() -> None:
+    """Blind set M, the last untouched one: 25 whole meetings by a new author, written
+    while the encoder was being fine-tuned and scored once in each state of that session:
+    rules alone 0.891 / 0.808, the reader at the session's start 0.922 / 0.859, with the
+    fine-tuned encoder 0.9447 / 0.891 (targets 0.95 / 0.90 not met). A floor a little
+    below; its errors are never read, and it never trains anything."""
+    path = DATA / "acts_blind_m.jsonl"
+    report = evaluate(load_examples(path), in_context(load_contexts(path)))
+    assert report.macro_f1 >= 0.935 and report.exact_match >= 0.88, "score only; do not read"
