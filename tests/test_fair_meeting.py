@@ -196,3 +196,52 @@ def test_short_replies_are_read_in_context(engine: Engine) -> None:
     assert session.state == "goodbye"
     say(engine, session, "anyone else?", minute(MINUTES - 1))
     assert session.state == "referral"
+
+
+def last_user_acts(session: Session) -> frozenset[str]:
+    return frozenset(next(t for t in reversed(session.turns) if t.speaker == "user").acts)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known error: right after an undecided contact the learned act reader takes the "
+    "moment for the request. In blind authors' meetings such readings were right 16 of 16 "
+    "(train_acts folds), and a 65-message training file against it left the folds as they "
+    "were but lowered blind sets M and N (macro-F1 -0.008): not shipped (tests/data/README.md)",
+)
+@pytest.mark.parametrize("goodbye", ["Thank you, goodbye!", "Thanks so much. Bye!"])
+def test_a_plain_goodbye_to_an_undecided_contact_is_not_asking_to_check_back(
+    engine: Engine, goodbye: str
+) -> None:
+    """Almost every labelled message said right after an undecided contact asks to check
+    back, and the learned reader takes that moment for the request itself: the contact
+    answers a plain goodbye with "a short email toward the end of the week is perfect", and
+    the scorecard credits a check-back the user never asked for."""
+    session = meet(engine, referrals="undecided")
+    say(engine, session, "How did you get started?", minute(2))
+    say(engine, session, "Is there anyone else you'd suggest I talk to?", minute(17))
+    assert any(t.kind == "undecided" for t in session.turns)
+    say(engine, session, goodbye, minute(18))
+    assert "ask_check_back" not in last_user_acts(session)
+    assert not any(t.kind == "check_back_ok" for t in session.turns)
+    status, evidence = item(engine, session, "referral.check_back")
+    assert status == "missed" and goodbye not in evidence
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known error: right after the reminder the learned act reader leans on the moment "
+    "(in blind authors' meetings its readings of a time check there were right 3 of 4); the "
+    "same training file as above was not shipped",
+)
+@pytest.mark.parametrize("reply", ["ok", "Thank you so much."])
+def test_acknowledging_the_reminder_is_not_watching_the_clock(engine: Engine, reply: str) -> None:
+    """After the wrap-up reminder, "ok" answers the reminder, not the contact: it raises
+    no time with the contact and earns no credit for it."""
+    session = meet(engine)
+    say(engine, session, "How did you get started?", minute(2))
+    engine.nudge(session, WRAP_UP, minute(MINUTES - 2))
+    say(engine, session, reply, minute(MINUTES - 1.5))
+    assert "time_check" not in last_user_acts(session)
+    _, evidence = item(engine, session, "goodbye.time")
+    assert reply not in evidence

@@ -88,8 +88,22 @@ def test_blind_set_m_macro_f1() -> None:
     """Blind set M, the last untouched one: 25 whole meetings by a new author, written
     while the encoder was being fine-tuned and scored once in each state of that session:
     rules alone 0.891 / 0.808, the reader at the session's start 0.922 / 0.859, with the
-    fine-tuned encoder 0.9447 / 0.891 (targets 0.95 / 0.90 not met). A floor a little
-    below; its errors are never read, and it never trains anything."""
+    fine-tuned encoder 0.9447 / 0.891 (targets 0.95 / 0.90 not met); the next session's
+    training file against the moment-leaning reading scored 0.9365 / 0.884 and was not
+    shipped. A floor a little below; its errors are never read, and it never trains
+    anything."""
     path = DATA / "acts_blind_m.jsonl"
     report = evaluate(load_examples(path), in_context(load_contexts(path)))
     assert report.macro_f1 >= 0.935 and report.exact_match >= 0.88, "score only; do not read"
+
+
+def test_blind_set_n_macro_f1() -> None:
+    """Blind set N, the last untouched one: 25 whole meetings by a new author (ACTS.md
+    only), scored on arrival before any change of that session: rules alone 0.862 / 0.775,
+    the shipped reader 0.9469 / 0.878 (targets 0.95 / 0.90 not met). Once more with a
+    training file against the moment-leaning reading (not shipped, see the README): 0.939 /
+    0.874. A floor a little below; its errors are never read, and it never trains
+    anything."""
+    path = DATA / "acts_blind_n.jsonl"
+    report = evaluate(load_examples(path), in_context(load_contexts(path)))
+    assert report.macro_f1 >= 0.94 and report.exact_match >= 0.87, "score only; do not read"

@@ -32,7 +32,12 @@ from flows.understanding.evaluate import Report, evaluate
 from flows.understanding.learned import CLAUSE_ACTS, act_features, clauses
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
-HELD_OUT = ("acts_heldout.jsonl", "acts_blind_l.jsonl", "acts_blind_m.jsonl")
+HELD_OUT = (
+    "acts_heldout.jsonl",
+    "acts_blind_l.jsonl",
+    "acts_blind_m.jsonl",
+    "acts_blind_n.jsonl",
+)
 """Sets kept for a single score (tests/data/README.md): never trained or tuned on."""
 CROSS_VALIDATED = (
     "acts_blind_e.jsonl",
