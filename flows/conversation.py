@@ -17,7 +17,14 @@ from flows.machine import CONVERSE, DONE, REFERRAL
 from flows.persona import Tangent
 from flows.session import Turn
 from flows.step_output import StepOutput
-from flows.timing import CHECK_BACK, CHECK_BACK_AFTER, WRAP_UP, fmt_minutes, near_mark
+from flows.timing import (
+    CHECK_BACK,
+    CHECK_BACK_AFTER,
+    WRAP_UP,
+    fmt_minutes,
+    near_mark,
+    past_early,
+)
 from flows.understanding import asks_something, understand
 from flows.userfacts import read_message, user_facts
 
@@ -96,7 +103,7 @@ class Conversation(StepOutput):
         elif len(self.effects) == before:
             background = read_message(turn.text)[1]
             if turn.kind == "time_courtesy" and p.time_noted:
-                self.say_one("time_noted", p.time_noted)
+                self._time_noted()
             elif acts & {A.GREET, A.THANK}:
                 self.say_one("small_talk", p.small_talk)
             elif background is not None and p.background_ack:
@@ -106,6 +113,14 @@ class Conversation(StepOutput):
             else:  # every stock reply is used: name what was said, offer something new
                 self.say_said(Answerer(p, self.session, self.voice).unknown(turn.text))
         self._notice_the_time(f)
+
+    def _time_noted(self) -> None:
+        """Thanks for minding the time, true to how far the meeting has got."""
+        p, s = self.persona, self.session
+        if p.time_noted_midway and past_early(s.clock_started_at, s.meeting_minutes, self.now):
+            self.say_one("time_noted", p.time_noted_midway)
+        else:
+            self.say_one("time_noted", p.time_noted)
 
     def _counts_as_time(self, f: Facts) -> bool:
         """Raising the time winds the meeting up only near its end or after the reminder."""
@@ -270,12 +285,17 @@ class Conversation(StepOutput):
         if self.state == CONVERSE:
             self.meeting.fire("wrap_up")
         obs = observe(self.session, facts_of(self.session))
-        if A.ASK_FEEDBACK in acts:
+        said = " ".join(t.text for t in self.session.turns if t.speaker == "contact")
+        if A.ASK_FEEDBACK in acts and A.ASK_STRENGTHS in acts:
+            # "How did I come across? Any strengths or weaknesses?": one answer, both sides
+            intro = self.voice.pick("feedback", p.feedback_intro)
+            self.say("feedback", f"{intro}\n{strengths_text(obs, said)}")
+        elif A.ASK_FEEDBACK in acts:
             intro = self.voice.pick("feedback", p.feedback_intro)
             self.say("feedback", f"{intro} {feedback_text(obs)}")
-        if A.ASK_STRENGTHS in acts:
+        else:
             intro = self.voice.pick("strengths", p.strengths_intro)
-            self.say("strengths", f"{intro}\n{strengths_text(obs)}")
+            self.say("strengths", f"{intro}\n{strengths_text(obs, said)}")
 
     def _give_names_or_hesitate(self) -> None:
         p = self.persona

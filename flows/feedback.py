@@ -82,7 +82,22 @@ def feedback_text(obs: Observations) -> str:
     return " ".join(points[:MAX_POINTS])
 
 
-def strengths_text(obs: Observations) -> str:
-    strengths = " ".join(obs.strengths[:2]) or "You clearly care about doing this well."
-    weaknesses = " ".join(obs.weaknesses[:2]) or "Honestly, I don't have much to fault today."
+def strengths_text(obs: Observations, said: str = "") -> str:
+    """Strengths and things to work on, two of each at most. Points already in ``said``
+    (what the contact told the user earlier, e.g. their feedback a moment ago) are not
+    repeated word for word; the contact refers back to them instead."""
+    fresh_strengths = [s for s in obs.strengths if s not in said][:2]
+    fresh_weaknesses = [w for w in obs.weaknesses if w not in said][:2]
+    if fresh_strengths:
+        strengths = " ".join(fresh_strengths)
+    elif obs.strengths:
+        strengths = "The ones I just mentioned; they're real, so use them."
+    else:
+        strengths = "You clearly care about doing this well."
+    if fresh_weaknesses:
+        weaknesses = " ".join(fresh_weaknesses)
+    elif obs.weaknesses:
+        weaknesses = "Only what I said a moment ago."
+    else:
+        weaknesses = "Honestly, I don't have much to fault today."
     return f"Strengths: {strengths}\nTo work on: {weaknesses}"

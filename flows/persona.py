@@ -159,8 +159,11 @@ class Persona(_Strict):
     ``{name}``: the referral whose sectors match)."""
     # -- the clock and leaving --
     time_noted: list[str] = []
-    """The user mentions the time well before the end (a courtesy): thanks them and carries
-    on; no wrapping up yet."""
+    """The user mentions the time early in the meeting (a courtesy): thanks them and carries
+    on; no wrapping up yet. May say the meeting has barely started."""
+    time_noted_midway: list[str] = []
+    """The same past the first part of the meeting (``timing.past_early``) but before its
+    last stretch: there is time left, but the meeting is well under way."""
     before_you_go: list[str] = []
     """The user says goodbye mid-conversation, before any wrap-up: checks once whether
     there was anything else (a second goodbye ends the meeting)."""

@@ -23,6 +23,17 @@ NEAR_MARK_AT_LEAST = timedelta(minutes=2)
 never later than its last two minutes); earlier it is a courtesy."""
 
 
+EARLY_SHARE = 0.4
+"""The first part of the meeting, in which the contact may say it has barely started."""
+
+
+def past_early(clock_started_at: datetime | None, minutes: float, at: datetime) -> bool:
+    """Whether the meeting is past its first part (``EARLY_SHARE`` of the agreed length)."""
+    if clock_started_at is None:
+        return False
+    return at >= clock_started_at + timedelta(minutes=minutes) * EARLY_SHARE
+
+
 def near_mark(clock_started_at: datetime | None, minutes: float, at: datetime) -> bool:
     """Whether ``at`` is close enough to the agreed end of the meeting for raising the time
     to mean "our time is nearly up"."""

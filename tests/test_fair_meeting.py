@@ -245,3 +245,55 @@ def test_acknowledging_the_reminder_is_not_watching_the_clock(engine: Engine, re
     assert "time_check" not in last_user_acts(session)
     _, evidence = item(engine, session, "goodbye.time")
     assert reply not in evidence
+
+
+def test_the_time_courtesy_is_true_to_how_far_the_meeting_has_got(engine: Engine) -> None:
+    """ "We've barely started" only early on: a user who minds the clock at minute 12 of
+    20 hears that time is left, not that the meeting has just begun."""
+    session = meet(engine)
+    early = say(engine, session, "I know you only have twenty minutes.", minute(1))
+    assert early[0].startswith("[time noted]")
+    session = meet(engine)
+    say(engine, session, "How did you get started?", minute(2))
+    later = say(engine, session, "I know you only have twenty minutes.", minute(12))
+    assert later[0].startswith("[time noted midway]")
+    assert session.state == "converse" and WRAP_UP in session.nudges
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in text.replace("\n", " ").split(". ") if len(s.split()) > 4]
+
+
+def test_feedback_and_strengths_asked_together_get_one_answer(engine: Engine) -> None:
+    session = meet(engine)
+    say(
+        engine,
+        session,
+        "I spent eight years as a pharmacy technician. How did you start?",
+        minute(1),
+    )
+    say(engine, session, "Would someone like me fit in?", minute(3))
+    replies = say(
+        engine,
+        session,
+        "How did I come across? Any strengths or weaknesses you noticed?",
+        minute(18),
+    )
+    assert len(replies) == 1 and "Strengths:" in replies[0]
+    said = [s for r in replies for s in sentences(r)]
+    assert len(said) == len(set(said))
+
+
+def test_strengths_after_feedback_do_not_repeat_it_word_for_word(engine: Engine) -> None:
+    session = meet(engine)
+    say(
+        engine,
+        session,
+        "I spent eight years as a pharmacy technician. How did you start?",
+        minute(1),
+    )
+    say(engine, session, "Would someone like me fit in?", minute(3))
+    feedback = say(engine, session, "How did I come across?", minute(17))
+    strengths = say(engine, session, "And what are my strengths and weaknesses?", minute(18))
+    assert feedback and strengths and "Strengths:" in strengths[0]
+    assert not set(sentences(feedback[0])) & set(sentences(strengths[0]))
