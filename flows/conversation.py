@@ -108,6 +108,8 @@ class Conversation(StepOutput):
                 self.say_one("small_talk", p.small_talk)
             elif background is not None and p.background_ack:
                 self.say_one("background", p.background_ack, a_role=background.a_role)
+            elif not acts and not asks_something(turn.text) and self.voice.fresh(p.go_ahead):
+                self.say_one("go_ahead", p.go_ahead)  # "ready", "ok": the floor is theirs
             elif self.voice.fresh(p.fallbacks):
                 self.say_one("fallback", p.fallbacks)
             else:  # every stock reply is used: name what was said, offer something new

@@ -158,6 +158,10 @@ class Persona(_Strict):
     """Ends the referrals: whom to call first given the user's work (``{a_role}``,
     ``{name}``: the referral whose sectors match)."""
     # -- the clock and leaving --
+    go_ahead: list[str] = []
+    """The user says something that asks nothing and does none of the acts ("ready", "ok",
+    "I see"): the contact hands the floor back, rather than a line meant for a question it
+    could not follow."""
     time_noted: list[str] = []
     """The user mentions the time early in the meeting (a courtesy): thanks them and carries
     on; no wrapping up yet. May say the meeting has barely started."""

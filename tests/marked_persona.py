@@ -43,6 +43,7 @@ def marked_persona() -> Persona:
         referral_for_you=["[for you] Call {name} first.", "[for you] Start with {name}."],
         greeting=["[greeting] We have {minutes} minutes.", "[greeting] {minutes} minutes, go."],
         time_noted=["[time noted] Thanks, we're fine.", "[time noted] Plenty of time yet."],
+        go_ahead=["[go ahead] Next question?", "[go ahead] Over to you."],
         time_noted_midway=["[time noted midway] Some time left.", "[time noted midway] Go on."],
         before_you_go=["[before you go] Anything else?", "[before you go] Going already?"],
         time_check_self=["[own time] Oh, look at the time.", "[own time] We're over, I'm afraid."],

@@ -297,3 +297,14 @@ def test_strengths_after_feedback_do_not_repeat_it_word_for_word(engine: Engine)
     strengths = say(engine, session, "And what are my strengths and weaknesses?", minute(18))
     assert feedback and strengths and "Strengths:" in strengths[0]
     assert not set(sentences(feedback[0])) & set(sentences(strengths[0]))
+
+
+@pytest.mark.parametrize("said", ["ready", "ok", "I see"])
+def test_a_message_that_asks_nothing_hands_the_floor_back(engine: Engine, said: str) -> None:
+    """The check-in can take the user in by itself; a "ready" said after that (as the
+    narrator invited) used to get a line meant for a question the contact could not follow
+    ("that one isn't mine to answer")."""
+    session = meet(engine)
+    replies = say(engine, session, said, minute(0.5))
+    assert len(replies) == 1 and replies[0].startswith("[go ahead]")
+    assert session.state == "converse"
