@@ -22,10 +22,12 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     select,
     update,
 )
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql.elements import ColumnClause
 
 from bot.store.models import (
     Meeting,
@@ -42,6 +44,10 @@ LIVE = ("pending", "claimed")
 """Nudge statuses that may still be delivered."""
 FINISHED = ("done", "abandoned")
 """Practice states that are over."""
+_LIVE_INLINE: list[ColumnClause[str]] = [literal_column(f"'{s}'", String) for s in LIVE]
+_FINISHED_INLINE: list[ColumnClause[str]] = [literal_column(f"'{s}'", String) for s in FINISHED]
+"""The same, written into the statements' text: an ``IN`` over bound values is rendered
+anew at every execution (SQLAlchemy's "expanding" parameters), a constant list once."""
 
 SESSIONS: Table = PracticeSession.__table__  # type: ignore[assignment]
 TURNS: Table = TurnRow.__table__  # type: ignore[assignment]
@@ -55,7 +61,7 @@ OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 
 _CURRENT_PRACTICE = (
     select(SESSIONS.c.id)
-    .where(SESSIONS.c.user_id == USERS.c.id, SESSIONS.c.state.not_in(FINISHED))
+    .where(SESSIONS.c.user_id == USERS.c.id, SESSIONS.c.state.not_in(_FINISHED_INLINE))
     .order_by(SESSIONS.c.started_at.desc(), SESSIONS.c.id.desc())
     .limit(1)
     .correlate(USERS)
@@ -135,7 +141,7 @@ SESSION_ROW_AND_NUDGES = (
     )
     .select_from(
         SESSIONS.outerjoin(
-            NUDGES, (NUDGES.c.session_id == SESSIONS.c.id) & NUDGES.c.status.in_(LIVE)
+            NUDGES, (NUDGES.c.session_id == SESSIONS.c.id) & NUDGES.c.status.in_(_LIVE_INLINE)
         )
     )
     .where(SESSIONS.c.id == bindparam("session_id"))
@@ -146,7 +152,7 @@ that waited for the lock returns the row as the holder committed it but the nudg
 ``seen_version``) as they stood when the statement began, so when ``seen_version`` is not
 ``version`` the nudges must be read again (every practice write bumps ``version``)."""
 LIVE_NUDGES = select(NUDGES.c.kind, NUDGES.c.due_at).where(
-    NUDGES.c.session_id == bindparam("session_id"), NUDGES.c.status.in_(LIVE)
+    NUDGES.c.session_id == bindparam("session_id"), NUDGES.c.status.in_(_LIVE_INLINE)
 )
 TURNS_OF = (
     select(
@@ -179,7 +185,7 @@ CANCEL_NUDGES = (
     .where(
         NUDGES.c.session_id == bindparam("b_session"),
         NUDGES.c.kind == bindparam("b_kind"),
-        NUDGES.c.status.in_(LIVE),
+        NUDGES.c.status.in_(_LIVE_INLINE),
         NUDGES.c.id != bindparam("b_keep"),
     )
     .values(status="cancelled", finished_at=bindparam("b_now"), outcome=bindparam("b_why"))
