@@ -78,3 +78,22 @@ def test_statements_per_update(store: PracticeStore) -> None:
     with counting(store) as statements:
         assert dispatcher.deliver_one(nudge, later)
     assert len(statements) == expected(store, NUDGE), statements
+
+
+SEVERAL_MESSAGES = (3, 1)
+"""A reply of three messages queued in the outbox (on SQLite a row at a time)."""
+
+
+def test_a_reply_of_several_messages_is_one_insert(store: PracticeStore) -> None:
+    service = ChatService(store)
+    user_id = service.user(42, 42, T0)
+    texts = ["first", "second", "third"]
+    with store.transaction() as db, counting(store) as statements:
+        ids = service.outbox.add(db, user_id, 42, [(t, []) for t in texts], T0)
+    inserts = [s for s in statements if s.startswith("INSERT")]
+    assert len(inserts) == expected(store, SEVERAL_MESSAGES)
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    later = T0 + timedelta(minutes=5)  # the lease is over: claimed in the order queued
+    letters = service.outbox.claim_due(later)
+    assert [letter.html for letter in letters] == texts
+    assert [letter.id for letter in letters] == ids
