@@ -129,9 +129,19 @@ nothing."""
 REACTIVATE = update(USERS).where(USERS.c.id == bindparam("b_user")).values(active=True)
 SESSION_ROW = select(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
 _SEEN = SESSIONS.alias("seen")
+SESSION_KEY = (
+    SESSIONS.c.id,
+    SESSIONS.c.user_id,
+    SESSIONS.c.seed,
+    SESSIONS.c.started_at,
+    SESSIONS.c.version,
+    SESSIONS.c.finished_at,
+)
+"""What an event needs of the practice's row when its transcript is in memory: the cache
+key (:meth:`bot.store.transcripts.Transcripts._cache_key`) and what a write checks."""
 SESSION_ROW_AND_NUDGES = (
     select(
-        SESSIONS,
+        *SESSION_KEY,
         NUDGES.c.kind.label("nudge_kind"),
         NUDGES.c.due_at.label("nudge_due"),
         select(_SEEN.c.version)
@@ -146,11 +156,13 @@ SESSION_ROW_AND_NUDGES = (
     )
     .where(SESSIONS.c.id == bindparam("session_id"))
 )
-"""The practice's row (a row per live nudge: its kind and due time, NULL if none) in one
-statement. On PostgreSQL it is locked ``FOR UPDATE OF practice_sessions``: a statement
-that waited for the lock returns the row as the holder committed it but the nudges (and
-``seen_version``) as they stood when the statement began, so when ``seen_version`` is not
-``version`` the nudges must be read again (every practice write bumps ``version``)."""
+"""The practice's :data:`SESSION_KEY` (a row per live nudge: its kind and due time, NULL
+if none) in one statement: the rest of the row (JSON documents among it) is read only when
+the transcript must be rebuilt (:data:`SESSION_ROW`), which is rare. On PostgreSQL it is
+locked ``FOR UPDATE OF practice_sessions``: a statement that waited for the lock returns
+the row as the holder committed it but the nudges (and ``seen_version``) as they stood
+when the statement began, so when ``seen_version`` is not ``version`` the nudges must be
+read again (every practice write bumps ``version``)."""
 LIVE_NUDGES = select(NUDGES.c.kind, NUDGES.c.due_at).where(
     NUDGES.c.session_id == bindparam("session_id"), NUDGES.c.status.in_(_LIVE_INLINE)
 )

@@ -191,7 +191,7 @@ class PracticeStore(UserRecords, NudgeDelivery):
         with self.transaction() as db:
             row, nudges = self._locked(db, session_id)
             if update_id is not None and not self._first_delivery(db, update_id, row.user_id, now):
-                session = self._restore(db, row, nudges)
+                session = self._restore(db, self._whole_row(db, row.id), nudges)
                 return Outcome(row.id, row.user_id, [], session, duplicate=True)
             session = self._session(db, row, nudges)
             before, live = len(session.turns), set(session.nudges)

@@ -103,7 +103,9 @@ class TransactionalStore:
         """The practice's row, locked to the end of the transaction (PostgreSQL), and its
         live nudges by kind, read in the same statement: None if the row changed while
         the statement waited for the lock (they are then stale: read them again)."""
-        rows = db.connection().execute(self._session_row, {"session_id": session_id}).all()
+        rows: list[Row[Any]] = list(
+            db.connection().execute(self._session_row, {"session_id": session_id})
+        )
         if not rows:
             raise NotFound(f"no practice {session_id}")
         row = rows[0]

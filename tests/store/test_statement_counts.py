@@ -97,3 +97,27 @@ def test_a_reply_of_several_messages_is_one_insert(store: PracticeStore) -> None
     letters = service.outbox.claim_due(later)
     assert [letter.html for letter in letters] == texts
     assert [letter.id for letter in letters] == ids
+
+
+def test_a_practice_not_in_memory_reads_its_whole_row_once(store: PracticeStore) -> None:
+    """The locked read fetches only the practice's key columns (its transcript is usually
+    in memory); after a restart (or another process's write) the whole row is read, with
+    the turns, and the transcript goes on from where it was."""
+    service = ChatService(store)
+    update_ids = iter(range(1, 1000))
+    service.handle(42, 42, next(update_ids), T0, lambda v: service.begin(v, "dana", 20, T0))
+    service.handle(42, 42, next(update_ids), T0, lambda v: service.say(v, "Hi, I'm early.", T0))
+    restarted = ChatService(PracticeStore(store.engine, bot_id=store.updates.bot_id))
+    restarted.user(42, 42, T0)
+    restarted.sent(99_999)  # as in the pins above
+    with counting(store) as statements:
+        restarted.handle(
+            42, 42, next(update_ids), T0, lambda v: restarted.say(v, "How did you start?", T0)
+        )
+    statements = [s for s in statements if "DELETE FROM processed_updates" not in s]  # hourly
+    # (this message starts the meeting's clock: MESSAGE_WITH_NUDGE)
+    assert len(statements) == expected(store, MESSAGE_WITH_NUDGE) + 2, statements
+    assert sum("practice_sessions.scenario" in s for s in statements) == 1  # the whole row
+    (practice,) = restarted.store.practices(restarted.user(42, 42, T0))
+    said = [t.text for t in restarted.store.load(practice.id).turns if t.speaker == "user"]
+    assert said == ["Hi, I'm early.", "How did you start?"]
