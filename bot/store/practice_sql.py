@@ -24,6 +24,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql
@@ -163,6 +164,38 @@ locked ``FOR UPDATE OF practice_sessions``: a statement that waited for the lock
 the row as the holder committed it but the nudges (and ``seen_version``) as they stood
 when the statement began, so when ``seen_version`` is not ``version`` the nudges must be
 read again (every practice write bumps ``version``)."""
+_VISITED = VISIT_CLAIMING.cte("visited")
+_LOCKED = (
+    select(*SESSION_KEY)
+    .where(SESSIONS.c.id == select(_VISITED.c.practice).scalar_subquery())
+    .with_for_update(of=SESSIONS)
+    .cte("locked")
+    .prefix_with("MATERIALIZED")
+)
+VISIT_CLAIMING_LOCKING = select(
+    _VISITED.c.active,
+    _VISITED.c.model_voice,
+    _VISITED.c.practice,
+    _VISITED.c.follow_up,
+    _VISITED.c.fresh,
+    *_LOCKED.c,
+    NUDGES.c.kind.label("nudge_kind"),
+    NUDGES.c.due_at.label("nudge_due"),
+    select(_SEEN.c.version)
+    .where(_SEEN.c.id == _LOCKED.c.id)
+    .scalar_subquery()
+    .label("seen_version"),
+).select_from(
+    _VISITED.outerjoin(_LOCKED, true()).outerjoin(
+        NUDGES, (NUDGES.c.session_id == _LOCKED.c.id) & NUDGES.c.status.in_(_LIVE_INLINE)
+    )
+)
+"""PostgreSQL: :data:`VISIT_CLAIMING` and, in the same statement, what
+:data:`SESSION_ROW_AND_NUDGES` reads of the user's current practice, locked ``FOR UPDATE``
+after the user (the order the two statements took them in): a row per live nudge, the
+practice's columns NULL when there is none. The lock is taken in a ``MATERIALIZED`` CTE,
+so it is taken whatever the outer join keeps; a practice lock waited for shows, as
+before, as ``seen_version`` differing from ``version``."""
 LIVE_NUDGES = select(NUDGES.c.kind, NUDGES.c.due_at).where(
     NUDGES.c.session_id == bindparam("session_id"), NUDGES.c.status.in_(_LIVE_INLINE)
 )
