@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flows.persona import Persona
 
@@ -72,12 +73,24 @@ class Match:
     score: int
 
 
-def _phrases(persona: Persona) -> list[tuple[tuple[str, ...], int]]:
+def _phrases(persona: Persona) -> tuple[tuple[tuple[str, ...], int], ...]:
     """Each way to name this contact, with how strongly a whole match counts."""
-    out = [(_words(persona.id), 100), (_words(persona.name), 90)]
-    out += [(_words(persona.field), 80), (_words(persona.industry), 70), (_words(persona.role), 60)]
-    out += [(_words(s), 75) for s in persona.synonyms]
-    return [(words, weight) for words, weight in out if words]
+    names = (persona.id, persona.name, persona.field, persona.industry, persona.role)
+    return _phrases_of(names, tuple(persona.synonyms))
+
+
+WEIGHTS = (100, 90, 80, 70, 60)
+"""What a whole match on the id, name, field, industry and role counts (a synonym: 75)."""
+
+
+@lru_cache(maxsize=1024)
+def _phrases_of(
+    names: tuple[str, str, str, str, str], synonyms: tuple[str, ...]
+) -> tuple[tuple[tuple[str, ...], int], ...]:
+    """(Worked out once per contact: every ``/practice NAME`` scores every contact.)"""
+    out = [(_words(name), weight) for name, weight in zip(names, WEIGHTS, strict=True)]
+    out += [(_words(s), 75) for s in synonyms]
+    return tuple((words, weight) for words, weight in out if words)
 
 
 def _score(query: tuple[str, ...], persona: Persona) -> int:

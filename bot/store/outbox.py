@@ -34,6 +34,10 @@ BATCH = 200
 
 OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 _INSERT = insert(OUTBOX).returning(OUTBOX.c.id)
+_INSERT_SEVERAL = insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True)
+"""Several rows in one statement on PostgreSQL (``INSERT ... SELECT ... FROM (VALUES ...)
+ORDER BY ... RETURNING``): their ids come back in the order of the rows, which is the
+order they are sent in. SQLite inserts them one by one (it is local)."""
 _FORGET = delete(OUTBOX).where(OUTBOX.c.id == bindparam("b_id"))
 
 
@@ -88,7 +92,9 @@ class Outbox:
             for html, buttons in messages
         ]
         conn = db.connection()
-        return [conn.execute(_INSERT, row).scalar_one() for row in rows]
+        if len(rows) == 1:
+            return [conn.execute(_INSERT, rows[0]).scalar_one()]
+        return list(conn.execute(_INSERT_SEVERAL, rows).scalars())
 
     def unsent_answer(self, db: DbSession, update_id: int, now: datetime) -> list[Letter]:
         """What was queued for ``update_id``, is not known to be sent and nobody is

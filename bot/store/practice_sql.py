@@ -22,10 +22,13 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql.elements import ColumnClause
 
 from bot.store.models import (
     Meeting,
@@ -42,6 +45,10 @@ LIVE = ("pending", "claimed")
 """Nudge statuses that may still be delivered."""
 FINISHED = ("done", "abandoned")
 """Practice states that are over."""
+_LIVE_INLINE: list[ColumnClause[str]] = [literal_column(f"'{s}'", String) for s in LIVE]
+_FINISHED_INLINE: list[ColumnClause[str]] = [literal_column(f"'{s}'", String) for s in FINISHED]
+"""The same, written into the statements' text: an ``IN`` over bound values is rendered
+anew at every execution (SQLAlchemy's "expanding" parameters), a constant list once."""
 
 SESSIONS: Table = PracticeSession.__table__  # type: ignore[assignment]
 TURNS: Table = TurnRow.__table__  # type: ignore[assignment]
@@ -55,7 +62,7 @@ OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 
 _CURRENT_PRACTICE = (
     select(SESSIONS.c.id)
-    .where(SESSIONS.c.user_id == USERS.c.id, SESSIONS.c.state.not_in(FINISHED))
+    .where(SESSIONS.c.user_id == USERS.c.id, SESSIONS.c.state.not_in(_FINISHED_INLINE))
     .order_by(SESSIONS.c.started_at.desc(), SESSIONS.c.id.desc())
     .limit(1)
     .correlate(USERS)
@@ -123,9 +130,19 @@ nothing."""
 REACTIVATE = update(USERS).where(USERS.c.id == bindparam("b_user")).values(active=True)
 SESSION_ROW = select(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
 _SEEN = SESSIONS.alias("seen")
+SESSION_KEY = (
+    SESSIONS.c.id,
+    SESSIONS.c.user_id,
+    SESSIONS.c.seed,
+    SESSIONS.c.started_at,
+    SESSIONS.c.version,
+    SESSIONS.c.finished_at,
+)
+"""What an event needs of the practice's row when its transcript is in memory: the cache
+key (:meth:`bot.store.transcripts.Transcripts._cache_key`) and what a write checks."""
 SESSION_ROW_AND_NUDGES = (
     select(
-        SESSIONS,
+        *SESSION_KEY,
         NUDGES.c.kind.label("nudge_kind"),
         NUDGES.c.due_at.label("nudge_due"),
         select(_SEEN.c.version)
@@ -135,18 +152,52 @@ SESSION_ROW_AND_NUDGES = (
     )
     .select_from(
         SESSIONS.outerjoin(
-            NUDGES, (NUDGES.c.session_id == SESSIONS.c.id) & NUDGES.c.status.in_(LIVE)
+            NUDGES, (NUDGES.c.session_id == SESSIONS.c.id) & NUDGES.c.status.in_(_LIVE_INLINE)
         )
     )
     .where(SESSIONS.c.id == bindparam("session_id"))
 )
-"""The practice's row (a row per live nudge: its kind and due time, NULL if none) in one
-statement. On PostgreSQL it is locked ``FOR UPDATE OF practice_sessions``: a statement
-that waited for the lock returns the row as the holder committed it but the nudges (and
-``seen_version``) as they stood when the statement began, so when ``seen_version`` is not
-``version`` the nudges must be read again (every practice write bumps ``version``)."""
+"""The practice's :data:`SESSION_KEY` (a row per live nudge: its kind and due time, NULL
+if none) in one statement: the rest of the row (JSON documents among it) is read only when
+the transcript must be rebuilt (:data:`SESSION_ROW`), which is rare. On PostgreSQL it is
+locked ``FOR UPDATE OF practice_sessions``: a statement that waited for the lock returns
+the row as the holder committed it but the nudges (and ``seen_version``) as they stood
+when the statement began, so when ``seen_version`` is not ``version`` the nudges must be
+read again (every practice write bumps ``version``)."""
+_VISITED = VISIT_CLAIMING.cte("visited")
+_LOCKED = (
+    select(*SESSION_KEY)
+    .where(SESSIONS.c.id == select(_VISITED.c.practice).scalar_subquery())
+    .with_for_update(of=SESSIONS)
+    .cte("locked")
+    .prefix_with("MATERIALIZED")
+)
+VISIT_CLAIMING_LOCKING = select(
+    _VISITED.c.active,
+    _VISITED.c.model_voice,
+    _VISITED.c.practice,
+    _VISITED.c.follow_up,
+    _VISITED.c.fresh,
+    *_LOCKED.c,
+    NUDGES.c.kind.label("nudge_kind"),
+    NUDGES.c.due_at.label("nudge_due"),
+    select(_SEEN.c.version)
+    .where(_SEEN.c.id == _LOCKED.c.id)
+    .scalar_subquery()
+    .label("seen_version"),
+).select_from(
+    _VISITED.outerjoin(_LOCKED, true()).outerjoin(
+        NUDGES, (NUDGES.c.session_id == _LOCKED.c.id) & NUDGES.c.status.in_(_LIVE_INLINE)
+    )
+)
+"""PostgreSQL: :data:`VISIT_CLAIMING` and, in the same statement, what
+:data:`SESSION_ROW_AND_NUDGES` reads of the user's current practice, locked ``FOR UPDATE``
+after the user (the order the two statements took them in): a row per live nudge, the
+practice's columns NULL when there is none. The lock is taken in a ``MATERIALIZED`` CTE,
+so it is taken whatever the outer join keeps; a practice lock waited for shows, as
+before, as ``seen_version`` differing from ``version``."""
 LIVE_NUDGES = select(NUDGES.c.kind, NUDGES.c.due_at).where(
-    NUDGES.c.session_id == bindparam("session_id"), NUDGES.c.status.in_(LIVE)
+    NUDGES.c.session_id == bindparam("session_id"), NUDGES.c.status.in_(_LIVE_INLINE)
 )
 TURNS_OF = (
     select(
@@ -179,7 +230,7 @@ CANCEL_NUDGES = (
     .where(
         NUDGES.c.session_id == bindparam("b_session"),
         NUDGES.c.kind == bindparam("b_kind"),
-        NUDGES.c.status.in_(LIVE),
+        NUDGES.c.status.in_(_LIVE_INLINE),
         NUDGES.c.id != bindparam("b_keep"),
     )
     .values(status="cancelled", finished_at=bindparam("b_now"), outcome=bindparam("b_why"))

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session as DbSession
 
 from bot.store.models import PracticeSession
@@ -41,7 +41,7 @@ from bot.store.practice_sql import (
     SESSIONS,
     USERS,
     VISIT,
-    VISIT_CLAIMING,
+    VISIT_CLAIMING_LOCKING,
 )
 from bot.store.rearm import rearm
 from bot.store.transcripts import CACHED_SESSIONS, turn_row
@@ -88,7 +88,7 @@ class PracticeStore(UserRecords, NudgeDelivery):
         # row while holding the practice's lock): no deadlock with the dispatcher.
         conn = db.connection()
         claimed = update_id is not None and self._lock_rows  # (one statement for both)
-        row: Any  # (a Row of four or five columns)
+        row: Any  # (a Row of the visit's columns, and the practice's on PostgreSQL)
         if claimed:
             parameters = {
                 "user_id": user_id,
@@ -97,7 +97,11 @@ class PracticeStore(UserRecords, NudgeDelivery):
                 "now": now,
                 "sent": list(sent),
             }
-            row = conn.execute(VISIT_CLAIMING, parameters).one_or_none()
+            # ... and the current practice locked and read ahead, for the event to come
+            rows: list[Row[Any]] = list(conn.execute(VISIT_CLAIMING_LOCKING, parameters))
+            row = rows[0] if rows else None
+            if row is not None and row.active and row.id is not None:
+                self._read_ahead(row.id, rows)  # (a reactivation may change the nudges)
         else:
             if sent:
                 conn.execute(FORGET_SENT, [{"b_id": i} for i in sent])
@@ -191,7 +195,7 @@ class PracticeStore(UserRecords, NudgeDelivery):
         with self.transaction() as db:
             row, nudges = self._locked(db, session_id)
             if update_id is not None and not self._first_delivery(db, update_id, row.user_id, now):
-                session = self._restore(db, row, nudges)
+                session = self._restore(db, self._whole_row(db, row.id), nudges)
                 return Outcome(row.id, row.user_id, [], session, duplicate=True)
             session = self._session(db, row, nudges)
             before, live = len(session.turns), set(session.nudges)

@@ -30,6 +30,9 @@ class _Open(threading.local):
 
     db: DbSession | None = None
     on_commit: list[Callable[[], None]]
+    prelocked: tuple[int, Row[Any], dict[str, datetime] | None] | None = None
+    """A practice this transaction locked and read ahead (see :meth:`TransactionalStore.
+    _read_ahead`), for the first :meth:`TransactionalStore._locked` of it."""
 
     def __init__(self) -> None:
         self.on_commit = []
@@ -86,6 +89,7 @@ class TransactionalStore:
             raise
         finally:
             self._open.db = None
+            self._open.prelocked = None
         done, self._open.on_commit = self._open.on_commit, []
         for callback in done:
             callback()
@@ -103,16 +107,32 @@ class TransactionalStore:
         """The practice's row, locked to the end of the transaction (PostgreSQL), and its
         live nudges by kind, read in the same statement: None if the row changed while
         the statement waited for the lock (they are then stale: read them again)."""
-        rows = db.connection().execute(self._session_row, {"session_id": session_id}).all()
+        ahead = self._open.prelocked
+        if ahead is not None and ahead[0] == session_id:
+            self._open.prelocked = None  # (the first read only: a write may follow it)
+            return ahead[1], ahead[2]
+        rows: list[Row[Any]] = list(
+            db.connection().execute(self._session_row, {"session_id": session_id})
+        )
         if not rows:
             raise NotFound(f"no practice {session_id}")
-        row = rows[0]
-        if row.seen_version != row.version:
-            return row, None
-        return row, {r.nudge_kind: r.nudge_due for r in rows if r.nudge_kind is not None}
+        return _locked_row(rows)
+
+    def _read_ahead(self, session_id: int, rows: list[Row[Any]]) -> None:
+        """``rows`` are the practice's locked row and live nudges, as :meth:`_locked` reads
+        them, read by this transaction's first statement (PostgreSQL): its first
+        :meth:`_locked` of the practice takes them instead of a statement of its own."""
+        self._open.prelocked = (session_id, *_locked_row(rows))
 
     def _first_delivery(
         self, db: DbSession, update_id: int, user_id: int | None, now: datetime
     ) -> bool:
         """Record ``update_id`` as processed; False if it already was (a duplicate)."""
         return self.updates.claim(db, update_id, user_id, now)
+
+
+def _locked_row(rows: list[Row[Any]]) -> tuple[Row[Any], dict[str, datetime] | None]:
+    row = rows[0]
+    if row.seen_version != row.version:
+        return row, None
+    return row, {r.nudge_kind: r.nudge_due for r in rows if r.nudge_kind is not None}

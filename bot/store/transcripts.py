@@ -19,6 +19,7 @@ from bot.store.practice_sql import (
     INSERT_NUDGE,
     INSERT_TURNS,
     LIVE_NUDGES,
+    SESSION_ROW,
     TURNS_OF,
     WRITE_SESSION,
     WRITE_SESSION_AND_TURNS,
@@ -79,7 +80,7 @@ class Transcripts(TransactionalStore):
         with self._cache_lock:
             cached = self._cache.pop(row.id, None)
         if cached is None or cached[0] != self._cache_key(row, row.version):
-            return self._restore(db, row, nudges)
+            return self._restore(db, self._whole_row(db, row.id), nudges)
         session = cached[1]
         session.nudges = self._live_nudges(db, row.id) if nudges is None else nudges
         return session
@@ -102,6 +103,10 @@ class Transcripts(TransactionalStore):
                     self._cache.popitem(last=False)
 
         self.on_commit(keep)
+
+    def _whole_row(self, db: DbSession, session_id: int) -> Row[Any]:
+        """The practice's whole row (the caller holds its lock: it is the version read)."""
+        return db.connection().execute(SESSION_ROW, {"session_id": session_id}).one()
 
     def _live_nudges(self, db: DbSession, session_id: int) -> dict[str, datetime]:
         nudges = db.connection().execute(LIVE_NUDGES, {"session_id": session_id})

@@ -21,11 +21,13 @@ from bot.telegram.service import ChatService
 from tests.conftest import T0
 
 # (SQLite, PostgreSQL); on SQLite the count includes the BEGIN IMMEDIATE
-MESSAGE = (8, 4)
-"""An ordinary message in a practice: its reply queued, the previous reply settled."""
-MESSAGE_WITH_NUDGE = (9, 5)
+MESSAGE = (8, 3)
+"""An ordinary message in a practice: its reply queued, the previous reply settled. On
+PostgreSQL: the visit (the user locked, the update claimed, the settled rows forgotten,
+the practice locked and read), the practice's write (with its turns), the outbox row."""
+MESSAGE_WITH_NUDGE = (9, 4)
 """The message that starts the meeting's clock (it schedules the wrap-up nudge)."""
-COMMAND = (8, 4)
+COMMAND = (8, 3)
 """A practice command (``/ready``)."""
 NUDGE = (7, 5)
 """Delivering a claimed nudge (the wrap-up) and queuing its text."""
@@ -78,3 +80,46 @@ def test_statements_per_update(store: PracticeStore) -> None:
     with counting(store) as statements:
         assert dispatcher.deliver_one(nudge, later)
     assert len(statements) == expected(store, NUDGE), statements
+
+
+SEVERAL_MESSAGES = (3, 1)
+"""A reply of three messages queued in the outbox (on SQLite a row at a time)."""
+
+
+def test_a_reply_of_several_messages_is_one_insert(store: PracticeStore) -> None:
+    service = ChatService(store)
+    user_id = service.user(42, 42, T0)
+    texts = ["first", "second", "third"]
+    with store.transaction() as db, counting(store) as statements:
+        ids = service.outbox.add(db, user_id, 42, [(t, []) for t in texts], T0)
+    inserts = [s for s in statements if s.startswith("INSERT")]
+    assert len(inserts) == expected(store, SEVERAL_MESSAGES)
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    later = T0 + timedelta(minutes=5)  # the lease is over: claimed in the order queued
+    letters = service.outbox.claim_due(later)
+    assert [letter.html for letter in letters] == texts
+    assert [letter.id for letter in letters] == ids
+
+
+def test_a_practice_not_in_memory_reads_its_whole_row_once(store: PracticeStore) -> None:
+    """The locked read fetches only the practice's key columns (its transcript is usually
+    in memory); after a restart (or another process's write) the whole row is read, with
+    the turns, and the transcript goes on from where it was."""
+    service = ChatService(store)
+    update_ids = iter(range(1, 1000))
+    service.handle(42, 42, next(update_ids), T0, lambda v: service.begin(v, "dana", 20, T0))
+    service.handle(42, 42, next(update_ids), T0, lambda v: service.say(v, "Hi, I'm early.", T0))
+    restarted = ChatService(PracticeStore(store.engine, bot_id=store.updates.bot_id))
+    restarted.user(42, 42, T0)
+    restarted.sent(99_999)  # as in the pins above
+    with counting(store) as statements:
+        restarted.handle(
+            42, 42, next(update_ids), T0, lambda v: restarted.say(v, "How did you start?", T0)
+        )
+    statements = [s for s in statements if "DELETE FROM processed_updates" not in s]  # hourly
+    # (this message starts the meeting's clock: MESSAGE_WITH_NUDGE)
+    assert len(statements) == expected(store, MESSAGE_WITH_NUDGE) + 2, statements
+    assert sum("practice_sessions.scenario" in s for s in statements) == 1  # the whole row
+    (practice,) = restarted.store.practices(restarted.user(42, 42, T0))
+    said = [t.text for t in restarted.store.load(practice.id).turns if t.speaker == "user"]
+    assert said == ["Hi, I'm early.", "How did you start?"]
