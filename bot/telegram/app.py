@@ -71,7 +71,7 @@ def build_application(settings: Settings, db: Engine, health: Health) -> Applica
         store = await asyncio.to_thread(
             handling.open_store, db, bot_id, health, phrasing=config is not None
         )
-        voice = handling.ModelVoice(config, store.flow.personas) if config is not None else None
+        voice = handling.WorkerVoice(config, store.flow.personas) if config is not None else None
         background["voice"] = voice
         if voice is not None:
             voice.warm()

@@ -36,17 +36,18 @@ from bot.telegram.progress import Drawer
 from bot.telegram.replies import Reply
 from bot.telegram.sender import Blocked
 from bot.telegram.service import ChatService
-from bot.voice.model import ModelVoice, VoiceConfig
+from bot.voice.model import VoiceConfig
+from bot.voice.worker import WorkerVoice
 from flows import understanding
 from flows.engine import Engine as Flow
 
 __all__ = [
     "ChatService",
     "Drawer",
-    "ModelVoice",
     "NudgeRunner",
     "Postman",
     "VoiceConfig",
+    "WorkerVoice",
     "add_handlers",
     "bot_id_of",
     "open_store",

@@ -107,8 +107,14 @@ def describe(label: str, result: DriveResult) -> None:
         f"   {label:34} {result.rate:7.1f} updates/s   median {ms(statistics.median(lat))}   "
         f"p99 {ms(pct(lat, 0.99))}   ({result.replies}/{result.messages} replies"
         + (f", {result.stuck} STUCK" if result.stuck else "")
-        + ")"
+        + f"; CPU of a core: bot {share(result.main_cpu_s, result)}, its worker "
+        f"{share((result.bot_cpu_s or 0) - (result.main_cpu_s or 0), result)}, "
+        f"fakes {share(result.own_cpu_s, result)})"
     )
+
+
+def share(cpu_s: float | None, result: DriveResult) -> str:
+    return f"{cpu_s / result.wall_s:4.0%}" if cpu_s is not None and result.wall_s > 0 else "n/a"
 
 
 def main() -> None:
@@ -151,16 +157,17 @@ def main() -> None:
         f"{verdict(drop <= DROP_TARGET)})"
     )
     cpu = [
-        (p.bot_cpu_s / p.messages, v.bot_cpu_s / v.messages)
+        (p.bot_cpu_s / p.messages, v.bot_cpu_s / v.messages, (v.main_cpu_s or 0) / v.messages)
         for _, p, v in rounds
         if p.bot_cpu_s and v.bot_cpu_s
     ]
     if cpu:
-        without, with_model = (statistics.median(c[i] for c in cpu) * 1e3 for i in (0, 1))
+        without, with_model, loop = (statistics.median(c[i] for c in cpu) * 1e3 for i in (0, 1, 2))
         print(
             f"   bot CPU per user message: {without:.2f} ms without, {with_model:.2f} ms with "
-            f"the model (+{ratio(with_model, without) - 1:.0%}; the fake model server's own CPU "
-            "is in this process, on the same 2 cores)"
+            f"the model (+{ratio(with_model, without) - 1:.0%}), of which the bot's own process "
+            f"{loop:.2f} ms (+{ratio(loop, without) - 1:.0%}) and its voice worker the rest; "
+            "the fake model server's own CPU is in this process, on the same cores"
         )
 
     off = sorted(plans)[::2]  # every other chat switches the voice off
