@@ -33,7 +33,7 @@ import pickle
 import signal
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.voice.model import ModelVoice, Phrased, Understood, VoiceConfig
@@ -56,6 +56,25 @@ def _frame(value: object) -> bytes:
     return len(body).to_bytes(_HEAD, "big") + body
 
 
+class _Batcher:
+    """Frames written together once the event loop's current round of callbacks is done:
+    under load one write (and one wake-up of the other side) carries many."""
+
+    def __init__(self, write: Callable[[bytes], object]) -> None:
+        self._write = write
+        self._frames: list[bytes] = []
+
+    def send(self, frame: bytes) -> None:
+        if not self._frames:
+            asyncio.get_running_loop().call_soon(self._flush)
+        self._frames.append(frame)
+
+    def _flush(self) -> None:
+        frames, self._frames = self._frames, []
+        with contextlib.suppress(Exception):  # (a worker gone: its reader fails the callers)
+            self._write(b"".join(frames))
+
+
 async def _read_frame(reader: asyncio.StreamReader) -> Any:
     head = await reader.readexactly(_HEAD)
     return pickle.loads(await reader.readexactly(int.from_bytes(head, "big")))
@@ -73,6 +92,7 @@ class WorkerVoice(ModelVoice):
         self._proc: asyncio.subprocess.Process | None = None
         self._starting: asyncio.Task[asyncio.subprocess.Process] | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._out: _Batcher | None = None
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self._ids = itertools.count()
         self._died_at = -RESTART_AFTER
@@ -127,12 +147,13 @@ class WorkerVoice(ModelVoice):
 
     async def _call(self, purpose: str, payload: object) -> Any:
         async with asyncio.timeout(self.config.timeout + GRACE):
-            proc = self._proc or await self._start()
+            if self._proc is None:
+                await self._start()
+            assert self._out is not None
             key = next(self._ids)
             answer = self._pending[key] = asyncio.get_running_loop().create_future()
             try:
-                assert proc.stdin is not None
-                proc.stdin.write(_frame((key, purpose, payload)))
+                self._out.send(_frame((key, purpose, payload)))
                 return await answer
             finally:
                 del self._pending[key]
@@ -166,6 +187,7 @@ class WorkerVoice(ModelVoice):
             log.warning("the model voice's worker did not start; the scripted lines are used")
             raise
         self._proc = proc
+        self._out = _Batcher(proc.stdin.write)
         self._reader = asyncio.create_task(self._read(proc))
         return proc
 
@@ -210,13 +232,14 @@ async def serve() -> None:
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     # Frames go to a copy of stdout; stdout itself now writes to stderr, so nothing printed
     # by a library can break a frame.
-    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    frames = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
-    transport, _ = await loop.connect_write_pipe(asyncio.Protocol, out)
+    transport, _ = await loop.connect_write_pipe(asyncio.Protocol, frames)
     config, personas = await _read_frame(reader)
     voice = ModelVoice(config, personas)
     voice.warm()
     working: set[asyncio.Task[None]] = set()
+    out = _Batcher(transport.write)
 
     async def answer(key: int, purpose: str, payload: Any) -> None:
         result: object
@@ -224,7 +247,7 @@ async def serve() -> None:
             result = await voice._phrase(payload)
         else:
             result = await voice._understand(payload)
-        transport.write(_frame((key, result)))
+        out.send(_frame((key, result)))
 
     while True:
         try:
@@ -237,6 +260,7 @@ async def serve() -> None:
     if working:
         await asyncio.wait(working, timeout=config.timeout)
     await voice.close()
+    await asyncio.sleep(0)  # (the last answers' write)
     transport.close()
 
 
