@@ -125,6 +125,7 @@ class ModelVoice:
         self._slots = asyncio.Semaphore(config.concurrency)
         self._warned: dict[str, float] = {}
         self._heads: dict[tuple[str, str, int, bool], bytes] = {}
+        self._completions: str | None = None
         self.listener: Listener | None = None
         """Told of every request (the evaluation counts outcomes and latencies with it)."""
 
@@ -271,12 +272,20 @@ class ModelVoice:
             # about 2 ms of CPU a call (measured), for fields this never reads, and the
             # contact's part of the body is serialised once (see _body).
             completion = await self.client.post(
-                "/chat/completions", cast_to=object, content=self._body(chat, max_tokens, json)
+                self._url(), cast_to=object, content=self._body(chat, max_tokens, json)
             )
             content = _content(completion)
         if not content.strip():
             raise _Refused()
         return content
+
+    def _url(self) -> str:
+        """The completions URL, whole: the client joins a path to its base URL by parsing
+        both and the result (about 30 us a request), which this does once, the same way."""
+        if self._completions is None:
+            base = self.client.base_url
+            self._completions = str(base.copy_with(raw_path=base.raw_path + b"chat/completions"))
+        return self._completions
 
     def _body(self, chat: list[dict[str, str]], max_tokens: int, json: bool) -> bytes:
         """The request's JSON: the options and the first (system) message, the same for
