@@ -36,14 +36,15 @@ from bot.telegram.progress import Drawer
 from bot.telegram.replies import Reply
 from bot.telegram.sender import Blocked
 from bot.telegram.service import ChatService
-from bot.voice.model import VoiceConfig
-from bot.voice.worker import WorkerVoice
+from bot.voice.model import ModelVoice, VoiceConfig
+from bot.voice.worker import WorkerVoice, wants_worker
 from flows import understanding
 from flows.engine import Engine as Flow
 
 __all__ = [
     "ChatService",
     "Drawer",
+    "ModelVoice",
     "NudgeRunner",
     "Postman",
     "VoiceConfig",
@@ -51,6 +52,7 @@ __all__ = [
     "add_handlers",
     "bot_id_of",
     "open_store",
+    "wants_worker",
 ]
 
 log = logging.getLogger(__name__)
