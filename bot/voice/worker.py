@@ -50,6 +50,8 @@ RESTART_AFTER = 10.0
 STOP_WAIT = 5.0
 """Seconds the worker has to finish after its stdin closes, before it is killed."""
 _HEAD = 4
+READY = -1
+"""The key of the frame a worker sends once it is ready."""
 
 
 def usable_cpus(cgroup: Path = Path("/sys/fs/cgroup")) -> float:
@@ -110,6 +112,11 @@ async def _read_frame(reader: asyncio.StreamReader) -> Any:
     return pickle.loads(await reader.readexactly(int.from_bytes(head, "big")))
 
 
+def _ignored(done: asyncio.Future[Any]) -> None:
+    if not done.cancelled():
+        done.exception()  # (a worker that did not start is told of on first use)
+
+
 class WorkerGone(Exception):
     """The worker process is not running (it died, or failed to start)."""
 
@@ -123,6 +130,8 @@ class WorkerVoice(ModelVoice):
         self._starting: asyncio.Task[asyncio.subprocess.Process] | None = None
         self._reader: asyncio.Task[None] | None = None
         self._out: _Batcher | None = None
+        self._ready: asyncio.subprocess.Process | None = None
+        """The worker, once it has said it is ready (its client made)."""
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self._ids = itertools.count()
         self._died_at = -RESTART_AFTER
@@ -132,7 +141,7 @@ class WorkerVoice(ModelVoice):
         """Start the worker now (in the background), not on a user's first line."""
         with contextlib.suppress(RuntimeError):  # (no running loop: started on first use)
             asyncio.get_running_loop()
-            self._start()
+            self._start().add_done_callback(_ignored)
 
     async def close(self) -> None:
         self._closing = True
@@ -140,7 +149,7 @@ class WorkerVoice(ModelVoice):
         if proc is None and self._starting is not None:
             with contextlib.suppress(Exception):
                 proc = await self._starting
-        self._proc = self._starting = None
+        self._proc = self._starting = self._ready = None
         if proc is not None:
             if proc.stdin is not None:
                 proc.stdin.close()
@@ -176,17 +185,29 @@ class WorkerVoice(ModelVoice):
             return Understood(None, "error", time.monotonic() - started)
 
     async def _call(self, purpose: str, payload: object) -> Any:
-        async with asyncio.timeout(self.config.timeout + GRACE):
-            if self._proc is None:
-                await self._start()
-            assert self._out is not None
-            key = next(self._ids)
-            answer = self._pending[key] = asyncio.get_running_loop().create_future()
-            try:
-                self._out.send(_frame((key, purpose, payload)))
-                return await answer
-            finally:
-                del self._pending[key]
+        proc: asyncio.subprocess.Process | None = None
+        try:
+            async with asyncio.timeout(self.config.timeout + GRACE):
+                if self._proc is None:
+                    await self._start()
+                proc, out = self._proc, self._out
+                assert proc is not None and out is not None
+                key = next(self._ids)
+                answer = self._pending[key] = asyncio.get_running_loop().create_future()
+                try:
+                    out.send(_frame((key, purpose, payload)))
+                    return await answer
+                finally:
+                    del self._pending[key]
+        except TimeoutError:
+            # The worker keeps the model's deadline itself: one that has not answered GRACE
+            # past it is stuck (or starved of CPU), and is replaced. (Not one still starting:
+            # a line asked for meanwhile just waits its deadline.)
+            if proc is not None and proc is self._ready and proc.returncode is None:
+                log.warning("the model voice's worker missed its deadline; it is stopped")
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+            raise
 
     # -- the process ----------------------------------------------------------------------
 
@@ -227,6 +248,9 @@ class WorkerVoice(ModelVoice):
         try:
             while True:
                 key, result = await _read_frame(proc.stdout)
+                if key == READY:
+                    self._ready = proc
+                    continue
                 answer = self._pending.get(key)
                 if answer is not None and not answer.done():
                     answer.set_result(result)
@@ -238,6 +262,8 @@ class WorkerVoice(ModelVoice):
             for answer in self._pending.values():
                 if not answer.done():
                     answer.set_exception(WorkerGone())
+            if self._ready is proc:
+                self._ready = None
             if self._proc is proc:  # (not closed by the bot: it died)
                 self._proc = self._starting = None
                 self._died_at = time.monotonic()
@@ -270,14 +296,20 @@ async def serve() -> None:
     voice.warm()
     working: set[asyncio.Task[None]] = set()
     out = _Batcher(transport.write)
+    out.send(_frame((READY, None)))
 
     async def answer(key: int, purpose: str, payload: Any) -> None:
         result: object
-        if purpose == "phrase":
-            result = await voice._phrase(payload)
-        else:
-            result = await voice._understand(payload)
-        out.send(_frame((key, result)))
+        try:
+            if purpose == "phrase":
+                result = await voice._phrase(payload)
+            else:
+                result = await voice._understand(payload)
+            frame = _frame((key, result))
+        except Exception:  # (never left unanswered: the bot would wait for its deadline)
+            failed = Phrased(None, "error") if purpose == "phrase" else Understood(None, "error")
+            frame = _frame((key, failed))
+        out.send(frame)
 
     while True:
         try:

@@ -132,18 +132,47 @@ def test_a_hung_worker_costs_a_line_the_models_deadline_and_a_little(
     fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(worker_module, "GRACE", 0.3)
-    monkeypatch.setattr(worker_module, "STOP_WAIT", 0.5)
     voice, told = voice_for(fake_llm, timeout=0.7)
 
     async def scenario() -> None:
         await started(voice, told)
-        os.kill(pid_of(voice), signal.SIGSTOP)
+        stopped = pid_of(voice)
+        os.kill(stopped, signal.SIGSTOP)
         began = time.monotonic()
         result = await voice.phrase(REQUESTS[1])
         waited = time.monotonic() - began
         assert result.outcome == "timeout" and result.text is None
         assert 0.9 < waited < 2.0
-        await voice.close()  # a stopped worker is killed once STOP_WAIT has passed
+        # It missed its own deadline: taken for stuck, stopped, and started again later.
+        await asyncio.sleep(0.2)
+        assert voice._proc is None
+        monkeypatch.setattr(worker_module, "RESTART_AFTER", 0.0)
+        await started(voice, told)  # (a line asked for while it starts may time out:
+        assert pid_of(voice) != stopped  # that does not stop a worker not ready yet)
+        await voice.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_line_asked_for_while_the_worker_starts_waits_its_deadline_and_stops_nothing(
+    fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worker_module, "GRACE", 0.05)
+    voice, _ = voice_for(fake_llm, timeout=0.3)  # (starting one takes longer than that)
+
+    async def scenario() -> None:
+        voice.warm()
+        assert (await voice.phrase(REQUESTS[0])).outcome == "timeout"
+        starting = voice._proc
+        assert starting is not None and starting.returncode is None
+        deadline = time.monotonic() + 30
+        while voice._ready is None:
+            assert time.monotonic() < deadline, "the worker never said it was ready"
+            await asyncio.sleep(0.05)
+        assert voice._proc is starting
+        outcomes = {(await voice.phrase(REQUESTS[1])).outcome for _ in range(3)}
+        assert "used" in outcomes and voice._proc is starting
+        await voice.close()
 
     asyncio.run(scenario())
 
