@@ -51,6 +51,9 @@ class VoiceSettings(BaseSettings):
 
 
 class Settings(VoiceSettings):
+    llm_worker: bool | None = Field(default=None, alias="RAPPORT_LLM_WORKER")
+    """The bot's model voice in a worker process (unset: when it may use 2 CPUs or more;
+    see :mod:`bot.voice.worker`)."""
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base_url: str = Field(default=TELEGRAM_API, alias="TELEGRAM_API_BASE_URL")
     database_url: str | None = Field(default=None, alias="DATABASE_URL")

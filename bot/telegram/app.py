@@ -71,7 +71,12 @@ def build_application(settings: Settings, db: Engine, health: Health) -> Applica
         store = await asyncio.to_thread(
             handling.open_store, db, bot_id, health, phrasing=config is not None
         )
-        voice = handling.ModelVoice(config, store.flow.personas) if config is not None else None
+        voice = None
+        if config is not None:
+            apart = handling.wants_worker(settings.llm_worker)
+            kind = handling.WorkerVoice if apart else handling.ModelVoice
+            voice = kind(config, store.flow.personas)
+            log.info("model voice: requests %s", "in a worker process" if apart else "in process")
         background["voice"] = voice
         if voice is not None:
             voice.warm()

@@ -37,6 +37,7 @@ from bot.telegram.replies import Reply
 from bot.telegram.sender import Blocked
 from bot.telegram.service import ChatService
 from bot.voice.model import ModelVoice, VoiceConfig
+from bot.voice.worker import WorkerVoice, wants_worker
 from flows import understanding
 from flows.engine import Engine as Flow
 
@@ -47,9 +48,11 @@ __all__ = [
     "NudgeRunner",
     "Postman",
     "VoiceConfig",
+    "WorkerVoice",
     "add_handlers",
     "bot_id_of",
     "open_store",
+    "wants_worker",
 ]
 
 log = logging.getLogger(__name__)

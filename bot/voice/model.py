@@ -100,6 +100,15 @@ class Phrased:
     seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class Understood:
+    """What became of one understanding request (``hint`` None: the rules' reading)."""
+
+    hint: Hint | None
+    outcome: LlmOutcome
+    seconds: float = 0.0
+
+
 Listener = Callable[[LlmPurpose, LlmOutcome, str, float], None]
 """Told of every request: its purpose, outcome, guard reason ("" if none) and seconds."""
 
@@ -116,6 +125,7 @@ class ModelVoice:
         self._slots = asyncio.Semaphore(config.concurrency)
         self._warned: dict[str, float] = {}
         self._heads: dict[tuple[str, str, int, bool], bytes] = {}
+        self._completions: str | None = None
         self.listener: Listener | None = None
         """Told of every request (the evaluation counts outcomes and latencies with it)."""
 
@@ -150,6 +160,11 @@ class ModelVoice:
     async def phrase(self, request: PhrasingRequest) -> Phrased:
         """The model's wording of ``request``'s line, if it comes in time and passes every
         guard (else ``text`` is None and the scripted line is shown)."""
+        return self.phrased(request, await self._phrase(request))
+
+    async def _phrase(self, request: PhrasingRequest) -> Phrased:
+        """:meth:`phrase`'s work, told to nobody (a worker process does it and the bot's
+        process does the telling: :meth:`phrased`)."""
         persona = self.personas.get(request.persona_id)
         if persona is None:
             return Phrased(None, "error")
@@ -165,10 +180,15 @@ class ModelVoice:
             found = verdict(text, request, persona)
             if found is not None:
                 outcome, reason, text = "guard_rejected", found, None
-                metrics.llm_rejected(found)
         except Exception as exc:
             outcome = self._failure(exc)
-        seconds = time.monotonic() - started
+        return Phrased(text, outcome, reason, time.monotonic() - started)
+
+    def phrased(self, request: PhrasingRequest, result: Phrased) -> Phrased:
+        """``result`` told to the metrics, the listener and the log; returned."""
+        outcome, reason, seconds = result.outcome, result.reason, result.seconds
+        if outcome == "guard_rejected":
+            metrics.llm_rejected(reason)
         metrics.llm_request("phrase", outcome, seconds)
         if self.listener is not None:
             self.listener("phrase", outcome, reason, seconds)
@@ -183,13 +203,17 @@ class ModelVoice:
                 seconds * 1000,
                 extra={"kind": request.kind, "outcome": outcome, "reason": reason},
             )
-        return Phrased(text, outcome, reason, seconds)
+        return result
 
     # -- understanding -------------------------------------------------------------------
 
     async def understand(self, text: str) -> Hint | None:
         """The model's labels for ``text`` (fixed vocabularies only), or None on any
         failure or when it labels nothing."""
+        return self.understood(await self._understand(text))
+
+    async def _understand(self, text: str) -> Understood:
+        """:meth:`understand`'s work, told to nobody (see :meth:`_phrase`)."""
         started = time.monotonic()
         outcome: LlmOutcome = "used"
         hint: Hint | None = None
@@ -201,7 +225,11 @@ class ModelVoice:
             hint = Hint.of(acts, found)
         except Exception as exc:
             outcome = self._failure(exc)
-        seconds = time.monotonic() - started
+        return Understood(hint, outcome, time.monotonic() - started)
+
+    def understood(self, result: Understood) -> Hint | None:
+        """``result`` told to the metrics, the listener and the log; its hint, if any."""
+        outcome, seconds, hint = result.outcome, result.seconds, result.hint
         metrics.llm_request("understand", outcome, seconds)
         if self.listener is not None:
             self.listener("understand", outcome, "", seconds)
@@ -244,12 +272,20 @@ class ModelVoice:
             # about 2 ms of CPU a call (measured), for fields this never reads, and the
             # contact's part of the body is serialised once (see _body).
             completion = await self.client.post(
-                "/chat/completions", cast_to=object, content=self._body(chat, max_tokens, json)
+                self._url(), cast_to=object, content=self._body(chat, max_tokens, json)
             )
             content = _content(completion)
         if not content.strip():
             raise _Refused()
         return content
+
+    def _url(self) -> str:
+        """The completions URL, whole: the client joins a path to its base URL by parsing
+        both and the result (about 30 us a request), which this does once, the same way."""
+        if self._completions is None:
+            base = self.client.base_url
+            self._completions = str(base.copy_with(raw_path=base.raw_path + b"chat/completions"))
+        return self._completions
 
     def _body(self, chat: list[dict[str, str]], max_tokens: int, json: bool) -> bytes:
         """The request's JSON: the options and the first (system) message, the same for

@@ -130,6 +130,8 @@ class DriveResult:
     bot_cpu_s: float | None
     own_cpu_s: float
     calls: Counter[str]
+    main_cpu_s: float | None = None
+    """The bot's own process alone (bot_cpu_s counts its children too)."""
     by_chat: dict[int, list[float]] = field(default_factory=dict)
     """Each chat's round trips (tests/bench/bench_voice.py compares groups of chats)."""
 
@@ -176,14 +178,33 @@ def practice(index: int, lines: int, scripts: list[list[str]], contacts: list[st
 # ------------------------------------------------------------------------------ the bot
 
 
-def proc_cpu_s(pid: int) -> float | None:
-    """User + system CPU seconds of a process (all its threads), from /proc (Linux)."""
+def proc_cpu_s(pid: int, children: bool = True) -> float | None:
+    """User + system CPU seconds of a process (all its threads) and of its children (the
+    model voice's worker process: running, or ended and waited for; not with
+    ``children=False``), from /proc (Linux)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    if not children:
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    seconds = sum(int(fields[i]) for i in (11, 12, 13, 14)) / os.sysconf("SC_CLK_TCK")
+    return seconds + sum(proc_cpu_s(child) or 0.0 for child in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return []
+    found: list[int] = []
+    for task in tasks:
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
 
 
 def start_bot(
@@ -264,6 +285,7 @@ def drive(
     cursor = len(fake.sent())
     calls_before = Counter(c.method for c in fake.calls())
     bot_cpu_before = proc_cpu_s(proc.pid)
+    main_cpu_before = proc_cpu_s(proc.pid, children=False)
     own_cpu_before = time.process_time()
     started = time.time()
     active = {uid for uid, chat in chats.items() if chat.messages}
@@ -302,6 +324,7 @@ def drive(
             break
     own_cpu = time.process_time() - own_cpu_before
     bot_cpu_after = proc_cpu_s(proc.pid)
+    main_cpu_after = proc_cpu_s(proc.pid, children=False)
     bot_cpu = (
         bot_cpu_after - bot_cpu_before
         if bot_cpu_after is not None and bot_cpu_before is not None
@@ -321,6 +344,11 @@ def drive(
         bot_cpu_s=bot_cpu,
         own_cpu_s=own_cpu,
         calls=+calls,
+        main_cpu_s=(
+            main_cpu_after - main_cpu_before
+            if main_cpu_after is not None and main_cpu_before is not None
+            else None
+        ),
         by_chat={uid: chat.latencies for uid, chat in chats.items()},
     )
 

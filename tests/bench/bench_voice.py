@@ -8,9 +8,12 @@ workload, bots and closed-loop driver; read it first), with the project's fake m
 (``tests/fake_llm``) in this process:
 
 1. *Throughput.* The echo bot, Rapport without a model, and Rapport with a model answering
-   in 0 ms (every contact line phrased), each on its own fake Bot API, one after the other,
-   ``--chats`` chats at once. Target: Rapport's throughput ratio against the echo bot drops
-   by no more than 10% with the model (0 ms: what the bot itself spends on it).
+   in 0 ms (every contact line phrased), its voice in a worker process and in the bot's
+   own (``RAPPORT_LLM_WORKER``; ``--worker 1`` or ``0`` runs one of them), each on its own
+   fake Bot API, one after the other, ``--chats`` chats at once. Target: Rapport's
+   throughput ratio against the echo bot drops by no more than 10% with the model (0 ms:
+   what the bot itself spends on it). CPU is printed for the bot's process and its worker
+   apart: on a machine whose cores are all busy, their sum is what counts.
 2. *A slow model does not hold up other chats.* Rapport with the model answering in 0 ms,
    then in ``--slow`` s (2 s), half the chats having switched the voice off in /settings
    first. Target: the p99 round trip of those chats (which never wait on the model) with
@@ -51,9 +54,11 @@ P99_SLACK = 1.25
 
 
 @contextmanager
-def model_env(fake: FakeLLM | None) -> Iterator[None]:
-    """The bot started in this block talks to ``fake`` (None: no model)."""
+def model_env(fake: FakeLLM | None, worker: str = "") -> Iterator[None]:
+    """The bot started in this block talks to ``fake`` (None: no model), its voice in a
+    worker process or not as ``worker`` says (RAPPORT_LLM_WORKER; "": by the CPUs)."""
     keys = {
+        "RAPPORT_LLM_WORKER": worker,
         "RAPPORT_LLM_BASE_URL": fake.url if fake else "",
         "RAPPORT_LLM_MODEL": "fake-model" if fake else "",
         "RAPPORT_LLM_TIMEOUT": "6",
@@ -88,9 +93,10 @@ def run_one(
     plans: dict[int, list[str]],
     fake: FakeLLM | None = None,
     off: list[int] | None = None,
+    worker: str = "",
 ) -> tuple[DriveResult, dict[int, list[float]]]:
     """One bot's warm-up and concurrent run; the round trips by chat too."""
-    with model_env(fake), running(spec, args) as bot:
+    with model_env(fake, worker), running(spec, args) as bot:
         warm = {900_001: plans[next(iter(plans))]}
         drive(bot.fake, bot.proc, warm, typing_marks=spec.typing_marks, stall_s=args.stall)
         if off:
@@ -107,8 +113,14 @@ def describe(label: str, result: DriveResult) -> None:
         f"   {label:34} {result.rate:7.1f} updates/s   median {ms(statistics.median(lat))}   "
         f"p99 {ms(pct(lat, 0.99))}   ({result.replies}/{result.messages} replies"
         + (f", {result.stuck} STUCK" if result.stuck else "")
-        + ")"
+        + f"; CPU of a core: bot {share(result.main_cpu_s, result)}, its worker "
+        f"{share((result.bot_cpu_s or 0) - (result.main_cpu_s or 0), result)}, "
+        f"fakes {share(result.own_cpu_s, result)})"
     )
+
+
+def share(cpu_s: float | None, result: DriveResult) -> str:
+    return f"{cpu_s / result.wall_s:4.0%}" if cpu_s is not None and result.wall_s > 0 else "n/a"
 
 
 def main() -> None:
@@ -118,6 +130,12 @@ def main() -> None:
     parser.add_argument("--slow", type=float, default=2.0, help="the slow model's seconds")
     parser.add_argument("--rounds", type=int, default=3, help="throughput runs per bot")
     parser.add_argument("--stall", type=float, default=60.0, help="give up after S idle s")
+    parser.add_argument(
+        "--worker",
+        choices=("both", "1", "0"),
+        default="both",
+        help="the voice in a worker process (1), in the bot's (0), or each in turn",
+    )
     args = parser.parse_args()
     args.profile, args.postgresql, args.profile_lines = False, False, 0
     began = time.perf_counter()
@@ -128,40 +146,50 @@ def main() -> None:
         f"calibration loop {calibration_us():.0f} us ({os.cpu_count()} CPUs) =="
     )
     print(f"-- 1. throughput, every chat using the model ({args.rounds} rounds, taking turns)")
-    rounds: list[tuple[DriveResult, DriveResult, DriveResult]] = []
+    modes = {"1": "in a worker", "0": "in process"}
+    if args.worker != "both":
+        modes = {args.worker: modes[args.worker]}
+    rounds: list[tuple[DriveResult, DriveResult, dict[str, DriveResult]]] = []
     phrasings = 0
     for _ in range(args.rounds):  # in turns: a busy spell of the machine falls on all alike
         echo, _ = run_one(ECHO, args, plans)
         plain, _ = run_one(RAPPORT, args, plans)
-        with FakeLLM() as fast:
-            voiced, _ = run_one(RAPPORT, args, plans, fast)
-            phrasings += len(fast.phrasings())
+        voiced: dict[str, DriveResult] = {}
+        for mode in modes:
+            with FakeLLM() as fast:
+                voiced[mode], _ = run_one(RAPPORT, args, plans, fast, worker=mode)
+                phrasings += len(fast.phrasings())
         describe("echo bot", echo)
         describe("Rapport, no model", plain)
-        describe("Rapport, model answering in 0 ms", voiced)
+        for mode, name in modes.items():
+            describe(f"Rapport, 0 ms model {name}", voiced[mode])
         rounds.append((echo, plain, voiced))
-    messages = sum(v.messages for _, _, v in rounds)
+    messages = sum(v.messages for _, _, vs in rounds for v in vs.values())
     print(f"   model requests: {phrasings / max(messages, 1):.2f} a user message")
     before = statistics.median(ratio(p.rate, e.rate) for e, p, _ in rounds)
-    after = statistics.median(ratio(v.rate, e.rate) for e, _, v in rounds)
-    drop = 1 - ratio(after, before)
-    print(
-        f"   ratio against the echo bot (median of rounds): {before:.3f} without, {after:.3f} "
-        f"with the model: a drop of {drop:.1%} (<= {DROP_TARGET:.0%}: "
-        f"{verdict(drop <= DROP_TARGET)})"
-    )
-    cpu = [
-        (p.bot_cpu_s / p.messages, v.bot_cpu_s / v.messages)
-        for _, p, v in rounds
-        if p.bot_cpu_s and v.bot_cpu_s
-    ]
-    if cpu:
-        without, with_model = (statistics.median(c[i] for c in cpu) * 1e3 for i in (0, 1))
+    for mode, name in modes.items():
+        after = statistics.median(ratio(vs[mode].rate, e.rate) for e, _, vs in rounds)
+        drop = 1 - ratio(after, before)
         print(
-            f"   bot CPU per user message: {without:.2f} ms without, {with_model:.2f} ms with "
-            f"the model (+{ratio(with_model, without) - 1:.0%}; the fake model server's own CPU "
-            "is in this process, on the same 2 cores)"
+            f"   {name}: ratio against the echo bot (median of rounds): {before:.3f} without, "
+            f"{after:.3f} with the model: a drop of {drop:.1%} (<= {DROP_TARGET:.0%}: "
+            f"{verdict(drop <= DROP_TARGET)})"
         )
+        cpu = [
+            (p.bot_cpu_s / p.messages, v.bot_cpu_s / v.messages, (v.main_cpu_s or 0) / v.messages)
+            for _, p, vs in rounds
+            if p.bot_cpu_s and (v := vs[mode]).bot_cpu_s
+        ]
+        if cpu:
+            without, with_model, own = (
+                statistics.median(c[i] for c in cpu) * 1e3 for i in (0, 1, 2)
+            )
+            print(
+                f"   {name}: bot CPU per user message {without:.2f} ms without, "
+                f"{with_model:.2f} ms with the model (+{ratio(with_model, without) - 1:.0%}), "
+                f"of which the bot's own process {own:.2f} ms (+{ratio(own, without) - 1:.0%})"
+            )
+    print("   (the fake model server's own CPU is in this process, on the same cores)")
 
     off = sorted(plans)[::2]  # every other chat switches the voice off
     with FakeLLM() as fast:

@@ -10,6 +10,7 @@ import httpx2
 from aiohttp import web
 from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
+from bot.voice.model import ModelVoice, VoiceConfig
 from bot.voice.transport import AiohttpTransport, DirectClient
 
 COMPLETION = {"choices": [{"message": {"role": "assistant", "content": "Hello."}}]}
@@ -18,23 +19,40 @@ COMPLETION = {"choices": [{"message": {"role": "assistant", "content": "Hello."}
 def test_a_request_is_built_as_the_full_client_builds_it() -> None:
     direct, full = DirectClient(), DefaultAsyncHttpxClient()
     given = [("Accept", "application/json"), ("x-stainless-retry-count", "0"), ("X-A", "1")]
-    built = [
-        client.build_request(
-            "POST",
-            "http://127.0.0.1:9/v1/chat/completions",
-            content=b'{"a": 1}',
-            headers=list(given),
-            timeout=httpx2.Timeout(3.0, connect=1.0),
+    retry = [*given[:1], ("x-stainless-retry-count", "1"), *given[2:]]
+    # the second of each is built from the kept headers; the client's own headers changed
+    # on the way must count
+    for headers, body, client_header in [
+        (given, b'{"a": 1}', ""),
+        (given, b'{"a": 22}', ""),
+        (retry, b"{}", ""),
+        (given, b"{}", "1"),
+        (given, b"{}", "2"),
+    ]:
+        if client_header:
+            direct.headers["X-Client"] = full.headers["X-Client"] = client_header
+        mine, theirs = (
+            client.build_request(
+                "POST",
+                "http://127.0.0.1:9/v1/chat/completions",
+                content=body,
+                headers=list(headers),
+                timeout=httpx2.Timeout(3.0, connect=1.0),
+            )
+            for client in (direct, full)
         )
-        for client in (direct, full)
-    ]
-    mine, theirs = built
-    assert mine.url == theirs.url and mine.method == theirs.method
-    assert mine.headers.multi_items() == theirs.headers.multi_items()
-    assert mine.content == theirs.content and mine.extensions == theirs.extensions
+        assert mine.url == theirs.url and mine.method == theirs.method
+        assert mine.headers.multi_items() == theirs.headers.multi_items()
+        assert mine.content == theirs.content and mine.extensions == theirs.extensions
     # anything else goes the full client's way
     with_query = direct.build_request("GET", "http://h/x", params={"q": "1"}, headers=[])
     assert with_query.url.query == b"q=1"
+
+
+def test_the_completions_url_is_the_one_the_client_would_join() -> None:
+    for base in ("http://h:11434/v1", "http://h:11434/v1/", "https://api.example/v1", "http://h"):
+        voice = ModelVoice(VoiceConfig(base, "m"), {})
+        assert voice._url() == str(voice.client._prepare_url("/chat/completions"))
 
 
 def test_a_redirect_is_followed_and_a_cookie_kept() -> None:
