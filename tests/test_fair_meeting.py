@@ -202,21 +202,21 @@ def last_user_acts(session: Session) -> frozenset[str]:
     return frozenset(next(t for t in reversed(session.turns) if t.speaker == "user").acts)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known error: right after an undecided contact the learned act reader takes the "
-    "moment for the request. In blind authors' meetings such readings were right 16 of 16 "
-    "(train_acts folds), and a 65-message training file against it left the folds as they "
-    "were but lowered blind sets M and N (macro-F1 -0.008): not shipped (tests/data/README.md)",
+@pytest.mark.parametrize(
+    "goodbye",
+    [
+        "Thank you, goodbye!",
+        "Thanks so much. Bye!",
+        "thx so much, i wont ask them for a job promise. bye!",
+    ],
 )
-@pytest.mark.parametrize("goodbye", ["Thank you, goodbye!", "Thanks so much. Bye!"])
 def test_a_plain_goodbye_to_an_undecided_contact_is_not_asking_to_check_back(
     engine: Engine, goodbye: str
 ) -> None:
     """Almost every labelled message said right after an undecided contact asks to check
-    back, and the learned reader takes that moment for the request itself: the contact
-    answers a plain goodbye with "a short email toward the end of the week is perfect", and
-    the scorecard credits a check-back the user never asked for."""
+    back, and the learned reader took that moment for the request itself: the contact
+    answered a plain goodbye with "a short email toward the end of the week is perfect", and
+    the scorecard credited a check-back the user never asked for."""
     session = meet(engine, referrals="undecided")
     say(engine, session, "How did you get started?", minute(2))
     say(engine, session, "Is there anyone else you'd suggest I talk to?", minute(17))
@@ -231,8 +231,9 @@ def test_a_plain_goodbye_to_an_undecided_contact_is_not_asking_to_check_back(
 @pytest.mark.xfail(
     strict=True,
     reason="known error: right after the reminder the learned act reader leans on the moment "
-    "(in blind authors' meetings its readings of a time check there were right 3 of 4); the "
-    "same training file as above was not shipped",
+    "(in blind authors' meetings its own readings of a time check there were right 3 of 4, "
+    "one with no time word: 'let's pause there since we're at the top of the hour'); a "
+    "training file against it lowered blind sets M and N (tests/data/README.md): not shipped",
 )
 @pytest.mark.parametrize("reply", ["ok", "Thank you so much."])
 def test_acknowledging_the_reminder_is_not_watching_the_clock(engine: Engine, reply: str) -> None:

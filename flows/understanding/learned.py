@@ -67,12 +67,19 @@ class TopicHead:
     veto: float
     fallback: float
 
-    def read(self, vector: npt.NDArray[np.float32]) -> Reading:
+    def probabilities(self, vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """One probability per class (``classes``), summing to 1."""
         import numpy as np
 
         scores = self.coef @ vector + self.intercept
         scores = np.exp(scores - scores.max())
-        probs = scores / scores.sum()
+        out: npt.NDArray[np.float32] = scores / scores.sum()
+        return out
+
+    def read(self, vector: npt.NDArray[np.float32]) -> Reading:
+        import numpy as np
+
+        probs = self.probabilities(vector)
         best = int(np.argmax(probs))
         return Reading(self.classes[best], float(probs[best]))
 

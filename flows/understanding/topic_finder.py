@@ -19,6 +19,10 @@ from flows.understanding.rules import RuleSet
 Decide = Callable[[str, "str | None"], "str | None"]
 """Given one question and the topic the rules found in it (or None), the topic it asks
 about (the learned reader, ``learned.py``)."""
+Second = Callable[[str, str, "tuple[str, ...]"], "str | None"]
+"""Given one question, the topic chosen for it and the other topics the rules found in it,
+a second topic that the same question also asks about, or None ("what are the pay and the
+hours like?")."""
 
 TOPICS_PATH: Final = Path(__file__).with_name("topics.yaml")
 
@@ -40,11 +44,17 @@ def segments(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in bounds if b > a]
 
 
+def _first(located: list[tuple[int, int, str]], topic: str, default: int) -> int:
+    """Where the rules first found ``topic`` among ``located`` hits, else ``default``."""
+    return min((hit[0] for hit in located if hit[2] == topic), default=default)
+
+
 def find_topics(
     rules: RuleSet,
     text: str,
     decide: Decide | None = None,
     asks: Callable[[str], bool] | None = None,
+    second: Second | None = None,
 ) -> tuple[tuple[str, int], ...]:
     """``(topic, where it is asked in text)``, in the order asked. With ``decide`` (the
     learned reader), each question's topic is settled by it, given what the rules found.
@@ -52,7 +62,8 @@ def find_topics(
     somewhere, the parts that ask nothing are read only if the asking parts have no topic.
     The context before a question mentions things ("everyone tells me about the long
     training, but what's good about it?"); the question is what the contact should answer,
-    unless it only points back ("I'm curious about the pay. How does it compare?")."""
+    unless it only points back ("I'm curious about the pay. How does it compare?"). With
+    ``second``, one question may name two topics in one breath, when the rules found both."""
     fired = run(rules.acts, text, rules.act_unless)
     if not fired and decide is None:
         return ()
@@ -69,8 +80,16 @@ def find_topics(
             topic = ruled[2] if ruled else None
             if decide is not None:
                 topic = decide(text[begin:end], topic)
-            if topic is not None:
-                chosen.setdefault(topic, ruled[0] if ruled and ruled[2] == topic else begin)
+            if topic is None:
+                continue
+            found = [(_first(inside, topic, begin), topic)]
+            others = tuple(dict.fromkeys(hit[2] for hit in sorted(inside) if hit[2] != topic))
+            if second is not None and others:
+                also = second(text[begin:end], topic, others)
+                if also is not None:
+                    found.append((_first(inside, also, begin), also))
+            for offset, name in sorted(found):
+                chosen.setdefault(name, offset)
         return tuple(chosen.items())
 
     parts = segments(text)
