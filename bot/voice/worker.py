@@ -34,7 +34,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 from bot.voice.model import ModelVoice, Phrased, Understood, VoiceConfig
@@ -54,33 +53,13 @@ READY = -1
 """The key of the frame a worker sends once it is ready."""
 
 
-def usable_cpus(cgroup: Path = Path("/sys/fs/cgroup")) -> float:
-    """CPUs this process may use: the ones it may run on, or fewer under a cgroup's CPU
-    quota (a container's limit: ``cpu.max`` in cgroup v2, the CFS quota in v1)."""
-    cpus = float(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
-    quotas = [
-        (cgroup / "cpu.max", None),
-        (cgroup / "cpu" / "cpu.cfs_quota_us", cgroup / "cpu" / "cpu.cfs_period_us"),
-    ]
-    for quota_file, period_file in quotas:
-        try:
-            words = quota_file.read_text().split()
-            if period_file is not None:
-                words.append(period_file.read_text().strip())
-            quota, period = words[0], float(words[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        if quota not in ("max", "-1") and period > 0:
-            return min(cpus, float(quota) / period)
-    return cpus
-
-
 def wants_worker(setting: bool | None) -> bool:
-    """Whether the bot's model voice runs in a worker process: as set
-    (``RAPPORT_LLM_WORKER``), else when this process may use two CPUs or more. On one CPU
-    the worker would only add its own overhead (the pipe, a second event loop: about a
-    tenth more CPU a phrased line) to the same CPU."""
-    return setting if setting is not None else usable_cpus() >= 2
+    """Whether the bot's model voice runs in a worker process: only when asked
+    (``RAPPORT_LLM_WORKER=1``). Measured on a quiet 2-CPU machine (``bench_voice``), the
+    worker took the model's work off the bot's event loop but cost more CPU in all (the
+    pipe, a second event loop, pickling: +42-57% a user message with a 0 ms model, against
+    +22% in process) for no clear gain in throughput, so it is not the default."""
+    return bool(setting)
 
 
 def _frame(value: object) -> bytes:

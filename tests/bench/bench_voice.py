@@ -56,7 +56,7 @@ P99_SLACK = 1.25
 @contextmanager
 def model_env(fake: FakeLLM | None, worker: str = "") -> Iterator[None]:
     """The bot started in this block talks to ``fake`` (None: no model), its voice in a
-    worker process or not as ``worker`` says (RAPPORT_LLM_WORKER; "": by the CPUs)."""
+    worker process or not as ``worker`` says (RAPPORT_LLM_WORKER; "": in process)."""
     keys = {
         "RAPPORT_LLM_WORKER": worker,
         "RAPPORT_LLM_BASE_URL": fake.url if fake else "",

@@ -9,7 +9,6 @@ import os
 import signal
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,7 @@ from bot import metrics
 from bot.config import Settings
 from bot.voice import worker as worker_module
 from bot.voice.model import ModelVoice, VoiceConfig
-from bot.voice.worker import WorkerVoice, usable_cpus, wants_worker
+from bot.voice.worker import WorkerVoice, wants_worker
 from flows.engine import Engine
 from tests.fake_llm import GOOD_PREFIX, FakeLLM
 from tests.voice.practices import contact_lines
@@ -212,24 +211,8 @@ def test_the_worker_and_the_voice_in_process_give_the_same_lines(fake_llm: FakeL
     assert there == here and all(there)
 
 
-def test_the_worker_is_used_where_the_bot_may_use_two_cpus(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
-    assert usable_cpus(tmp_path) == 4  # no cgroup files: the CPUs it may run on
-    (tmp_path / "cpu.max").write_text("max 100000\n")
-    assert usable_cpus(tmp_path) == 4
-    (tmp_path / "cpu.max").write_text("150000 100000\n")  # a container limited to 1.5
-    assert usable_cpus(tmp_path) == 1.5
-    (tmp_path / "cpu.max").unlink()
-    (tmp_path / "cpu").mkdir()
-    (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text("100000\n")  # cgroup v1, 1 CPU
-    (tmp_path / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
-    assert usable_cpus(tmp_path) == 1
-    monkeypatch.setattr(worker_module, "usable_cpus", lambda: 1.0)
-    assert not wants_worker(None) and wants_worker(True)
-    monkeypatch.setattr(worker_module, "usable_cpus", lambda: 2.0)
-    assert wants_worker(None) and not wants_worker(False)
+def test_the_worker_runs_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not wants_worker(None) and not wants_worker(False) and wants_worker(True)
     for value, wanted in (("0", False), ("1", True), ("", None)):
         monkeypatch.setenv("RAPPORT_LLM_WORKER", value)
         assert Settings(_env_file=None).llm_worker is wanted  # type: ignore[call-arg]
