@@ -287,14 +287,15 @@ class Conversation(StepOutput):
         if self.state == CONVERSE:
             self.meeting.fire("wrap_up")
         obs = observe(self.session, facts_of(self.session))
+        if A.ASK_FEEDBACK in acts and A.ASK_STRENGTHS not in acts:
+            intro = self.voice.pick("feedback", p.feedback_intro)
+            self.say("feedback", f"{intro} {feedback_text(obs)}")
+            return
         said = " ".join(t.text for t in self.session.turns if t.speaker == "contact")
-        if A.ASK_FEEDBACK in acts and A.ASK_STRENGTHS in acts:
+        if A.ASK_FEEDBACK in acts:
             # "How did I come across? Any strengths or weaknesses?": one answer, both sides
             intro = self.voice.pick("feedback", p.feedback_intro)
             self.say("feedback", f"{intro}\n{strengths_text(obs, said)}")
-        elif A.ASK_FEEDBACK in acts:
-            intro = self.voice.pick("feedback", p.feedback_intro)
-            self.say("feedback", f"{intro} {feedback_text(obs)}")
         else:
             intro = self.voice.pick("strengths", p.strengths_intro)
             self.say("strengths", f"{intro}\n{strengths_text(obs, said)}")

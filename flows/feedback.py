@@ -86,18 +86,25 @@ def strengths_text(obs: Observations, said: str = "") -> str:
     """Strengths and things to work on, two of each at most. Points already in ``said``
     (what the contact told the user earlier, e.g. their feedback a moment ago) are not
     repeated word for word; the contact refers back to them instead."""
-    fresh_strengths = [s for s in obs.strengths if s not in said][:2]
-    fresh_weaknesses = [w for w in obs.weaknesses if w not in said][:2]
-    if fresh_strengths:
-        strengths = " ".join(fresh_strengths)
-    elif obs.strengths:
-        strengths = "The ones I just mentioned; they're real, so use them."
-    else:
-        strengths = "You clearly care about doing this well."
-    if fresh_weaknesses:
-        weaknesses = " ".join(fresh_weaknesses)
-    elif obs.weaknesses:
-        weaknesses = "Only what I said a moment ago."
-    else:
-        weaknesses = "Honestly, I don't have much to fault today."
+    strengths = _side(
+        obs.strengths,
+        said,
+        "The ones I just mentioned; they're real, so use them.",
+        "You clearly care about doing this well.",
+    )
+    weaknesses = _side(
+        obs.weaknesses,
+        said,
+        "Only what I said a moment ago.",
+        "Honestly, I don't have much to fault today.",
+    )
     return f"Strengths: {strengths}\nTo work on: {weaknesses}"
+
+
+def _side(points: tuple[str, ...], said: str, already_said: str, none: str) -> str:
+    """Up to two of ``points`` not in ``said``; ``already_said`` when every one was said,
+    ``none`` when there are none."""
+    fresh = [point for point in points if point not in said][:2]
+    if fresh:
+        return " ".join(fresh)
+    return already_said if points else none

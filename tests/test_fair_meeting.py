@@ -265,7 +265,8 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in text.replace("\n", " ").split(". ") if len(s.split()) > 4]
 
 
-def test_feedback_and_strengths_asked_together_get_one_answer(engine: Engine) -> None:
+def met_a_pharmacy_technician(engine: Engine) -> Session:
+    """A meeting in which the user told their background and asked how it fits."""
     session = meet(engine)
     say(
         engine,
@@ -274,6 +275,11 @@ def test_feedback_and_strengths_asked_together_get_one_answer(engine: Engine) ->
         minute(1),
     )
     say(engine, session, "Would someone like me fit in?", minute(3))
+    return session
+
+
+def test_feedback_and_strengths_asked_together_get_one_answer(engine: Engine) -> None:
+    session = met_a_pharmacy_technician(engine)
     replies = say(
         engine,
         session,
@@ -286,14 +292,7 @@ def test_feedback_and_strengths_asked_together_get_one_answer(engine: Engine) ->
 
 
 def test_strengths_after_feedback_do_not_repeat_it_word_for_word(engine: Engine) -> None:
-    session = meet(engine)
-    say(
-        engine,
-        session,
-        "I spent eight years as a pharmacy technician. How did you start?",
-        minute(1),
-    )
-    say(engine, session, "Would someone like me fit in?", minute(3))
+    session = met_a_pharmacy_technician(engine)
     feedback = say(engine, session, "How did I come across?", minute(17))
     strengths = say(engine, session, "And what are my strengths and weaknesses?", minute(18))
     assert feedback and strengths and "Strengths:" in strengths[0]

@@ -128,20 +128,33 @@ def test_beside_a_classic_question_the_whole_message_must_be_near_certain(
         # The rules find pay and hours in one question; each half read alone confirms it.
         (
             "What are the pay and the hours like?",
-            {"what are the pay": "pay", "the hours like ?": "balance"},
+            {"what are the pay": Reading("pay", 0.9), "the hours like ?": Reading("balance", 0.9)},
             ("pay", "balance"),
         ),
         # In the order asked, whichever the whole question is read as.
         (
             "Are the hours and the pay OK?",
-            {"are the hours": "balance", "the pay ok ?": "pay"},
+            {"are the hours": Reading("balance", 0.9), "the pay ok ?": Reading("pay", 0.9)},
             ("balance", "pay"),
         ),
         # A word the rules took for a second topic, which the half read alone does not bear
         # out: one topic, as before.
         (
             "What are the pay and the hours like?",
-            {"what are the pay": "pay", "the hours like ?": "pay"},
+            {"what are the pay": Reading("pay", 0.9), "the hours like ?": Reading("pay", 0.9)},
+            ("pay",),
+        ),
+        # The reader unsure of the half: one topic.
+        (
+            "What are the pay and the hours like?",
+            {"what are the pay": Reading("pay", 0.99), "the hours like ?": Reading("balance", 0.8)},
+            ("pay",),
+        ),
+        # The halves are read only for a topic the rules also found: a half the reader
+        # places elsewhere on its own adds nothing.
+        (
+            "What are the pay and the perks like?",
+            {"what are the pay": Reading("pay", 0.9), "the perks like ?": Reading("culture", 0.9)},
             ("pay",),
         ),
     ],
@@ -149,7 +162,7 @@ def test_beside_a_classic_question_the_whole_message_must_be_near_certain(
 def test_two_topics_in_one_breath_are_both_answered_when_each_half_bears_it_out(
     readings: dict[str, Reading],
     asked: str,
-    conjuncts: dict[str, str],
+    conjuncts: dict[str, Reading],
     expected: tuple[str, ...],
 ) -> None:
     if learned.topic_head() is None:
@@ -157,42 +170,20 @@ def test_two_topics_in_one_breath_are_both_answered_when_each_half_bears_it_out(
     from flows.understanding import normalised
 
     readings[normalised(asked).strip()] = Reading("pay", 0.99)
-    for part, topic in conjuncts.items():
-        readings[part] = Reading(topic, 0.9)
+    readings.update(conjuncts)
     assert topics(asked) == expected
 
 
-def test_a_second_topic_needs_a_sure_reading_of_its_own_part(
-    readings: dict[str, Reading],
-) -> None:
-    """Unsure of the half, or no half to read (a rule word inside a one-part question:
-    "collaborative or competitive?" is not a question about demand): one topic."""
+def test_a_question_with_no_halves_gets_one_topic(readings: dict[str, Reading]) -> None:
+    """No half to read (a rule word inside a one-part question: "collaborative or
+    competitive?" is not a question about demand): one topic."""
     if learned.topic_head() is None:
         pytest.skip("the encoder is not installed")
     from flows.understanding import normalised
 
-    asked = "What are the pay and the hours like?"
-    readings[normalised(asked).strip()] = Reading("pay", 0.99)
-    readings["what are the pay"] = Reading("pay", 0.99)
-    readings["the hours like ?"] = Reading("balance", 0.8)
-    assert topics(asked) == ("pay",)
     single = "What hours does the pay cover?"
     readings[normalised(single).strip()] = Reading("balance", 0.95)
     assert len(topics(single)) == 1
-
-
-def test_a_second_topic_needs_the_rules_too(readings: dict[str, Reading]) -> None:
-    """The halves are read only for a topic the rules also found: a half the reader places
-    elsewhere on its own adds nothing."""
-    if learned.topic_head() is None:
-        pytest.skip("the encoder is not installed")
-    from flows.understanding import normalised
-
-    asked = "What are the pay and the perks like?"
-    readings[normalised(asked).strip()] = Reading("pay", 0.99)
-    readings["what are the pay"] = Reading("pay", 0.9)
-    readings["the perks like ?"] = Reading("culture", 0.9)
-    assert topics(asked) == ("pay",)
 
 
 def test_the_encoder_is_deterministic_and_gives_unit_vectors() -> None:

@@ -10,16 +10,19 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import Connection, Transaction, insert, text
 
 from bot.store.practice_sql import NUDGES
 from bot.store.practices import PracticeStore
 from tests.conftest import T0
 
 
-def test_nudges_read_while_waiting_for_the_lock_are_read_again(store: PracticeStore) -> None:
-    if not store.parallel_writers:
-        pytest.skip("SQLite's single writer never lets a reader wait for a row lock")
+def hold_the_row_and_add_a_nudge(
+    store: PracticeStore,
+) -> tuple[int, int, Connection, Transaction]:
+    """A practice whose row another connection holds locked, in an open transaction that
+    bumped its version and scheduled a wrap-up nudge: (user, practice, holder, its
+    transaction)."""
     user = store.user_id("k", T0)
     sid = store.start(user, "dana", now=T0, seed=1, minutes=20).session_id
     holder = store.engine.connect()
@@ -38,6 +41,13 @@ def test_nudges_read_while_waiting_for_the_lock_are_read_again(store: PracticeSt
             created_at=T0,
         )
     )
+    return user, sid, holder, held
+
+
+def test_nudges_read_while_waiting_for_the_lock_are_read_again(store: PracticeStore) -> None:
+    if not store.parallel_writers:
+        pytest.skip("SQLite's single writer never lets a reader wait for a row lock")
+    _, sid, holder, held = hold_the_row_and_add_a_nudge(store)
     seen: list[dict[str, object]] = []
 
     def waiter() -> None:
@@ -69,24 +79,7 @@ def test_a_visit_that_waited_for_the_practice_lock_reads_the_nudges_again(
     delivered), the event sees the holder's write and its nudges, not the ones before."""
     if not store.parallel_writers:
         pytest.skip("SQLite's single writer never lets a reader wait for a row lock")
-    user = store.user_id("k", T0)
-    sid = store.start(user, "dana", now=T0, seed=1, minutes=20).session_id
-    holder = store.engine.connect()
-    held = holder.begin()
-    holder.execute(
-        text("UPDATE practice_sessions SET version = version + 1 WHERE id = :i"), {"i": sid}
-    )
-    holder.execute(
-        insert(NUDGES).values(
-            user_id=user,
-            session_id=sid,
-            kind="wrap_up",
-            due_at=T0,
-            status="pending",
-            attempts=0,
-            created_at=T0,
-        )
-    )
+    user, sid, holder, held = hold_the_row_and_add_a_nudge(store)
     seen: list[tuple[int | None, int, dict[str, object]]] = []
 
     def waiter() -> None:
