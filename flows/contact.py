@@ -7,6 +7,7 @@ so replaying the same practice gives the same lines, in any process.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 
 from flows.persona import Persona, Referral
@@ -48,6 +49,27 @@ class _Fields(dict[str, object]):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+_HELLO = (
+    r"(?:(?:hello|hi|hiya|hey|howya|welcome|good (?:morning|afternoon))(?: there)?"
+    r"|(?:it's )?(?:really )?(?:nice|good|lovely|great|a pleasure) to (?:finally )?meet you"
+    r"(?: in person)?)"
+)
+_SALUTATION = re.compile(rf"^(?:{_HELLO}(?:[,.!;]+\s*|\s+(?=and\b))(?:and\s+)?)+", re.I)
+SALUTATION_ANYWHERE = re.compile(rf"\b{_HELLO}\b(?! to\b)", re.I)
+"""A hello anywhere in a line ("welcome to the warehouse" is about the place, not one)."""
+
+
+def with_hello(hello: str, greeting: str) -> str:
+    """``greeting`` after a ``hello`` by name ("Hello, Tobias. Nice to finally meet you."),
+    without the greeting's own opening hello, so the contact greets once: "Hello, I'm
+    Freja." becomes "I'm Freja."; "Good to meet you. Come, ..." becomes "Come, ...". No
+    name given (``hello`` empty): the greeting as written."""
+    if not hello:
+        return greeting
+    rest = _SALUTATION.sub("", greeting, count=1)
+    return f"{hello} {rest[:1].upper() + rest[1:] if rest else greeting}"
 
 
 def format_referrals(referrals: Sequence[Referral]) -> str:

@@ -9,6 +9,7 @@ import string
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from flows.contact import SALUTATION_ANYWHERE, with_hello
 from flows.persona import PERSONA_DIR, Answer, Persona, Problem, load_all
 from flows.topics import COMMON, TOPICS
 
@@ -107,9 +108,32 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
         for i, line in enumerate(getattr(persona, name)):
             if _LENGTH_MINUTES.search(line):
                 yield Problem(file, f"{name}[{i}]", "say {minutes}, not a fixed meeting length")
+    yield from _greetings_after_hello(persona, file)
     for i, referral in enumerate(persona.referrals):
         if referral.name == persona.name:
             yield Problem(file, f"referrals[{i}].name", "is the contact's own name")
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z']+", text.lower())
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def _greetings_after_hello(persona: Persona, file: str) -> Iterator[Problem]:
+    """A user who gave their name hears a hello by name and then the greeting
+    (``contact.with_hello``): every pair must greet once and not say the same thing twice
+    ("Hello, Tobias. Nice to finally meet you. Good to meet you.")."""
+    for i, hello in enumerate(persona.name_hello):
+        said = hello.replace("{user_name}", "Sam")
+        for name in ("greeting", "greeting_with_questions"):
+            for j, greeting in enumerate(getattr(persona, name)):
+                rest = with_hello(said, greeting)[len(said) :]
+                if SALUTATION_ANYWHERE.search(said) and SALUTATION_ANYWHERE.search(rest):
+                    where = f"name_hello[{i}] + {name}[{j}]"
+                    yield Problem(file, where, "greets twice")
+                elif shared := _trigrams(said) & _trigrams(rest):
+                    where = f"name_hello[{i}] + {name}[{j}]"
+                    yield Problem(file, where, f"says {' '.join(min(shared))!r} twice")
 
 
 def _lines(persona: Persona) -> Iterator[tuple[str, str]]:

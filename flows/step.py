@@ -7,6 +7,7 @@ from datetime import timedelta
 from flows import acts as A
 from flows import narrator
 from flows.coaching import score_session
+from flows.contact import with_hello
 from flows.conversation import Conversation
 from flows.effects import Finished, Show
 from flows.facts import facts_of
@@ -15,7 +16,7 @@ from flows.phrasing import hinted_acts
 from flows.session import Turn
 from flows.timing import CHECK_BACK, WRAP_UP, fmt_minutes
 from flows.understanding import Context, signals, understand
-from flows.userfacts import user_facts
+from flows.userfacts import read_message, user_facts
 
 MAX_MESSAGE_CHARS = 2000
 """Only this much of a message is read; the rest is kept in the transcript."""
@@ -42,14 +43,15 @@ class Step(Conversation):
             self.session.clock_started_at = self.now
             self.schedule(WRAP_UP, self.now + timedelta(minutes=self.session.meeting_minutes))
             name = user_facts(self.session).name
-            hello = self.voice.pick("hello", p.name_hello, user_name=name) + " " if name else ""
+            hello = self.voice.pick("hello", p.name_hello, user_name=name) if name else ""
             if self.session.prepared_questions:
                 index = self.voice.choose_index("prepared", len(self.session.prepared_questions))
                 question = self.session.prepared_questions[index]
                 line = self.voice.pick("greeting", p.greeting_with_questions, question=question)
-                self.say("greeting", hello + line, f"offer>q{index}")
+                self.say("greeting", with_hello(hello, line), f"offer>q{index}")
             else:
-                self.say("greeting", hello + self.voice.pick("greeting", p.greeting))
+                line = self.voice.pick("greeting", p.greeting)
+                self.say("greeting", with_hello(hello, line))
         elif state == GOODBYE:
             self.cancel(WRAP_UP)
         elif state == REFERRAL:
@@ -202,17 +204,30 @@ class Step(Conversation):
             self.narrate("checklist", narrator.line("checklist_all", name=name))
         elif opens or "ready" in sig:
             self.narrate("scene", narrator.line("ready_to_go_in", name=name))
+        greets = bool(acts & {A.GREET, A.THANK})
         if complete or opens or "ready" in sig:
+            self._hello_was_for_the_receptionist(greets)
             self.meeting.fire("begin")
             if opens:
                 self._respond(turn, acts - {A.GREET, A.THANK}, sig)
         elif new:
             self.narrate("hint", narrator.line("checklist_hint"))
-        elif acts & {A.GREET, A.THANK}:
+            self._hello_was_for_the_receptionist(greets)
+        elif any(read_message(turn.text)):
+            self.narrate("hint", narrator.line("lobby_about_you", name=name))
+            self._hello_was_for_the_receptionist(greets)
+        elif greets:
             self.narrate("hint", narrator.line("lobby_small_talk", name=name))
         elif acts:
             self.narrate("hint", narrator.line("lobby_too_soon"))
         else:
             self.narrate("hint", narrator.line("lobby_nothing"))
+
+    def _hello_was_for_the_receptionist(self, greets: bool) -> None:
+        """A hello or thanks typed in the lobby went to the receptionist, and the scorecard
+        looks for one said to the contact: say so, once, while it can still be said."""
+        if greets and not any(t.kind == "hello_tip" for t in self.session.turns):
+            tip = narrator.line("lobby_hello_tip", name=self.persona.first_name)
+            self.narrate("hello_tip", tip)
 
     # -- the meeting ------------------------------------------------------------------------

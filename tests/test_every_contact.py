@@ -71,3 +71,23 @@ def test_the_readme_lists_every_contact_by_field() -> None:
     rows = [line for line in table.splitlines() if line.startswith("| ") and "`" in line]
     listed = {row.split("`")[1]: row.split("|")[1].strip() for row in rows}
     assert listed == {p.id: p.field for p in load_personas().values()}
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+def test_a_user_who_gives_their_name_is_greeted_once(persona: str) -> None:
+    """ "Hi Freja, I'm Tobias" at the door: the contact greets Tobias by name, once. It said
+    "Hello, Tobias. Nice to finally meet you. Good to meet you." (two greetings glued)."""
+    from flows.engine import Engine
+    from tests.conftest import T0
+
+    engine = Engine()
+    hellos = re.compile(r"\b(?:hello|hi|hiya|hey|howya|good morning)\b|\bmeet you\b", re.I)
+    for seed in range(8):
+        session, _ = engine.start(persona, now=T0, seed=seed, minutes=20)
+        engine.message(session, "Hi, I'm Tobias. I'm ready to go in.", T0)
+        greeting = next(t.text for t in session.turns if t.kind == "greeting")
+        assert "Tobias" in greeting
+        assert len(hellos.findall(greeting)) <= 2, greeting  # "Hiya Tobias, lovely to meet you"
+        words = re.findall(r"[a-z']+", greeting.lower())
+        trigrams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+        assert len(trigrams) == len(set(trigrams)), greeting

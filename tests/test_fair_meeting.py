@@ -146,6 +146,32 @@ def test_rapport_is_what_was_said_to_the_contact_not_the_receptionist(engine: En
     )
 
 
+def test_a_hello_in_the_lobby_is_flagged_while_it_can_still_be_said(engine: Engine) -> None:
+    """ "Hi Freja, thanks for having me, I got here early" typed in the lobby reached the
+    receptionist, and the scorecard later said "no greeting as the meeting opened" with no
+    warning. The coach now says so, once, before the meeting starts."""
+    session, _ = engine.start("marked", now=T0, seed=4, minutes=MINUTES)
+    tips = lambda: [t.text for t in session.turns if t.kind == "hello_tip"]  # noqa: E731
+    engine.message(session, "Hi, thanks for having me! I got here 15 minutes early.", T0)
+    assert len(tips()) == 1 and "receptionist" in tips()[0]
+    engine.message(session, "Hello again, I brought a notebook and pen.", T0)
+    assert len(tips()) == 1
+    engine.message(session, "I'm ready to go in.", START)
+    assert session.state == "converse"
+    say(engine, session, "Hello, and thank you for seeing me!", minute(0.2))
+    assert item(engine, session, "converse.rapport")[0] == "passed"
+
+
+def test_a_user_who_says_who_they_are_in_the_lobby_is_remembered(engine: Engine) -> None:
+    session, _ = engine.start("marked", now=T0, seed=4, minutes=MINUTES)
+    engine.message(session, "A bit about me: I've been a pharmacy technician for eight years.", T0)
+    said = session.turns[-1]
+    assert said.speaker == "narrator" and "shapes what they tell you" in said.text
+    engine.message(session, "Ready when you are.", START)
+    [fit] = say(engine, session, "How would someone like me fit in your field?", minute(1))
+    assert "eight years as a pharmacy technician" in fit
+
+
 def test_the_closing_thanks_is_not_a_thanks_inside_a_request(engine: Engine) -> None:
     session = meet(engine)
     say(engine, session, "How did you get started?", minute(2))

@@ -100,3 +100,21 @@ def test_two_contacts_may_not_share_a_line_or_a_stock_phrase(tmp_path: Path) -> 
     assert "the same line is in dana.yaml" in problems[("helen.yaml", "farewell[0]")]
     assert "shares" in problems[("helen.yaml", "wrap_up[0]")]
     assert "dana.yaml wrap_up[0]" in problems[("helen.yaml", "wrap_up[0]")]
+
+
+def test_a_hello_by_name_and_the_greeting_must_greet_once(tmp_path: Path) -> None:
+    """A user who gave their name hears a hello by name, then the greeting without its own
+    opening hello; a greeting that greets again later on, or repeats the hello's words, is
+    reported (it read "Hello, Tobias. Nice to finally meet you. Good to meet you.")."""
+    raw = yaml.safe_load((PERSONA_DIR / "dana.yaml").read_text(encoding="utf-8"))
+    raw["name_hello"] = ["Hi {user_name}, lovely to meet you.", "{user_name}? Come on in."]
+    raw["greeting"] = [
+        "Hello! Good to see you. I'm Dana. We have {minutes} minutes.",  # opening hello: fine
+        "I'm Dana, nice to meet you. We have {minutes} minutes.",  # greets twice
+        "Come on in, I'm Dana. We have {minutes} minutes.",  # "come on in" twice
+    ]
+    (tmp_path / "dana.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    problems = {(p.field, p.message) for p in check_personas(tmp_path)}
+    assert ("name_hello[0] + greeting[1]", "greets twice") in problems
+    assert ("name_hello[1] + greeting[2]", "says 'come on in' twice") in problems
+    assert not {f for f, _ in problems if f.endswith("greeting[0]")}
