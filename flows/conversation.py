@@ -104,10 +104,11 @@ class Conversation(StepOutput):
             background = read_message(turn.text)[1]
             if turn.kind == "time_courtesy" and p.time_noted:
                 self._time_noted()
+            elif background is not None and p.background_ack:
+                # "hi, thanks for meeting me! I work at a call centre": the news, not the hello
+                self.say_one("background", p.background_ack, a_role=background.a_role)
             elif acts & {A.GREET, A.THANK}:
                 self.say_one("small_talk", p.small_talk)
-            elif background is not None and p.background_ack:
-                self.say_one("background", p.background_ack, a_role=background.a_role)
             elif not acts and not asks_something(turn.text) and self.voice.fresh(p.go_ahead):
                 self.say_one("go_ahead", p.go_ahead)  # "ready", "ok": the floor is theirs
             elif self.voice.fresh(p.fallbacks):

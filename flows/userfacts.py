@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,8 @@ class _Patterns:
     names: tuple[re.Pattern[str], ...]
     roles: tuple[re.Pattern[str], ...]
     targets: tuple[re.Pattern[str], ...]
+    target_cue: re.Pattern[str]
+    not_targets: frozenset[str]
     verbs: dict[str, str]
     role_words: frozenset[str]
     sectors: dict[str, tuple[str, ...]]
@@ -89,6 +91,8 @@ def _patterns() -> _Patterns:
         names=compiled("names"),
         roles=compiled("roles"),
         targets=compiled("targets"),
+        target_cue=re.compile(str(raw["target_cue"])),
+        not_targets=frozenset(str(t) for t in raw["not_targets"]),
         verbs={str(k): str(v) for k, v in raw["verbs"].items()},
         role_words=frozenset(raw["role_words"]),
         sectors={s: tuple(str(w) for w in words) for s, words in sectors.items()},
@@ -123,19 +127,51 @@ def _clean_role(role: str) -> str:
     return " ".join(words)
 
 
+_NAME_CUES = re.compile(
+    r"^(?:\s*$|\s*[^\sa-z]|\s+(?:btw|here|from|x+|thx|thanks|i|ive|i've|im|i'm|and i)\b)"
+)
+
+
+def _name(text: str, original: str) -> str:
+    """The user's first name, if the message gives it. An explicit "my name is" or "Kev
+    here" is believed; "I'm X" only when X is typed as a name (capitalised, not a word that
+    follows "I'm" in other senses, not a nationality) or, lowercase, ends the clause ("hey im
+    jake btw", not "im tired of retail")."""
+    p = _patterns()
+    for index, pattern in enumerate(p.names):
+        for m in pattern.finditer(text):
+            start, end = m.span("name")
+            typed, lowered = original[start:end], text[start:end]
+            if lowered in p.not_names or lowered in p.role_words or lowered.startswith("ex-"):
+                continue
+            if text[end:].startswith("'s") or text[end:].startswith("s "):
+                continue  # "I'm Mark's friend"
+            capital = typed[:1].isupper()
+            word = lowered in _english_words()
+            if index == 0:  # "my name is ..."
+                ok = True
+            elif index == 1:  # "I'm ..."
+                ok = capital or bool(_NAME_CUES.match(text[end:]))
+            elif index == 2:  # "Kev here"
+                ok = capital or not word
+            else:  # "Wei. Here for 4pm.": a name-like first word, as typed
+                ok = capital and not word
+            if ok:
+                return typed[:1].upper() + typed[1:]
+    return ""
+
+
+@cache
+def _english_words() -> frozenset[str]:
+    from flows.understanding.normalise import lexicon
+
+    return lexicon().english_words
+
+
 @lru_cache(maxsize=1024)
 def _read(text: str, original: str) -> tuple[str, Background | None, str]:
     p = _patterns()
-    name = ""
-    for pattern in p.names:
-        if m := pattern.search(text):
-            start, end = m.span("name")
-            typed = original[start:end]
-            lowered = typed.lower()
-            explicit = "name" in m.group(0) or "call me" in m.group(0) or "go by" in m.group(0)
-            if explicit or (typed[:1].isupper() and lowered not in p.not_names):
-                name = typed[:1].upper() + typed[1:]
-                break
+    name = _name(text, original)
     background = None
     for pattern in p.roles:
         m = pattern.search(text)
@@ -149,9 +185,15 @@ def _read(text: str, original: str) -> tuple[str, Background | None, str]:
         last = role.split()[-1]
         if role.startswith("the ") and last in p.role_words:
             role = role[4:]
+        titles = [i for i, w in enumerate(role.split()) if w in p.role_words]
+        if titles and titles[-1] < len(role.split()) - 1:  # "paramedic um", "engineer from x"
+            role = " ".join(role.split()[: titles[-1] + 1])
+            last = role.split()[-1]
         is_title = last in p.role_words or last.rstrip("s") in p.role_words
         if not is_title and not sector:
             continue
+        if not is_title and groups.get("article"):
+            role = f"a {role}"  # "I work at a call centre": "a background in a call centre"
         background = Background(
             role=role,
             is_field=not is_title,
@@ -159,12 +201,145 @@ def _read(text: str, original: str) -> tuple[str, Background | None, str]:
             sector=sector,
         )
         break
-    target = ""
+    if background is None or background.is_field:
+        background = _scanned_role(text) or background
+    if background is not None and not background.years:
+        background = replace(background, years=_years_said(text))
+    return name, background, _target(text)
+
+
+def _target(text: str) -> str:
+    """The field or role the user says they want to move into: the last one said in a
+    sentence that says they want it."""
+    p = _patterns()
+    found: tuple[int, str] | None = None
     for pattern in p.targets:
-        if m := pattern.search(text):
+        for m in pattern.finditer(text):
             target = m.group("target")
-            break
-    return name, background, target
+            sentence = max(text.rfind(c, 0, m.start()) for c in ".!?") + 1
+            lead = text[sentence : m.end("target")]
+            if target in p.not_targets or not p.target_cue.search(lead):
+                continue
+            if found is None or m.start() >= found[0]:
+                found = (m.start(), target)
+    return found[1] if found else ""
+
+
+_SELF_BEFORE = re.compile(
+    r"(?:^|[.!?,;:\u2014\-(]\s*|\b(?:i'm|im|i am|i m|been|as|currently|now|myself|i was"
+    r"|i work as|worked as|working as|i'm currently|i'm now|am|still|also|and)\s+)"
+    r"(?:(?:a|an|the|just|only|mostly|basically|still|currently|now|also|really|"
+    r"part-time|part time|full-time|full time|freelance|self-employed|qualified|trainee?)\s+)*$"
+)
+_NOT_SELF = re.compile(
+    r"(?:\bnot|\bbe|\bbecome|\bbecoming|\bwas|\bis|\bto|\bwants?|\blike|\bthe|"
+    r"\bmy \w+(?: \w+)?|\bher|\bhis|\btheir|\bour|\b(?:re)?train as|\bqualify as|"
+    r"\b(?:like|want|hope|hoping|plan|planning|wanna|love|going) to (?:work|train|retrain) as)"
+    r"\s+(?:a |an )?$"
+)
+_MODIFIER_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "my",
+        "i",
+        "im",
+        "i'm",
+        "am",
+        "is",
+        "was",
+        "been",
+        "as",
+        "at",
+        "in",
+        "on",
+        "for",
+        "and",
+        "but",
+        "so",
+        "or",
+        "to",
+        "of",
+        "with",
+        "from",
+        "by",
+        "just",
+        "only",
+        "mostly",
+        "basically",
+        "still",
+        "currently",
+        "now",
+        "also",
+        "really",
+        "very",
+        "part-time",
+        "full-time",
+        "freelance",
+        "self-employed",
+        "qualified",
+        "this",
+        "that",
+        "who",
+        "which",
+        "a",
+    ]
+)
+_YEARS_ANYWHERE = re.compile(
+    r"\b(?P<years>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|twenty[- ]five|"
+    r"thirty|a couple of|a few|several)\+? (?:years?|yrs?)\b(?! old| ago)"
+)
+
+
+_NOT_WORK_YEARS = re.compile(
+    r"\b(?:looking|searching|trying|applying|waiting|lived|living|married|studying|here|"
+    r"home|off|break|out|unemployed)\b[^.!?]{0,25}$"
+)
+
+
+def _years_said(text: str) -> str:
+    """How long, when the message says one number of years that is not about something
+    else ("been looking for 2 years", "lived here 6 years")."""
+    said = [
+        m for m in _YEARS_ANYWHERE.finditer(text) if not _NOT_WORK_YEARS.search(text[: m.start()])
+    ]
+    return _years(said[0].group("years")) if len(said) == 1 else ""
+
+
+def _scanned_role(text: str) -> Background | None:
+    """A job title said about oneself in words no pattern lists: the latest title-word
+    ("coordinator", "chef") in a clause that says it of the user ("I've been a purchasing
+    coordinator at a hotel chain for six years", "Sous chef at a hotel in town"), with up to
+    two words before it ("purchasing", "sous"); not one the user wants or someone else has
+    ("I want to become a nurse", "my dad was an electrician", "I'm not a nurse")."""
+    p = _patterns()
+    found: tuple[int, str] | None = None
+    for m in re.finditer(r"[a-z][a-z\-]*", text):
+        word = m.group(0)
+        if word not in p.role_words and word.rstrip("s") not in p.role_words:
+            continue
+        if text[m.end() : m.end() + 1].isalpha() or text[m.end() :].startswith("'"):
+            continue
+        before = text[: m.start()]
+        words = before.split()
+        mods: list[str] = []
+        while words and len(mods) < 2 and words[-1] not in _MODIFIER_STOP:
+            if not re.fullmatch(r"[a-z][a-z\-]*", words[-1]):
+                break
+            mods.insert(0, words.pop())
+        lead = " ".join(words) + " " if words else ""
+        if _NOT_SELF.search(lead) or not _SELF_BEFORE.search(lead):
+            continue
+        found = (m.end(), " ".join([*mods, word.rstrip("s") if word not in p.role_words else word]))
+    if found is None:
+        return None
+    end, role = found
+    clause = re.split(r"[.!?;]", text[end:], maxsplit=1)[0]
+    start = max(text.rfind(c, 0, end) for c in ".!?;") + 1
+    years = _YEARS_ANYWHERE.search(text[start:end]) or _YEARS_ANYWHERE.search(clause)
+    return Background(role, False, _years(years.group("years")) if years else "", sector_of(role))
 
 
 def read_message(text: str) -> tuple[str, Background | None, str]:
