@@ -118,7 +118,12 @@ class Answerer:
             # Asked again once every "that's all on X" was said: "that was the whole story".
             p = self.persona
             fresh = self.voice.fresh(p.topic_used_up, topic=label)
-            lines = fresh or self.voice.fresh(p.nothing_more) or p.topic_used_up
+            lines = (
+                fresh
+                or self.voice.fresh(p.nothing_more)
+                or self.voice.fresh(p.go_ahead)  # asked yet again: hand the floor back
+                or p.topic_used_up
+            )
             line = self.voice.pick("used_up", lines, topic=label)
             return Said("used_up", line, f"used>{key}")
         ref = f"{key}.{index}"
