@@ -304,17 +304,22 @@ def met_a_pharmacy_technician(engine: Engine) -> Session:
     return session
 
 
-def test_feedback_and_strengths_asked_together_get_one_answer(engine: Engine) -> None:
-    session = met_a_pharmacy_technician(engine)
-    replies = say(
-        engine,
-        session,
+@pytest.mark.parametrize(
+    "asked",
+    [
         "How did I come across? Any strengths or weaknesses you noticed?",
-        minute(18),
-    )
+        "how did i do? any strengths or weaknesses",  # a texter: it got feedback only
+    ],
+)
+def test_feedback_and_strengths_asked_together_get_one_answer(
+    engine: Engine, asked: str
+) -> None:
+    session = met_a_pharmacy_technician(engine)
+    replies = say(engine, session, asked, minute(18))
     assert len(replies) == 1 and "Strengths:" in replies[0]
     said = [s for r in replies for s in sentences(r)]
     assert len(said) == len(set(said))
+    assert item(engine, session, "goodbye.strengths")[0] == "passed"
 
 
 def test_strengths_after_feedback_do_not_repeat_it_word_for_word(engine: Engine) -> None:
