@@ -311,9 +311,7 @@ def met_a_pharmacy_technician(engine: Engine) -> Session:
         "how did i do? any strengths or weaknesses",  # a texter: it got feedback only
     ],
 )
-def test_feedback_and_strengths_asked_together_get_one_answer(
-    engine: Engine, asked: str
-) -> None:
+def test_feedback_and_strengths_asked_together_get_one_answer(engine: Engine, asked: str) -> None:
     session = met_a_pharmacy_technician(engine)
     replies = say(engine, session, asked, minute(18))
     assert len(replies) == 1 and "Strengths:" in replies[0]
