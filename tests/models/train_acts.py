@@ -37,6 +37,7 @@ HELD_OUT = (
     "acts_blind_l.jsonl",
     "acts_blind_m.jsonl",
     "acts_blind_n.jsonl",
+    "acts_blind_o.jsonl",
 )
 """Sets kept for a single score (tests/data/README.md): never trained or tuned on."""
 CROSS_VALIDATED = (
