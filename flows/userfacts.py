@@ -144,7 +144,7 @@ def _name(text: str, original: str) -> str:
             typed, lowered = original[start:end], text[start:end]
             if lowered in p.not_names or lowered in p.role_words or lowered.startswith("ex-"):
                 continue
-            if text[end:].startswith("'s") or text[end:].startswith("s "):
+            if text[end:].startswith("'s"):
                 continue  # "I'm Mark's friend"
             capital = typed[:1].isupper()
             word = lowered in _english_words()
