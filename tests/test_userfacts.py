@@ -100,6 +100,12 @@ def test_the_aim() -> None:
         ("hey! its mia 😊", "Mia", None, ""),
         ("Name's Kev. Scaffolder, 20 years.", "Kev", "twenty years as a scaffolder", ""),
         ("I used to want to be a teacher, now I'm set on social work.", "", None, "social work"),
+        (
+            "12 years driving buses, and I'm ready for something new",
+            "",
+            "twelve years as a bus driver",
+            "",
+        ),
     ],
 )
 def test_what_people_say_about_themselves_in_their_own_words(
@@ -121,6 +127,7 @@ def test_what_people_say_about_themselves_in_their_own_words(
         "I'm Mark's friend, he set this up.",
         "I'm Brazilian, so forgive my accent!",
         "I've been looking for work for 2 years.",
+        "I've been teaching myself Python.",
     ],
 )
 def test_what_is_not_about_the_users_own_work(text: str) -> None:
@@ -130,14 +137,14 @@ def test_what_is_not_about_the_users_own_work(text: str) -> None:
 
 def test_the_development_set_holds_its_figures() -> None:
     """Scored with ``python -m tests.eval.userfacts``: before this reader, all facts right
-    0.436 (name 0.649, role 0.371, years 0.129, target 0.291); after, 0.710 (0.959, 0.686,
-    0.529, 0.736), inventing a fact for at most 2% of messages that state none. A floor."""
+    0.436 (name 0.649, role 0.371, years 0.129, target 0.291); after, 0.718 (0.959, 0.700,
+    0.565, 0.736), inventing a fact for at most 2% of messages that state none. A floor."""
     from tests.eval.userfacts import DATA, load, messages_right, score
 
     rows = load(DATA / "dev.jsonl")
     assert messages_right(rows) >= 0.70
     tallies = score(rows)
-    floors = {"name": 0.95, "role": 0.68, "years": 0.52, "target": 0.73}
+    floors = {"name": 0.95, "role": 0.69, "years": 0.55, "target": 0.73}
     for fact, floor in floors.items():
         t = tallies[fact]
         assert t.right / t.expected >= floor, fact
