@@ -114,11 +114,6 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
             yield Problem(file, f"referrals[{i}].name", "is the contact's own name")
 
 
-def _trigrams(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"[a-z']+", text.lower())
-    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
-
-
 def _greetings_after_hello(persona: Persona, file: str) -> Iterator[Problem]:
     """A user who gave their name hears a hello by name and then the greeting
     (``contact.with_hello``): every pair must greet once and not say the same thing twice
@@ -131,9 +126,9 @@ def _greetings_after_hello(persona: Persona, file: str) -> Iterator[Problem]:
                 if SALUTATION_ANYWHERE.search(said) and SALUTATION_ANYWHERE.search(rest):
                     where = f"name_hello[{i}] + {name}[{j}]"
                     yield Problem(file, where, "greets twice")
-                elif shared := _trigrams(said) & _trigrams(rest):
+                elif shared := set(_phrases(said, 3)) & set(_phrases(rest, 3)):
                     where = f"name_hello[{i}] + {name}[{j}]"
-                    yield Problem(file, where, f"says {' '.join(min(shared))!r} twice")
+                    yield Problem(file, where, f"says {min(shared)!r} twice")
 
 
 def _lines(persona: Persona) -> Iterator[tuple[str, str]]:
@@ -156,10 +151,11 @@ def _norm(line: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", line.lower()))
 
 
-def _phrases(line: str) -> Iterator[str]:
+def _phrases(line: str, length: int = PHRASE_WORDS) -> Iterator[str]:
+    """Every run of ``length`` words in ``line``."""
     words = re.findall(r"[a-z0-9']+|\{[a-z_]+\}", line.lower().replace("’", "'"))
-    for i in range(len(words) - PHRASE_WORDS + 1):
-        yield " ".join(words[i : i + PHRASE_WORDS])
+    for i in range(len(words) - length + 1):
+        yield " ".join(words[i : i + length])
 
 
 def across(personas: Iterable[tuple[str, Persona]]) -> Iterator[Problem]:

@@ -61,11 +61,17 @@ class UserFacts:
 
 @dataclass(frozen=True)
 class _Patterns:
-    names: tuple[re.Pattern[str], ...]
+    names: dict[str, re.Pattern[str]]
+    name_cue: re.Pattern[str]
     roles: tuple[re.Pattern[str], ...]
     targets: tuple[re.Pattern[str], ...]
     target_cue: re.Pattern[str]
     not_targets: frozenset[str]
+    self_before: re.Pattern[str]
+    not_self: re.Pattern[str]
+    modifier_stop: frozenset[str]
+    years: re.Pattern[str]
+    not_work_years: re.Pattern[str]
     verbs: dict[str, str]
     role_words: frozenset[str]
     sectors: dict[str, tuple[str, ...]]
@@ -88,11 +94,17 @@ def _patterns() -> _Patterns:
         return tuple(re.compile(_expand(r, define)) for r in raw[key])
 
     return _Patterns(
-        names=compiled("names"),
+        names={str(k): re.compile(_expand(v, define)) for k, v in raw["names"].items()},
+        name_cue=re.compile(str(raw["name_cue"])),
         roles=compiled("roles"),
         targets=compiled("targets"),
         target_cue=re.compile(str(raw["target_cue"])),
         not_targets=frozenset(str(t) for t in raw["not_targets"]),
+        self_before=re.compile(str(raw["self_before"])),
+        not_self=re.compile(str(raw["not_self"])),
+        modifier_stop=frozenset(str(w) for w in raw["modifier_stop"]),
+        years=re.compile(rf"\b{define['YEARS']}\b(?! old| ago)"),
+        not_work_years=re.compile(str(raw["not_work_years"])),
         verbs={str(k): str(v) for k, v in raw["verbs"].items()},
         role_words=frozenset(raw["role_words"]),
         sectors={s: tuple(str(w) for w in words) for s, words in sectors.items()},
@@ -127,18 +139,13 @@ def _clean_role(role: str) -> str:
     return " ".join(words)
 
 
-_NAME_CUES = re.compile(
-    r"^(?:\s*$|\s*[^\sa-z]|\s+(?:btw|here|from|x+|thx|thanks|i|ive|i've|im|i'm|and i)\b)"
-)
-
-
 def _name(text: str, original: str) -> str:
     """The user's first name, if the message gives it. An explicit "my name is" or "Kev
     here" is believed; "I'm X" only when X is typed as a name (capitalised, not a word that
     follows "I'm" in other senses, not a nationality) or, lowercase, ends the clause ("hey im
     jake btw", not "im tired of retail")."""
     p = _patterns()
-    for index, pattern in enumerate(p.names):
+    for kind, pattern in p.names.items():
         for m in pattern.finditer(text):
             start, end = m.span("name")
             typed, lowered = original[start:end], text[start:end]
@@ -148,11 +155,11 @@ def _name(text: str, original: str) -> str:
                 continue  # "I'm Mark's friend"
             capital = typed[:1].isupper()
             word = lowered in _english_words()
-            if index == 0:  # "my name is ..."
+            if kind == "explicit":  # "my name is ..."
                 ok = True
-            elif index == 1:  # "I'm ..."
-                ok = capital or bool(_NAME_CUES.match(text[end:]))
-            elif index == 2:  # "Kev here"
+            elif kind == "im":  # "I'm ..."
+                ok = capital or bool(p.name_cue.match(text[end:]))
+            elif kind == "here":  # "Kev here"
                 ok = capital or not word
             else:  # "Wei. Here for 4pm.": a name-like first word, as typed
                 ok = capital and not word
@@ -225,86 +232,11 @@ def _target(text: str) -> str:
     return found[1] if found else ""
 
 
-_SELF_BEFORE = re.compile(
-    r"(?:^|[.!?,;:\u2014\-(]\s*|\b(?:i'm|im|i am|i m|been|as|currently|now|myself|i was"
-    r"|i work as|worked as|working as|i'm currently|i'm now|am|still|also|and)\s+)"
-    r"(?:(?:a|an|the|just|only|mostly|basically|still|currently|now|also|really|"
-    r"part-time|part time|full-time|full time|freelance|self-employed|qualified|trainee?)\s+)*$"
-)
-_NOT_SELF = re.compile(
-    r"(?:\bnot|\bbe|\bbecome|\bbecoming|\bwas|\bis|\bto|\bwants?|\blike|\bthe|"
-    r"\bmy \w+(?: \w+)?|\bher|\bhis|\btheir|\bour|\b(?:re)?train as|\bqualify as|"
-    r"\b(?:like|want|hope|hoping|plan|planning|wanna|love|going) to (?:work|train|retrain) as)"
-    r"\s+(?:a |an )?$"
-)
-_MODIFIER_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "my",
-        "i",
-        "im",
-        "i'm",
-        "am",
-        "is",
-        "was",
-        "been",
-        "as",
-        "at",
-        "in",
-        "on",
-        "for",
-        "and",
-        "but",
-        "so",
-        "or",
-        "to",
-        "of",
-        "with",
-        "from",
-        "by",
-        "just",
-        "only",
-        "mostly",
-        "basically",
-        "still",
-        "currently",
-        "now",
-        "also",
-        "really",
-        "very",
-        "part-time",
-        "full-time",
-        "freelance",
-        "self-employed",
-        "qualified",
-        "this",
-        "that",
-        "who",
-        "which",
-        "a",
-    ]
-)
-_YEARS_ANYWHERE = re.compile(
-    r"\b(?P<years>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|twenty[- ]five|"
-    r"thirty|a couple of|a few|several)\+? (?:years?|yrs?)\b(?! old| ago)"
-)
-
-
-_NOT_WORK_YEARS = re.compile(
-    r"\b(?:looking|searching|trying|applying|waiting|lived|living|married|studying|here|"
-    r"home|off|break|out|unemployed)\b[^.!?]{0,25}$"
-)
-
-
 def _years_said(text: str) -> str:
     """How long, when the message says one number of years that is not about something
     else ("been looking for 2 years", "lived here 6 years")."""
-    said = [
-        m for m in _YEARS_ANYWHERE.finditer(text) if not _NOT_WORK_YEARS.search(text[: m.start()])
-    ]
+    p = _patterns()
+    said = [m for m in p.years.finditer(text) if not p.not_work_years.search(text[: m.start()])]
     return _years(said[0].group("years")) if len(said) == 1 else ""
 
 
@@ -325,12 +257,12 @@ def _scanned_role(text: str) -> Background | None:
         before = text[: m.start()]
         words = before.split()
         mods: list[str] = []
-        while words and len(mods) < 2 and words[-1] not in _MODIFIER_STOP:
+        while words and len(mods) < 2 and words[-1] not in p.modifier_stop:
             if not re.fullmatch(r"[a-z][a-z\-]*", words[-1]):
                 break
             mods.insert(0, words.pop())
         lead = " ".join(words) + " " if words else ""
-        if _NOT_SELF.search(lead) or not _SELF_BEFORE.search(lead):
+        if p.not_self.search(lead) or not p.self_before.search(lead):
             continue
         found = (m.end(), " ".join([*mods, word.rstrip("s") if word not in p.role_words else word]))
     if found is None:
@@ -338,7 +270,7 @@ def _scanned_role(text: str) -> Background | None:
     end, role = found
     clause = re.split(r"[.!?;]", text[end:], maxsplit=1)[0]
     start = max(text.rfind(c, 0, end) for c in ".!?;") + 1
-    years = _YEARS_ANYWHERE.search(text[start:end]) or _YEARS_ANYWHERE.search(clause)
+    years = p.years.search(text[start:end]) or p.years.search(clause)
     return Background(role, False, _years(years.group("years")) if years else "", sector_of(role))
 
 
