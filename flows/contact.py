@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from flows.persona import Persona, Referral
@@ -59,6 +60,28 @@ _HELLO = (
 _SALUTATION = re.compile(rf"^(?:{_HELLO}(?:[,.!;]+\s*|\s+(?=and\b))(?:and\s+)?)+", re.I)
 SALUTATION_ANYWHERE = re.compile(rf"\b{_HELLO}\b(?! to\b)", re.I)
 """A hello anywhere in a line ("welcome to the warehouse" is about the place, not one)."""
+
+
+_TO_SOMEONE_MET = re.compile(
+    r"\b(?:nice|good|great|lovely|a pleasure|pleased|glad) to (?:finally )?meet you\b", re.I
+)
+_USER_HELLO = r"(?:hello|hi|hiya|hey|heya|dear|good (?:morning|afternoon|evening))"
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def greets_by_name(text: str, first_name: str) -> bool:
+    """The user speaks to the contact in person: a hello followed by the contact's name
+    ("Hi Tomas, thanks for making time", accents optional) or "nice to meet you". "Hi, I'm
+    here to see Tomas" is said to whoever is at the desk."""
+    folded = _folded(text)
+    name = re.escape(_folded(first_name))
+    if re.search(rf"\b{_USER_HELLO}[\s,!.]+(?:there[\s,]+)?{name}\b", folded):
+        return True
+    return bool(_TO_SOMEONE_MET.search(folded))
 
 
 def with_hello(hello: str, greeting: str) -> str:

@@ -84,9 +84,10 @@ def facts_of(session: Session) -> Facts:
                 for act in A.CHECKLIST:
                     if act in acts:
                         f.checklist.setdefault(act, turn)
-                # A first question asked from the lobby opens the conversation; other
-                # lobby lines are said to the receptionist, not to the contact.
-                if not acts & set(A.QUESTIONS):
+                # A first question asked from the lobby, or a hello to the contact by
+                # name, opens the conversation; other lobby lines are said to the
+                # receptionist, not to the contact.
+                if not acts & set(A.QUESTIONS) and turn.kind != "opening":
                     continue
             opening = turn.stage == ARRIVE or (
                 turn.stage == CONVERSE and converse_seen < CONVERSE_RAPPORT_WINDOW

@@ -114,6 +114,9 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
             yield Problem(file, f"referrals[{i}].name", "is the contact's own name")
 
 
+_THANKS = re.compile(r"\bthanks?\b|\bthank you\b", re.I)
+
+
 def _greetings_after_hello(persona: Persona, file: str) -> Iterator[Problem]:
     """A user who gave their name hears a hello by name and then the greeting
     (``contact.with_hello``): every pair must greet once and not say the same thing twice
@@ -123,11 +126,12 @@ def _greetings_after_hello(persona: Persona, file: str) -> Iterator[Problem]:
         for name in ("greeting", "greeting_with_questions"):
             for j, greeting in enumerate(getattr(persona, name)):
                 rest = with_hello(said, greeting)[len(said) :]
+                where = f"name_hello[{i}] + {name}[{j}]"
                 if SALUTATION_ANYWHERE.search(said) and SALUTATION_ANYWHERE.search(rest):
-                    where = f"name_hello[{i}] + {name}[{j}]"
                     yield Problem(file, where, "greets twice")
+                elif _THANKS.search(said) and _THANKS.search(rest):
+                    yield Problem(file, where, "thanks twice")
                 elif shared := set(_phrases(said, 3)) & set(_phrases(rest, 3)):
-                    where = f"name_hello[{i}] + {name}[{j}]"
                     yield Problem(file, where, f"says {min(shared)!r} twice")
 
 

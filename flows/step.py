@@ -7,7 +7,7 @@ from datetime import timedelta
 from flows import acts as A
 from flows import narrator
 from flows.coaching import score_session
-from flows.contact import with_hello
+from flows.contact import greets_by_name, with_hello
 from flows.conversation import Conversation
 from flows.effects import Finished, Show
 from flows.facts import facts_of
@@ -197,16 +197,25 @@ class Step(Conversation):
         opens = acts & {*A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB}
         complete = all(a in f.checklist for a in A.CHECKLIST)
         name = self.persona.first_name
+        greets = bool(acts & {A.GREET, A.THANK})
+        # "Hi Tomás, thanks for making time": said to the contact, who comes out to meet
+        # the user in time to hear it; the meeting opens with it (and the scorecard
+        # credits it as the opening).
+        in_person = greets and greets_by_name(turn.text, name)
+        if in_person:
+            turn.kind = "opening"
         if new and not complete:
             items = ", ".join(narrator.checklist_item(a) for a in new)
             self.narrate("checklist", narrator.line("checklist_noted", items=items))
         if complete and new:
             self.narrate("checklist", narrator.line("checklist_all", name=name))
+        elif in_person:
+            self.narrate("scene", narrator.line("contact_comes_out", name=name))
         elif opens or "ready" in sig:
             self.narrate("scene", narrator.line("ready_to_go_in", name=name))
-        greets = bool(acts & {A.GREET, A.THANK})
-        if complete or opens or "ready" in sig:
-            self._hello_was_for_the_receptionist(greets)
+        if complete or opens or "ready" in sig or in_person:
+            if not in_person:
+                self._hello_was_for_the_receptionist(greets)
             self.meeting.fire("begin")
             if opens:
                 self._respond(turn, acts - {A.GREET, A.THANK}, sig)

@@ -162,6 +162,40 @@ def test_a_hello_in_the_lobby_is_flagged_while_it_can_still_be_said(engine: Engi
     assert item(engine, session, "converse.rapport")[0] == "passed"
 
 
+@pytest.mark.parametrize(
+    "hello",
+    [
+        "Hi Dana, thanks so much for making time. I'm Dee, a bank teller.",
+        "good morning dana!! thank u for meeting me",
+        "Nice to meet you, and thank you for having me.",
+    ],
+)
+def test_a_hello_to_the_contact_by_name_in_the_lobby_opens_the_meeting(
+    engine: Engine, hello: str
+) -> None:
+    """A user who greets the contact in person from the lobby heard "Dana will hear it once
+    you're in", and then the scorecard said there was no greeting at all. Said to the
+    contact, it opens the meeting and is credited as its opening."""
+    session, _ = engine.start("marked", now=T0, seed=4, minutes=MINUTES)
+    engine.message(
+        session, "Hi, I'm here to see Dana Reyes at 10. I got here 15 minutes early.", T0
+    )
+    assert session.state == "arrive"
+    assert [t for t in session.turns if t.kind == "hello_tip"]
+    engine.message(session, hello, START)
+    assert session.state == "converse"
+    assert session.turns[-1].speaker == "contact" and session.turns[-1].kind == "greeting"
+    say(engine, session, "How did you get started?", minute(1))
+    assert item(engine, session, "converse.rapport") == ("passed", f"“{hello}”")
+
+
+def test_a_hello_to_the_receptionist_does_not_open_the_meeting(engine: Engine) -> None:
+    session, _ = engine.start("marked", now=T0, seed=4, minutes=MINUTES)
+    engine.message(session, "hi, im Dee, here to see Dana at 10", T0)
+    engine.message(session, "Hello! Is Dana around yet?", T0)
+    assert session.state == "arrive"
+
+
 def test_a_user_who_says_who_they_are_in_the_lobby_is_remembered(engine: Engine) -> None:
     session, _ = engine.start("marked", now=T0, seed=4, minutes=MINUTES)
     engine.message(session, "A bit about me: I've been a pharmacy technician for eight years.", T0)
