@@ -76,6 +76,7 @@ class _Patterns:
     role_words: frozenset[str]
     sectors: dict[str, tuple[str, ...]]
     not_names: frozenset[str]
+    institutions: frozenset[str]
 
 
 def _expand(regex: str, define: dict[str, str]) -> str:
@@ -109,6 +110,7 @@ def _patterns() -> _Patterns:
         role_words=frozenset(raw["role_words"]),
         sectors={s: tuple(str(w) for w in words) for s, words in sectors.items()},
         not_names=frozenset(raw["not_names"]),
+        institutions=frozenset(raw["institutions"]),
     )
 
 
@@ -199,8 +201,11 @@ def _read(text: str, original: str) -> tuple[str, Background | None, str]:
         is_title = last in p.role_words or last.rstrip("s") in p.role_words
         if not is_title and not sector:
             continue
-        if not is_title and groups.get("article"):
+        said_with_a = (groups.get("role") or "").split()[:1] in (["a"], ["an"])
+        if not is_title and (groups.get("article") or said_with_a):
             role = f"a {role}"  # "I work at a call centre": "a background in a call centre"
+        if not is_title and role in p.institutions:
+            role = f"the {role}"  # "ex-army": "a background in the army"
         background = Background(
             role=role,
             is_field=not is_title,
@@ -276,8 +281,17 @@ def _scanned_role(text: str) -> Background | None:
 
 def read_message(text: str) -> tuple[str, Background | None, str]:
     """The name, background and aim one message states (empty where it states none)."""
-    original = text.replace("\u2019", "'")
+    original = _DECADES.sub(_in_years, text.replace("\u2019", "'"))
     return _read(original.lower(), original)
+
+
+_DECADES = re.compile(r"\b(a|one|two|three) decades?\b", re.I)
+
+
+def _in_years(m: re.Match[str]) -> str:
+    """"a decade in the army" is "ten years in the army" to the patterns."""
+    tens = {"a": "ten", "one": "ten", "two": "twenty", "three": "thirty"}
+    return f"{tens[m.group(1).lower()]} years"
 
 
 def user_facts(session: Session) -> UserFacts:

@@ -29,6 +29,17 @@ BACKGROUNDS = [
     ("i taught for 10 years", "ten years as a teacher", "education"),
     ("I'm a warehouse supervisor at a distribution centre", "a warehouse supervisor", "logistics"),
     ("I work as an electrician", "an electrician", "trades"),
+    ("i been working in retail 5 years and i want do marketing", "five years in retail", "retail"),
+    ("ex-police, 25 years, now thinking about security", "25 years in the police", "public_sector"),
+    ("Spent a decade in the army before getting out", "ten years in the army", "military"),
+    ("Ex-army. 12 years.", "twelve years in the army", "military"),
+    (
+        "I worked in a factory for a few years after school.",
+        "a few years in a factory",
+        "manufacturing",
+    ),
+    ("been doing warehouse work for 6 yrs now", "six years in warehouse work", "logistics"),
+    ("In my country I was accountant for eight years", "eight years as an accountant", "finance"),
 ]
 
 
@@ -50,6 +61,9 @@ def test_backgrounds_are_read_as_a_person_would_repeat_them(
         "I'm happy to be here",
         "what does a typical day look like?",
         "I read an article about nurses",
+        "I've dreamed of working in film for ten years.",
+        "I was there for 5 years",
+        "I was born 30 years ago",
     ],
 )
 def test_small_talk_is_no_background(text: str) -> None:
@@ -138,13 +152,15 @@ def test_what_is_not_about_the_users_own_work(text: str) -> None:
 def test_the_development_set_holds_its_figures() -> None:
     """Scored with ``python -m tests.eval.userfacts``: before this reader, all facts right
     0.436 (name 0.649, role 0.371, years 0.129, target 0.291); after, 0.718 (0.959, 0.700,
-    0.565, 0.736), inventing a fact for at most 2% of messages that state none. A floor."""
+    0.565, 0.736), inventing a fact for at most 2% of messages that state none; with fields
+    said as "working in retail 5 years", "ex-police", "a decade in the army": 0.728 (0.959,
+    0.733, 0.647, 0.736), the same 2% at most. A floor."""
     from tests.eval.userfacts import DATA, load, messages_right, score
 
     rows = load(DATA / "dev.jsonl")
-    assert messages_right(rows) >= 0.70
+    assert messages_right(rows) >= 0.72
     tallies = score(rows)
-    floors = {"name": 0.95, "role": 0.69, "years": 0.55, "target": 0.73}
+    floors = {"name": 0.95, "role": 0.725, "years": 0.635, "target": 0.73}
     for fact, floor in floors.items():
         t = tallies[fact]
         assert t.right / t.expected >= floor, fact
