@@ -606,3 +606,22 @@ def test_the_topics_printed_are_those_the_contact_answers(
     from flows.asking import question_topics
 
     assert question_topics(text, acts) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it hard to get into a nursing program as a mature student?",
+        "is it tough finding a first job in law?",
+        "is it difficult for someone without a degree?",
+    ],
+)
+def test_is_it_hard_to_is_a_new_question_not_a_reaction(text: str) -> None:
+    """"Is it hard to get into X?" asks something new; it was read as a reaction to the
+    last answer ("that sounds hard?") and got more of it instead of an answer."""
+    assert "follow_up" not in understand(text)
+
+
+@pytest.mark.parametrize("text", ["that sounds hard?", "was it tough for you?", "is it scary?"])
+def test_a_reaction_put_as_a_question_asks_for_more(text: str) -> None:
+    assert "follow_up" in understand(text)
