@@ -76,6 +76,11 @@ def asked_items(
     classic = [a for a in A.CLASSIC_QUESTIONS if a in acts and (a in positions or not found_topics)]
     for act in classic:
         placed = [(at, it) for at, it in placed if it.key not in _CLASSIC_WINS.get(act, ())]
+    if A.ASK_RESUME in classic and A.ASK_RESUME in positions:
+        # "Could you look at my résumé? What's weakest on it?": the later question is about
+        # the résumé, not the hardest part of the job.
+        after = positions[A.ASK_RESUME]
+        placed = [(at, it) for at, it in placed if at <= after or not _BACK.search(_part(norm, at))]
     for act in classic:
         if any(t in found_topics for t in _COVERS.get(act, ())):
             continue
@@ -85,6 +90,17 @@ def asked_items(
     if not items and (A.ASK_OTHER in acts or is_question) and A.FOLLOW_UP not in acts:
         items.append(Item("unknown", ""))
     return items
+
+
+_BACK = re.compile(r"\b(?:it|that|this|them|those|its)\b")
+"""A question that points back at what was just asked about."""
+
+
+def _part(norm: str, at: int) -> str:
+    """The question of ``norm`` (normalised, so punctuation stands apart) around ``at``."""
+    start = max(norm.rfind(mark, 0, at) for mark in "?.!") + 1
+    ends = [i for i in (norm.find(mark, at) for mark in "?.!") if i >= 0]
+    return norm[start : min(ends) if ends else len(norm)]
 
 
 class Answerer:

@@ -142,6 +142,27 @@ def test_compound_questions_are_answered_in_order_and_the_rest_deferred(marked: 
     assert replies[2].startswith("[rest]")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Could you look at my résumé sometime? What's weakest on it?",
+        "would you mind looking at my CV? what would you change about it?",
+    ],
+)
+def test_a_question_about_the_resume_just_asked_about_is_the_resume_answer(
+    marked: Engine, question: str
+) -> None:
+    """"What's weakest on it?" after a résumé request was answered as the hardest part of
+    the job, a second answer nobody asked for."""
+    replies = ask(marked, meet(marked), question)
+    assert [r.split(".")[0] for r in replies] == ["[ask_resume"], replies
+
+
+def test_a_second_question_of_its_own_after_the_resume_is_still_answered(marked: Engine) -> None:
+    replies = ask(marked, meet(marked), "Could you look at my CV? And what's the pay like?")
+    assert [r.split(".")[0] for r in replies] == ["[ask_resume", "[pay"], replies
+
+
 def test_tell_me_more_continues_the_last_answer_then_admits_that_is_all(marked: Engine) -> None:
     session = meet(marked)
     [answer] = ask(marked, session, "What's the pay like?")
