@@ -289,7 +289,7 @@ _DECADES = re.compile(r"\b(a|one|two|three) decades?\b", re.I)
 
 
 def _in_years(m: re.Match[str]) -> str:
-    """"a decade in the army" is "ten years in the army" to the patterns."""
+    """ "a decade in the army" is "ten years in the army" to the patterns."""
     tens = {"a": "ten", "one": "ten", "two": "twenty", "three": "thirty"}
     return f"{tens[m.group(1).lower()]} years"
 

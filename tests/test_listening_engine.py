@@ -152,7 +152,7 @@ def test_compound_questions_are_answered_in_order_and_the_rest_deferred(marked: 
 def test_a_question_about_the_resume_just_asked_about_is_the_resume_answer(
     marked: Engine, question: str
 ) -> None:
-    """"What's weakest on it?" after a résumé request was answered as the hardest part of
+    """ "What's weakest on it?" after a résumé request was answered as the hardest part of
     the job, a second answer nobody asked for."""
     replies = ask(marked, meet(marked), question)
     assert [r.split(".")[0] for r in replies] == ["[ask_resume"], replies

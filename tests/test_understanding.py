@@ -617,7 +617,7 @@ def test_the_topics_printed_are_those_the_contact_answers(
     ],
 )
 def test_is_it_hard_to_is_a_new_question_not_a_reaction(text: str) -> None:
-    """"Is it hard to get into X?" asks something new; it was read as a reaction to the
+    """ "Is it hard to get into X?" asks something new; it was read as a reaction to the
     last answer ("that sounds hard?") and got more of it instead of an answer."""
     assert "follow_up" not in understand(text)
 
