@@ -233,7 +233,23 @@ _SHAPES = (
         r"^(?:tell me|can you tell me|could you tell me) (?:a bit |more )?about (?P<np>.+)$", re.I
     ),
     re.compile(r"^(?:do|did|have) you (?:have|own|like|play|watch|follow|know) (?P<np>.+)$", re.I),
+    re.compile(r"^what about (?P<np>.+)$", re.I),
+    re.compile(
+        r"^(?:is|are) there (?:much |many |any |a lot of |lots of )?"
+        r"(?P<np>(?!a |an |one |any|some|no)\S.*)$",
+        re.I,
+    ),
+    re.compile(
+        r"^how(?:'s| is| are| big is| common is| important is| much is) (?P<np>(?:the|your) .+)$",
+        re.I,
+    ),
+    re.compile(r"^how (?:does|do) (?P<np>(?:the|your|a|an) .+) work$", re.I),
+    re.compile(
+        r"^have you (?:ever )?(?:read|seen|watched|tried|used|been to|heard of) (?P<np>.+)$", re.I
+    ),
 )
+_CHAT = ((re.compile(r"\bwhats\b", re.I), "what's"), (re.compile(r"\bur\b", re.I), "your"))
+"""Chat spellings a question is repeated back without ("whats ur star sign")."""
 _FLIP = {"your": "my", "yours": "mine", "you": "me", "my": "your", "i": "you", "me": "you"}
 
 
@@ -357,6 +373,8 @@ def gist(text: str) -> str:
     """The thing a question asks about, as the contact would repeat it: "What's your
     favourite band?" -> "my favourite band"; "that one" when it has no simple shape."""
     first = re.split(r"[?\n]", text.strip(), maxsplit=1)[0]
+    for spelling, word in _CHAT:
+        first = spelling.sub(word, first)
     first = _LEAD.sub("", first.strip(" .!,")).strip()
     for shape in _SHAPES:
         m = shape.match(first)

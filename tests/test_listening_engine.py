@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from flows.answers import gist
 from flows.engine import Engine
 from flows.session import Session
 from tests.conftest import T0
@@ -234,3 +235,21 @@ def test_asking_for_names_twice_does_not_repeat_the_whole_reply(marked: Engine) 
     second = ask(marked, session, "Sorry, who were the people you'd suggest again?")
     names = [line for line in first + second if "\n" in line]
     assert len(names) == 2 and names[0] != names[1], first + second
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("What's your favourite band?", "my favourite band"),
+        ("whats ur star sign", "my star sign"),
+        ("What about the parking?", "the parking"),
+        ("are there many unions in your field?", "unions in my field"),
+        ("how big is your garden?", "my garden"),
+        ("how does the Ontario Labour Relations Act work?", "the Ontario Labour Relations Act"),
+        ("Have you read Dune?", "Dune"),
+        ("how are you?", "that one"),
+        ("is there anything else?", "that one"),
+    ],
+)
+def test_a_question_no_topic_covers_is_named_in_the_askers_words(question: str, named: str) -> None:
+    assert gist(question) == named
