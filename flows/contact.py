@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import random
 import re
+import string
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from flows.persona import Persona, Referral
 from flows.session import Session
@@ -26,7 +28,7 @@ class Voice:
     def pick(self, purpose: str, lines: Sequence[str], **fields: object) -> str:
         """One of ``lines``; avoids repeating a line the contact already said if it can."""
         line = self._rng(purpose).choice(self.fresh(lines, **fields) or list(lines))
-        return line.format_map(self._fields(fields))
+        return filled(line, self._fields(fields))
 
     def fresh(self, lines: Sequence[str], **fields: object) -> list[str]:
         """The ``lines`` the contact has not said yet in this meeting, alone or as the opening
@@ -35,7 +37,7 @@ class Voice:
         return [
             line
             for line in lines
-            if not any(text.startswith(line.format_map(self._fields(fields))) for text in said)
+            if not any(text.startswith(filled(line, self._fields(fields))) for text in said)
         ]
 
     def _fields(self, fields: dict[str, object]) -> _Fields:
@@ -50,6 +52,31 @@ class _Fields(dict[str, object]):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+_OPENS_SENTENCE = re.compile(r"(^|[.!?]\s+)\{(\w+)\}")
+
+
+class _Filler(string.Formatter):
+    """``{field!C}``: the value with its first letter capitalised."""
+
+    def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        return kwargs[key] if isinstance(key, str) else args[key]
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        if conversion == "C":
+            text = str(value)
+            return text[:1].upper() + text[1:]
+        return super().convert_field(value, conversion)
+
+
+_FILLER = _Filler()
+
+
+def filled(line: str, fields: Mapping[str, object]) -> str:
+    """``line`` with its fields filled in; a field that opens a sentence is capitalised
+    ("{a_role}, huh?" -> "Ten years as an electrician, huh?")."""
+    return _FILLER.vformat(_OPENS_SENTENCE.sub(r"\1{\2!C}", line), (), fields)
 
 
 _HELLO = (

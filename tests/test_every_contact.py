@@ -91,3 +91,32 @@ def test_a_user_who_gives_their_name_is_greeted_once(persona: str) -> None:
         words = re.findall(r"[a-z']+", greeting.lower())
         trigrams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
         assert len(trigrams) == len(set(trigrams)), greeting
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+def test_lines_that_open_with_what_the_user_said_start_a_sentence(persona: str) -> None:
+    """A contact said "ten years as an electrician, huh?" and "that one? That's above my pay
+    grade": a filled-in field that opens a sentence is capitalised."""
+    from datetime import timedelta
+
+    from flows.engine import Engine
+    from tests.conftest import T0
+
+    engine = Engine()
+    for seed in range(6):
+        session, _ = engine.start(persona, now=T0, seed=seed, minutes=20)
+        engine.message(session, "I'm ready to go in.", T0)
+        for n, text in enumerate(
+            [
+                "In my country I was electrician for ten years.",
+                "i'm a retail supervisor rn",
+                "My license from abroad, it is valid here or no?",
+                "What's your favourite band?",
+                "whats ur star sign",
+            ]
+        ):
+            engine.message(session, text, T0 + timedelta(minutes=n + 1))
+        for turn in session.turns:
+            if turn.speaker == "contact":
+                for sentence in re.split(r"(?<=[.!?])\s+", turn.text):
+                    assert not sentence[:1].islower(), turn.text
