@@ -30,6 +30,8 @@ from flows.understanding.typos import osa_distance
         ("Anything you dislike about it?", {"ask_likes"}),
         ("what does it take to do well here?", {"ask_qualifications"}),
         ("would my retail experience transfer?", {"ask_fit"}),
+        ("You think my experience is good for here?", {"ask_fit"}),
+        ("do you think my skills are enough for this job?", {"ask_fit"}),
         ("could you look over my CV?", {"ask_resume"}),
         ("What does a typical day look like?", {"ask_other"}),
         ("how did you choose this company?", {"ask_other"}),
