@@ -31,6 +31,8 @@ from flows.understanding.typos import osa_distance
         ("what does it take to do well here?", {"ask_qualifications"}),
         ("would my retail experience transfer?", {"ask_fit"}),
         ("You think my experience is good for here?", {"ask_fit"}),
+        ("Sorry, I think time is finish", {"time_check"}),
+        ("time is over i think", {"time_check"}),
         ("do you think my skills are enough for this job?", {"ask_fit"}),
         ("could you look over my CV?", {"ask_resume"}),
         ("What does a typical day look like?", {"ask_other"}),
