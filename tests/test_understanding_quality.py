@@ -46,10 +46,12 @@ def test_other_written_sets_macro_f1(name: str) -> None:
     assert report.macro_f1 >= 0.95, "\n" + report.format(errors=True)
 
 
-def test_held_out_set_macro_f1() -> None:
-    """Never tuned against (see tests/data/README.md): a floor against regressions in how
-    the rules generalise. Raise the floor as generalisation improves; never fit the set."""
-    report = evaluate(load_examples(DATA / "acts_heldout.jsonl"))
+def test_meetings_set_macro_f1() -> None:
+    """The first held-out set (whole practice meetings; see tests/data/README.md), never
+    tuned against while it was held out; since 2026-12-05 it is the encoder's training data for
+    the next rebuild, so this
+    floor only guards against regressions."""
+    report = evaluate(load_examples(DATA / "acts_meetings.jsonl"))
     assert report.macro_f1 >= 0.91, "\n" + report.format(errors=True)
 
 
@@ -77,8 +79,9 @@ def test_last_held_out_set_macro_f1() -> None:
     """Blind set L (tests/data/README.md), scored once with the shipped reader: macro-F1
     0.950 (0.9498), exact 0.913 (rules alone 0.899 / 0.843); once more after the clause
     reading, decided by cross-validation: 0.9519 / 0.916; with the fine-tuned encoder:
-    0.9615 / 0.934. A floor a little below that; its errors are never read, and it never
-    trains anything."""
+    0.9615 / 0.934. Since 2026-12-05 it is training data for the next rebuild (the act
+    head, never the encoder), so this
+    floor only guards against regressions."""
     path = DATA / "acts_blind_l.jsonl"
     report = evaluate(load_examples(path), in_context(load_contexts(path)))
     assert report.macro_f1 >= 0.95 and report.exact_match >= 0.92, "score only; do not read"
@@ -90,8 +93,9 @@ def test_blind_set_m_macro_f1() -> None:
     rules alone 0.891 / 0.808, the reader at the session's start 0.922 / 0.859, with the
     fine-tuned encoder 0.9447 / 0.891 (targets 0.95 / 0.90 not met); the next session's
     training file against the moment-leaning reading scored 0.9365 / 0.884 and was not
-    shipped. A floor a little below; its errors are never read, and it never trains
-    anything."""
+    shipped. Since 2026-12-05 it is training data for the next rebuild (the act
+    head, never the encoder), so this floor only
+    guards against regressions."""
     path = DATA / "acts_blind_m.jsonl"
     report = evaluate(load_examples(path), in_context(load_contexts(path)))
     assert report.macro_f1 >= 0.935 and report.exact_match >= 0.88, "score only; do not read"
@@ -102,8 +106,9 @@ def test_blind_set_n_macro_f1() -> None:
     only), scored on arrival before any change of that session: rules alone 0.862 / 0.775,
     the shipped reader 0.9469 / 0.878 (targets 0.95 / 0.90 not met). Once more with a
     training file against the moment-leaning reading (not shipped, see the README): 0.939 /
-    0.874. A floor a little below; its errors are never read, and it never trains
-    anything."""
+    0.874. Since 2026-12-05 it is training data for the next rebuild (the act
+    head, never the encoder), so this floor only
+    guards against regressions."""
     path = DATA / "acts_blind_n.jsonl"
     report = evaluate(load_examples(path), in_context(load_contexts(path)))
     assert report.macro_f1 >= 0.94 and report.exact_match >= 0.87, "score only; do not read"
@@ -119,3 +124,13 @@ def test_blind_set_o_macro_f1() -> None:
     path = DATA / "acts_blind_o.jsonl"
     report = evaluate(load_examples(path), in_context(load_contexts(path)))
     assert report.macro_f1 >= 0.955 and report.exact_match >= 0.905, "score only; do not read"
+
+
+def test_blind_set_r_macro_f1() -> None:
+    """Blind set R, the last untouched one: 25 whole meetings by a new author (ACTS.md
+    only), scored once on arrival (2026-12-05): rules alone 0.892 / 0.825, the shipped
+    reader 0.9588 / 0.927 (targets 0.95 / 0.90 met on this set). A floor a little below;
+    its errors are never read, and it never trains anything."""
+    path = DATA / "acts_blind_r.jsonl"
+    report = evaluate(load_examples(path), in_context(load_contexts(path)))
+    assert report.macro_f1 >= 0.953 and report.exact_match >= 0.92, "score only; do not read"

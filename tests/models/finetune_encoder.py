@@ -59,6 +59,8 @@ ACT_FILES = (
     "acts_mixed.jsonl",
     "acts_blind_d.jsonl",
     "acts_blind_g.jsonl",
+    "acts_meetings.jsonl",
+    "acts_train_p.jsonl",
 )
 """Act sets the encoder learns from: never the held-out ones, never the ones
 ``train_acts.py`` cross-validates on."""

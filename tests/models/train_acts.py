@@ -33,11 +33,8 @@ from flows.understanding.learned import CLAUSE_ACTS, act_features, clauses
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 HELD_OUT = (
-    "acts_heldout.jsonl",
-    "acts_blind_l.jsonl",
-    "acts_blind_m.jsonl",
-    "acts_blind_n.jsonl",
     "acts_blind_o.jsonl",
+    "acts_blind_r.jsonl",
 )
 """Sets kept for a single score (tests/data/README.md): never trained or tuned on."""
 CROSS_VALIDATED = (
@@ -47,6 +44,9 @@ CROSS_VALIDATED = (
     "acts_blind_i.jsonl",
     "acts_train_j.jsonl",
     "acts_train_k.jsonl",
+    "acts_blind_l.jsonl",
+    "acts_blind_m.jsonl",
+    "acts_blind_n.jsonl",
 )
 """Blind sets whose errors never guided a rule: each in turn is scored by a head trained on
 every other file."""
