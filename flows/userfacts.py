@@ -295,7 +295,9 @@ def _in_years(m: re.Match[str]) -> str:
 
 
 def user_facts(session: Session) -> UserFacts:
-    return facts_from(t for t in session.turns if t.speaker == "user" and not t.kind)
+    return facts_from(
+        t for t in session.turns if t.speaker == "user" and t.kind in ("", "opening")
+    )
 
 
 def facts_from(turns: Iterable[Turn]) -> UserFacts:

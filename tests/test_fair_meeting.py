@@ -186,6 +186,9 @@ def test_a_hello_to_the_contact_by_name_in_the_lobby_opens_the_meeting(
     assert session.state == "converse"
     assert session.turns[-1].speaker == "contact" and session.turns[-1].kind == "greeting"
     say(engine, session, "How did you get started?", minute(1))
+    if "bank teller" in hello:  # what it said is remembered
+        fit = say(engine, session, "How would someone like me fit in your field?", minute(2))
+        assert "bank teller" in fit[0]
     assert item(engine, session, "converse.rapport") == ("passed", f"“{hello}”")
 
 
