@@ -295,9 +295,7 @@ def _in_years(m: re.Match[str]) -> str:
 
 
 def user_facts(session: Session) -> UserFacts:
-    return facts_from(
-        t for t in session.turns if t.speaker == "user" and t.kind in ("", "opening")
-    )
+    return facts_from(t for t in session.turns if t.speaker == "user" and t.kind in ("", "opening"))
 
 
 def facts_from(turns: Iterable[Turn]) -> UserFacts:
