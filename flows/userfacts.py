@@ -161,8 +161,9 @@ def _name(text: str, original: str) -> str:
                 ok = True
             elif kind == "im":  # "I'm ..."
                 ok = capital or bool(p.name_cue.match(text[end:]))
-            elif kind == "here":  # "Kev here"
-                ok = capital or not word
+            elif kind == "here":  # "Kev here"; not "Got here early", "yo im here"
+                opens = start == 0 or text[:start].rstrip().endswith((".", "!", "?"))
+                ok = not word or (capital and not opens)
             else:  # "Wei. Here for 4pm.": a name-like first word, as typed
                 ok = capital and not word
             if ok:

@@ -78,6 +78,11 @@ def test_small_talk_is_no_background(text: str) -> None:
         ("Hello, this is Maria", "Maria"),
         ("I'm Happy to be here", ""),
         ("hi, im early", ""),
+        # A check-in is not a name: the contact once greeted these users as "Got" and "Yo".
+        ("Morning. I'm here to see Marcus at 10. Got here 10 minutes early.", ""),
+        ("yo im here for ray", ""),
+        ("Kev here, for my 10am", "Kev"),
+        ("hi, Kev here", "Kev"),
     ],
 )
 def test_names(text: str, name: str) -> None:
