@@ -44,6 +44,8 @@ class Background:
         """As the contact would say it: "eight years as a pharmacy tech", "a retail
         supervisor", "a background in retail"."""
         span = f"{self.years} year{'' if self.years == 'one' else 's'}" if self.years else ""
+        if self.sector == "parenting":  # "Coming from fifteen years raising your kids"
+            return f"{span} at home raising your kids" if span else "time at home with your kids"
         if self.is_field:
             return f"{span} in {self.role}" if span else f"a background in {self.role}"
         article = "an" if self.role[0] in "aeiou" else "a"
@@ -199,7 +201,11 @@ def _read(text: str, original: str) -> tuple[str, Background | None, str]:
         if titles and titles[-1] < len(role.split()) - 1:  # "paramedic um", "engineer from x"
             role = " ".join(role.split()[: titles[-1] + 1])
             last = role.split()[-1]
+            if role.startswith("the ") and last in p.role_words:  # "in the Marine Corps"
+                role = role[4:]
         is_title = last in p.role_words or last.rstrip("s") in p.role_words
+        if role.removeprefix("the ") in p.institutions:  # "in the marines": a field
+            role, is_title = role.removeprefix("the "), False
         if not is_title and not sector:
             continue
         said_with_a = (groups.get("role") or "").split()[:1] in (["a"], ["an"])

@@ -19,7 +19,13 @@ BACKGROUNDS = [
     ("Hi, I'm Sam! I've been a teacher for 12 years", "twelve years as a teacher", "education"),
     ("I spent 10 years in the army", "ten years in the army", "military"),
     ("I've been a barista for three years", "three years as a barista", "hospitality"),
-    ("I'm currently a stay-at-home parent", "a stay-at-home parent", "parenting"),
+    ("I'm currently a stay-at-home parent", "time at home with your kids", "parenting"),
+    # Said back as a background, not a person ("Coming from a mom" read badly).
+    ("im jess, 45, mom of 3", "time at home with your kids", "parenting"),
+    ("I spent 15 years raising my kids", "fifteen years at home raising your kids", "parenting"),
+    # Not "twelve years as a the marine".
+    ("I did 12 years in the Marine Corps, mostly logistics", "twelve years as a marine", "military"),
+    ("I was in the marines for 6 years", "six years in the marines", "military"),
     ("I was in the navy for six years", "six years in the navy", "military"),
     ("I've worked in hospitality for about 5 yrs", "five years in hospitality", "hospitality"),
     ("I am a software developer", "a software developer", "tech"),
@@ -57,6 +63,7 @@ def test_backgrounds_are_read_as_a_person_would_repeat_them(
     "text",
     [
         "I'm a bit nervous, sorry",
+        "what about paralegal, can i be a paralegal with a record?",
         "I'm a huge fan of your work",
         "I'm happy to be here",
         "what does a typical day look like?",
