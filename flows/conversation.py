@@ -31,6 +31,8 @@ from flows.userfacts import read_message, user_facts
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
 _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A goodbye that also asks or raises something is handled as that, not as leaving."""
+_CLOSING_THANKS = {A.THANK, A.GREET, A.GOLDEN_RULE, A.ASK_CHECK_BACK, A.SHARE_INFO}
+"""In the referral stage, a thanks with only these closes the meeting."""
 """Acts beside which a message put as a question may still ask about a topic ("is it hard
 to get into right now?" was heard as a follow-up; "thanks! and the pay?")."""
 _STAYING_ON = {*A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB}
@@ -94,7 +96,12 @@ class Conversation(StepOutput):
         if A.GOLDEN_RULE in acts:
             self.say_one("golden_rule_ack", p.golden_rule_ack)
         closing = A.GOODBYE in acts or (
-            self.state == REFERRAL and A.THANK in acts and len(self.effects) == before
+            # After the names, a thanks closes: bare, or with the promise or a check-back
+            # ("I'll keep it brief and won't ask them for a job. Thank you, Inês.").
+            self.state == REFERRAL
+            and A.THANK in acts
+            and (len(self.effects) == before or not acts - _CLOSING_THANKS)
+            and not asks_something(turn.text)  # "Thank you! And how did you meet them?"
         )
         if closing and self.state == CONVERSE and self._goodbye_too_soon(turn, f):
             return

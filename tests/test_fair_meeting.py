@@ -222,6 +222,26 @@ def test_the_closing_thanks_is_not_a_thanks_inside_a_request(engine: Engine) -> 
     assert status == "passed" and "Thank you so much, goodbye!" in evidence
 
 
+def test_a_closing_thanks_with_the_promise_ends_the_meeting(engine: Engine) -> None:
+    """A reviewer's last line ("I'll keep it brief and won't ask them for a job. Thank you,
+    Ines.") got a nod and left the meeting open, so the practice was "ended early"."""
+    session = meet(engine)
+    say(engine, session, "Is there anyone else you'd suggest I talk to?", minute(17))
+    say(
+        engine,
+        session,
+        "I'll mention your name, keep it brief and won't ask them for a job. Thank you!",
+        minute(18),
+    )
+    assert session.state == "done"
+    assert item(engine, session, "referral.golden_rules")[0] == "passed"
+    assert item(engine, session, "referral.thanks")[0] == "passed"
+    session = meet(engine)
+    say(engine, session, "Is there anyone else you'd suggest I talk to?", minute(17))
+    say(engine, session, "Thank you! And how did you meet them?", minute(18))
+    assert session.state == "referral"  # a question: not a goodbye
+
+
 def test_check_back_is_not_applicable_with_a_true_reason(engine: Engine) -> None:
     session = meet(engine)
     say(engine, session, "How did you get started?", minute(2))
