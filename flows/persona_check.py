@@ -57,6 +57,13 @@ _LENGTH_MINUTES = re.compile(
     r"\b(?:ten|fifteen|twenty|thirty|forty[- ]five|half an hour|\d+)[- ]minutes?\b", re.I
 )
 _LENGTH_FIELDS = ("greeting", "greeting_with_questions", "small_talk")
+_HOUR = re.compile(
+    r"\bgood (?:morning|afternoon|evening)\b|\b(?:this|the|my|your) (?:afternoon|evening)\b|"
+    r"\btonight\b|\bhalf[- ]past[- ]\w+\b|\b(?:o'clock|lunchtime)\b",
+    re.I,
+)
+"""The meeting's hour is the user's (a practice runs at any time): the contact's lines about
+the meeting never assume one ("good use of the afternoon" at a 10 o'clock)."""
 
 
 def _placeholders(line: str) -> set[str]:
@@ -108,6 +115,10 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
         for i, line in enumerate(getattr(persona, name)):
             if _LENGTH_MINUTES.search(line):
                 yield Problem(file, f"{name}[{i}]", "say {minutes}, not a fixed meeting length")
+    for name in (*_SPOKEN, *_NEW_LINES):
+        for i, line in enumerate(getattr(persona, name)):
+            if _HOUR.search(line):
+                yield Problem(file, f"{name}[{i}]", "assumes the hour of the meeting")
     yield from _greetings_after_hello(persona, file)
     for i, referral in enumerate(persona.referrals):
         if referral.name == persona.name:

@@ -118,3 +118,20 @@ def test_a_hello_by_name_and_the_greeting_must_greet_once(tmp_path: Path) -> Non
     assert ("name_hello[0] + greeting[1]", "greets twice") in problems
     assert ("name_hello[1] + greeting[2]", "says 'come on in' twice") in problems
     assert not {f for f, _ in problems if f.endswith("greeting[0]")}
+
+
+def test_lines_about_the_meeting_never_assume_its_hour(tmp_path: Path) -> None:
+    """A practice runs at any hour: a reviewer meeting at ten heard "good use of the
+    afternoon" and "my half-past-twelve". Answers may tell of a day's hours; the lines about
+    this meeting may not."""
+    raw = yaml.safe_load((PERSONA_DIR / "naomi.yaml").read_text(encoding="utf-8"))
+    raw["farewell"][0] = "This was a good use of the afternoon. Go well."
+    raw["greeting"][0] = "Good morning, I'm Naomi. We have {minutes} minutes."
+    (tmp_path / "naomi.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    problems = {(p.field, p.message) for p in check_personas(tmp_path)}
+    assert ("farewell[0]", "assumes the hour of the meeting") in problems
+    assert ("greeting[0]", "assumes the hour of the meeting") in problems
+    assert not {f for f, m in problems if m == "assumes the hour of the meeting"} - {
+        "farewell[0]",
+        "greeting[0]",
+    }
