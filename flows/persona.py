@@ -95,6 +95,9 @@ class Tangent(_Strict):
 class Persona(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
     name: str = Field(min_length=1)
+    called: str = ""
+    """What people call them, where it is not the first word of ``name`` ("Mei Ling" for
+    Tan Mei Ling, whose family name comes first)."""
     role: str = Field(min_length=1)
     organisation: str = Field(min_length=1)
     industry: str = Field(min_length=1)
@@ -185,7 +188,7 @@ class Persona(_Strict):
 
     @property
     def first_name(self) -> str:
-        return self.name.split()[0]
+        return self.called or self.name.split()[0]
 
 
 @dataclass(frozen=True)

@@ -207,15 +207,16 @@ class Step(Conversation):
         if new and not complete:
             items = ", ".join(narrator.checklist_item(a) for a in new)
             self.narrate("checklist", narrator.line("checklist_noted", items=items))
+        going_in = complete or opens or "ready" in sig or in_person
+        if going_in and not in_person:
+            self._hello_was_for_the_receptionist(greets)  # (before the contact appears)
         if complete and new:
             self.narrate("checklist", narrator.line("checklist_all", name=name))
         elif in_person:
             self.narrate("scene", narrator.line("contact_comes_out", name=name))
         elif opens or "ready" in sig:
             self.narrate("scene", narrator.line("ready_to_go_in", name=name))
-        if complete or opens or "ready" in sig or in_person:
-            if not in_person:
-                self._hello_was_for_the_receptionist(greets)
+        if going_in:
             self.meeting.fire("begin")
             if opens:
                 self._respond(turn, acts - {A.GREET, A.THANK}, sig)

@@ -162,6 +162,19 @@ def test_a_hello_in_the_lobby_is_flagged_while_it_can_still_be_said(engine: Engi
     assert item(engine, session, "converse.rapport")[0] == "passed"
 
 
+def test_the_hello_tip_comes_before_the_contact_does() -> None:
+    """ "Hi, I have a 10 o'clock with Tomás, I'm ready." read "Tomás is ready for you now",
+    then "(Tip: ... Tomás hasn't come down yet)". And Tan Mei Ling is Mei Ling, not Tan."""
+    engine = Engine()
+    session, _ = engine.start("meiling", now=T0, seed=4, minutes=MINUTES)
+    engine.message(session, "Hi, I have a 10 o'clock with Mei Ling, I'm ready.", T0)
+    narrated = [t for t in session.turns if t.speaker == "narrator"][1:]
+    kinds = [t.kind for t in narrated]
+    assert kinds.index("hello_tip") < kinds.index("scene"), kinds
+    assert all("Tan " not in t.text for t in narrated)
+    assert "Mei Ling is ready" in narrated[kinds.index("scene")].text
+
+
 @pytest.mark.parametrize(
     "hello",
     [
