@@ -324,14 +324,7 @@ def test_a_plain_goodbye_to_an_undecided_contact_is_not_asking_to_check_back(
     assert status == "missed" and goodbye not in evidence
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known error: right after the reminder the learned act reader leans on the moment "
-    "(in blind authors' meetings its own readings of a time check there were right 3 of 4, "
-    "one with no time word: 'let's pause there since we're at the top of the hour'); a "
-    "training file against it lowered blind sets M and N (tests/data/README.md): not shipped",
-)
-@pytest.mark.parametrize("reply", ["ok", "Thank you so much."])
+@pytest.mark.parametrize("reply", ["ok", "Thank you so much."])  # (xfails before 2026-12-05)
 def test_acknowledging_the_reminder_is_not_watching_the_clock(engine: Engine, reply: str) -> None:
     """After the wrap-up reminder, "ok" answers the reminder, not the contact: it raises
     no time with the contact and earns no credit for it."""
