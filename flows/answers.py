@@ -14,6 +14,7 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from flows import acts as A
+from flows.asked import distinctive, gist, in_field
 from flows.contact import Voice
 from flows.persona import Answer, Persona
 from flows.session import Session
@@ -120,9 +121,9 @@ class Answerer:
         pool = unheard or fresh
         # The answer that speaks to the asker's own words first ("do I need a master's?"
         # gets the answer about degrees, not the one about certificates).
-        words = _distinctive(asked)
+        words = distinctive(asked)
         if words:
-            overlap = {i: len(words & _distinctive(answers[i].say)) for i in pool}
+            overlap = {i: len(words & distinctive(answers[i].say)) for i in pool}
             best = max(overlap.values())
             if best:
                 pool = [i for i in pool if overlap[i] == best]
@@ -163,11 +164,17 @@ class Answerer:
         return self.unknown(text)
 
     def unknown(self, text: str) -> Said:
+        """A question no topic covers, named in the asker's words. About the contact's own
+        field ("how does the character and fitness review work?"), an expert defers it
+        honestly; about anything else (a star sign), they say it isn't theirs to answer."""
         offer = self.offer_topic()
+        asked = gist(text)
+        p = self.persona
+        deferred = p.unknown_in_field and asked != "that one" and in_field(asked, p)
         line = self.voice.pick(
             "unknown_topic",
-            self.persona.unknown_topic,
-            asked=gist(text),
+            p.unknown_in_field if deferred else p.unknown_topic,
+            asked=asked,
             offer=labels()[offer],
         )
         return Said("unknown_topic", line, f"offer>{offer}")
@@ -215,178 +222,3 @@ _CLASSIC_LABELS = {
     A.ASK_FIT: "how your background fits",
     A.ASK_RESUME: "your résumé",
 }
-
-_LEAD = re.compile(
-    r"^(?:(?:so|and|also|ok|okay|well|oh|hmm|um|but|right|random question|quick question|"
-    r"one more thing|out of curiosity|just curious|i was wondering|i wonder|can i ask|"
-    r"may i ask|could i ask)[,:]?\s+)*",
-    re.I,
-)
-_SHAPES = (
-    re.compile(r"^what(?:'s| is| are| was| were) (?P<np>.+)$", re.I),
-    re.compile(
-        r"^(?:what|how) do you (?:think|feel) (?:of|about) (?P<np>.+)$|"
-        r"^(?:what's|what is) your (?:take|view|opinion|stance) on (?P<np2>.+)$",
-        re.I,
-    ),
-    re.compile(
-        r"^(?:tell me|can you tell me|could you tell me) (?:a bit |more )?about (?P<np>.+)$", re.I
-    ),
-    re.compile(r"^(?:do|did|have) you (?:have|own|like|play|watch|follow|know) (?P<np>.+)$", re.I),
-    re.compile(r"^what about (?P<np>.+)$", re.I),
-    re.compile(
-        r"^(?:is|are) there (?:much |many |any |a lot of |lots of )?"
-        r"(?P<np>(?!a |an |one |any|some|no)\S.*)$",
-        re.I,
-    ),
-    re.compile(
-        r"^how(?:'s| is| are| big is| common is| important is| much is) (?P<np>(?:the|your) .+)$",
-        re.I,
-    ),
-    re.compile(r"^how (?:does|do) (?P<np>(?:the|your|a|an) .+) work$", re.I),
-    re.compile(
-        r"^have you (?:ever )?(?:read|seen|watched|tried|used|been to|heard of) (?P<np>.+)$", re.I
-    ),
-)
-_CHAT = ((re.compile(r"\bwhats\b", re.I), "what's"), (re.compile(r"\bur\b", re.I), "your"))
-"""Chat spellings a question is repeated back without ("whats ur star sign")."""
-_FLIP = {"your": "my", "yours": "mine", "you": "me", "my": "your", "i": "you", "me": "you"}
-
-
-_WORD = re.compile(r"[a-z][a-z']+")
-_COMMON = frozenset(
-    [
-        "about",
-        "after",
-        "again",
-        "also",
-        "always",
-        "am",
-        "an",
-        "and",
-        "any",
-        "anything",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "for",
-        "from",
-        "get",
-        "got",
-        "had",
-        "has",
-        "have",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "just",
-        "like",
-        "ll",
-        "me",
-        "more",
-        "most",
-        "my",
-        "need",
-        "of",
-        "on",
-        "or",
-        "other",
-        "our",
-        "out",
-        "really",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "to",
-        "too",
-        "up",
-        "us",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "job",
-        "work",
-        "field",
-        "people",
-        "person",
-        "thing",
-        "things",
-        "lot",
-        "much",
-        "many",
-        "one",
-        "way",
-        "day",
-    ]
-)
-
-
-def _distinctive(text: str) -> frozenset[str]:
-    """The words of ``text`` that could tie a question to one answer ("master's", "weekends")."""
-    words = (w.strip("'").removesuffix("'s") for w in _WORD.findall(text.lower()))
-    return frozenset(w[:6] for w in words if len(w) > 3 and w not in _COMMON)
-
-
-def gist(text: str) -> str:
-    """The thing a question asks about, as the contact would repeat it: "What's your
-    favourite band?" -> "my favourite band"; "that one" when it has no simple shape."""
-    first = re.split(r"[?\n]", text.strip(), maxsplit=1)[0]
-    for spelling, word in _CHAT:
-        first = spelling.sub(word, first)
-    first = _LEAD.sub("", first.strip(" .!,")).strip()
-    for shape in _SHAPES:
-        m = shape.match(first)
-        if not m:
-            continue
-        np = next(v for v in m.groupdict().values() if v)
-        words = [_FLIP.get(w.lower(), w) for w in np.split()]
-        lowered = [w.lower() for w in words]
-        for stop in ("like", "about"):
-            if stop in lowered:
-                words = words[: lowered.index(stop)]
-                lowered = lowered[: len(words)]
-        if 1 <= len(words) <= 7:
-            return " ".join(words)
-    return "that one"

@@ -22,6 +22,7 @@ _PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "small_talk": frozenset({"minutes"}),
     "stay_invitation": frozenset({"minutes"}),
     "unknown_topic": frozenset({"asked", "offer"}),
+    "unknown_in_field": frozenset({"asked", "offer"}),
     "topic_used_up": frozenset({"topic"}),
     "name_hello": frozenset({"user_name"}),
     "background_ack": frozenset({"a_role"}),
@@ -32,6 +33,7 @@ _PLACEHOLDERS: Mapping[str, frozenset[str]] = {
 """Fields whose lines may use placeholders, and which."""
 _REQUIRED: Mapping[str, frozenset[str]] = {
     "unknown_topic": frozenset({"asked", "offer"}),
+    "unknown_in_field": frozenset({"asked", "offer"}),
     "topic_used_up": frozenset({"topic"}),
     "name_hello": frozenset({"user_name"}),
     "background_ack": frozenset({"a_role"}),
@@ -40,9 +42,9 @@ _REQUIRED: Mapping[str, frozenset[str]] = {
     "referral_for_you": frozenset({"name"}),
 }
 _NEW_LINES = (
-    "unknown_topic", "topic_used_up", "nothing_more", "rest_of_question", "name_hello",
-    "background_ack", "fit_personal", "resume_personal", "referral_for_you", "time_noted",
-    "time_noted_midway", "go_ahead", "before_you_go", "time_check_self",
+    "unknown_topic", "unknown_in_field", "topic_used_up", "nothing_more", "rest_of_question",
+    "name_hello", "background_ack", "fit_personal", "resume_personal", "referral_for_you",
+    "time_noted", "time_noted_midway", "go_ahead", "before_you_go", "time_check_self",
 )  # fmt: skip
 _SPOKEN = (
     "greeting", "greeting_with_questions", "follow_ups", "fallbacks", "small_talk",

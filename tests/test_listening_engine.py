@@ -4,11 +4,12 @@ through the engine as a user would, with a contact whose answers are marked)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 
-from flows.answers import gist
+from flows.asked import gist
 from flows.engine import Engine
 from flows.session import Session
 from tests.conftest import T0
@@ -253,3 +254,40 @@ def test_asking_for_names_twice_does_not_repeat_the_whole_reply(marked: Engine) 
 )
 def test_a_question_no_topic_covers_is_named_in_the_askers_words(question: str, named: str) -> None:
     assert gist(question) == named
+
+
+_IGNORANT = ("guess", "don't know", "outside my", "no idea", "stumped", "wrong person", "not sure")
+
+
+@pytest.mark.parametrize(
+    ("persona", "question", "named", "in_field"),
+    [
+        ("marcus", "can you explain what is brand strategy?", "brand strategy", True),
+        ("tomas", "what is a debt service coverage ratio?", "debt service coverage ratio", True),
+        ("marcus", "whats ur star sign", "my star sign", False),
+        ("naomi", "What's your favourite novel?", "my favourite novel", False),
+    ],
+)
+def test_a_question_in_the_contacts_own_field_is_deferred_not_professed_ignorance(
+    persona: str, question: str, named: str, in_field: bool
+) -> None:
+    """Reviewers asked a brand director what brand strategy is, and heard "I don't know
+    enough about that one". A question of the contact's own field that no topic covers is
+    named and honestly deferred (where to get a proper answer, and what they can go into
+    now); one outside it (a star sign) is still declined."""
+    engine = Engine()
+    session, _ = engine.start(persona, now=T0, seed=2, minutes=20)
+    engine.message(session, "Hi, I'm ready to go in.", T0)
+    [reply] = ask(engine, session, question)
+    p = engine.personas[persona]
+    turn = [t for t in session.turns if t.speaker == "contact"][-1]
+    assert turn.kind == "unknown_topic"
+    assert named.lower() in reply.lower()
+    lines = p.unknown_in_field if in_field else p.unknown_topic
+    shapes = [
+        re.compile(re.escape(line).replace(r"\{asked\}", ".+").replace(r"\{offer\}", ".+"), re.I)
+        for line in lines
+    ]
+    assert any(shape.fullmatch(reply) for shape in shapes), reply
+    if in_field:
+        assert not any(word in reply.lower() for word in _IGNORANT), reply

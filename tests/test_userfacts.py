@@ -24,7 +24,11 @@ BACKGROUNDS = [
     ("im jess, 45, mom of 3", "time at home with your kids", "parenting"),
     ("I spent 15 years raising my kids", "fifteen years at home raising your kids", "parenting"),
     # Not "twelve years as a the marine".
-    ("I did 12 years in the Marine Corps, mostly logistics", "twelve years as a marine", "military"),
+    (
+        "I did 12 years in the Marine Corps, mostly logistics",
+        "twelve years as a marine",
+        "military",
+    ),
     ("I was in the marines for 6 years", "six years in the marines", "military"),
     ("I was in the navy for six years", "six years in the navy", "military"),
     ("I've worked in hospitality for about 5 yrs", "five years in hospitality", "hospitality"),

@@ -1,0 +1,261 @@
+"""What a question asks about, in the asker's words: its gist ("What's your favourite band?"
+-> "my favourite band"), the words that tie it to one answer, and whether it is about the
+contact's own field (the contact then defers it, rather than claiming not to know)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flows.persona import Persona
+
+_LEAD = re.compile(
+    r"^(?:(?:so|and|also|ok|okay|well|oh|hmm|um|but|right|random question|quick question|"
+    r"one more thing|out of curiosity|just curious|i was wondering|i wonder|can i ask|"
+    r"may i ask|could i ask)[,:]?\s+)*",
+    re.I,
+)
+_SHAPES = (
+    re.compile(r"^what(?:'s| is| are| was| were) (?P<np>.+)$", re.I),
+    re.compile(
+        r"^(?:what|how) do you (?:think|feel) (?:of|about) (?P<np>.+)$|"
+        r"^(?:what's|what is) your (?:take|view|opinion|stance) on (?P<np2>.+)$",
+        re.I,
+    ),
+    re.compile(
+        r"^(?:tell me|can you tell me|could you tell me) (?:a bit |more )?about (?P<np>.+)$", re.I
+    ),
+    re.compile(r"^(?:do|did|have) you (?:have|own|like|play|watch|follow|know) (?P<np>.+)$", re.I),
+    re.compile(r"^what about (?P<np>.+)$", re.I),
+    re.compile(
+        r"^(?:can|could|would) you (?:please )?(?:explain|describe) (?:to me )?"
+        r"(?:what (?:is|are|'s) |how )?(?P<np>.+)$",
+        re.I,
+    ),
+    re.compile(
+        r"^(?:is|are) there (?:much |many |any |a lot of |lots of )?"
+        r"(?P<np>(?!a |an |one |any|some|no)\S.*)$",
+        re.I,
+    ),
+    re.compile(
+        r"^how(?:'s| is| are| big is| common is| important is| much is) (?P<np>(?:the|your) .+)$",
+        re.I,
+    ),
+    re.compile(r"^how (?:does|do) (?P<np>(?:the|your|a|an) .+) work$", re.I),
+    re.compile(
+        r"^have you (?:ever )?(?:read|seen|watched|tried|used|been to|heard of) (?P<np>.+)$", re.I
+    ),
+)
+_CHAT = ((re.compile(r"\bwhats\b", re.I), "what's"), (re.compile(r"\bur\b", re.I), "your"))
+"""Chat spellings a question is repeated back without ("whats ur star sign")."""
+_FLIP = {"your": "my", "yours": "mine", "you": "me", "my": "your", "i": "you", "me": "you"}
+
+
+_WORD = re.compile(r"[a-z][a-z']+")
+_COMMON = frozenset(
+    [
+        "about",
+        "after",
+        "again",
+        "also",
+        "always",
+        "am",
+        "an",
+        "and",
+        "any",
+        "anything",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "for",
+        "from",
+        "get",
+        "got",
+        "had",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "just",
+        "like",
+        "ll",
+        "me",
+        "more",
+        "most",
+        "my",
+        "need",
+        "of",
+        "on",
+        "or",
+        "other",
+        "our",
+        "out",
+        "really",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "too",
+        "up",
+        "us",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "job",
+        "work",
+        "field",
+        "people",
+        "person",
+        "thing",
+        "things",
+        "lot",
+        "much",
+        "many",
+        "one",
+        "way",
+        "day",
+    ]
+)
+
+
+def distinctive(text: str) -> frozenset[str]:
+    """The words of ``text`` that could tie a question to one answer ("master's", "weekends")."""
+    words = (w.strip("'").removesuffix("'s") for w in _WORD.findall(text.lower()))
+    return frozenset(w[:6] for w in words if len(w) > 3 and w not in _COMMON)
+
+
+def gist(text: str) -> str:
+    """The thing a question asks about, as the contact would repeat it: "What's your
+    favourite band?" -> "my favourite band"; "that one" when it has no simple shape."""
+    first = re.split(r"[?\n]", text.strip(), maxsplit=1)[0]
+    for spelling, word in _CHAT:
+        first = spelling.sub(word, first)
+    first = _LEAD.sub("", first.strip(" .!,")).strip()
+    for shape in _SHAPES:
+        m = shape.match(first)
+        if not m:
+            continue
+        np = next(v for v in m.groupdict().values() if v)
+        words = [_FLIP.get(w.lower(), w) for w in np.split()]
+        lowered = [w.lower() for w in words]
+        for stop in ("like", "about"):
+            if stop in lowered:
+                words = words[: lowered.index(stop)]
+                lowered = lowered[: len(words)]
+        if 1 <= len(words) <= 7:
+            return " ".join(words)
+    return "that one"
+
+
+_OFF_FIELD = frozenset(
+    distinctive(
+        "weather rain snow sunny star sign zodiac horoscope football soccer basketball baseball "
+        "cricket rugby sports team hobby hobbies weekend favourite favorite band song music "
+        "film movie show series book novel food restaurant recipe coffee drink pets dog cat "
+        "holiday vacation travel married wife husband partner kids children family birthday "
+        "age politics election religion church car parking lottery match game night "
+        "yesterday tonight dentist doctor's café cafe dogs name instruments piano guitar "
+        "trouble finding directions lunch dinner breakfast gym"
+    )
+)
+"""Words of a life outside work: a question about them is never the contact's field."""
+
+
+def in_field(asked: str, persona: Persona) -> bool:
+    """Whether ``asked`` (a gist) is about the contact's own field: every word that could
+    tie it to something is one the contact's own answers use, and none is about a life
+    outside work ("the character and fitness review" to a lawyer; not "your star sign")."""
+    words = distinctive(asked)
+    if not words or words & _OFF_FIELD:
+        return False
+    known = words & _vocabulary(persona)
+    return 2 * len(known) >= len(words) and any(_spread(w) <= _SPECIFIC for w in known)
+
+
+_SPECIFIC = 4
+"""A word that this many contacts' answers use, or fewer, belongs to some fields, not to
+everyone's small talk ("fitness", "brand"; not "night")."""
+
+
+def _spread(word: str) -> int:
+    return _spreads().get(word, 0)
+
+
+@cache
+def _spreads() -> dict[str, int]:
+    from flows.persona import load_personas
+
+    counts: dict[str, int] = {}
+    for persona in load_personas().values():
+        for word in _vocabulary(persona):
+            counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def _vocabulary(persona: Persona) -> frozenset[str]:
+    return _words_of(persona.id, tuple(_texts(persona)))
+
+
+@cache
+def _words_of(_id: str, texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(distinctive(t) for t in texts))
+
+
+def _texts(persona: Persona) -> Iterable[str]:
+    yield from (persona.role, persona.field, persona.industry, persona.organisation)
+    for answers in (
+        *persona.topics.values(),
+        *(getattr(persona.answers, name) for name in type(persona.answers).model_fields),
+    ):
+        for answer in answers:
+            yield answer.say
+            yield answer.more
+    for tangent in persona.tangents:
+        yield tangent.drift
+        yield tangent.follow_up
