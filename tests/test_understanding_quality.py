@@ -119,18 +119,30 @@ def test_blind_set_o_macro_f1() -> None:
     only), scored on arrival (2026-12-05) with the reader as the session started and as it
     was when the set arrived (one rule for "any strengths or weaknesses" apart; the same
     figures): rules alone 0.889 / 0.805, the shipped reader 0.962 / 0.916 (targets 0.95 /
-    0.90 met on this set). A floor a little below; its errors are never read, and it never
-    trains anything."""
+    0.90 met on this set); after the rebuild of 2026-12-05, scored once: 0.975 / 0.945.
+    A floor a little below; its errors are never read, and it never trains anything."""
     path = DATA / "acts_blind_o.jsonl"
     report = evaluate(load_examples(path), in_context(load_contexts(path)))
-    assert report.macro_f1 >= 0.955 and report.exact_match >= 0.905, "score only; do not read"
+    assert report.macro_f1 >= 0.965 and report.exact_match >= 0.93, "score only; do not read"
 
 
 def test_blind_set_r_macro_f1() -> None:
     """Blind set R, the last untouched one: 25 whole meetings by a new author (ACTS.md
     only), scored once on arrival (2026-12-05): rules alone 0.892 / 0.825, the shipped
-    reader 0.9588 / 0.927 (targets 0.95 / 0.90 met on this set). A floor a little below;
+    reader 0.9588 / 0.927 (targets 0.95 / 0.90 met on this set); after the rebuild of
+    2026-12-05, scored once: 0.965 / 0.933. A floor a little below;
     its errors are never read, and it never trains anything."""
     path = DATA / "acts_blind_r.jsonl"
+    report = evaluate(load_examples(path), in_context(load_contexts(path)))
+    assert report.macro_f1 >= 0.955 and report.exact_match >= 0.925, "score only; do not read"
+
+
+def test_blind_set_s_macro_f1() -> None:
+    """Blind set S, the last untouched one: 25 whole meetings, 499 messages, by a new
+    author (ACTS.md only), scored on arrival (2026-12-05, the session after stop 22) with
+    the model then shipped: rules alone 0.883 / 0.830, the reader 0.940 / 0.896 (targets
+    not met); then once after that session's rebuild (decided on its folds, never on S):
+    0.962 / 0.930. A floor a little below; its errors are never read."""
+    path = DATA / "acts_blind_s.jsonl"
     report = evaluate(load_examples(path), in_context(load_contexts(path)))
     assert report.macro_f1 >= 0.953 and report.exact_match >= 0.92, "score only; do not read"
