@@ -652,3 +652,20 @@ def test_is_it_hard_to_is_a_new_question_not_a_reaction(text: str) -> None:
 )
 def test_a_reaction_put_as_a_question_asks_for_more(text: str) -> None:
     assert "follow_up" in understand(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "early"),
+    [
+        ("hi, im Dee, here to see Tomás at 10", False),
+        ("hi im here for carys at 10", False),
+        ("Hi, I have a 10 o'clock with Ray.", False),
+        ("here at 2:50 for 3", True),
+        ("I got here about 15 minutes early", True),
+        ("been in the lobby since 9:40 for our 10am", True),
+    ],
+)
+def test_arriving_early_needs_words_that_say_so(text: str, early: bool) -> None:
+    """Reviewers who said only when their meeting was heard "Noted: you arrived early", and
+    the scorecard passed it. The learned reader adds arrive_early only with evidence."""
+    assert ("arrive_early" in understand(text, Context("arrive"))) is early

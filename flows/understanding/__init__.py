@@ -18,7 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Final
+
+import yaml
 
 from flows.acts import ACTS, ASK_CHECK_BACK, CLASSIC_QUESTIONS, GOODBYE
 from flows.topics import TOPICS
@@ -135,6 +138,25 @@ def _leaving_is_not_checking_back(read: frozenset[str], ruled: frozenset[str]) -
     return read
 
 
+def _with_evidence(read: frozenset[str], ruled: frozenset[str], text: str) -> frozenset[str]:
+    """The learned reader's additions, less those the words give no evidence of
+    (``evidence.yaml``: "here to see Tomás at 10" is not arriving early)."""
+    unfounded = {
+        act
+        for act in read - ruled
+        if (needs := _evidence().get(act)) is not None and not needs.search(normalised(text))
+    }
+    return read - unfounded if unfounded else read
+
+
+@cache
+def _evidence() -> dict[str, re.Pattern[str]]:
+    raw = yaml.safe_load((Path(__file__).parent / "evidence.yaml").read_text(encoding="utf-8"))
+    if unknown := set(raw) - set(ACTS):
+        raise ValueError(f"evidence.yaml names unknown acts: {sorted(unknown)}")
+    return {act: re.compile(pattern) for act, pattern in raw.items()}
+
+
 def understand(text: str, context: Context | None = None) -> frozenset[str]:
     """The dialogue acts that ``text`` performs (a subset of ACTS; empty if none), said in
     ``context`` (the stage and what the contact just did; default: mid-conversation): the
@@ -145,6 +167,7 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
         return ruled
     read = _read(text, where, ruled)
     read = _leaving_is_not_checking_back(read, ruled)
+    read = _with_evidence(read, ruled, text)
     dropped = (ruled - read) & learned.CLAUSE_ACTS
     if not dropped:
         return read
