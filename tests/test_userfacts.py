@@ -68,6 +68,7 @@ def test_backgrounds_are_read_as_a_person_would_repeat_them(
     [
         "I'm a bit nervous, sorry",
         "what about paralegal, can i be a paralegal with a record?",
+        "Can a person like me, with accent and not perfect English, become journalist here?",
         "I'm a huge fan of your work",
         "I'm happy to be here",
         "what does a typical day look like?",
@@ -92,6 +93,7 @@ def test_small_talk_is_no_background(text: str) -> None:
         # A check-in is not a name: the contact once greeted these users as "Got" and "Yo".
         ("Morning. I'm here to see Marcus at 10. Got here 10 minutes early.", ""),
         ("yo im here for ray", ""),
+        ("hey im here to see dana", ""),
         ("Kev here, for my 10am", "Kev"),
         ("hi, Kev here", "Kev"),
     ],
