@@ -143,12 +143,13 @@ class Conversation(StepOutput):
         """A bare goodbye mid-conversation: the contact checks once whether there was
         anything else; a second goodbye ends the meeting (scored as leaving early)."""
         p = self.persona
+        if self._counts_as_time(f):
+            return False  # the time is up (or the reminder came): a goodbye is on time
         if f.early_goodbye is None and p.before_you_go:
             turn.kind = "early_goodbye"
             self.say_one("before_you_go", p.before_you_go)
             return True
-        if not self._counts_as_time(f):
-            turn.kind = "left_early"
+        turn.kind = "left_early"
         return False
 
     def _notice_the_time(self, f: Facts) -> None:

@@ -135,6 +135,18 @@ def test_a_bare_goodbye_mid_conversation_is_checked_once_then_scored_as_leaving_
     assert status == "missed" and "You left 5 minutes into the 20" in evidence
 
 
+def test_a_goodbye_once_the_time_is_up_ends_the_meeting_without_a_check(engine: Engine) -> None:
+    """A reviewer said "Thanks Greg, bye." 22 minutes into a 20-minute meeting and heard
+    "Hold on. Any questions still open on your list?". Once the time is up, it is on time."""
+    session = meet(engine)
+    say(engine, session, "How did you get started?", minute(2))
+    replies = say(engine, session, "Thanks, bye!", minute(MINUTES + 2))
+    assert session.state == "done"
+    assert not any(r.startswith("[before you go]") for r in replies)
+    status, evidence = item(engine, session, "goodbye.time")
+    assert "You left" not in evidence
+
+
 def test_rapport_is_what_was_said_to_the_contact_not_the_receptionist(engine: Engine) -> None:
     session = meet(engine)
     assert item(engine, session, "converse.rapport")[0] == "missed"
