@@ -143,7 +143,7 @@ def test_a_goodbye_once_the_time_is_up_ends_the_meeting_without_a_check(engine: 
     replies = say(engine, session, "Thanks, bye!", minute(MINUTES + 2))
     assert session.state == "done"
     assert not any(r.startswith("[before you go]") for r in replies)
-    status, evidence = item(engine, session, "goodbye.time")
+    _, evidence = item(engine, session, "goodbye.time")
     assert "You left" not in evidence
 
 
