@@ -177,6 +177,10 @@ class Conversation(StepOutput):
         plain_question = (
             acts <= NOT_ASKING and asks_something(turn.text) and not answered_invitation
         )
+        if plain_question and "?" not in turn.text and any(read_message(turn.text)[1:]):
+            # "I'm Nina, nine years in accounts payable, and I'd love to move into product":
+            # news about the user, to acknowledge, not a question to answer
+            plain_question = False
         if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
             plain_question = True
         hinted = self.hint.topics if self.hint is not None else ()

@@ -291,3 +291,19 @@ def test_a_question_in_the_contacts_own_field_is_deferred_not_professed_ignoranc
     assert any(shape.fullmatch(reply) for shape in shapes), reply
     if in_field:
         assert not any(word in reply.lower() for word in _IGNORANT), reply
+
+
+def test_news_about_the_user_is_acknowledged_not_answered_as_a_question(marked: Engine) -> None:
+    """A reviewer answered the contact's opening question with "I'm Nina, I've been an
+    accounts payable specialist for 9 years... and I'd love to move into product management"
+    and heard "That one? No data on that, so no opinion"."""
+    session = meet(marked)
+    [reply] = ask(
+        marked,
+        session,
+        "I'm Nina, I've been an accounts payable specialist for 9 years, and I'd love to "
+        "move into product management.",
+    )
+    assert reply.startswith("[ack]") and "nine years as an accounts payable specialist" in reply
+    [reply] = ask(marked, session, "I'd love to hear how you got started.")
+    assert "[ask_start." in reply
