@@ -100,7 +100,7 @@ def test_a_users_charts_do_not_hold_up_another_users_practice(
             fake.send_command(bo, "/practice dana 20")  # meanwhile, another user practises
             fake.wait_for_text(bo.id, "booked for 20 minutes", WAIT)
             fake.send_text(bo, "Hello, I'm here for our meeting. How did you get started?")
-            fake.wait_for(lambda: any(t.startswith("Dana") for t in fake.texts(bo.id)), WAIT)
+            fake.wait_for(lambda: any("Dana is ready" in t for t in fake.texts(bo.id)), WAIT)
             assert not fake.sent(ada.id, kind="photo")  # Bo was answered before Ada's chart
         finally:
             gate.release.set()
