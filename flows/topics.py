@@ -22,7 +22,7 @@ TOPICS: Final[tuple[str, ...]] = (
     "typical_day", "pay", "balance", "future", "ai", "hardest", "advice", "hiring",
     "surprises", "tools", "progression", "culture", "differently", "remote", "community",
     "leaving", "proudest", "mistakes", "thrives", "entry", "side_projects", "location",
-    "employer_size", "organisation", "demand",
+    "employer_size", "organisation", "demand", "difficult_people",
 )  # fmt: skip
 
 COMMON: Final[frozenset[str]] = frozenset(

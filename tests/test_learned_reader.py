@@ -203,7 +203,10 @@ def test_the_shipped_head_matches_the_encoder_and_the_topics() -> None:
     shipped = learned.topic_head()
     if shipped is None:
         pytest.skip("the encoder is not installed")
-    assert set(shipped.classes) == {*TOPICS, NONE}
+    # A topic added after the last rebuild is read by the rules alone (the head has no say
+    # on it: learned.TopicHead.decide) until the next rebuild learns it from author T.
+    rules_only = {"difficult_people"}
+    assert set(shipped.classes) == {*TOPICS, NONE} - rules_only
     assert shipped.coef.shape == (len(shipped.classes), 384)
     assert 0 < shipped.fallback < shipped.override <= 1 and shipped.veto >= 0.85
 
@@ -285,3 +288,20 @@ def test_the_shipped_act_reader_follows_the_labelling_conventions(
     text: str, context: Context | None, acts: set[str]
 ) -> None:
     assert understand(text, context) == acts
+
+
+def test_a_topic_newer_than_the_head_is_the_rules_alone() -> None:
+    """ "How do you deal with difficult clients?" got the hours answer from 11 contacts in
+    reviewers' practices: the head, which has never seen the new topic, must not overrule
+    the rules' reading of it, however sure it is of another."""
+    from flows.asking import question_topics
+    from flows.understanding import understand
+
+    for text in (
+        "How do you deal with difficult clients who have unrealistic expectations?",
+        "How do you cope with demanding clients?",
+        "ever had a nightmare client?",
+    ):
+        assert list(question_topics(text, understand(text))) == ["difficult_people"], text
+    stress = "how do you handle the stress?"
+    assert list(question_topics(stress, understand(stress))) == ["balance"]

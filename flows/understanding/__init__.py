@@ -217,8 +217,9 @@ WHOLE_MESSAGE_BESIDE_CLASSIC: Final = 0.9
 def _whole_message(
     text: str, found: tuple[tuple[str, int], ...], *, classic: bool
 ) -> tuple[tuple[str, int], ...]:
-    if len(found) > 1 or learned.topic_head() is None:
-        return found
+    head = learned.topic_head()
+    if len(found) > 1 or head is None or any(t not in head.classes for t, _ in found):
+        return found  # (a topic newer than the head: it has no say on it)
     reading = learned.read_question(normalised(text).strip())
     if reading is None or reading.topic == learned.NONE:
         return found

@@ -86,6 +86,8 @@ class TopicHead:
     def decide(self, reading: Reading, ruled: str | None, *, guess: bool = True) -> str | None:
         """The topic of one question, given the model's reading and the rules' topic;
         ``guess=False``: no topic the rules did not find unless the model is sure."""
+        if ruled is not None and ruled not in self.classes:
+            return ruled  # a topic newer than the head: it has no say on it
         if reading.topic == NONE:
             return None if reading.confidence >= self.veto else ruled
         if reading.confidence >= self.override:
