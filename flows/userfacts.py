@@ -224,7 +224,25 @@ def _read(text: str, original: str) -> tuple[str, Background | None, str]:
         background = _scanned_role(text) or background
     if background is not None and not background.years:
         background = replace(background, years=_years_said(text))
+    if background is not None:
+        background = replace(background, role=_as_typed(background.role, original))
     return name, background, _target(text)
+
+
+def _as_typed(role: str, original: str) -> str:
+    """``role`` with the user's own capitals where they chose them ("the Australian Army",
+    "a REME vehicle mechanic"), not where a sentence merely began ("Nurse for 8 years")."""
+    words = []
+    for word in role.split():
+        typed = word
+        for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", original, re.I):
+            before = original[: m.start()].rstrip()
+            opens = not before or before.endswith((".", "!", "?", ":", "\n"))
+            if m.group(0) != word and not opens:
+                typed = m.group(0)
+                break
+        words.append(typed)
+    return " ".join(words)
 
 
 def _target(text: str) -> str:

@@ -200,3 +200,17 @@ def test_the_blind_set_holds_its_first_score() -> None:
         t = tallies[fact]
         assert t.right / t.expected >= floor, fact
         assert t.invented / t.empty <= 0.03, fact
+
+
+@pytest.mark.parametrize(
+    ("text", "a_role"),
+    [
+        ("I served 8 years in the Australian Army", "eight years in the Australian Army"),
+        ("I was a REME vehicle mechanic for 6 years", "six years as a REME vehicle mechanic"),
+        ("Nurse for 8 years here", "eight years as a nurse"),
+    ],
+)
+def test_a_background_keeps_the_users_own_capitals(text: str, a_role: str) -> None:
+    """A reviewer heard "the australian army" and "a reme vehicle mechanic" said back."""
+    background = read_message(text)[1]
+    assert background is not None and background.a_role == a_role
