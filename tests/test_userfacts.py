@@ -26,7 +26,7 @@ BACKGROUNDS = [
     # Not "twelve years as a the marine".
     (
         "I did 12 years in the Marine Corps, mostly logistics",
-        "twelve years as a marine",
+        "twelve years as a Marine",
         "military",
     ),
     ("I was in the marines for 6 years", "six years in the marines", "military"),
