@@ -26,11 +26,14 @@ from flows.timing import (
     past_early,
 )
 from flows.understanding import asks_something, understand
-from flows.userfacts import read_message, user_facts
+from flows.userfacts import about_the_asker, read_message, user_facts
 
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
 _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A goodbye that also asks or raises something is handled as that, not as leaving."""
+_ABOUT_ME_TOPICS = {"hardest", "least", "mistakes", "thrives"}
+"""Topics that, asked about the asker's own case, are the fit question (advice and ways in
+for "someone like me" stay advice and ways in, as TOPICS.md says)."""
 _CLOSING_THANKS = {A.THANK, A.GREET, A.GOLDEN_RULE, A.ASK_CHECK_BACK, A.SHARE_INFO}
 """In the referral stage, a thanks with only these closes the meeting."""
 """Acts beside which a message put as a question may still ask about a topic ("is it hard
@@ -187,6 +190,12 @@ class Conversation(StepOutput):
         items = asked_items(turn.text, acts, is_question=plain_question, hinted=hinted)
         if not items and not asking and ("yes" in sig or A.FOLLOW_UP in acts):
             items = self._accepted_offer()
+        if about_the_asker(turn.text) and not any(i.key == A.ASK_FIT for i in items):
+            # "the hardest part for someone coming from finance?": how their background
+            # fits, not the same question about the contact's own job
+            mine = [i for i, item in enumerate(items) if item.key in _ABOUT_ME_TOPICS]
+            if mine:
+                items = [*items[: mine[0]], Item("classic", A.ASK_FIT), *items[mine[0] + 1 :]]
         # Marked as the rules alone would mark it, whatever a model's hint made of it.
         ruled_question = not turn.acts and bool(acts) and plain_question_by_rules(turn, self)
         if items and (not asking or ruled_question):

@@ -79,6 +79,7 @@ class _Patterns:
     sectors: dict[str, tuple[str, ...]]
     not_names: frozenset[str]
     institutions: frozenset[str]
+    about_me: re.Pattern[str]
 
 
 def _expand(regex: str, define: dict[str, str]) -> str:
@@ -112,6 +113,7 @@ def _patterns() -> _Patterns:
         role_words=frozenset(raw["role_words"]),
         sectors={s: tuple(str(w) for w in words) for s, words in sectors.items()},
         not_names=frozenset(raw["not_names"]),
+        about_me=re.compile(str(raw["about_me"])),
         institutions=frozenset(raw["institutions"]),
     )
 
@@ -332,3 +334,9 @@ def facts_from(turns: Iterable[Turn]) -> UserFacts:
         if b is not None and (background is None or (b.years and not background.years)):
             background, background_turn = b, turn
     return UserFacts(name, background, background_turn, target)
+
+
+def about_the_asker(text: str) -> bool:
+    """Whether a question is about the asker's own case ("the hardest part for someone
+    coming from retail?", "for someone like me")."""
+    return bool(_patterns().about_me.search(text.lower()))

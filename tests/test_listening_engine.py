@@ -307,3 +307,25 @@ def test_news_about_the_user_is_acknowledged_not_answered_as_a_question(marked: 
     assert reply.startswith("[ack]") and "nine years as an accounts payable specialist" in reply
     [reply] = ask(marked, session, "I'd love to hear how you got started.")
     assert "[ask_start." in reply
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the hardest part for someone coming from retail?",
+        "what's the hardest part for someone like me?",
+        "What mistakes do people make coming from a background like mine?",
+        "what's the hardest part for a pharmacy tech moving into this?",
+    ],
+)
+def test_a_question_about_the_askers_own_case_gets_how_their_background_fits(
+    marked: Engine, question: str
+) -> None:
+    """ "The hardest part for someone coming from pharmacy/retail/the forces?" always got the
+    hardest part of the contact's own job, in two reviewers' practices. (Advice for someone
+    like me stays advice: TOPICS.md.)"""
+    session = meet(marked)
+    [reply] = ask(marked, session, question)
+    assert "[ask_fit." in reply, reply
+    [reply] = ask(marked, session, "What's the hardest part of your job?")
+    assert "[hardest." in reply, reply
