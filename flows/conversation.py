@@ -31,6 +31,9 @@ from flows.userfacts import about_the_asker, read_message, user_facts
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
 _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A goodbye that also asks or raises something is handled as that, not as leaving."""
+_REPHRASABLE = ("answer", "tangent", "follow_up_answer", "question_answer", "feedback")
+_ASKS_ANEW = {*A.CLASSIC_QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
+"""A request to say it again more simply that also asks for something is handled as that."""
 _ABOUT_ME_TOPICS = {"hardest", "least", "mistakes", "thrives"}
 """Topics that, asked about the asker's own case, are the fit question (advice and ways in
 for "someone like me" stay advice and ways in, as TOPICS.md says)."""
@@ -71,6 +74,8 @@ class Conversation(StepOutput):
         f = facts_of(self.session)
         before = len(self.effects)
         if self._check_back_reply(f):
+            return
+        if "rephrase" in sig and not acts & _ASKS_ANEW and self._rephrase():
             return
         if acts & _NOT_A_GOODBYE:
             acts.discard(A.GOODBYE)  # "thanks, bye, oh and is there anyone I should call?"
@@ -126,6 +131,19 @@ class Conversation(StepOutput):
             else:  # every stock reply is used: name what was said, offer something new
                 self.say_said(Answerer(p, self.session, self.voice).unknown(turn.text))
         self._notice_the_time(f)
+
+    def _rephrase(self) -> bool:
+        """ "Sorry, can you explain more simple?": the gist of the last answer, put simply
+        (its first sentence), with a word of apology; False if there is nothing to repeat."""
+        p = self.persona
+        for turn in reversed(self.session.turns[:-1]):
+            if turn.speaker == "user":
+                return False
+            if turn.speaker == "contact" and turn.kind in _REPHRASABLE and p.rephrase:
+                point = re.split(r"(?<=[.!?])\s+", turn.text.strip(), maxsplit=1)[0]
+                self.say_one("rephrase", p.rephrase, point=point)
+                return True
+        return False
 
     def _time_noted(self) -> None:
         """Thanks for minding the time, true to how far the meeting has got."""

@@ -142,6 +142,9 @@ class Persona(_Strict):
     """Answers by topic (``flows/topics.py``); each answer has its continuation."""
     unknown_topic: list[str] = []
     """A question no topic covers: says so, names it (``{asked}``), offers ``{offer}``."""
+    rephrase: list[str] = []
+    """Asked to say the last answer more simply: a short apology, then ``{point}`` (the
+    first sentence of that answer) at the end."""
     unknown_in_field: list[str] = []
     """A question no topic covers but about the contact's own field: defers it honestly
     (no claim not to know), names it (``{asked}``), offers ``{offer}``."""

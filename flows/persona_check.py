@@ -23,6 +23,7 @@ _PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "stay_invitation": frozenset({"minutes"}),
     "unknown_topic": frozenset({"asked", "offer"}),
     "unknown_in_field": frozenset({"asked", "offer"}),
+    "rephrase": frozenset({"point"}),
     "topic_used_up": frozenset({"topic"}),
     "name_hello": frozenset({"user_name"}),
     "background_ack": frozenset({"a_role"}),
@@ -34,6 +35,7 @@ _PLACEHOLDERS: Mapping[str, frozenset[str]] = {
 _REQUIRED: Mapping[str, frozenset[str]] = {
     "unknown_topic": frozenset({"asked", "offer"}),
     "unknown_in_field": frozenset({"asked", "offer"}),
+    "rephrase": frozenset({"point"}),
     "topic_used_up": frozenset({"topic"}),
     "name_hello": frozenset({"user_name"}),
     "background_ack": frozenset({"a_role"}),

@@ -47,6 +47,7 @@ def marked_persona() -> Persona:
         time_noted_midway=["[time noted midway] Some time left.", "[time noted midway] Go on."],
         before_you_go=["[before you go] Anything else?", "[before you go] Going already?"],
         time_check_self=["[own time] Oh, look at the time.", "[own time] We're over, I'm afraid."],
+        rephrase=["[simply] Sorry. In short: {point}", "[simply] Put simply: {point}"],
     )
     raw["referrals"][0].update(sectors=["logistics"], came_from="ran a warehouse night shift")
     raw["referrals"][1].update(sectors=["retail", "customer_service"], came_from="support")

@@ -329,3 +329,26 @@ def test_a_question_about_the_askers_own_case_gets_how_their_background_fits(
     assert "[ask_fit." in reply, reply
     [reply] = ask(marked, session, "What's the hardest part of your job?")
     assert "[hardest." in reply, reply
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        "Sorry, can you explain more simple?",
+        "I don't understand, what do you mean?",
+        "sorry my english is not good, can you speak slower",
+    ],
+)
+def test_asked_to_say_it_more_simply_the_contact_gives_the_gist(
+    marked: Engine, request_: str
+) -> None:
+    """A second-language reviewer asked "Sorry, can you explain more simple?" and heard
+    "That's the full story": now the contact apologises and gives the short version (the
+    first sentence of what they just said)."""
+    session = meet(marked)
+    [answer] = ask(marked, session, "What's a typical shift like?")
+    [simpler] = ask(marked, session, request_)
+    first = answer.split(". ")[0]
+    assert simpler.startswith("[simply]") and first in simpler, simpler
+    [reply] = ask(marked, session, "what do you mean by that?")
+    assert not reply.startswith("[simply]")
