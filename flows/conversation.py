@@ -25,7 +25,7 @@ from flows.timing import (
     near_mark,
     past_early,
 )
-from flows.understanding import asks_something, understand
+from flows.understanding import asks_something, topic_positions, understand
 from flows.userfacts import about_the_asker, read_message, user_facts
 
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
@@ -75,7 +75,12 @@ class Conversation(StepOutput):
         before = len(self.effects)
         if self._check_back_reply(f):
             return
-        if "rephrase" in sig and not acts & _ASKS_ANEW and self._rephrase():
+        if (
+            "rephrase" in sig
+            and not acts & _ASKS_ANEW
+            and not topic_positions(turn.text)  # "...I not understand. What does it do?"
+            and self._rephrase()
+        ):
             return
         if acts & _NOT_A_GOODBYE:
             acts.discard(A.GOODBYE)  # "thanks, bye, oh and is there anyone I should call?"
@@ -198,7 +203,12 @@ class Conversation(StepOutput):
         plain_question = (
             acts <= NOT_ASKING and asks_something(turn.text) and not answered_invitation
         )
-        if plain_question and "?" not in turn.text and any(read_message(turn.text)[1:]):
+        if (
+            plain_question
+            and "?" not in turn.text
+            and read_message(turn.text)[1] is not None
+            and not topic_positions(turn.text)
+        ):
             # "I'm Nina, nine years in accounts payable, and I'd love to move into product":
             # news about the user, to acknowledge, not a question to answer
             plain_question = False

@@ -352,3 +352,25 @@ def test_asked_to_say_it_more_simply_the_contact_gives_the_gist(
     assert simpler.startswith("[simply]") and first in simpler, simpler
     [reply] = ask(marked, session, "what do you mean by that?")
     assert not reply.startswith("[simply]")
+
+
+@pytest.mark.parametrize(
+    ("question", "marker"),
+    [
+        ("whats ur proudest moment as a nurse", "[proudest."),
+        ("what should i be focusing on right now if i want to become an electrician", "[advice."),
+        (
+            "Your company, what it does exactly? I read website but I not understand.",
+            "[organisation.",
+        ),
+    ],
+)
+def test_a_topic_question_is_answered_whatever_else_it_says(
+    marked: Engine, question: str, marker: str
+) -> None:
+    """Neither the acknowledgement of news about the user nor the plain rephrasing may take
+    a question that asks a topic (a first version of each did, on training authors)."""
+    session = meet(marked)
+    ask(marked, session, "What's a typical shift like?")
+    [reply] = ask(marked, session, question)
+    assert marker in reply, reply
