@@ -122,8 +122,8 @@ def with_hello(hello: str, greeting: str) -> str:
     return f"{hello} {rest[:1].upper() + rest[1:] if rest else greeting}"
 
 
-def format_referrals(referrals: Sequence[Referral]) -> str:
-    return "\n".join(f"• {r.name}, {r.role}: {r.why}" for r in referrals)
+def format_referral(referral: Referral) -> str:
+    return f"{referral.name}, {referral.role}: {referral.why}"
 
 
 def referral_for(referrals: Sequence[Referral], sector: str) -> Referral | None:

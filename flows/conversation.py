@@ -10,7 +10,7 @@ from flows import acts as A
 from flows import narrator
 from flows.answers import MAX_ANSWERS, Answerer, Item, asked_items
 from flows.asking import NOT_ASKING
-from flows.contact import format_referrals, ordered_referrals, referral_for
+from flows.contact import format_referral, ordered_referrals, referral_for
 from flows.facts import Facts, facts_of
 from flows.feedback import feedback_text, observe, strengths_text
 from flows.machine import CONVERSE, DONE, REFERRAL
@@ -353,25 +353,33 @@ class Conversation(StepOutput):
     def _give_names_or_hesitate(self) -> None:
         p = self.persona
         if self.session.scenario.referrals == "names":
-            intro = self.voice.pick("referrals", p.referral_intro)
-            self.say("referrals", f"{intro}\n{self._names()}")
+            self._say_names(self.voice.pick("referrals", p.referral_intro))
         else:
             self.say_one("undecided", p.undecided)
 
-    def _names(self) -> str:
-        """The referrals, the one that suits the user's background first, and why."""
+    def _say_names(self, intro: str) -> None:
+        """The referrals, read on a phone: the intro, then one message per person, the one
+        who suits the user's background first, and why. Asked again, a short recap of the
+        same names (who they are, not the whole story twice)."""
         p = self.persona
         background = user_facts(self.session).background
-        if background is None:
-            return format_referrals(p.referrals)
-        first = referral_for(p.referrals, background.sector)
-        listing = format_referrals(ordered_referrals(p.referrals, first))
-        if first is None or not p.referral_for_you:
-            return listing
-        pointer = self.voice.pick(
-            "for_you", p.referral_for_you, name=first.name, a_role=background.a_role
-        )
-        return f"{listing}\n{pointer}"
+        first = referral_for(p.referrals, background.sector) if background else None
+        people = ordered_referrals(p.referrals, first)
+        pointer = ""
+        # Only for someone whose road speaks to the user's: not a changer from elsewhere
+        if background and first and p.referral_for_you and background.sector in first.sectors:
+            pointer = self.voice.pick(
+                "for_you", p.referral_for_you, name=first.name, a_role=background.a_role
+            )
+        if any(t.kind == "referrals" for t in self.session.turns):
+            recap = "\n".join(f"• {r.name}, {r.role}" for r in people)
+            self.say("referrals", "\n".join(part for part in (intro, recap, pointer) if part))
+            return
+        self.say("referrals", intro)
+        for referral in people:
+            self.say("referrals", format_referral(referral))
+        if pointer:
+            self.say("referrals", pointer)
 
     def _check_back(self, f: Facts) -> None:
         p = self.persona
@@ -386,8 +394,7 @@ class Conversation(StepOutput):
         if f.check_back_nudge is None or f.check_back_answered is not self.session.turns[-1]:
             return False
         p = self.persona
-        intro = self.voice.pick("check_back_reply", p.check_back_reply)
-        self.say("referrals", f"{intro}\n{self._names()}")
+        self._say_names(self.voice.pick("check_back_reply", p.check_back_reply))
         self.narrate("check_back", narrator.line("check_back_done", name=p.first_name))
         return True
 

@@ -214,14 +214,31 @@ def test_the_contact_remembers_the_user(marked: Engine) -> None:
     assert ack.startswith("[ack]") and "a retail supervisor" in ack
     [fit] = ask(marked, session, "How would my background fit in your field?")
     assert fit.startswith("[fit for]") and "a retail supervisor" in fit
-    [names] = ask(marked, session, "Is there anyone else you'd suggest I talk to?")
-    listed = [line for line in names.splitlines() if line.startswith("•")]
+    intro, *listed, pointer = ask(marked, session, "Is there anyone else you'd suggest I talk to?")
     retail = marked_persona().referrals[1].name
-    assert retail in listed[0]
-    assert (
-        names.splitlines()[-1] == f"[for you] Call {retail} first."
-        or names.splitlines()[-1] == f"[for you] Start with {retail}."
-    )
+    assert intro in marked_persona().referral_intro
+    assert len(listed) == len(marked_persona().referrals)  # one message per person
+    assert listed[0].startswith(retail)
+    assert pointer in (f"[for you] Call {retail} first.", f"[for you] Start with {retail}.")
+
+
+def test_the_names_come_one_message_each_and_short_enough_for_a_phone(marked: Engine) -> None:
+    session = meet(marked, name="Sam")
+    replies = ask(marked, session, "Could you suggest two or three people I should talk to?")
+    people = marked_persona().referrals
+    assert [r.name for r in people] == [
+        next(r.name for r in people if line.startswith(r.name)) for line in replies[1:]
+    ]
+    assert all(len(line.split()) < 80 for line in replies)
+
+
+def test_no_claim_of_a_similar_road_for_a_background_no_one_speaks_to(marked: Engine) -> None:
+    """A referral who changed careers from elsewhere is suggested first, but the contact does
+    not claim their road was like the user's."""
+    session = meet(marked)
+    ask(marked, session, "I was in the army for ten years.")
+    replies = ask(marked, session, "Could you suggest two or three people I should talk to?")
+    assert not any(line.startswith("[for you]") for line in replies)
 
 
 def test_the_meeting_length_is_the_real_one(marked: Engine) -> None:
@@ -234,8 +251,11 @@ def test_asking_for_names_twice_does_not_repeat_the_whole_reply(marked: Engine) 
     session = meet(marked)
     first = ask(marked, session, "Could you suggest two or three people I should talk to?")
     second = ask(marked, session, "Sorry, who were the people you'd suggest again?")
-    names = [line for line in first + second if "\n" in line]
-    assert len(names) == 2 and names[0] != names[1], first + second
+    people = [r.name for r in marked_persona().referrals]
+    assert len(first) == 1 + len(people)  # the intro, then one message per person
+    [recap] = second  # a short recap of the same names, not the whole story twice
+    assert all(name in recap for name in people) and recap not in first
+    assert len(recap.split()) < len(" ".join(first).split()) / 2
 
 
 @pytest.mark.parametrize(
