@@ -142,8 +142,9 @@ class Requests:
             asked=asked,
             user_name=name,
             user_background=background,
-            names=everyone if gives_names else (),
-            withheld=() if gives_names else tuple(n for n in everyone if n not in turn.text),
+            # The names come one message each: each names its own, and no other
+            names=tuple(n for n in everyone if n in turn.text) if gives_names else (),
+            withheld=tuple(n for n in everyone if n not in turn.text),
             open_question=turn.kind == "unknown_topic",
             offer=labels().get(offered, "") if offered in TOPICS else "",
             seq=seq,

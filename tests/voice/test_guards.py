@@ -54,10 +54,20 @@ def _line(persona: str, kind: str, referrals: str = "names") -> tuple[str, Phras
     raise AssertionError(f"no {kind} line for {persona}")
 
 
+def _naming(persona: str) -> PhrasingRequest:
+    """The request of a referrals message that names someone (the names come one message
+    each, after an intro that names nobody)."""
+    for script in EVERY_KIND:
+        for _, request in contact_lines(persona, script, "names"):
+            if request.kind == "referrals" and request.names:
+                return request
+    raise AssertionError(f"no named referral for {persona}")
+
+
 def test_each_way_a_model_goes_wrong_is_caught() -> None:
     persona = load_personas()["dana"]
     text, answer = _line("dana", "answer")
-    referrals_text, referrals = _line("dana", "referrals")
+    referrals = _naming("dana")
     _, undecided = _line("dana", "undecided", "undecided")
     first_referral = persona.referrals[0].name
     cases = {
@@ -72,7 +82,7 @@ def test_each_way_a_model_goes_wrong_is_caught() -> None:
         "persona_name": (f"I'm Sarah, by the way. {text}", answer),
         "names": (f"{text} You should talk to Gerald Pemberton about it.", answer),
         "withheld_names": (f"Let me think. Maybe {first_referral}, though.", undecided),
-        "missing_names": (referrals_text.split("\n")[0], referrals),
+        "missing_names": ("Happy to. She knows the field well; tell her I sent you.", referrals),
         "numbers": (f"{text} Most people here earn about 183,000 a year.", answer),
         "empty": ("   ", answer),
     }
@@ -86,12 +96,11 @@ def test_a_faithful_rewording_passes() -> None:
     _, answer = _line("dana", "answer")
     reworded = "Good question. Honestly, it changes week to week, but the core stays the same."
     assert verdict(reworded, answer, persona) is None
-    _, referrals = _line("dana", "referrals")
-    names = ", ".join(r.name for r in persona.referrals)
-    assert (
-        verdict(f"Happy to. Try {names}. Each of them knows the field well.", referrals, persona)
-        is None
-    )
+    referrals = _naming("dana")
+    [name] = referrals.names
+    assert verdict(f"Happy to. Try {name}, who knows the field well.", referrals, persona) is None
+    others = [r.name for r in persona.referrals if r.name != name]
+    assert verdict(f"Try {name} and {others[0]}.", referrals, persona) == "withheld_names"
 
 
 def test_wrapping_a_model_adds_is_removed_before_checking() -> None:
