@@ -41,8 +41,14 @@ _CLOSING_THANKS = {A.THANK, A.GREET, A.GOLDEN_RULE, A.ASK_CHECK_BACK, A.SHARE_IN
 """In the referral stage, a thanks with only these closes the meeting."""
 """Acts beside which a message put as a question may still ask about a topic ("is it hard
 to get into right now?" was heard as a follow-up; "thanks! and the pay?")."""
-_STAYING_ON = {*A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB}
-"""Carrying on the conversation after an invitation to stay is accepting it."""
+_STAYING_ON = {
+    *A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB,
+    A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS,
+}  # fmt: skip
+"""Carrying on the conversation after an invitation to stay is accepting it: asking how
+they came across, or for names, in the extra time too (that is not leaving)."""
+_LEAVING_NOW = {A.GOODBYE, A.TIME_CHECK}
+"""What declines a pending invitation to stay without a word about it."""
 _WORD = re.compile(r"[a-z']+")
 _STOPWORDS = frozenset(
     " ".join(
@@ -303,7 +309,7 @@ class Conversation(StepOutput):
         p = self.persona
         declined = A.DECLINE_STAY in acts or ("no" in sig and A.ACCEPT_STAY not in acts)
         accepted = A.ACCEPT_STAY in acts or ("yes" in sig and not declined)
-        leaving = bool(acts & {*_LEAVING, A.TIME_CHECK})
+        leaving = bool(acts & _LEAVING_NOW)
         if declined or (leaving and not accepted):
             turn.kind = "stay_decline"
             self.say_one("stay_declined", p.stay_declined)

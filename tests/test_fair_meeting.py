@@ -413,3 +413,38 @@ def test_a_message_that_asks_nothing_hands_the_floor_back(engine: Engine, said: 
     replies = say(engine, session, said, minute(0.5))
     assert len(replies) == 1 and replies[0].startswith("[go ahead]")
     assert session.state == "converse"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How did I come across?",
+        "What would you say are my strengths and weaknesses?",
+        "Could you suggest two or three people I could talk to?",
+    ],
+)
+def test_a_wrap_up_question_after_an_invitation_to_stay_is_staying_on(
+    engine: Engine, text: str
+) -> None:
+    """Offered more time, a user who goes on to ask for feedback or names has not left: the
+    contact answers without 'we'll wrap up, then', and the scorecard does not say they left
+    (five rehearsals in a row were marked 'invited you to stay and you left' this way)."""
+    session = meet(engine, stay="yes")
+    say(engine, session, "How did you get started?", minute(2))
+    say(engine, session, "I see we're nearly at time.", minute(MINUTES - 1))
+    assert any(t.kind == "invite_stay" for t in session.turns)
+    replies = say(engine, session, text, minute(MINUTES - 0.5))
+    declined = set(marked_persona().stay_declined)
+    assert replies and not declined & set(replies)
+    assert session.state in ("goodbye", "referral")
+    status, evidence = item(engine, session, "goodbye.stay")
+    assert status == "passed" and text in evidence
+
+
+def test_leaving_after_an_invitation_to_stay_still_declines_it(engine: Engine) -> None:
+    session = meet(engine, stay="yes")
+    say(engine, session, "How did you get started?", minute(2))
+    say(engine, session, "I see we're nearly at time.", minute(MINUTES - 1))
+    replies = say(engine, session, "Thanks so much, I'll let you go. Goodbye!", minute(MINUTES))
+    assert set(replies) & set(marked_persona().stay_declined)
+    assert item(engine, session, "goodbye.stay")[0] == "missed"
