@@ -187,17 +187,25 @@ class Answerer:
 
     def more(self) -> Said:
         """The continuation of the contact's last answer, or an honest "that's it"."""
+        if (ref := self._untold_more()) is not None:
+            self.told.add(f"{ref}+")
+            return Said("follow_up_answer", self._continuation(ref), f"{ref}+")
+        line = self.voice.pick("nothing_more", self.persona.nothing_more)
+        return Said("nothing_more", line, "")
+
+    def has_more(self) -> bool:
+        """The contact's last answer goes on, and has not yet been continued."""
+        return self._untold_more() is not None
+
+    def _untold_more(self) -> str | None:
         for turn in reversed(self.session.turns):
             if turn.speaker != "contact":
                 continue
-            if turn.kind in _MORE_KINDS and turn.ref and not turn.ref.endswith("+"):
-                continuation = self._continuation(turn.ref)
-                if continuation and f"{turn.ref}+" not in self.told:
-                    self.told.add(f"{turn.ref}+")
-                    return Said("follow_up_answer", continuation, f"{turn.ref}+")
-            break
-        line = self.voice.pick("nothing_more", self.persona.nothing_more)
-        return Said("nothing_more", line, "")
+            goes_on = turn.kind in _MORE_KINDS and turn.ref and not turn.ref.endswith("+")
+            if goes_on and self._continuation(turn.ref) and f"{turn.ref}+" not in self.told:
+                return turn.ref
+            return None
+        return None
 
     def _continuation(self, ref: str) -> str:
         key, _, index = ref.partition(".")

@@ -224,6 +224,11 @@ class Conversation(StepOutput):
         items = asked_items(turn.text, acts, is_question=plain_question, hinted=hinted)
         if not items and not asking and ("yes" in sig or A.FOLLOW_UP in acts):
             items = self._accepted_offer()
+        if items == [Item("unknown", "")] and "points_back" in sig and answerer.has_more():
+            # "wait, how long did that take you?" right after an answer no topic covers:
+            # the contact goes on with that answer rather than calling it someone else's
+            self.say_said(answerer.more())
+            return
         if about_the_asker(turn.text) and not any(i.key == A.ASK_FIT for i in items):
             # "the hardest part for someone coming from finance?": how their background
             # fits, not the same question about the contact's own job

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -43,7 +44,9 @@ def observe(session: Session, f: Facts) -> Observations:
         "few_questions": len(f.distinct_questions) < 3,
         "many_questions": len(f.distinct_questions) >= 3,
         "no_fit": A.ASK_FIT not in f.asked and background is None,
-        "no_background": background is None and len(f.questions) >= 2,
+        "no_background": (
+            background is None and len(f.questions) >= 2 and not _spoke_of_self(session)
+        ),
         "prepared": bool(session.prepared_questions) or A.QUESTIONS_COPY in f.checklist,
         "no_prepared": not session.prepared_questions and A.QUESTIONS_COPY not in f.checklist,
         "time_raised": A.TIME_CHECK in f.asked and f.wrap_up_nudge is None,
@@ -54,10 +57,7 @@ def observe(session: Session, f: Facts) -> Observations:
         "no_job_ask": A.ASK_JOB not in f.asked,
     }
     lines = _lines()
-    fields = {
-        "a_role": background.a_role if background else "",
-        "quote": _quote(you.background_turn.text) if you.background_turn else "",
-    }
+    fields = {"a_role": background.a_role if background else ""}
     strengths = [
         lines[k]["strength"].format(**fields)
         for k, ok in held.items()
@@ -71,9 +71,19 @@ def observe(session: Session, f: Facts) -> Observations:
     return Observations(tuple(strengths), tuple(weaknesses))
 
 
-def _quote(text: str, limit: int = 12) -> str:
-    words = text.split()
-    return " ".join(words[:limit]) + ("..." if len(words) > limit else "")
+_ABOUT_SELF = re.compile(
+    r"\b(?:i'?m an? |i am an? |i'?ve been an? |i was an? |i work|i worked|i'?ve worked|my job|"
+    r"my background|years as|years in|i spent|i run |i ran |i own |i manage|i managed|i teach|"
+    r"i taught|i'?ve taught|i drive|i drove|i'?ve driven|i study|i studied|i graduated|"
+    r"i just finished)",
+    re.IGNORECASE,
+)
+"""Talk about one's own work the user-facts reader may not have placed: the contact
+cannot then say it never learned what the user does."""
+
+
+def _spoke_of_self(session: Session) -> bool:
+    return any(t.speaker == "user" and _ABOUT_SELF.search(t.text) for t in session.turns)
 
 
 def feedback_text(obs: Observations) -> str:

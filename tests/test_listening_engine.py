@@ -11,6 +11,9 @@ import pytest
 
 from flows.asked import gist
 from flows.engine import Engine
+from flows.facts import facts_of
+from flows.feedback import observe
+from flows.userfacts import user_facts
 from flows.session import Session
 from tests.conftest import T0
 from tests.marked_persona import marked_persona
@@ -394,3 +397,39 @@ def test_a_topic_question_is_answered_whatever_else_it_says(
     ask(marked, session, "What's a typical shift like?")
     [reply] = ask(marked, session, question)
     assert marker in reply, reply
+
+
+def test_a_short_question_about_what_was_just_said_continues_it(marked: Engine) -> None:
+    """'wait, how long did that take you?' after an answer no topic covers goes on with that
+    answer (a rehearsing user got 'I've got nothing useful on that one' about the contact's
+    own story); once it has gone on, or with nothing pointed back at, it is still unknown."""
+    session = meet(marked)
+    ask(marked, session, "How did you get started?")
+    [more] = ask(marked, session, "wait, how long did that take you?")
+    assert more.startswith("[ask_start.") and "+]" in more
+    [again] = ask(marked, session, "and how did that feel?")
+    assert again.startswith(("[unknown]", "[nothing more]"))
+    ask(marked, session, "What's the pay like?")
+    [star] = ask(marked, session, "what's your star sign?")
+    assert star.startswith("[unknown]")
+
+
+def test_the_feedback_speaks_of_the_users_background_and_says_nothing_untrue(
+    marked: Engine,
+) -> None:
+    """The feedback used to quote the user's greeting back ('You told me about your
+    background ("Hi Ines, thanks for meeting me! I'm Rui...")'), and told a user whose work
+    the reader had not placed 'I never learned what you do now'."""
+    session = meet(marked)
+    ask(marked, session, "I've been a hairdresser for twelve years.")
+    ask(marked, session, "How would someone like me fit in?")
+    [feedback] = ask(marked, session, "How did I come across?")
+    assert "twelve years as a hairdresser" in feedback and '("' not in feedback
+    assert len(feedback.split()) < 80
+    session = meet(marked)
+    ask(marked, session, "I slept rough for two years, and now I work with a hostel team.")
+    ask(marked, session, "What's the pay like?")
+    ask(marked, session, "And the hours?")
+    assert user_facts(session).background is None  # (the reader could not place it)
+    weaknesses = observe(session, facts_of(session)).weaknesses
+    assert weaknesses and not any("never learned what you do" in w for w in weaknesses)
