@@ -13,8 +13,8 @@ from flows.asked import gist
 from flows.engine import Engine
 from flows.facts import facts_of
 from flows.feedback import observe
-from flows.userfacts import user_facts
 from flows.session import Session
+from flows.userfacts import user_facts
 from tests.conftest import T0
 from tests.marked_persona import marked_persona
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from flows.acts import ACTS
+from flows.acts import ACTS, CHECKLIST
 from flows.understanding import (
     Context,
     Match,
@@ -669,3 +669,30 @@ def test_arriving_early_needs_words_that_say_so(text: str, early: bool) -> None:
     """Reviewers who said only when their meeting was heard "Noted: you arrived early", and
     the scorecard passed it. The learned reader adds arrive_early only with evidence."""
     assert ("arrive_early" in understand(text, Context("arrive"))) is early
+
+
+@pytest.mark.parametrize(
+    ("text", "acts"),
+    [
+        (
+            "I got here 10 minutes early in a suit, with a notebook and the questions I emailed.",
+            {"arrive_early", "dressed", "notebook", "questions_copy"},
+        ),
+        ("Arrived early, suit, notebook, questions. ready", None),
+        (
+            "I got here early. I'm in a smart black top and I brought my sketchbook, a pen and "
+            "my questions. I'm ready.",
+            {"arrive_early", "dressed", "questions_copy"},
+        ),
+        ("Arrived early in a suit, notebook and pen, copy of my questions.", None),
+        ("My brother's wedding was black tie and I hated wearing a suit all day", set()),
+        ("I have a notebook for any questions that come up", {"notebook"}),
+    ],
+)
+def test_a_check_in_list_is_read_item_by_item(text: str, acts: set[str] | None) -> None:
+    """A rehearsing user described their clothes in 21 practices and was credited in 6: the
+    learned reader dropped 'in a suit' strung into a list with other items. Each checklist
+    item's own words are now read alone when the message is a check-in (not a story about a
+    wedding)."""
+    expected = set(CHECKLIST) if acts is None else acts
+    assert understand(text, Context("arrive")) & set(CHECKLIST) == expected

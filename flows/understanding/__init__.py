@@ -23,7 +23,7 @@ from typing import Final
 
 import yaml
 
-from flows.acts import ACTS, ASK_CHECK_BACK, CLASSIC_QUESTIONS, GOODBYE
+from flows.acts import ACTS, ASK_CHECK_BACK, CHECKLIST, CLASSIC_QUESTIONS, GOODBYE
 from flows.topics import TOPICS
 from flows.understanding import learned
 from flows.understanding.context import MID_CONVERSATION, Context
@@ -175,6 +175,12 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
         clause_ruled = frozenset(m.act for m in _acts(clause, where.labels))
         if clause_ruled & dropped:
             read |= clause_ruled & dropped & _read(clause, where, clause_ruled)
+    for m in _acts(text, where.labels) if read.intersection(CHECKLIST) else ():
+        # A fact strung into a check-in list the clauses did not part ("got here 10 minutes
+        # early in a suit, with a notebook"), when the reader took the message for a
+        # check-in (it read another item): the words its rule matched, read alone.
+        if m.act in dropped.intersection(CHECKLIST) - read and len(m.matched.split()) >= 2:
+            read |= {m.act} & _read(m.matched, where, frozenset({m.act}))
     return read
 
 
