@@ -41,15 +41,16 @@ class Background:
 
     @property
     def a_role(self) -> str:
-        """As the contact would say it: "eight years as a pharmacy tech", "a retail
-        supervisor", "a background in retail"."""
+        """As the contact would say it, always a background (persona lines are written for
+        these shapes): "eight years as a pharmacy tech", "your time as a retail supervisor",
+        "twelve years in logistics", "a background in retail", "time at home with your kids"."""
         span = f"{self.years} year{'' if self.years == 'one' else 's'}" if self.years else ""
         if self.sector == "parenting":  # "Coming from fifteen years raising your kids"
             return f"{span} at home raising your kids" if span else "time at home with your kids"
         if self.is_field:
             return f"{span} in {self.role}" if span else f"a background in {self.role}"
-        article = "an" if self.role[0] in "aeiou" else "a"
-        return f"{span} as {article} {self.role}" if span else f"{article} {self.role}"
+        article = "an" if self.role[0].lower() in "aeiou" else "a"
+        return f"{span} as {article} {self.role}" if span else f"your time as {article} {self.role}"
 
 
 @dataclass(frozen=True)
