@@ -18,14 +18,15 @@ from flows.asked import distinctive, gist, in_field
 from flows.contact import Voice
 from flows.persona import Answer, Persona
 from flows.session import Session
-from flows.topics import BEST, COMMON, CREDENTIALS, LEAST, TOPICS, labels
+from flows.topics import BEST, COMMON, CREDENTIALS, LEAST, QUALIFIERS, TOPICS, labels
 from flows.understanding import explain, normalised, topic_positions
 
 MAX_ANSWERS = 2
 """A message that asks more than this gets two answers and an invitation to ask the rest."""
 _COVERS = {
     A.ASK_LIKES: (BEST, LEAST, "hardest"),
-    A.ASK_QUALIFICATIONS: (CREDENTIALS, "hiring", "thrives"),
+    A.ASK_QUALIFICATIONS: (CREDENTIALS, "hiring", "thrives", *sorted(QUALIFIERS)),
+    A.ASK_FIT: tuple(sorted(QUALIFIERS)),
 }
 """Classic questions whose asked part is a topic: that part is answered instead ("what's the
 toughest thing about your role?" is about the hardest part, not a best-and-least answer)."""
@@ -132,6 +133,13 @@ class Answerer:
     def _answer(self, key: str, answers: Sequence[Answer], label: str, asked: str = "") -> Said:
         index = self._choose(key, answers, asked)
         if index is None:
+            # Asked about again with every answer told: an answer's continuation not yet
+            # told goes on with it ("Would it show up on the DBS?" after the record answer)
+            for i, answer in enumerate(answers):
+                ref = f"{key}.{i}"
+                if answer.more and f"{ref}+" not in self.told:
+                    self.told.add(f"{ref}+")
+                    return Said("follow_up_answer", answer.more, f"{ref}+")
             # Asked again once every "that's all on X" was said: "that was the whole story".
             p = self.persona
             fresh = self.voice.fresh(p.topic_used_up, topic=label)

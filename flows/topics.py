@@ -22,7 +22,8 @@ TOPICS: Final[tuple[str, ...]] = (
     "typical_day", "pay", "balance", "future", "ai", "hardest", "advice", "hiring",
     "surprises", "tools", "progression", "culture", "differently", "remote", "community",
     "leaving", "proudest", "mistakes", "thrives", "entry", "side_projects", "location",
-    "employer_size", "organisation", "demand", "difficult_people",
+    "employer_size", "organisation", "demand", "difficult_people", "later_start", "part_time",
+    "record", "from_abroad",
 )  # fmt: skip
 
 COMMON: Final[frozenset[str]] = frozenset(
@@ -30,6 +31,11 @@ COMMON: Final[frozenset[str]] = frozenset(
      "hiring"}
 )  # fmt: skip
 """Topics asked about often enough that each contact has two or more answers."""
+
+QUALIFIERS: Final[frozenset[str]] = frozenset({"later_start", "part_time", "record", "from_abroad"})
+"""The user's own circumstances: asked in one question with another topic, they are what the
+question is about ("do firms hire people on a graduate visa?", "do analysts ever work part
+time?"); asked in a question of their own beside another, both are answered."""
 
 CLASSIC_PARTS: Final[dict[str, str]] = {BEST: "ask_likes", LEAST: "ask_likes"}
 """Topics that are a part of a classic question (answered instead of the whole)."""

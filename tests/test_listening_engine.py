@@ -182,8 +182,12 @@ def test_no_answer_is_repeated_and_a_used_up_topic_says_so(marked: Engine) -> No
     session = meet(marked)
     first = ask(marked, session, "What's the pay like?")
     second = ask(marked, session, "and how does pay grow over time?")
-    third = ask(marked, session, "sorry, one more on salary: is it decent?")
     assert first != second and first[0].startswith("[pay.") and second[0].startswith("[pay.")
+    # asked again: each answer goes on (its continuation) before the topic is used up
+    for again in ("sorry, one more on salary: is it decent?", "and the pay later on?"):
+        more = ask(marked, session, again)
+        assert more[0].startswith("[pay.") and "+]" in more[0]
+    third = ask(marked, session, "what about bonuses on top of pay?")
     assert third[0].startswith("[used up]")
     for again in ("pay, once more?", "what about pay then?", "and pay?"):
         ask(marked, session, again)  # every "that's all on pay" said: "that's the whole story"
@@ -433,3 +437,40 @@ def test_the_feedback_speaks_of_the_users_background_and_says_nothing_untrue(
     assert user_facts(session).background is None  # (the reader could not place it)
     weaknesses = observe(session, facts_of(session)).weaknesses
     assert weaknesses and not any("never learned what you do" in w for w in weaknesses)
+
+
+@pytest.mark.parametrize(
+    ("question", "marker"),
+    [
+        ("Honestly, is 44 too old to start in this field?", "[later_start."),
+        ("do analysts ever work part time? like 25 hours a week?", "[part_time."),
+        ("would a conviction from when I was 19 stop me?", "[record."),
+        ("My engineering degree is from Lagos, will employers take it seriously?", "[from_abroad."),
+        ("do law firms hire people who are on a graduate visa?", "[from_abroad."),
+        ("Would I need a DBS check?", "[record."),
+    ],
+)
+def test_a_question_about_the_users_own_circumstances_gets_that_answer(
+    marked: Engine, question: str, marker: str
+) -> None:
+    """Rehearsing users' age, hours, record or visa were dropped: 'is 44 too old to get a
+    first dev job?' got the degrees answer, 'do analysts work part time?' the hours."""
+    session = meet(marked)
+    replies = ask(marked, session, question)
+    assert replies[0].startswith(marker), replies
+
+
+def test_asking_about_part_time_work_is_not_asking_for_a_job(marked: Engine) -> None:
+    session = meet(marked)
+    [reply] = ask(marked, session, "do you have part-time roles? I have two kids")
+    assert reply.startswith("[part_time.")
+    assert "ask_job" not in session.turns[-2].acts
+
+
+def test_a_topic_asked_again_goes_on_before_it_is_used_up(marked: Engine) -> None:
+    session = meet(marked)
+    [first] = ask(marked, session, "Would a criminal record rule me out?")
+    [again] = ask(marked, session, "And would it show up on a background check?")
+    assert first.startswith("[record.0]") and again.startswith("[record.0+]")
+    [third] = ask(marked, session, "Do you run police checks on everyone?")
+    assert third.startswith("[used up]")

@@ -23,8 +23,8 @@ from typing import Final
 
 import yaml
 
-from flows.acts import ACTS, ASK_CHECK_BACK, CHECKLIST, CLASSIC_QUESTIONS, GOODBYE
-from flows.topics import TOPICS
+from flows.acts import ACTS, ASK_CHECK_BACK, ASK_JOB, CHECKLIST, CLASSIC_QUESTIONS, GOODBYE
+from flows.topics import QUALIFIERS, TOPICS
 from flows.understanding import learned
 from flows.understanding.context import MID_CONVERSATION, Context
 from flows.understanding.encoder import encoder
@@ -157,6 +157,13 @@ def _evidence() -> dict[str, re.Pattern[str]]:
     return {act: re.compile(pattern) for act, pattern in raw.items()}
 
 
+def _asks_own_circumstances(text: str) -> bool:
+    """The message asks about a qualifier topic (age, part-time, a record, coming from
+    abroad), by the topic rules alone."""
+    fired = run(_engine().topics.acts, normalised(text), _engine().topics.act_unless)
+    return any(rule.label in QUALIFIERS for rule, _ in fired)
+
+
 def understand(text: str, context: Context | None = None) -> frozenset[str]:
     """The dialogue acts that ``text`` performs (a subset of ACTS; empty if none), said in
     ``context`` (the stage and what the contact just did; default: mid-conversation): the
@@ -168,6 +175,10 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
     read = _read(text, where, ruled)
     read = _leaving_is_not_checking_back(read, ruled)
     read = _with_evidence(read, ruled, text)
+    if ASK_JOB in read - ruled and _asks_own_circumstances(text):
+        # "can I start part-time?", "do you have part-time roles?": a question about the
+        # work that fits the user's life, not a request for a post (the rules read none)
+        read -= {ASK_JOB}
     dropped = (ruled - read) & learned.CLAUSE_ACTS
     if not dropped:
         return read

@@ -3,7 +3,9 @@
 A message can ask two things ("what's a normal day like, and do you work weekends?"). It is
 cut into questions at question marks and at "and"/"also" before a new question; in each,
 the topic whose rule matched the longest stretch of words wins (a specific phrase such as
-"best advice" beats a bare keyword that happens to be nearby).
+"best advice" beats a bare keyword that happens to be nearby), except that a qualifier
+(``flows.topics.QUALIFIERS``: age, part-time, a record, coming from abroad) beats any other
+("do law firms hire people on a graduate visa?" asks about the visa, not hiring).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
+from flows.topics import QUALIFIERS
 from flows.understanding.matching import run
 from flows.understanding.rules import RuleSet
 
@@ -76,7 +79,11 @@ def find_topics(
         chosen: dict[str, int] = {}
         for begin, end in parts:
             inside = [hit for hit in located if begin <= hit[0] < end]
-            ruled = max(inside, key=lambda hit: (hit[1], -hit[0])) if inside else None
+            ruled = (
+                max(inside, key=lambda hit: (hit[2] in QUALIFIERS, hit[1], -hit[0]))
+                if inside
+                else None
+            )
             topic = ruled[2] if ruled else None
             if decide is not None:
                 topic = decide(text[begin:end], topic)

@@ -35,6 +35,8 @@ DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 HELD_OUT = (
     "acts_blind_o.jsonl",
     "acts_blind_r.jsonl",
+    "acts_blind_s.jsonl",
+    "acts_blind_u_lobby.jsonl",
 )
 """Sets kept for a single score (tests/data/README.md): never trained or tuned on."""
 CROSS_VALIDATED = (
