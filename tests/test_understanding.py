@@ -696,3 +696,14 @@ def test_a_check_in_list_is_read_item_by_item(text: str, acts: set[str] | None) 
     wedding)."""
     expected = set(CHECKLIST) if acts is None else acts
     assert understand(text, Context("arrive")) & set(CHECKLIST) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["What's one thing I should work on?", "Anything I should work on?", "What should I improve?"],
+)
+def test_asking_what_to_work_on_asks_for_weaknesses(text: str) -> None:
+    """A rehearsing user asked these at the end of three meetings and was marked as never
+    asking for their strengths and weaknesses ('one thing I should work on' was read as a
+    question about advice)."""
+    assert "ask_strengths" in understand(text, Context("goodbye"))
