@@ -707,3 +707,23 @@ def test_asking_what_to_work_on_asks_for_weaknesses(text: str) -> None:
     asking for their strengths and weaknesses ('one thing I should work on' was read as a
     question about advice)."""
     assert "ask_strengths" in understand(text, Context("goodbye"))
+
+
+@pytest.mark.parametrize(
+    ("text", "job"),
+    [
+        ("Would I have to be on call? That would be hard for me.", False),
+        ("Would a PI hire me as a postdoc at 41?", False),
+        ("would anyone hire me with a record?", False),
+        ("can I start part-time?", False),
+        ("would you hire me?", True),
+        ("could your team take me on?", True),
+        ("any openings on your team?", True),
+    ],
+)
+def test_asking_about_ones_chances_is_not_asking_for_a_job(text: str, job: bool) -> None:
+    """Reviewers and rehearsing users were marked for asking for a job when they asked about
+    the work's hours ('would I have to be on call?', from a user with MS), their chances with
+    someone else ('would a PI hire me at 41?') or part-time work. The learned reader may add
+    ask_job only with a word of it (evidence.yaml); someone else hiring the user is not it."""
+    assert ("ask_job" in understand(text)) is job
