@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from flows import acts as A
 from flows import yamltext
+from flows.asking import question_topics
 from flows.facts import Facts
 from flows.session import Session
-from flows.userfacts import user_facts
+from flows.topics import QUALIFIERS
+from flows.userfacts import about_the_asker, speaks_of_self, user_facts
 
 FEEDBACK_FILE = Path(__file__).parent / "content" / "feedback.yaml"
 MAX_POINTS = 3
@@ -33,17 +34,18 @@ def observe(session: Session, f: Facts) -> Observations:
     """Strengths and weaknesses the contact noticed, most telling first."""
     you = user_facts(session)
     background = you.background
+    fit = A.ASK_FIT in f.asked or _asked_about_own_case(session)
     held = {  # most telling first
         "job_ask": A.ASK_JOB in f.asked,
-        "background_told": background is not None and A.ASK_FIT in f.asked,
-        "background_no_fit": background is not None and A.ASK_FIT not in f.asked,
+        "background_told": background is not None and fit,
+        "background_no_fit": background is not None and not fit,
         "tangent_followed": f.tangent_followed is not None,
         "tangent_ignored": f.tangent_ignored is not None,
         "shared": A.SHARE_INFO in f.asked,
-        "asked_fit": A.ASK_FIT in f.asked,
+        "asked_fit": fit,
         "few_questions": len(f.distinct_questions) < 3,
         "many_questions": len(f.distinct_questions) >= 3,
-        "no_fit": A.ASK_FIT not in f.asked and background is None,
+        "no_fit": not fit and background is None,
         "no_background": (
             background is None and len(f.questions) >= 2 and not _spoke_of_self(session)
         ),
@@ -71,19 +73,22 @@ def observe(session: Session, f: Facts) -> Observations:
     return Observations(tuple(strengths), tuple(weaknesses))
 
 
-_ABOUT_SELF = re.compile(
-    r"\b(?:i'?m an? |i am an? |i'?ve been an? |i was an? |i work|i worked|i'?ve worked|my job|"
-    r"my background|years as|years in|i spent|i run |i ran |i own |i manage|i managed|i teach|"
-    r"i taught|i'?ve taught|i drive|i drove|i'?ve driven|i study|i studied|i graduated|"
-    r"i just finished)",
-    re.IGNORECASE,
-)
-"""Talk about one's own work the user-facts reader may not have placed: the contact
-cannot then say it never learned what the user does."""
+def _asked_about_own_case(session: Session) -> bool:
+    """A question about how the user's own circumstances fit the work ("is 41 too late?",
+    "can I do it part-time?", "the hardest part for someone coming from finance?"): the
+    contact cannot say they never asked how their experience would fit."""
+    return any(
+        t.speaker == "user"
+        and (
+            about_the_asker(t.text)
+            or bool(QUALIFIERS.intersection(question_topics(t.text, set(t.acts))))
+        )
+        for t in session.turns
+    )
 
 
 def _spoke_of_self(session: Session) -> bool:
-    return any(t.speaker == "user" and _ABOUT_SELF.search(t.text) for t in session.turns)
+    return any(t.speaker == "user" and speaks_of_self(t.text) for t in session.turns)
 
 
 def feedback_text(obs: Observations) -> str:

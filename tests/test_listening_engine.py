@@ -474,3 +474,28 @@ def test_a_topic_asked_again_goes_on_before_it_is_used_up(marked: Engine) -> Non
     assert first.startswith("[record.0]") and again.startswith("[record.0+]")
     [third] = ask(marked, session, "Do you run police checks on everyone?")
     assert third.startswith("[used up]")
+
+
+def test_a_question_about_ones_own_case_counts_as_asking_how_one_fits(marked: Engine) -> None:
+    """The feedback told users who asked 'is 41 too late?' or 'can I do it part-time?' that
+    they never asked how their own experience would fit."""
+    session = meet(marked)
+    ask(marked, session, "I've been a teacher for fifteen years.")
+    ask(marked, session, "Is 41 too late to start in this field?")
+    ask(marked, session, "Could I do it part-time?")
+    said = observe(session, facts_of(session))
+    assert not any("never asked how" in point for point in said.weaknesses)
+    assert any("fifteen years as a teacher" in point for point in said.strengths)
+
+
+def test_an_introduction_the_reader_cannot_place_is_acknowledged(marked: Engine) -> None:
+    """'Hi, thanks for making time! I'm Marco, I've driven city buses for 11 years...' got a
+    line about a coffee the user never mentioned; the contact now thanks them for the
+    introduction (before the first question only: the lines ask for it)."""
+    session = meet(marked)
+    text = "Thanks for making time! I've driven city buses for 11 years, learning Python now."
+    [reply] = ask(marked, session, text)
+    assert reply.startswith("[intro ack]")
+    ask(marked, session, "What's the pay like?")
+    [later] = ask(marked, session, "Thanks! I've driven city buses for years, you know.")
+    assert not later.startswith("[intro ack]")
