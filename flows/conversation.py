@@ -26,7 +26,7 @@ from flows.timing import (
     past_early,
 )
 from flows.understanding import asks_something, topic_positions, understand
-from flows.userfacts import about_the_asker, read_message, user_facts
+from flows.userfacts import about_the_asker, read_message, speaks_of_self, user_facts
 
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
 _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
@@ -133,6 +133,15 @@ class Conversation(StepOutput):
             elif background is not None and p.background_ack:
                 # "hi, thanks for meeting me! I work at a call centre": the news, not the hello
                 self.say_one("background", p.background_ack, a_role=background.a_role)
+            elif (
+                p.intro_ack
+                and not facts_of(self.session).questions  # the lines ask for the first one
+                and speaks_of_self(turn.text)
+                and self.voice.fresh(p.intro_ack)
+            ):
+                # "Hi, thanks for meeting me! I've driven city buses for 11 years...": they
+                # told something of themselves the reader could not place; not a coffee chat
+                self.say_one("intro_ack", p.intro_ack)
             elif acts & {A.GREET, A.THANK}:
                 self.say_one("small_talk", p.small_talk)
             elif not acts and not asks_something(turn.text) and self.voice.fresh(p.go_ahead):

@@ -159,6 +159,9 @@ class Persona(_Strict):
     """Said before the greeting when the user gave their name (``{user_name}``)."""
     background_ack: list[str] = []
     """The user said what they do (``{a_role}``: "a retail supervisor")."""
+    intro_ack: list[str] = []
+    """The user talked about themselves in words the user-facts reader could not place (no
+    ``{a_role}``): a warm acknowledgement that fits any background, then the floor back."""
     fit_personal: list[str] = []
     """Opens the fit answer when the user's work is known (``{a_role}``)."""
     resume_personal: list[str] = []

@@ -47,7 +47,7 @@ _NEW_LINES = (
     "unknown_topic", "unknown_in_field", "topic_used_up", "nothing_more", "rest_of_question",
     "name_hello", "background_ack", "fit_personal", "resume_personal", "referral_for_you",
     "time_noted", "time_noted_midway", "go_ahead", "before_you_go", "time_check_self",
-    "rephrase",
+    "rephrase", "intro_ack",
 )  # fmt: skip
 _SPOKEN = (
     "greeting", "greeting_with_questions", "follow_ups", "fallbacks", "small_talk",

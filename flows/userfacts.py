@@ -341,3 +341,18 @@ def about_the_asker(text: str) -> bool:
     """Whether a question is about the asker's own case ("the hardest part for someone
     coming from retail?", "for someone like me")."""
     return bool(_patterns().about_me.search(text.lower()))
+
+
+_ABOUT_SELF = re.compile(
+    r"\b(?:i'?m an? |i am an? |i'?ve been an? |i was an? |i work|i worked|i'?ve worked|my job|"
+    r"my background|years as|years in|i spent|i run |i ran |i own |i manage|i managed|i teach|"
+    r"i taught|i'?ve taught|i drive|i drove|i'?ve driven|i study|i studied|i graduated|"
+    r"i just finished|i mentor|i volunteer|i care for|i'?ve been (?:at home|out of work|working))",
+    re.IGNORECASE,
+)
+
+
+def speaks_of_self(text: str) -> bool:
+    """Talk about one's own work or situation that ``read_message`` may not place ("I've
+    driven city buses for 11 years", "I slept rough, now I mentor at a hostel")."""
+    return bool(_ABOUT_SELF.search(text))

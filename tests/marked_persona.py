@@ -38,6 +38,7 @@ def marked_persona() -> Persona:
         rest_of_question=["[rest] Ask me the rest again.", "[rest] One at a time."],
         name_hello=["[hello] You must be {user_name}.", "[hello] Hi {user_name}."],
         background_ack=["[ack] So {a_role}!", "[ack] Ah, {a_role}."],
+        intro_ack=["[intro ack] Thanks. First question?", "[intro ack] Noted. Go on."],
         fit_personal=["[fit for] As {a_role}:", "[fit for] With {a_role}:"],
         resume_personal=["[resume for] For {a_role}:", "[resume for] Given {a_role}:"],
         referral_for_you=["[for you] Call {name} first.", "[for you] Start with {name}."],
