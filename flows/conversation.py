@@ -1,5 +1,5 @@
 """The meeting itself: how the contact replies to what the user says after the greeting
-(answers, tangents, staying on, the time, feedback, names, checking back)."""
+(answers, tangents, staying on, the time); feedback and names are in ``closing.py``."""
 
 from __future__ import annotations
 
@@ -8,24 +8,20 @@ from datetime import timedelta
 
 from flows import acts as A
 from flows import narrator
-from flows.answers import MAX_ANSWERS, Answerer, Item, asked_items
+from flows.answers import DEFINES, MAX_ANSWERS, TERM, Answerer, Item, asked_items, named_terms
 from flows.asking import NOT_ASKING
-from flows.contact import format_referral, ordered_referrals, referral_for
+from flows.closing import Closing
 from flows.facts import Facts, facts_of
-from flows.feedback import feedback_text, observe, strengths_text
 from flows.machine import CONVERSE, DONE, REFERRAL
 from flows.persona import Tangent
 from flows.session import Turn
-from flows.step_output import StepOutput
 from flows.timing import (
-    CHECK_BACK,
-    CHECK_BACK_AFTER,
     WRAP_UP,
     fmt_minutes,
     near_mark,
     past_early,
 )
-from flows.understanding import asks_something, topic_positions, understand
+from flows.understanding import asks_something, normalised, topic_positions, understand
 from flows.userfacts import about_the_asker, read_message, speaks_of_self, user_facts
 
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
@@ -39,8 +35,6 @@ _ABOUT_ME_TOPICS = {"hardest", "least", "mistakes", "thrives"}
 for "someone like me" stay advice and ways in, as TOPICS.md says)."""
 _CLOSING_THANKS = {A.THANK, A.GREET, A.GOLDEN_RULE, A.ASK_CHECK_BACK, A.SHARE_INFO}
 """In the referral stage, a thanks with only these closes the meeting."""
-"""Acts beside which a message put as a question may still ask about a topic ("is it hard
-to get into right now?" was heard as a follow-up; "thanks! and the pay?")."""
 _STAYING_ON = {
     *A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB,
     A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS,
@@ -72,7 +66,7 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
 
 
-class Conversation(StepOutput):
+class Conversation(Closing):
     """Replies during the meeting (converse, goodbye, referral, and after it)."""
 
     def _respond(self, turn: Turn, acts: set[str], sig: frozenset[str]) -> None:
@@ -233,6 +227,15 @@ class Conversation(StepOutput):
         items = asked_items(turn.text, acts, is_question=plain_question, hinted=hinted)
         if not items and not asking and ("yes" in sig or A.FOLLOW_UP in acts):
             items = self._accepted_offer()
+        if (
+            len(items) == 1
+            and (items[0].kind == "unknown" or DEFINES.search(normalised(turn.text)))
+            and items[0].kind != "classic"
+            and named_terms(p, turn.text)
+        ):
+            # "what are the five Cs?", "RPN vs RN?": a concept of the contact's own field,
+            # explained, not deferred or answered with the nearest topic
+            items = [Item(TERM, items[0].key if items[0].kind == "topic" else "")]
         if items == [Item("unknown", "")] and "points_back" in sig and answerer.has_more():
             # "wait, how long did that take you?" right after an answer no topic covers:
             # the contact goes on with that answer rather than calling it someone else's
@@ -351,72 +354,6 @@ class Conversation(StepOutput):
         else:
             self.say_one("wrap_up", p.wrap_up)
             self.meeting.fire("wrap_up")
-
-    def _feedback(self, acts: set[str]) -> None:
-        p = self.persona
-        if self.state == CONVERSE:
-            self.meeting.fire("wrap_up")
-        obs = observe(self.session, facts_of(self.session))
-        if A.ASK_FEEDBACK in acts and A.ASK_STRENGTHS not in acts:
-            intro = self.voice.pick("feedback", p.feedback_intro)
-            self.say("feedback", f"{intro} {feedback_text(obs)}")
-            return
-        said = " ".join(t.text for t in self.session.turns if t.speaker == "contact")
-        if A.ASK_FEEDBACK in acts:
-            # "How did I come across? Any strengths or weaknesses?": one answer, both sides
-            intro = self.voice.pick("feedback", p.feedback_intro)
-            self.say("feedback", f"{intro}\n{strengths_text(obs, said)}")
-        else:
-            intro = self.voice.pick("strengths", p.strengths_intro)
-            self.say("strengths", f"{intro}\n{strengths_text(obs, said)}")
-
-    def _give_names_or_hesitate(self) -> None:
-        p = self.persona
-        if self.session.scenario.referrals == "names":
-            self._say_names(self.voice.pick("referrals", p.referral_intro))
-        else:
-            self.say_one("undecided", p.undecided)
-
-    def _say_names(self, intro: str) -> None:
-        """The referrals, read on a phone: the intro, then one message per person, the one
-        who suits the user's background first, and why. Asked again, a short recap of the
-        same names (who they are, not the whole story twice)."""
-        p = self.persona
-        background = user_facts(self.session).background
-        first = referral_for(p.referrals, background.sector) if background else None
-        people = ordered_referrals(p.referrals, first)
-        pointer = ""
-        # Only for someone whose road speaks to the user's: not a changer from elsewhere
-        if background and first and p.referral_for_you and background.sector in first.sectors:
-            pointer = self.voice.pick(
-                "for_you", p.referral_for_you, name=first.name, a_role=background.a_role
-            )
-        if any(t.kind == "referrals" for t in self.session.turns):
-            recap = "\n".join(f"• {r.name}, {r.role}" for r in people)
-            self.say("referrals", "\n".join(part for part in (intro, recap, pointer) if part))
-            return
-        self.say("referrals", intro)
-        for referral in people:
-            self.say("referrals", format_referral(referral))
-        if pointer:
-            self.say("referrals", pointer)
-
-    def _check_back(self, f: Facts) -> None:
-        p = self.persona
-        if f.undecided is not None and CHECK_BACK not in self.session.nudges:
-            self.say_one("check_back_ok", p.check_back_ok)
-            self.schedule(CHECK_BACK, self.now + CHECK_BACK_AFTER)
-        elif f.undecided is None:
-            self.say_one("small_talk", p.small_talk)
-
-    def _check_back_reply(self, f: Facts) -> bool:
-        """The user's message after the check-back nudge: the contact now has names."""
-        if f.check_back_nudge is None or f.check_back_answered is not self.session.turns[-1]:
-            return False
-        p = self.persona
-        self._say_names(self.voice.pick("check_back_reply", p.check_back_reply))
-        self.narrate("check_back", narrator.line("check_back_done", name=p.first_name))
-        return True
 
     def _after_meeting(self) -> None:
         if self.state == DONE and self._check_back_reply(facts_of(self.session)):
