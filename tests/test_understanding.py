@@ -727,3 +727,11 @@ def test_asking_about_ones_chances_is_not_asking_for_a_job(text: str, job: bool)
     someone else ('would a PI hire me at 41?') or part-time work. The learned reader may add
     ask_job only with a word of it (evidence.yaml); someone else hiring the user is not it."""
     assert ("ask_job" in understand(text)) is job
+
+
+@pytest.mark.parametrize("text", ["Thanks Freja, tak!", "thanks a million conor"])
+def test_a_short_thanks_with_a_name_is_not_taken_for_another_language(text: str) -> None:
+    """Two rehearsing users' closing thanks were read as no act (a name and a Danish word
+    made three-word messages look foreign), so the meeting never closed and the scorecard
+    missed the thanks. Messages of fewer than four words are no longer checked for it."""
+    assert "thank" in understand(text, Context("referral"))

@@ -217,7 +217,7 @@ def contextual(token: str, prev: str, nxt: str, lex: Lexicon) -> str | None:
     return None
 
 
-FOREIGN_MIN_WORDS: Final = 3
+FOREIGN_MIN_WORDS: Final = 4
 FOREIGN_MAX_KNOWN: Final = 0.35
 FOREIGN_SAMPLE: Final = 30
 
