@@ -685,6 +685,7 @@ def test_arriving_early_needs_words_that_say_so(text: str, early: bool) -> None:
             {"arrive_early", "dressed", "questions_copy"},
         ),
         ("Arrived early in a suit, notebook and pen, copy of my questions.", None),
+        ("Ten minutes early, navy suit, notebook and my questions.", None),
         ("My brother's wedding was black tie and I hated wearing a suit all day", set()),
         ("I have a notebook for any questions that come up", {"notebook"}),
     ],
@@ -700,7 +701,12 @@ def test_a_check_in_list_is_read_item_by_item(text: str, acts: set[str] | None) 
 
 @pytest.mark.parametrize(
     "text",
-    ["What's one thing I should work on?", "Anything I should work on?", "What should I improve?"],
+    [
+        "What's one thing I should work on?",
+        "Anything I should work on?",
+        "What should I improve?",
+        "How did I do? Strengths and weaknesses?",
+    ],
 )
 def test_asking_what_to_work_on_asks_for_weaknesses(text: str) -> None:
     """A rehearsing user asked these at the end of three meetings and was marked as never
