@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
 
 from flows import acts as A
 from flows.asked import distinctive, gist, in_field
@@ -94,6 +96,51 @@ def asked_items(
     return items
 
 
+TERM: Final = "term"
+"""The ``ref`` key of an explained field term (``term.3``; ``term.3+`` its continuation)."""
+_NON_WORD: Final = re.compile(r"[^a-z0-9]+")
+
+
+def _plain(text: str) -> str:
+    """Lower case, words only: field terms are matched as typed ("RN" is not corrected to
+    "right now", nor "SBAR" to "star")."""
+    return f" {_NON_WORD.sub(' ', text.lower()).strip()} "
+
+
+def named_terms(persona: Persona, text: str, *, defining: bool = False) -> list[int]:
+    """The persona's field terms ``text`` names, in the order named; ``defining``: only
+    those it asks the meaning of ("what is an RPN?", "RPN vs RN?", "what does SBAR mean?")."""
+    plain = _plain(text)
+    found: list[tuple[int, int]] = []  # (where it is first named, which term)
+    for i, term in enumerate(persona.field_terms):
+        hits = [
+            m.start()
+            for variant in term.terms
+            if _plain(variant).strip()
+            and (m := (_defining if defining else _naming)(variant).search(plain))
+        ]
+        if hits:
+            found.append((min(hits), i))
+    return [i for _, i in sorted(found)]
+
+
+@lru_cache(maxsize=4096)
+def _naming(variant: str) -> re.Pattern[str]:
+    return re.compile(re.escape(_plain(variant)))
+
+
+@lru_cache(maxsize=4096)
+def _defining(variant: str) -> re.Pattern[str]:
+    term = re.escape(_plain(variant).strip())
+    return re.compile(
+        rf" (?:what (?:is|are|s)|whats|what exactly is|explain|meaning of|difference between"
+        rf"|vs|versus|heard of|tell me about) (?:(?:a|an|the|your|this|that) )?{term} "
+        rf"| {term} (?:\w+ ){{0,3}}?(?:vs|versus|mean|means|stand for|stands for|exactly) "
+        rf"| difference between (?:\w+ ){{0,4}}?(?:and|or) (?:(?:a|an|the) )?{term} "
+        rf"|^ {term} $"
+    )
+
+
 _BACK = re.compile(r"\b(?:it|that|this|them|those|its)\b")
 """A question that points back at what was just asked about."""
 
@@ -169,6 +216,11 @@ class Answerer:
             return self.topic(item.key, text)
         if item.kind == "classic":
             return self.classic(item.key, text)
+        if item.kind == TERM:  # a field term by name; else what the question was read as
+            said = self.term(text)
+            if said is not None:
+                return said
+            return self.topic(item.key, text) if item.key else self.unknown(text)
         return self.unknown(text)
 
     def unknown(self, text: str) -> Said:
@@ -219,13 +271,33 @@ class Answerer:
         key, _, index = ref.partition(".")
         if not index.isdigit():
             return ""
+        i = int(index)
+        if key == TERM:
+            terms = self.persona.field_terms
+            return terms[i].more if i < len(terms) else ""
         answers: Sequence[Answer] = (
             getattr(self.persona.answers, key, [])
             if key in A.CLASSIC_QUESTIONS
             else self.persona.topics.get(key, [])
         )
-        i = int(index)
         return answers[i].more if i < len(answers) else ""
+
+    def term(self, text: str) -> Said | None:
+        """A concept of the contact's field the question names ("what are the five Cs?"):
+        its explanation, or its continuation when that was said; None if it names none, or
+        all it names was told."""
+        named = named_terms(self.persona, text)
+        for i in named:  # one not yet explained first ("is LTV the same as DSCR?")
+            ref = f"{TERM}.{i}"
+            if ref not in self.told:
+                self.told.add(ref)
+                return Said("answer", self.persona.field_terms[i].say, ref)
+        for i in named:
+            ref = f"{TERM}.{i}"
+            if self.persona.field_terms[i].more and f"{ref}+" not in self.told:
+                self.told.add(f"{ref}+")
+                return Said("follow_up_answer", self.persona.field_terms[i].more, f"{ref}+")
+        return None
 
     def rest(self) -> Said:
         return Said("rest_of_question", self.voice.pick("rest", self.persona.rest_of_question))

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flows import acts as A
 from flows import narrator
-from flows.answers import DEFINES, MAX_ANSWERS, TERM, Answerer, Item, asked_items, named_terms
+from flows.answers import MAX_ANSWERS, TERM, Answerer, Item, asked_items, named_terms
 from flows.asking import NOT_ASKING
 from flows.closing import Closing
 from flows.facts import Facts, facts_of
@@ -21,7 +21,7 @@ from flows.timing import (
     near_mark,
     past_early,
 )
-from flows.understanding import asks_something, normalised, topic_positions, understand
+from flows.understanding import asks_something, topic_positions, understand
 from flows.userfacts import about_the_asker, read_message, speaks_of_self, user_facts
 
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
@@ -228,14 +228,17 @@ class Conversation(Closing):
         if not items and not asking and ("yes" in sig or A.FOLLOW_UP in acts):
             items = self._accepted_offer()
         if (
+            not items and asks_something(turn.text) and named_terms(p, turn.text, defining=True)
+        ) or (
             len(items) == 1
-            and (items[0].kind == "unknown" or DEFINES.search(normalised(turn.text)))
-            and items[0].kind != "classic"
-            and named_terms(p, turn.text)
+            and (
+                (items[0].kind == "unknown" and named_terms(p, turn.text))
+                or (items[0].kind == "topic" and named_terms(p, turn.text, defining=True))
+            )
         ):
             # "what are the five Cs?", "RPN vs RN?": a concept of the contact's own field,
             # explained, not deferred or answered with the nearest topic
-            items = [Item(TERM, items[0].key if items[0].kind == "topic" else "")]
+            items = [Item(TERM, items[0].key if items and items[0].kind == "topic" else "")]
         if items == [Item("unknown", "")] and "points_back" in sig and answerer.has_more():
             # "wait, how long did that take you?" right after an answer no topic covers:
             # the contact goes on with that answer rather than calling it someone else's

@@ -87,6 +87,16 @@ class Answers(_Strict):
     """Deprecated: questions beyond the classic five are answered by topic."""
 
 
+class FieldTerm(_Strict):
+    """A concept of the contact's field ("the five Cs", "RPN versus RN"), explained when a
+    user asks about it by name."""
+
+    terms: list[str] = Field(min_length=1)
+    """What a user types to ask about it (lower case; abbreviations and spellings)."""
+    say: str = Field(min_length=1)
+    more: str = ""
+
+
 class Tangent(_Strict):
     drift: str = Field(min_length=1)
     follow_up: str = Field(min_length=1)
@@ -111,6 +121,8 @@ class Persona(_Strict):
     follow_ups: list[str] = []
     """Deprecated: each answer now carries its own continuation (``more``)."""
     tangents: Annotated[list[Tangent], Field(min_length=2)]
+    field_terms: list[FieldTerm] = []
+    """Concepts of the field a user may ask about by name: answered, not deferred."""
     fallbacks: Lines
     small_talk: Lines
     share_thanks: Lines

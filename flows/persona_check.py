@@ -55,6 +55,8 @@ _SPOKEN = (
     "stay_declined", "feedback_intro", "strengths_intro", "referral_intro", "undecided",
     "check_back_ok", "check_back_reply", "golden_rule_ack", "farewell",
 )  # fmt: skip
+MIN_FIELD_TERMS = 8
+"""Concepts of their field each contact can explain by name (the five Cs, RPN versus RN)."""
 PHRASE_WORDS = 6
 """Two contacts sharing a run of this many words share a stock phrase: one of them rewrites it."""
 _TEXT_FIELDS = ("field", "summary", "location")
@@ -86,6 +88,8 @@ def _answers(persona: Persona) -> Iterator[tuple[str, Answer]]:
     for topic, answers in persona.topics.items():
         for i, answer in enumerate(answers):
             yield f"topics.{topic}[{i}]", answer
+    for i, term in enumerate(persona.field_terms):
+        yield f"field_terms[{i}]", Answer(say=term.say, more=term.more)
 
 
 def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
@@ -106,6 +110,11 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
         for part in ("say", "more"):
             if _words(getattr(answer, part)) > MAX_WORDS:
                 yield Problem(file, f"{where}.{part}", f"longer than {MAX_WORDS} words")
+    if len(persona.field_terms) < MIN_FIELD_TERMS:
+        yield Problem(file, "field_terms", f"needs at least {MIN_FIELD_TERMS} concepts")
+    for i, term in enumerate(persona.field_terms):
+        if not any(re.sub(r"[^a-z0-9]+", "", variant.lower()) for variant in term.terms):
+            yield Problem(file, f"field_terms[{i}].terms", "needs a word to be asked by")
     for name in _NEW_LINES:
         if len(getattr(persona, name)) < 2:
             yield Problem(file, name, "needs at least two variants")

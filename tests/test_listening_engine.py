@@ -290,7 +290,6 @@ _IGNORANT = ("guess", "don't know", "outside my", "no idea", "stumped", "wrong p
     ("persona", "question", "named", "in_field"),
     [
         ("marcus", "can you explain what is brand strategy?", "brand strategy", True),
-        ("tomas", "what is a debt service coverage ratio?", "debt service coverage ratio", True),
         ("marcus", "whats ur star sign", "my star sign", False),
         ("naomi", "What's your favourite novel?", "my favourite novel", False),
     ],
@@ -499,3 +498,40 @@ def test_an_introduction_the_reader_cannot_place_is_acknowledged(marked: Engine)
     ask(marked, session, "What's the pay like?")
     [later] = ask(marked, session, "Thanks! I've driven city buses for years, you know.")
     assert not later.startswith("[intro ack]")
+
+
+def test_a_concept_of_the_contacts_own_field_is_explained(marked: Engine) -> None:
+    """Rehearsing users asked a credit risk manager about the five Cs and a nurse manager
+    about RPN versus RN and were told 'I'd only be guessing'. A term of the contact's field
+    (persona field_terms) is explained, goes on when asked, and beats the nearest topic when
+    the question asks what it is; a topic question that only mentions it stays the topic."""
+    terms = marked_persona().field_terms
+    debt = next(t for t in terms if "technical debt" in t.terms)
+    session = meet(marked)
+    assert ask(marked, session, "wait, what exactly is technical debt?") == [debt.say]
+    assert ask(marked, session, "tell me more") == [debt.more]
+    on_call = next(t for t in terms if "on call" in t.terms)
+    assert ask(marked, session, "what does on-call mean in practice?") == [on_call.say]
+    [hours] = ask(marked, session, "how many hours do you work, with the on-call?")
+    assert hours.startswith("[balance.")
+
+
+@pytest.mark.parametrize(
+    ("persona", "question", "term"),
+    [
+        ("tomas", "what is a debt service coverage ratio?", "dscr"),
+        ("tomas", "what are the five Cs?", "five cs"),
+        ("priya", "whats the difference between an RPN and an RN?", "rpn"),
+        ("femi", "what's the difference between UX and UI?", "ux vs ui"),
+        ("freja", "are diesel forklifts scope 1?", "scope 1"),
+    ],
+)
+def test_every_contact_explains_the_core_concepts_of_their_field(
+    persona: str, question: str, term: str
+) -> None:
+    engine = Engine()
+    session, _ = engine.start(persona, now=T0, seed=2, minutes=20)
+    engine.message(session, "Hi, I'm ready to go in.", T0)
+    [reply] = ask(engine, session, question)
+    explained = next(t for t in engine.personas[persona].field_terms if term in t.terms)
+    assert reply == explained.say

@@ -741,3 +741,10 @@ def test_a_short_thanks_with_a_name_is_not_taken_for_another_language(text: str)
     made three-word messages look foreign), so the meeting never closed and the scorecard
     missed the thanks. Messages of fewer than four words are no longer checked for it."""
     assert "thank" in understand(text, Context("referral"))
+
+
+def test_a_short_question_in_a_fields_jargon_is_english() -> None:
+    """'are diesel forklifts scope 1?' (to a head of sustainability) was taken for another
+    language and went unanswered: jargon on the frequency list now counts half."""
+    assert normalised("are diesel forklifts scope 1?")
+    assert not normalised("muchas gracias por todo")

@@ -222,12 +222,16 @@ FOREIGN_MAX_KNOWN: Final = 0.35
 FOREIGN_SAMPLE: Final = 30
 
 
-def looks_foreign(words: list[str], known: Collection[str]) -> bool:
-    """True if too few of the (first) words are known English words (another language)."""
+def looks_foreign(
+    words: list[str], known: Collection[str], listed: Collection[str] = frozenset()
+) -> bool:
+    """True if too few of the (first) words are known English words (another language).
+    A word only on the frequency list (``listed``: jargon such as "diesel", "scope", but
+    also loanwords and names) counts half: "are diesel forklifts scope 1?" is English."""
     distinct = {w for w in words[:FOREIGN_SAMPLE] if len(w) > 1 and w.isalpha()}
     if len(distinct) < FOREIGN_MIN_WORDS:
         return False
-    hits = sum(1 for w in distinct if w in known)
+    hits = sum(1.0 if w in known else 0.5 if w in listed else 0.0 for w in distinct)
     return hits < FOREIGN_MAX_KNOWN * len(distinct)
 
 
@@ -245,7 +249,7 @@ def normalise(
     tokens = lex.tokens
     out: list[str] = []
     raw = tokenise(expand_phrases(prepare(text)))
-    if known is not None and looks_foreign(raw, known):
+    if known is not None and looks_foreign(raw, known, lex.english_words):
         return ""
     last = len(raw) - 1
     for i, token in enumerate(raw):
