@@ -535,3 +535,31 @@ def test_every_contact_explains_the_core_concepts_of_their_field(
     [reply] = ask(engine, session, question)
     explained = next(t for t in engine.personas[persona].field_terms if term in t.terms)
     assert reply == explained.say
+
+
+def test_a_question_naming_the_users_own_work_counts_as_asking_how_it_fits(
+    marked: Engine,
+) -> None:
+    """A paramedic asked 'Can paramedics bridge into nursing here?' and the feedback said
+    they never asked how their experience carries over."""
+    session = meet(marked)
+    ask(marked, session, "I was a paramedic for nine years.")
+    ask(marked, session, "Can paramedics move into this field easily?")
+    ask(marked, session, "What's the pay like?")
+    said = observe(session, facts_of(session))
+    assert not any("never asked how" in point for point in said.weaknesses)
+    session = meet(marked)
+    ask(marked, session, "I was a paramedic for nine years.")
+    ask(marked, session, "What's the pay like?")
+    said = observe(session, facts_of(session))
+    assert any("never asked how" in point for point in said.weaknesses)
+
+
+def test_a_question_about_english_as_a_second_language_is_about_coming_from_abroad(
+    marked: Engine,
+) -> None:
+    session = meet(marked)
+    replies = ask(
+        marked, session, "Is it hard to work here when English isn't your first language?"
+    )
+    assert replies[0].startswith("[from_abroad.")
