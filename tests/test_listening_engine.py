@@ -563,3 +563,20 @@ def test_a_question_about_english_as_a_second_language_is_about_coming_from_abro
         marked, session, "Is it hard to work here when English isn't your first language?"
     )
     assert replies[0].startswith("[from_abroad.")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do you handle behaviour with a year 9 class that just won't settle?",
+        "How do you handle a client who hates the work?",
+    ],
+)
+def test_how_do_you_handle_something_is_not_the_hours_answer(marked: Engine, question: str) -> None:
+    """'How do you handle X?' was the hours-and-stress question whatever X was: a rehearsing
+    user asking about a Year 9 class got 'The first year is the heaviest...'."""
+    session = meet(marked)
+    [reply] = ask(marked, session, question)
+    assert not reply.startswith("[balance.")
+    [stress] = ask(marked, session, "how do you handle the stress?")
+    assert stress.startswith("[balance.")
