@@ -580,3 +580,21 @@ def test_how_do_you_handle_something_is_not_the_hours_answer(marked: Engine, que
     assert not reply.startswith("[balance.")
     [stress] = ask(marked, session, "how do you handle the stress?")
     assert stress.startswith("[balance.")
+
+
+@pytest.mark.parametrize(
+    ("question", "marker"),
+    [
+        ("Is the licensing exam hard for someone from the Philippines?", "[from_abroad."),
+        ("Do I need Danish to work here?", "[from_abroad."),
+        ("how many hours til I can get my journeyman license?", "[credentials."),
+    ],
+)
+def test_the_qualifier_a_question_turns_on_is_answered(
+    marked: Engine, question: str, marker: str
+) -> None:
+    """From a fresh rehearsal: 'Is the NCLEX hard for someone from the Philippines?' got the
+    degrees answer, 'Do I need Danish?' where the field is heading, and the hours towards a
+    licence the hours worked."""
+    session = meet(marked)
+    assert ask(marked, session, question)[0].startswith(marker)
