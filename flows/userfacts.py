@@ -49,8 +49,20 @@ class Background:
             return f"{span} at home raising your kids" if span else "time at home with your kids"
         if self.is_field:
             return f"{span} in {self.role}" if span else f"a background in {self.role}"
-        article = "an" if self.role[0].lower() in "aeiou" else "a"
+        article = _article(self.role)
         return f"{span} as {article} {self.role}" if span else f"your time as {article} {self.role}"
+
+
+_AN_SOUNDS = re.compile(
+    r"^(?:[aeio]|u(?!ni|s[eu]|r[aeiou]|til|k\b|x)|hour|honest|heir"
+    r"|mba|mri|rn\b|rpn|hr\b|lpn|ma\b|msc|emt)"
+)
+
+
+def _article(role: str) -> str:
+    """ "a" or "an", by the sound: an union rep no more ("a union rep", "an HR officer",
+    "a user researcher", "an hourly worker")."""
+    return "an" if _AN_SOUNDS.match(role.lower()) else "a"
 
 
 @dataclass(frozen=True)

@@ -228,3 +228,17 @@ def test_a_background_keeps_the_users_own_capitals(text: str, a_role: str) -> No
     """A reviewer heard "the australian army" and "a reme vehicle mechanic" said back."""
     background = read_message(text)[1]
     assert background is not None and background.a_role == a_role
+
+
+@pytest.mark.parametrize(
+    ("text", "a_role"),
+    [
+        ("I've been a union rep for six years.", "six years as a union rep"),
+        ("I worked as an HR officer", "your time as an HR officer"),
+        ("I'm a UX designer", "your time as a UX designer"),
+    ],
+)
+def test_the_article_follows_the_sound(text: str, a_role: str) -> None:
+    """A rehearsing user heard 'six years as an union rep' in the feedback."""
+    background = read_message(text)[1]
+    assert background is not None and background.a_role == a_role
