@@ -21,7 +21,7 @@ from flows.timing import (
     near_mark,
     past_early,
 )
-from flows.understanding import asks_something, topic_positions, understand
+from flows.understanding import asks_something, no_english, topic_positions, understand
 from flows.userfacts import about_the_asker, read_message, speaks_of_self, user_facts
 
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
@@ -60,6 +60,12 @@ def plain_question_by_rules(turn: Turn, conversation: Conversation) -> bool:
     return (asks_something(turn.text) and not answered_invitation) or (
         conversation._matches_prepared(turn.text)
     )
+
+
+def _goodbye_in_another_language(state: str, acts: set[str], turn: Turn) -> bool:
+    """ "Obrigada, tchau!" once the names are given: the user is leaving in their own
+    language (read as no act, ACTS.md), not asking the contact to go on."""
+    return state == REFERRAL and not acts and no_english(turn.text)
 
 
 def _content_words(text: str) -> set[str]:
@@ -108,13 +114,17 @@ class Conversation(Closing):
             self._check_back(f)
         if A.GOLDEN_RULE in acts:
             self.say_one("golden_rule_ack", p.golden_rule_ack)
-        closing = A.GOODBYE in acts or (
-            # After the names, a thanks closes: bare, or with the promise or a check-back
-            # ("I'll keep it brief and won't ask them for a job. Thank you, Inês.").
-            self.state == REFERRAL
-            and A.THANK in acts
-            and (len(self.effects) == before or not acts - _CLOSING_THANKS)
-            and not asks_something(turn.text)  # "Thank you! And how did you meet them?"
+        closing = (
+            A.GOODBYE in acts
+            or _goodbye_in_another_language(self.state, acts, turn)
+            or (
+                # After the names, a thanks closes: bare, or with the promise or a check-back
+                # ("I'll keep it brief and won't ask them for a job. Thank you, Inês.").
+                self.state == REFERRAL
+                and A.THANK in acts
+                and (len(self.effects) == before or not acts - _CLOSING_THANKS)
+                and not asks_something(turn.text)  # "Thank you! And how did you meet them?"
+            )
         )
         if closing and self.state == CONVERSE and self._goodbye_too_soon(turn, f):
             return

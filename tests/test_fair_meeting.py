@@ -448,3 +448,14 @@ def test_leaving_after_an_invitation_to_stay_still_declines_it(engine: Engine) -
     replies = say(engine, session, "Thanks so much, I'll let you go. Goodbye!", minute(MINUTES))
     assert set(replies) & set(marked_persona().stay_declined)
     assert item(engine, session, "goodbye.stay")[0] == "missed"
+
+
+def test_a_goodbye_in_another_language_after_the_names_ends_the_meeting(engine: Engine) -> None:
+    """'Obrigada, tchau!' after the names got 'Sure. Ask.' and the practice was logged as
+    ended early."""
+    session = meet(engine)
+    say(engine, session, "How did you get started?", minute(2))
+    say(engine, session, "Could you suggest two or three people I could talk to?", minute(18))
+    assert session.state == "referral"
+    say(engine, session, "Obrigada, tchau!", minute(19))
+    assert session.state == "done"

@@ -101,6 +101,14 @@ def normalised(text: str) -> str:
     return normalise(text, engine.corrector.correct, engine.known)
 
 
+def no_english(text: str) -> bool:
+    """Not one word of ``text`` is English ("Obrigada, tchau!", "Tak!"), however short."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text.lower()) if len(w) > 1]
+    lex = lexicon()
+    known = _engine().known
+    return bool(words) and not any(w in known or w in lex.english_words for w in words)
+
+
 @lru_cache(maxsize=256)
 def _acts(text: str, context: frozenset[str] = frozenset()) -> tuple[Match, ...]:
     return _matches(text, signals=False, context=context)
