@@ -68,6 +68,13 @@ def _goodbye_in_another_language(state: str, acts: set[str], turn: Turn) -> bool
     return state == REFERRAL and not acts and no_english(turn.text)
 
 
+def _about_their_own_path(path: list[str], text: str) -> bool:
+    plain = f" {re.sub(r'[^a-z0-9]+', ' ', text.lower())} "
+    if not re.search(r" (?:you|your|u|ur|yours) ", plain):
+        return False
+    return any(f" {re.sub(r'[^a-z0-9]+', ' ', w.lower()).strip()} " in plain for w in path)
+
+
 def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
 
@@ -249,6 +256,14 @@ class Conversation(Closing):
             # "what are the five Cs?", "RPN vs RN?": a concept of the contact's own field,
             # explained, not deferred or answered with the nearest topic
             items = [Item(TERM, items[0].key if items and items[0].kind == "topic" else "")]
+        if (
+            (not items and asks_something(turn.text))
+            or items
+            in ([Item("unknown", "")], [Item("topic", "leaving")], [Item("topic", "hardest")])
+        ) and _about_their_own_path(p.own_path, turn.text):
+            # "You came from procurement. Was that an advantage?": the contact's own road
+            # in (its continuation once told), not "beyond my competence"
+            items = [Item("classic", A.ASK_START)]
         if items == [Item("unknown", "")] and "points_back" in sig and answerer.has_more():
             # "wait, how long did that take you?" right after an answer no topic covers:
             # the contact goes on with that answer rather than calling it someone else's

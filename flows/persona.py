@@ -121,6 +121,10 @@ class Persona(_Strict):
     follow_ups: list[str] = []
     """Deprecated: each answer now carries its own continuation (``more``)."""
     tangents: Annotated[list[Tangent], Field(min_length=2)]
+    own_path: list[str] = []
+    """Words naming the contact's own earlier work and road in ("procurement", "the bar"):
+    a question to them about it ("you came from procurement, did it help?") is about how
+    they got started."""
     field_terms: list[FieldTerm] = []
     """Concepts of the field a user may ask about by name: answered, not deferred."""
     fallbacks: Lines

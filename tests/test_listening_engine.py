@@ -598,3 +598,20 @@ def test_the_qualifier_a_question_turns_on_is_answered(
     licence the hours worked."""
     session = meet(marked)
     assert ask(marked, session, question)[0].startswith(marker)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "You were a physics teacher, did that help you at all?",
+        "Was the physics teacher to tech thing hard for you?",
+    ],
+)
+def test_a_question_about_the_contacts_own_road_in_gets_their_story(
+    marked: Engine, question: str
+) -> None:
+    """'You came from procurement. Was that an advantage?' got 'beyond my competence' from
+    a contact whose own story starts in procurement (persona own_path)."""
+    session = meet(marked)
+    [reply] = ask(marked, session, question)
+    assert reply.startswith("[ask_start.")
