@@ -277,11 +277,24 @@ def _target(text: str) -> str:
     return found[1] if found else ""
 
 
+_NOT_WORK_AFTER = re.compile(
+    r"\s*(?:in (?:prison|jail|custody|the hospital|hospital|rehab)|inside|behind bars|"
+    r"(?:at|in) (?:home|school|university|uni|college)|out of work|off|ago|old)\b"
+)
+"""Years said of something else than work, after the number: "four years in prison", "two
+years ago", "24 years old"."""
+
+
 def _years_said(text: str) -> str:
     """How long, when the message says one number of years that is not about something
     else ("been looking for 2 years", "lived here 6 years")."""
     p = _patterns()
-    said = [m for m in p.years.finditer(text) if not p.not_work_years.search(text[: m.start()])]
+    said = [
+        m
+        for m in p.years.finditer(text)
+        if not p.not_work_years.search(text[: m.start()])
+        and not _NOT_WORK_AFTER.match(text[m.end() :])
+    ]
     return _years(said[0].group("years")) if len(said) == 1 else ""
 
 

@@ -242,3 +242,14 @@ def test_the_article_follows_the_sound(text: str, a_role: str) -> None:
     """A rehearsing user heard 'six years as an union rep' in the feedback."""
     background = read_message(text)[1]
     assert background is not None and background.a_role == a_role
+
+
+def test_years_said_of_prison_are_not_years_of_work() -> None:
+    """'I spent four years in prison... I work at a warehouse now' was said back to the
+    user as 'four years in a warehouse', three times."""
+    text = (
+        "I'm Marcus, 34. I spent four years in prison for a drug charge, got out in 2022, "
+        "and I work at a warehouse now."
+    )
+    background = read_message(text)[1]
+    assert background is not None and "four years" not in background.a_role
