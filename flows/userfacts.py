@@ -206,6 +206,8 @@ def _read(text: str, original: str) -> tuple[str, Background | None, str]:
             continue
         groups = m.groupdict()
         role = p.verbs.get(groups.get("verb") or "", "") or _clean_role(groups.get("role") or "")
+        if groups.get("business"):  # "I ran a family print shop for 15 years"
+            role = f"{_clean_role(groups['business'])} owner"
         if not role:
             continue
         sector = sector_of(role)

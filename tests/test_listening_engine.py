@@ -615,3 +615,11 @@ def test_a_question_about_the_contacts_own_road_in_gets_their_story(
     session = meet(marked)
     [reply] = ask(marked, session, question)
     assert reply.startswith("[ask_start.")
+
+
+def test_two_circumstances_in_one_question_are_both_answered(marked: Engine) -> None:
+    """'Is there any place in an ad agency for a 58-year-old part-timer?' got the age answer
+    only."""
+    session = meet(marked)
+    replies = ask(marked, session, "Is there any place in an agency for a 58-year-old part-timer?")
+    assert [r.split(".")[0] for r in replies[:2]] == ["[later_start", "[part_time"]

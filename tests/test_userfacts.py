@@ -253,3 +253,24 @@ def test_years_said_of_prison_are_not_years_of_work() -> None:
     )
     background = read_message(text)[1]
     assert background is not None and "four years" not in background.a_role
+
+
+@pytest.mark.parametrize(
+    ("text", "a_role"),
+    [
+        (
+            "I'm Ravi, 41, I ran a family print shop in Geelong for 15 years until it closed.",
+            "fifteen years as a print shop owner",
+        ),
+        ("I own a small nail salon in Flushing", "your time as a nail salon owner"),
+    ],
+)
+def test_running_a_business_is_a_background(text: str, a_role: str) -> None:
+    """A user who ran a print shop for 15 years got the contact's generic thanks for the
+    introduction: the reader knew no owner."""
+    background = read_message(text)[1]
+    assert background is not None and background.a_role == a_role
+
+
+def test_running_a_marathon_is_not_a_background() -> None:
+    assert read_message("I ran a marathon last year")[1] is None

@@ -91,6 +91,10 @@ def find_topics(
                 continue
             found = [(_first(inside, topic, begin), topic)]
             others = tuple(dict.fromkeys(hit[2] for hit in sorted(inside) if hit[2] != topic))
+            also_qualifier = [t for t in others if t in QUALIFIERS] if topic in QUALIFIERS else []
+            if also_qualifier:  # "a 58-year-old part-timer?": both circumstances
+                found.append((_first(inside, also_qualifier[0], begin), also_qualifier[0]))
+                others = ()
             if second is not None and others:
                 also = second(text[begin:end], topic, others)
                 if also is not None:
