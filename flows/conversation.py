@@ -21,6 +21,7 @@ from flows.timing import (
     near_mark,
     past_early,
 )
+from flows.topics import QUALIFIERS
 from flows.understanding import asks_something, no_english, topic_positions, understand
 from flows.userfacts import about_the_asker, read_message, speaks_of_self, user_facts
 
@@ -264,7 +265,12 @@ class Conversation(Closing):
             # "You came from procurement. Was that an advantage?": the contact's own road
             # in (its continuation once told), not "beyond my competence"
             items = [Item("classic", A.ASK_START)]
-        if items == [Item("unknown", "")] and "points_back" in sig and answerer.has_more():
+        holds_on = "hold_on" in sig and all(
+            i.kind != TERM and i.key not in QUALIFIERS and i.kind != "classic" for i in items
+        )
+        if (holds_on or (items == [Item("unknown", "")] and "points_back" in sig)) and (
+            answerer.has_more()
+        ):
             # "wait, how long did that take you?" right after an answer no topic covers:
             # the contact goes on with that answer rather than calling it someone else's
             self.say_said(answerer.more())

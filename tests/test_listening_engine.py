@@ -623,3 +623,16 @@ def test_two_circumstances_in_one_question_are_both_answered(marked: Engine) -> 
     session = meet(marked)
     replies = ask(marked, session, "Is there any place in an agency for a 58-year-old part-timer?")
     assert [r.split(".")[0] for r in replies[:2]] == ["[later_start", "[part_time"]
+
+
+def test_wait_and_a_short_question_stays_on_what_was_just_said(marked: Engine) -> None:
+    """'wait, is that calls or dials?', 'wait, how accurate is that really?' got another
+    topic's stock answer in a fresh rehearsal: a short question that stops on the last
+    answer goes on with it; one that asks about the user's own circumstances does not."""
+    session = meet(marked)
+    ask(marked, session, "What's the pay like?")
+    [more] = ask(marked, session, "wait, is that before tax or after, and with the bonus?")
+    assert more.startswith("[pay.") and "+]" in more
+    ask(marked, session, "How did you get started?")
+    [age] = ask(marked, session, "wait, is 50 too old to start?")
+    assert age.startswith("[later_start.")

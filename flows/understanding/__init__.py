@@ -51,7 +51,7 @@ __all__ = [
     "warm_up",
 ]
 
-SIGNALS: Final[tuple[str, ...]] = ("ready", "yes", "no", "rephrase", "points_back")
+SIGNALS: Final[tuple[str, ...]] = ("ready", "yes", "no", "rephrase", "points_back", "hold_on")
 """Non-act signals: ready to start, a plain affirmative, a plain negative."""
 
 
