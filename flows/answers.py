@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Final
 
 from flows import acts as A
-from flows.asked import distinctive, gist, in_field
+from flows.asked import distinctive, gist, in_field, plain_words
 from flows.contact import Voice
 from flows.persona import Answer, Persona
 from flows.session import Session
@@ -98,25 +98,18 @@ def asked_items(
 
 TERM: Final = "term"
 """The ``ref`` key of an explained field term (``term.3``; ``term.3+`` its continuation)."""
-_NON_WORD: Final = re.compile(r"[^a-z0-9]+")
-
-
-def _plain(text: str) -> str:
-    """Lower case, words only: field terms are matched as typed ("RN" is not corrected to
-    "right now", nor "SBAR" to "star")."""
-    return f" {_NON_WORD.sub(' ', text.lower()).strip()} "
 
 
 def named_terms(persona: Persona, text: str, *, defining: bool = False) -> list[int]:
     """The persona's field terms ``text`` names, in the order named; ``defining``: only
     those it asks the meaning of ("what is an RPN?", "RPN vs RN?", "what does SBAR mean?")."""
-    plain = _plain(text)
+    plain = plain_words(text)
     found: list[tuple[int, int]] = []  # (where it is first named, which term)
     for i, term in enumerate(persona.field_terms):
         hits = [
             m.start()
             for variant in term.terms
-            if _plain(variant).strip()
+            if plain_words(variant).strip()
             and (m := (_defining if defining else _naming)(variant).search(plain))
         ]
         if hits:
@@ -126,12 +119,12 @@ def named_terms(persona: Persona, text: str, *, defining: bool = False) -> list[
 
 @lru_cache(maxsize=4096)
 def _naming(variant: str) -> re.Pattern[str]:
-    return re.compile(re.escape(_plain(variant)))
+    return re.compile(re.escape(plain_words(variant)))
 
 
 @lru_cache(maxsize=4096)
 def _defining(variant: str) -> re.Pattern[str]:
-    term = re.escape(_plain(variant).strip())
+    term = re.escape(plain_words(variant).strip())
     return re.compile(
         rf" (?:what (?:is|are|s)|whats|what exactly is|explain|meaning of|difference between"
         rf"|vs|versus|heard of|tell me about) (?:(?:a|an|the|your|this|that) )?{term} "
@@ -183,10 +176,8 @@ class Answerer:
             # Asked about again with every answer told: an answer's continuation not yet
             # told goes on with it ("Would it show up on the DBS?" after the record answer)
             for i, answer in enumerate(answers):
-                ref = f"{key}.{i}"
-                if answer.more and f"{ref}+" not in self.told:
-                    self.told.add(f"{ref}+")
-                    return Said("follow_up_answer", answer.more, f"{ref}+")
+                if (said := self._go_on(f"{key}.{i}", answer.more)) is not None:
+                    return said
             # Asked again once every "that's all on X" was said: "that was the whole story".
             p = self.persona
             fresh = self.voice.fresh(p.topic_used_up, topic=label)
@@ -248,8 +239,9 @@ class Answerer:
     def more(self) -> Said:
         """The continuation of the contact's last answer, or an honest "that's it"."""
         if (ref := self._untold_more()) is not None:
-            self.told.add(f"{ref}+")
-            return Said("follow_up_answer", self._continuation(ref), f"{ref}+")
+            said = self._go_on(ref, self._continuation(ref))
+            assert said is not None  # (_untold_more found it untold, with a continuation)
+            return said
         line = self.voice.pick("nothing_more", self.persona.nothing_more)
         return Said("nothing_more", line, "")
 
@@ -293,11 +285,16 @@ class Answerer:
                 self.told.add(ref)
                 return Said("answer", self.persona.field_terms[i].say, ref)
         for i in named:
-            ref = f"{TERM}.{i}"
-            if self.persona.field_terms[i].more and f"{ref}+" not in self.told:
-                self.told.add(f"{ref}+")
-                return Said("follow_up_answer", self.persona.field_terms[i].more, f"{ref}+")
+            if (said := self._go_on(f"{TERM}.{i}", self.persona.field_terms[i].more)) is not None:
+                return said
         return None
+
+    def _go_on(self, ref: str, more: str) -> Said | None:
+        """The continuation ``more`` of the answer ``ref``, if it has one not yet told."""
+        if not more or f"{ref}+" in self.told:
+            return None
+        self.told.add(f"{ref}+")
+        return Said("follow_up_answer", more, f"{ref}+")
 
     def rest(self) -> Said:
         return Said("rest_of_question", self.voice.pick("rest", self.persona.rest_of_question))

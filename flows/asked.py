@@ -259,3 +259,12 @@ def _texts(persona: Persona) -> Iterable[str]:
     for tangent in persona.tangents:
         yield tangent.drift
         yield tangent.follow_up
+
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def plain_words(text: str) -> str:
+    """Lower case, words only, padded with a space each side: words matched as typed (field
+    terms: "RN" is not corrected to "right now", nor "SBAR" to "star")."""
+    return f" {_NON_WORD.sub(' ', text.lower()).strip()} "

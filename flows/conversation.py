@@ -8,7 +8,15 @@ from datetime import timedelta
 
 from flows import acts as A
 from flows import narrator
-from flows.answers import MAX_ANSWERS, TERM, Answerer, Item, asked_items, named_terms
+from flows.answers import (
+    MAX_ANSWERS,
+    TERM,
+    Answerer,
+    Item,
+    asked_items,
+    named_terms,
+)
+from flows.asked import plain_words
 from flows.asking import NOT_ASKING
 from flows.closing import Closing
 from flows.facts import Facts, facts_of
@@ -45,6 +53,7 @@ they came across, or for names, in the extra time too (that is not leaving)."""
 _LEAVING_NOW = {A.GOODBYE, A.TIME_CHECK}
 """What declines a pending invitation to stay without a word about it."""
 _WORD = re.compile(r"[a-z']+")
+_TO_THEM = re.compile(r" (?:you|your|u|ur|yours) ")
 _STOPWORDS = frozenset(
     " ".join(
         (
@@ -70,10 +79,9 @@ def _goodbye_in_another_language(state: str, acts: set[str], turn: Turn) -> bool
 
 
 def _about_their_own_path(path: list[str], text: str) -> bool:
-    plain = f" {re.sub(r'[^a-z0-9]+', ' ', text.lower())} "
-    if not re.search(r" (?:you|your|u|ur|yours) ", plain):
-        return False
-    return any(f" {re.sub(r'[^a-z0-9]+', ' ', w.lower()).strip()} " in plain for w in path)
+    """A question to the contact ("you", "your") naming their own earlier work."""
+    plain = plain_words(text)
+    return bool(_TO_THEM.search(plain)) and any(plain_words(w) in plain for w in path)
 
 
 def _content_words(text: str) -> set[str]:

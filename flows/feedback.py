@@ -11,9 +11,9 @@ from flows import acts as A
 from flows import yamltext
 from flows.asking import question_topics
 from flows.facts import Facts
-from flows.session import Session, Turn
+from flows.session import Session
 from flows.topics import QUALIFIERS
-from flows.userfacts import Background, about_the_asker, speaks_of_self, user_facts
+from flows.userfacts import UserFacts, about_the_asker, speaks_of_self, user_facts
 
 FEEDBACK_FILE = Path(__file__).parent / "content" / "feedback.yaml"
 MAX_POINTS = 3
@@ -35,7 +35,7 @@ def observe(session: Session, f: Facts) -> Observations:
     """Strengths and weaknesses the contact noticed, most telling first."""
     you = user_facts(session)
     background = you.background
-    fit = A.ASK_FIT in f.asked or _asked_about_own_case(session, background)
+    fit = A.ASK_FIT in f.asked or _asked_about_own_case(session, you)
     held = {  # most telling first
         "job_ask": A.ASK_JOB in f.asked,
         "background_told": background is not None and fit,
@@ -74,32 +74,25 @@ def observe(session: Session, f: Facts) -> Observations:
     return Observations(tuple(strengths), tuple(weaknesses))
 
 
-def _asked_about_own_case(session: Session, background: Background | None) -> bool:
+def _asked_about_own_case(session: Session, you: UserFacts) -> bool:
     """A question about how the user's own circumstances fit the work ("is 41 too late?",
     "can I do it part-time?", "the hardest part for someone coming from finance?", "can
     paramedics bridge into nursing?" from a paramedic): the contact cannot say they never
     asked how their experience would fit."""
-    own = background.role.lower().split()[-1] if background and not background.is_field else ""
-    mentions = re.compile(rf"\b{re.escape(own)}s?\b", re.IGNORECASE) if own else None
-    return any(
-        t.speaker == "user"
-        and (
-            about_the_asker(t.text)
-            or bool(QUALIFIERS.intersection(question_topics(t.text, set(t.acts))))
-            or (
-                mentions is not None
-                and mentions.search(t.text) is not None
-                and bool(question_topics(t.text, set(t.acts)) or set(t.acts) & set(A.QUESTIONS))
-                and t is not _told_in(session, background)
-            )
-        )
-        for t in session.turns
-    )
-
-
-def _told_in(session: Session, background: Background | None) -> Turn | None:
-    """The message in which the user said what they do (not itself a question about it)."""
-    return user_facts(session).background_turn if background else None
+    work = you.background
+    own = work.role.lower().split()[-1] if work is not None and not work.is_field else ""
+    names_own_work = re.compile(rf"\b{re.escape(own)}s?\b", re.IGNORECASE) if own else None
+    for t in session.turns:
+        if t.speaker != "user":
+            continue
+        topics = question_topics(t.text, set(t.acts))
+        if about_the_asker(t.text) or QUALIFIERS.intersection(topics):
+            return True
+        asks = bool(topics) or bool(set(t.acts) & set(A.QUESTIONS))
+        named = names_own_work is not None and names_own_work.search(t.text) is not None
+        if asks and named and t is not you.background_turn:
+            return True
+    return False
 
 
 def _spoke_of_self(session: Session) -> bool:

@@ -9,6 +9,7 @@ import string
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from flows.asked import plain_words
 from flows.contact import SALUTATION_ANYWHERE, with_hello
 from flows.persona import PERSONA_DIR, Answer, Persona, Problem, load_all
 from flows.topics import COMMON, TOPICS
@@ -113,7 +114,7 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
     if len(persona.field_terms) < MIN_FIELD_TERMS:
         yield Problem(file, "field_terms", f"needs at least {MIN_FIELD_TERMS} concepts")
     for i, term in enumerate(persona.field_terms):
-        if not any(re.sub(r"[^a-z0-9]+", "", variant.lower()) for variant in term.terms):
+        if not any(plain_words(variant).strip() for variant in term.terms):
             yield Problem(file, f"field_terms[{i}].terms", "needs a word to be asked by")
     for name in _NEW_LINES:
         if len(getattr(persona, name)) < 2:

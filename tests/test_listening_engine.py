@@ -12,7 +12,7 @@ import pytest
 from flows.asked import gist
 from flows.engine import Engine
 from flows.facts import facts_of
-from flows.feedback import observe
+from flows.feedback import Observations, observe
 from flows.session import Session
 from flows.userfacts import user_facts
 from tests.conftest import T0
@@ -478,13 +478,22 @@ def test_a_topic_asked_again_goes_on_before_it_is_used_up(marked: Engine) -> Non
 def test_a_question_about_ones_own_case_counts_as_asking_how_one_fits(marked: Engine) -> None:
     """The feedback told users who asked 'is 41 too late?' or 'can I do it part-time?' that
     they never asked how their own experience would fit."""
-    session = meet(marked)
-    ask(marked, session, "I've been a teacher for fifteen years.")
-    ask(marked, session, "Is 41 too late to start in this field?")
-    ask(marked, session, "Could I do it part-time?")
-    said = observe(session, facts_of(session))
+    said = observed(
+        marked,
+        "I've been a teacher for fifteen years.",
+        "Is 41 too late to start in this field?",
+        "Could I do it part-time?",
+    )
     assert not any("never asked how" in point for point in said.weaknesses)
     assert any("fifteen years as a teacher" in point for point in said.strengths)
+
+
+def observed(engine: Engine, *messages: str) -> Observations:
+    """What the contact noticed, for the feedback, after a meeting of ``messages``."""
+    session = meet(engine)
+    for text in messages:
+        ask(engine, session, text)
+    return observe(session, facts_of(session))
 
 
 def test_an_introduction_the_reader_cannot_place_is_acknowledged(marked: Engine) -> None:
@@ -542,17 +551,11 @@ def test_a_question_naming_the_users_own_work_counts_as_asking_how_it_fits(
 ) -> None:
     """A paramedic asked 'Can paramedics bridge into nursing here?' and the feedback said
     they never asked how their experience carries over."""
-    session = meet(marked)
-    ask(marked, session, "I was a paramedic for nine years.")
-    ask(marked, session, "Can paramedics move into this field easily?")
-    ask(marked, session, "What's the pay like?")
-    said = observe(session, facts_of(session))
-    assert not any("never asked how" in point for point in said.weaknesses)
-    session = meet(marked)
-    ask(marked, session, "I was a paramedic for nine years.")
-    ask(marked, session, "What's the pay like?")
-    said = observe(session, facts_of(session))
-    assert any("never asked how" in point for point in said.weaknesses)
+    paramedic = "I was a paramedic for nine years."
+    asked = observed(marked, paramedic, "Can paramedics move into this field easily?", "Pay?")
+    assert not any("never asked how" in point for point in asked.weaknesses)
+    never = observed(marked, paramedic, "What's the pay like?")
+    assert any("never asked how" in point for point in never.weaknesses)
 
 
 def test_a_question_about_english_as_a_second_language_is_about_coming_from_abroad(
