@@ -16,10 +16,11 @@ from functools import lru_cache
 from typing import Final
 
 from flows import acts as A
-from flows.asked import distinctive, gist, in_field, plain_words
+from flows.asked import about_their_work, distinctive, gist, in_field, plain_words
 from flows.contact import Voice
 from flows.persona import Answer, Persona
 from flows.session import Session
+from flows.specifics import SPEC
 from flows.topics import BEST, COMMON, CREDENTIALS, LEAST, QUALIFIERS, TOPICS, labels
 from flows.understanding import explain, normalised, topic_positions
 
@@ -127,7 +128,7 @@ def _defining(variant: str) -> re.Pattern[str]:
     term = re.escape(plain_words(variant).strip())
     return re.compile(
         rf" (?:what (?:is|are|s)|whats|what exactly is|explain|meaning of|difference between"
-        rf"|vs|versus|heard of|tell me about) (?:(?:a|an|the|your|this|that) )?{term} "
+        rf"|vs|versus|heard of|tell me about) (?:(?:a|an|the|this|that) )?{term} "
         rf"| {term} (?:\w+ ){{0,3}}?(?:vs|versus|mean|means|stand for|stands for|exactly) "
         rf"| difference between (?:\w+ ){{0,4}}?(?:and|or) (?:(?:a|an|the) )?{term} "
         rf"|^ {term} $"
@@ -207,6 +208,10 @@ class Answerer:
             return self.topic(item.key, text)
         if item.kind == "classic":
             return self.classic(item.key, text)
+        if item.kind == SPEC:
+            said = self.single(SPEC, int(item.key))
+            assert said is not None  # (rerouted only when it can be told)
+            return said
         if item.kind == TERM:  # a field term by name; else what the question was read as
             said = self.term(text)
             if said is not None:
@@ -221,7 +226,9 @@ class Answerer:
         offer = self.offer_topic()
         asked = gist(text)
         p = self.persona
-        deferred = p.unknown_in_field and asked != "that one" and in_field(asked, p)
+        deferred = bool(p.unknown_in_field) and (
+            in_field(asked, p) if asked != "that one" else about_their_work(text, p)
+        )
         line = self.voice.pick(
             "unknown_topic",
             p.unknown_in_field if deferred else p.unknown_topic,
@@ -264,9 +271,9 @@ class Answerer:
         if not index.isdigit():
             return ""
         i = int(index)
-        if key == TERM:
-            terms = self.persona.field_terms
-            return terms[i].more if i < len(terms) else ""
+        if key in (TERM, SPEC):
+            singles = self._singles(key)
+            return singles[i].more if i < len(singles) else ""
         answers: Sequence[Answer] = (
             getattr(self.persona.answers, key, [])
             if key in A.CLASSIC_QUESTIONS
@@ -274,18 +281,34 @@ class Answerer:
         )
         return answers[i].more if i < len(answers) else ""
 
+    def _singles(self, key: str) -> Sequence[Answer]:
+        """The contact's one-answer items of a kind: field terms or specifics."""
+        listed = self.persona.field_terms if key == TERM else self.persona.specifics
+        return [Answer(say=one.say, more=one.more) for one in listed]
+
+    def can_tell(self, key: str, i: int) -> bool:
+        """The field term or specific ``i`` has its answer or continuation still untold."""
+        ref = f"{key}.{i}"
+        return ref not in self.told or bool(self._continuation(ref) and f"{ref}+" not in self.told)
+
+    def single(self, key: str, i: int) -> Said | None:
+        """The answer of field term or specific ``i``, or its continuation once that was told."""
+        ref = f"{key}.{i}"
+        if ref not in self.told:
+            self.told.add(ref)
+            return Said("answer", self._singles(key)[i].say, ref)
+        return self._go_on(ref, self._continuation(ref))
+
     def term(self, text: str) -> Said | None:
         """A concept of the contact's field the question names ("what are the five Cs?"):
         its explanation, or its continuation when that was said; None if it names none, or
         all it names was told."""
         named = named_terms(self.persona, text)
         for i in named:  # one not yet explained first ("is LTV the same as DSCR?")
-            ref = f"{TERM}.{i}"
-            if ref not in self.told:
-                self.told.add(ref)
-                return Said("answer", self.persona.field_terms[i].say, ref)
+            if f"{TERM}.{i}" not in self.told:
+                return self.single(TERM, i)
         for i in named:
-            if (said := self._go_on(f"{TERM}.{i}", self.persona.field_terms[i].more)) is not None:
+            if (said := self.single(TERM, i)) is not None:
                 return said
         return None
 

@@ -218,6 +218,18 @@ def in_field(asked: str, persona: Persona) -> bool:
     return 2 * len(known) >= len(words) and any(_spread(w) <= _SPECIFIC for w in known)
 
 
+def about_their_work(question: str, persona: Persona) -> bool:
+    """Whether a whole question with no simple gist is about the contact's own work: its
+    words that could tie it to something are nearly all ones the contact's answers use ("how
+    many files does an analyst handle a week?" to a credit manager; not "do you like
+    pizza?"). Looser than ``in_field`` on a gist, since a whole question has more words."""
+    words = distinctive(question)
+    if words & _OFF_FIELD:
+        return False
+    known = words & _vocabulary(persona)
+    return len(known) >= 2 and 4 * len(known) >= 3 * len(words)
+
+
 _SPECIFIC = 4
 """A word that this many contacts' answers use, or fewer, belongs to some fields, not to
 everyone's small talk ("fitness", "brand"; not "night")."""

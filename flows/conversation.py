@@ -14,15 +14,15 @@ from flows.answers import (
     Answerer,
     Item,
     asked_items,
-    named_terms,
 )
-from flows.asked import plain_words
 from flows.asking import NOT_ASKING
 from flows.closing import Closing
 from flows.facts import Facts, facts_of
 from flows.machine import CONVERSE, DONE, REFERRAL
 from flows.persona import Tangent
+from flows.rerouting import rerouted
 from flows.session import Turn
+from flows.specifics import SPEC
 from flows.timing import (
     WRAP_UP,
     fmt_minutes,
@@ -53,7 +53,6 @@ they came across, or for names, in the extra time too (that is not leaving)."""
 _LEAVING_NOW = {A.GOODBYE, A.TIME_CHECK}
 """What declines a pending invitation to stay without a word about it."""
 _WORD = re.compile(r"[a-z']+")
-_TO_THEM = re.compile(r" (?:you|your|u|ur|yours) ")
 _STOPWORDS = frozenset(
     " ".join(
         (
@@ -76,12 +75,6 @@ def _goodbye_in_another_language(state: str, acts: set[str], turn: Turn) -> bool
     """ "Obrigada, tchau!" once the names are given: the user is leaving in their own
     language (read as no act, ACTS.md), not asking the contact to go on."""
     return state == REFERRAL and not acts and no_english(turn.text)
-
-
-def _about_their_own_path(path: list[str], text: str) -> bool:
-    """A question to the contact ("you", "your") naming their own earlier work."""
-    plain = plain_words(text)
-    return bool(_TO_THEM.search(plain)) and any(plain_words(w) in plain for w in path)
 
 
 def _content_words(text: str) -> set[str]:
@@ -253,28 +246,10 @@ class Conversation(Closing):
         items = asked_items(turn.text, acts, is_question=plain_question, hinted=hinted)
         if not items and not asking and ("yes" in sig or A.FOLLOW_UP in acts):
             items = self._accepted_offer()
-        if (
-            not items and asks_something(turn.text) and named_terms(p, turn.text, defining=True)
-        ) or (
-            len(items) == 1
-            and (
-                (items[0].kind == "unknown" and named_terms(p, turn.text))
-                or (items[0].kind == "topic" and named_terms(p, turn.text, defining=True))
-            )
-        ):
-            # "what are the five Cs?", "RPN vs RN?": a concept of the contact's own field,
-            # explained, not deferred or answered with the nearest topic
-            items = [Item(TERM, items[0].key if items and items[0].kind == "topic" else "")]
-        if (
-            (not items and asks_something(turn.text))
-            or items
-            in ([Item("unknown", "")], [Item("topic", "leaving")], [Item("topic", "hardest")])
-        ) and _about_their_own_path(p.own_path, turn.text):
-            # "You came from procurement. Was that an advantage?": the contact's own road
-            # in (its continuation once told), not "beyond my competence"
-            items = [Item("classic", A.ASK_START)]
+        going_back = "hold_on" in sig and answerer.has_more()
+        items = rerouted(p, turn.text, items, answerer, going_back=going_back)
         holds_on = "hold_on" in sig and all(
-            i.kind != TERM and i.key not in QUALIFIERS and i.kind != "classic" for i in items
+            i.kind not in (TERM, SPEC, "classic") and i.key not in QUALIFIERS for i in items
         )
         if (holds_on or (items == [Item("unknown", "")] and "points_back" in sig)) and (
             answerer.has_more()

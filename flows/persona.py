@@ -97,6 +97,21 @@ class FieldTerm(_Strict):
     more: str = ""
 
 
+class Specific(_Strict):
+    """A detail one level below a topic that the contact is ready to give ("how many calls
+    a day?", "what's in the take-home test?"), answered when a question names it."""
+
+    keys: list[str] = Field(min_length=1)
+    """What a question about it names: slots joined by `` + `` that must all appear, each
+    slot's spellings split by ``|`` ("cold call|dial + a day|daily|per day"). A spelling
+    matches at the start of a word ("call" finds "calls"); one of three letters or fewer
+    only as a whole word ("ai")."""
+    asks: list[str] = Field(min_length=2)
+    """Questions a user might ask about it, each answered by it (``tests/test_specifics.py``)."""
+    say: str = Field(min_length=1)
+    more: str = ""
+
+
 class Tangent(_Strict):
     drift: str = Field(min_length=1)
     follow_up: str = Field(min_length=1)
@@ -127,6 +142,9 @@ class Persona(_Strict):
     they got started."""
     field_terms: list[FieldTerm] = []
     """Concepts of the field a user may ask about by name: answered, not deferred."""
+    specifics: list[Specific] = []
+    """Details of their own work a user may ask about ("how many calls a day?"): answered
+    ahead of the nearest topic (``flows/specifics.py``)."""
     fallbacks: Lines
     small_talk: Lines
     share_thanks: Lines

@@ -12,6 +12,8 @@ from pathlib import Path
 from flows.asked import plain_words
 from flows.contact import SALUTATION_ANYWHERE, with_hello
 from flows.persona import PERSONA_DIR, Answer, Persona, Problem, load_all
+from flows.specifics import MIN_WORDS as MIN_KEY_WORDS
+from flows.specifics import key_words
 from flows.topics import COMMON, TOPICS
 
 MAX_WORDS = 80
@@ -58,6 +60,8 @@ _SPOKEN = (
 )  # fmt: skip
 MIN_FIELD_TERMS = 8
 """Concepts of their field each contact can explain by name (the five Cs, RPN versus RN)."""
+MIN_SPECIFICS = 10
+"""Details of their own work each contact is ready to give (calls a day, the take-home test)."""
 PHRASE_WORDS = 6
 """Two contacts sharing a run of this many words share a stock phrase: one of them rewrites it."""
 _TEXT_FIELDS = ("field", "summary", "location")
@@ -91,6 +95,22 @@ def _answers(persona: Persona) -> Iterator[tuple[str, Answer]]:
             yield f"topics.{topic}[{i}]", answer
     for i, term in enumerate(persona.field_terms):
         yield f"field_terms[{i}]", Answer(say=term.say, more=term.more)
+    for i, spec in enumerate(persona.specifics):
+        yield f"specifics[{i}]", Answer(say=spec.say, more=spec.more)
+
+
+def _specifics_problems(persona: Persona, file: str) -> Iterator[Problem]:
+    if len(persona.specifics) < MIN_SPECIFICS:
+        yield Problem(file, "specifics", f"needs at least {MIN_SPECIFICS} details")
+    for i, spec in enumerate(persona.specifics):
+        for k, key in enumerate(spec.keys):
+            if key_words(key) < MIN_KEY_WORDS:
+                yield Problem(
+                    file,
+                    f"specifics[{i}].keys[{k}]",
+                    f"names fewer than {MIN_KEY_WORDS} words: it would take broad questions "
+                    "from the topics (join two slots with ' + ')",
+                )
 
 
 def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
@@ -116,6 +136,7 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
     for i, term in enumerate(persona.field_terms):
         if not any(plain_words(variant).strip() for variant in term.terms):
             yield Problem(file, f"field_terms[{i}].terms", "needs a word to be asked by")
+    yield from _specifics_problems(persona, file)
     for name in _NEW_LINES:
         if len(getattr(persona, name)) < 2:
             yield Problem(file, name, "needs at least two variants")

@@ -3,14 +3,25 @@ engine chose the right one whatever the packaged contacts' wording."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import yaml
 
+from flows.engine import Engine
 from flows.persona import PERSONA_DIR, Persona, parse_persona
+from flows.session import Session
 from flows.topics import COMMON, TOPICS
+from tests.conftest import T0
 
 CLASSIC = ("ask_start", "ask_likes", "ask_qualifications", "ask_fit", "ask_resume")
+SPECIFIC_KEYS = (
+    ["deploy|release|ship + a week|per week|a day|per day"],
+    ["take home|take-home + test|exercise|assignment", "coding test|coding exercise"],
+    ["outage|incident + worst|biggest|ever"],
+    ["ai + code review|pull request"],
+)
+"""The marked contact's specifics ("[spec.0] a detail"), by their keys."""
 
 
 def _answers(key: str, count: int) -> list[dict[str, str]]:
@@ -25,6 +36,10 @@ def marked_persona() -> Persona:
     raw["id"] = "marked"
     raw["answers"] = {act: _answers(act, 2) for act in CLASSIC}
     raw["topics"] = {t: _answers(t, 2 if t in COMMON else 1) for t in TOPICS}
+    raw["specifics"] = [
+        {"keys": keys, "asks": ["-", "-"], "say": f"[spec.{i}] a detail", "more": f"[spec.{i}+]"}
+        for i, keys in enumerate(SPECIFIC_KEYS)
+    ]
     raw.update(
         field="software engineering",
         summary="test contact",
@@ -53,3 +68,27 @@ def marked_persona() -> Persona:
     raw["referrals"][0].update(sectors=["logistics"], came_from="ran a warehouse night shift")
     raw["referrals"][1].update(sectors=["retail", "customer_service"], came_from="support")
     return parse_persona(raw, "marked.yaml")
+
+
+def meet(
+    engine: Engine, *, name: str = "", seed: int = 3, heard: frozenset[str] = frozenset()
+) -> Session:
+    session, _ = engine.start(
+        "marked",
+        now=T0,
+        seed=seed,
+        minutes=6,
+        scenario={"tangent": "no", "stay": "no", "referrals": "names"},
+    )
+    session.heard = heard
+    engine.message(
+        session, f"Hi, I'm {name}. I'm ready to go in." if name else "Hi, I'm ready to go in.", T0
+    )
+    assert session.state == "converse"
+    return session
+
+
+def ask(engine: Engine, session: Session, text: str) -> list[str]:
+    before = len(session.turns)
+    engine.message(session, text, T0 + timedelta(seconds=len(session.turns)))
+    return [t.text for t in session.turns[before:] if t.speaker == "contact"]

@@ -5,7 +5,6 @@ through the engine as a user would, with a contact whose answers are marked)."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 
@@ -13,39 +12,14 @@ from flows.asked import gist
 from flows.engine import Engine
 from flows.facts import facts_of
 from flows.feedback import Observations, observe
-from flows.session import Session
 from flows.userfacts import user_facts
 from tests.conftest import T0
-from tests.marked_persona import marked_persona
+from tests.marked_persona import ask, marked_persona, meet
 
 
 @pytest.fixture(scope="module")
 def marked() -> Engine:
     return Engine({"marked": marked_persona()})
-
-
-def meet(
-    engine: Engine, *, name: str = "", seed: int = 3, heard: frozenset[str] = frozenset()
-) -> Session:
-    session, _ = engine.start(
-        "marked",
-        now=T0,
-        seed=seed,
-        minutes=6,
-        scenario={"tangent": "no", "stay": "no", "referrals": "names"},
-    )
-    session.heard = heard
-    engine.message(
-        session, f"Hi, I'm {name}. I'm ready to go in." if name else "Hi, I'm ready to go in.", T0
-    )
-    assert session.state == "converse"
-    return session
-
-
-def ask(engine: Engine, session: Session, text: str) -> list[str]:
-    before = len(session.turns)
-    engine.message(session, text, T0 + timedelta(seconds=len(session.turns)))
-    return [t.text for t in session.turns[before:] if t.speaker == "contact"]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,145 @@
+"""Questions the topic reading would answer with a near miss, sent to the answer that fits:
+a concept of the contact's field asked by name, a detail of their own work, their own road
+in.
+
+``asked_items`` (``flows/answers.py``) reads what a message asks by topic and classic
+question. A topic is broad: "how many cold calls do you make a day?" reads as the typical day,
+"what are the five Cs?" as the hardest part or nothing at all. The checks here run after it,
+on what the contact knows (``field_terms``, ``specifics``, ``own_path``), and replace the
+reading where a person in that chair would answer something narrower.
+
+Computation only: the reading and the persona in, the items to answer out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from flows import acts as A
+from flows.answers import TERM, Answerer, Item, asked_items, named_terms
+from flows.asked import plain_words
+from flows.persona import Persona
+from flows.specifics import SPEC, named_specifics
+from flows.topics import QUALIFIERS
+from flows.understanding import asks_something, explain
+
+_TO_THEM: Final = re.compile(r" (?:you|your|u|ur|yours) ")
+_NEAR_MISS_PATH: Final = (
+    [Item("unknown", "")],
+    [Item("topic", "leaving")],
+    [Item("topic", "hardest")],
+)
+"""Readings of a question to the contact about their earlier work that miss it."""
+_DETAIL_OVER: Final = frozenset({A.ASK_START, A.ASK_LIKES})
+"""Classic questions a named detail is narrower than ("how many calls did you make when you
+started?" wants the number). Fit, résumé and what it takes are about the user: never."""
+
+
+def about_their_own_path(path: list[str], text: str) -> bool:
+    """A question to the contact ("you", "your") naming their own earlier work."""
+    plain = plain_words(text)
+    return bool(_TO_THEM.search(plain)) and any(plain_words(w) in plain for w in path)
+
+
+def rerouted(
+    persona: Persona,
+    text: str,
+    items: list[Item],
+    answerer: Answerer,
+    *,
+    going_back: bool = False,
+) -> list[Item]:
+    """``items`` as read, or the narrower answer a person would give. ``going_back``: the
+    message stops on the contact's last answer ("wait, how long did that take?"), which a
+    detail never overrides; a question that merely says "that" or "there" ("is there a
+    union?") gets the detail it names."""
+    p = persona
+    asking = asks_something(text)
+    only = items[0] if len(items) == 1 else None
+    term = Item(TERM, only.key if only is not None and only.kind == "topic" else "")
+    if (not items or (only is not None and only.kind in ("topic", "unknown"))) and (
+        (asking or items) and named_terms(p, text, defining=True)
+    ):
+        # "what are the five Cs?", "RPN vs RN?": a concept of the contact's own field,
+        # explained, not deferred or answered with the nearest topic
+        return [term]
+    if not going_back and (named := named_specifics(p, text)):
+        # "how many cold calls do you make a day?": the contact's number, not their day
+        detailed = _with_detail(p, text, items, answerer, named, asking)
+        if detailed is not None:
+            return detailed
+    if only == Item("unknown", "") and named_terms(p, text):
+        return [term]  # "is LTV checked on every loan?": what the contact knows of it
+    if ((not items and asking) or items in _NEAR_MISS_PATH) and about_their_own_path(
+        p.own_path, text
+    ):
+        # "You came from procurement. Was that an advantage?": the contact's own road
+        # in (its continuation once told), not "beyond my competence"
+        return [Item("classic", A.ASK_START)]
+    return items
+
+
+def _with_detail(
+    persona: Persona,
+    text: str,
+    items: list[Item],
+    answerer: Answerer,
+    named: list[int],
+    asking: bool,
+) -> list[Item] | None:
+    """``items`` with the question that names a detail answered by it; None when no
+    question does. A message of several questions is read one question at a time, so
+    "How did you start? And how many calls a day?" keeps its first answer."""
+    tellable = [i for i in named if answerer.can_tell(SPEC, i)]
+    if not tellable:
+        return None
+    parts = questions_in(text)
+    if len(parts) < 2:
+        at = _detail_at(items, asking)
+        return None if at is None else [*items[:at], Item(SPEC, str(tellable[0])), *items[at + 1 :]]
+    read: list[Item] = []
+    placed = False
+    for part in parts:
+        part_items = asked_items(part, _acts_in(part), is_question=asks_something(part))
+        here = [i for i in named_specifics(persona, part) if i in tellable]
+        at = _detail_at(part_items, asks_something(part)) if here and not placed else None
+        if at is not None:
+            part_items = [*part_items[:at], Item(SPEC, str(here[0])), *part_items[at + 1 :]]
+            placed = True
+        read.extend(item for item in part_items if item not in read)
+    return read if placed else None
+
+
+_SPLIT: Final = re.compile(
+    r"(?<=[?!;])\s*|(?<=\.)\s+|\n+|,?\s+(?:and|also|plus)\s+(?=(?:what|how|who|when|where|why|which|do|does|did"
+    r"|is|are|was|were|can|could|would|will|have|has)\b)",
+    re.I,
+)
+
+
+def questions_in(text: str) -> list[str]:
+    """The sentences and joined questions of ``text`` ("How did you start, and what do you
+    like least?" is two)."""
+    return [part for part in (p.strip() for p in _SPLIT.split(text)) if len(part.split()) > 1]
+
+
+def _acts_in(part: str) -> set[str]:
+    """The acts the rules read in one question of a message."""
+    return {m.act for m in explain(part)}
+
+
+def _detail_at(items: list[Item], asking: bool) -> int | None:
+    """Which item a named detail answers instead: the one item read, or in two questions
+    the one no topic covers ("how did you start, and how many calls a day?"); None when
+    the reading stands."""
+    if not items:
+        return 0 if asking else None
+    if len(items) > 1:
+        unknown = [i for i, item in enumerate(items) if item.kind == "unknown"]
+        return unknown[0] if len(unknown) == 1 else None
+    item = items[0]
+    if item.kind == "topic":
+        return None if item.key in QUALIFIERS else 0
+    fits = item.kind == "unknown" or (item.kind == "classic" and item.key in _DETAIL_OVER)
+    return 0 if fits else None

@@ -1,0 +1,86 @@
+"""Finding the detail a question asks about: "how many cold calls do you make a day?" is not
+the typical-day answer, it is the contact's number of calls.
+
+Each contact lists ``specifics`` (``flows/persona.py``: ``Specific``): details one level below
+a topic, each with the words a question about it names. A key is slots joined by `` + ``,
+every slot present somewhere in the message, each slot's spellings split by ``|``:
+``"cold call|dial|calls + a day|daily|per day"``. A spelling matches at the start of a word
+("call" finds "calls", "calling"); one of three letters or fewer only as a whole word ("ai"
+does not find "aim"). Words are matched as typed and as the rules correct them, so "comission"
+finds "commission".
+
+Computation only: the persona data in, the specifics it names out.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Final
+
+from flows.asked import plain_words
+from flows.persona import Persona, Specific
+from flows.understanding import normalised
+
+SPEC: Final = "spec"
+"""The ``ref`` key of a specific told (``spec.3``; ``spec.3+`` its continuation)."""
+MIN_WORDS: Final = 2
+"""Words a key must name at the least: two slots, or a slot of two-word spellings. One word
+alone ("calls") is a topic's business, not a detail's."""
+
+
+@lru_cache(maxsize=8192)
+def _slot(spellings: str) -> re.Pattern[str]:
+    parts = [plain_words(s).strip() for s in spellings.split("|")]
+    alternatives = [
+        rf" {re.escape(p)} " if len(p) <= 3 and " " not in p else rf" {re.escape(p)}"
+        for p in parts
+        if p
+    ]
+    return re.compile("|".join(alternatives) or r"(?!x)x")
+
+
+def _slots(key: str) -> list[str]:
+    return [slot for slot in (s.strip() for s in key.split(" + ")) if slot]
+
+
+def key_words(key: str) -> int:
+    """The fewest words ``key`` can match with: the size of its shortest reading."""
+    return sum(
+        min(len(plain_words(s).split()) or 0 for s in slot.split("|")) for slot in _slots(key)
+    )
+
+
+def _score(key: str, forms: tuple[str, ...]) -> int:
+    """How many words of a message ``key`` matches (0: it does not)."""
+    best = 0
+    for form in forms:
+        total = 0
+        for slot in _slots(key):
+            m = _slot(slot).search(form)
+            if m is None:
+                total = 0
+                break
+            total += len(m.group().split())
+        best = max(best, total)
+    return best
+
+
+def _forms(text: str) -> tuple[str, ...]:
+    typed = plain_words(text)
+    corrected = plain_words(normalised(text))
+    return (typed,) if corrected == typed else (typed, corrected)
+
+
+def named_specifics(persona: Persona, text: str) -> list[int]:
+    """The contact's specifics ``text`` names, best first: most words matched, then the
+    order in the file (a contact lists the narrower detail first)."""
+    if not persona.specifics:
+        return []
+    forms = _forms(text)
+    scored = [(_best(spec, forms), i) for i, spec in enumerate(persona.specifics)]
+    return [i for score, i in sorted(scored, key=lambda p: (-p[0], p[1])) if score]
+
+
+def _best(spec: Specific, forms: tuple[str, ...]) -> int:
+    return max((_score(key, forms) for key in spec.keys), default=0)

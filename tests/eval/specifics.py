@@ -1,0 +1,79 @@
+"""Are a contact's specifics reached by the questions they are written for? Asks each of a
+contact's ``specifics[].asks`` in a fresh meeting (as ``rapport chat --script`` does) and
+prints what answered it: the specific itself (ok), another specific, a topic, a classic
+answer or a deferral.
+
+    python3 -m tests.eval.specifics [--persona ID] [--all]
+
+Without ``--all`` it prints only the questions answered by something else. Exit status 1
+when any is; ``tests/test_specifics.py`` holds every contact to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bot.terminal.practice import LocalPractice
+from bot.terminal.script import SCRIPT_EPOCH, Say, run_script
+from flows.engine import Engine
+from flows.persona import load_personas
+from flows.specifics import SPEC
+
+_SCENARIO = {"tangent": "no", "stay": "no", "referrals": "names"}
+
+
+@dataclass(frozen=True)
+class Routed:
+    persona: str
+    index: int
+    ask: str
+    ref: str
+    """The ``ref`` of the contact's first reply ("spec.3", "typical_day.0", "offer>pay")."""
+
+    @property
+    def ok(self) -> bool:
+        return self.ref == f"{SPEC}.{self.index}"
+
+
+def asked(engine: Engine, persona_id: str, text: str) -> str:
+    """The ``ref`` of the contact's first reply to ``text`` early in a meeting."""
+    session, _ = engine.start(persona_id, now=SCRIPT_EPOCH, seed=1, minutes=30, scenario=_SCENARIO)
+    run_script(LocalPractice(engine, session), [Say("Hello, I'm ready"), Say(text)], SCRIPT_EPOCH)
+    turns = session.turns
+    at = max(i for i, t in enumerate(turns) if t.speaker == "user" and t.text == text)
+    replies = [t for t in turns[at + 1 :] if t.speaker == "contact"]
+    return (replies[0].ref or replies[0].kind) if replies else "(no reply)"
+
+
+def routes(engine: Engine, persona_id: str | None = None) -> Iterator[Routed]:
+    for persona in load_personas().values():
+        if persona_id is not None and persona.id != persona_id:
+            continue
+        for i, spec in enumerate(persona.specifics):
+            for ask in spec.asks:
+                yield Routed(persona.id, i, ask, asked(engine, persona.id, ask))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persona")
+    parser.add_argument("--all", action="store_true", help="print the ones that reach it too")
+    args = parser.parse_args(argv)
+    engine = Engine()
+    missed = 0
+    total = 0
+    for r in routes(engine, args.persona):
+        total += 1
+        missed += not r.ok
+        if args.all or not r.ok:
+            mark = "ok  " if r.ok else "MISS"
+            print(f"{mark} {r.persona} specifics[{r.index}] -> {r.ref:<22} {r.ask}")
+    print(f"{total - missed}/{total} asks reach their specific", file=sys.stderr)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
