@@ -66,7 +66,10 @@ def _score(key: str, forms: tuple[str, ...]) -> int:
     return best
 
 
+@lru_cache(maxsize=256)
 def _forms(text: str) -> tuple[str, ...]:
+    """``text`` as typed and as the rules correct it (cached: a message and its questions
+    are looked at more than once while it is answered)."""
     typed = plain_words(text)
     corrected = plain_words(normalised(text))
     return (typed,) if corrected == typed else (typed, corrected)

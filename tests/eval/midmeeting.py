@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.terminal.practice import LocalPractice
 from bot.terminal.script import SCRIPT_EPOCH, Say, run_script
 from flows.engine import Engine
+from flows.session import Turn
 
 OPENING = (
     "Hello, I'm ready",
@@ -29,13 +31,22 @@ OPENING = (
 _SCENARIO = {"tangent": "no", "stay": "no", "referrals": "names"}
 
 
-def reply(engine: Engine, persona_id: str, text: str) -> dict[str, str]:
-    session, _ = engine.start(persona_id, now=SCRIPT_EPOCH, seed=7, minutes=30, scenario=_SCENARIO)
-    lines = [Say(t) for t in (*OPENING, text)]
+def replies(
+    engine: Engine, persona_id: str, text: str, *, opening: Sequence[str] = OPENING, seed: int = 7
+) -> list[Turn]:
+    """The contact's lines after ``text``, asked after ``opening`` in a fresh meeting."""
+    session, _ = engine.start(
+        persona_id, now=SCRIPT_EPOCH, seed=seed, minutes=30, scenario=_SCENARIO
+    )
+    lines = [Say(t) for t in (*opening, text)]
     run_script(LocalPractice(engine, session), lines, SCRIPT_EPOCH)
     turns = session.turns
     at = max(i for i, t in enumerate(turns) if t.speaker == "user" and t.text == text)
-    said = [t for t in turns[at + 1 :] if t.speaker == "contact"]
+    return [t for t in turns[at + 1 :] if t.speaker == "contact"]
+
+
+def reply(engine: Engine, persona_id: str, text: str) -> dict[str, str]:
+    said = replies(engine, persona_id, text)
     return {
         "reply": " ".join(t.text for t in said),
         "ref": ",".join(t.ref or t.kind for t in said),

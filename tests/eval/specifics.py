@@ -16,13 +16,10 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.terminal.practice import LocalPractice
-from bot.terminal.script import SCRIPT_EPOCH, Say, run_script
 from flows.engine import Engine
 from flows.persona import load_personas
 from flows.specifics import SPEC
-
-_SCENARIO = {"tangent": "no", "stay": "no", "referrals": "names"}
+from tests.eval.midmeeting import replies
 
 
 @dataclass(frozen=True)
@@ -40,12 +37,8 @@ class Routed:
 
 def asked(engine: Engine, persona_id: str, text: str) -> str:
     """The ``ref`` of the contact's first reply to ``text`` early in a meeting."""
-    session, _ = engine.start(persona_id, now=SCRIPT_EPOCH, seed=1, minutes=30, scenario=_SCENARIO)
-    run_script(LocalPractice(engine, session), [Say("Hello, I'm ready"), Say(text)], SCRIPT_EPOCH)
-    turns = session.turns
-    at = max(i for i, t in enumerate(turns) if t.speaker == "user" and t.text == text)
-    replies = [t for t in turns[at + 1 :] if t.speaker == "contact"]
-    return (replies[0].ref or replies[0].kind) if replies else "(no reply)"
+    said = replies(engine, persona_id, text, opening=("Hello, I'm ready",), seed=1)
+    return (said[0].ref or said[0].kind) if said else "(no reply)"
 
 
 def routes(engine: Engine, persona_id: str | None = None) -> Iterator[Routed]:
