@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 
 from flows.engine import Engine
-from flows.persona import load_personas
+from flows.persona import Specific, load_personas
 from flows.persona_check import problems_of
 from flows.specifics import key_words, named_specifics
+from tests.eval.listening import Question, on_topic
 from tests.eval.specifics import routes
 from tests.marked_persona import ask, marked_persona, meet
 
@@ -102,3 +103,25 @@ def test_every_contact_answers_the_details_it_was_written_for(persona_id: str) -
     engine = Engine()
     missed = [f"{r.ask!r} -> {r.ref}" for r in routes(engine, persona_id) if not r.ok]
     assert not missed
+
+
+def test_the_listening_evaluation_counts_a_detail_on_the_topics_its_asks_are_about(
+    marked: Engine,
+) -> None:
+    """A team question answered with the team's make-up is on the organisation; the same
+    detail given to a pay question is not on pay."""
+    persona = marked_persona()
+    team = {
+        "keys": ["team + how many|how big"],
+        "asks": ["How big is your team?", "how many on ur team"],
+    }
+    detailed = persona.model_copy(
+        update={"specifics": [Specific(say="[spec.0] eleven of us", **team)]}
+    )
+    engine = Engine({"marked": detailed})
+    session = meet(engine)
+    ask(engine, session, "How big is your team?")
+    replies = [t for t in session.turns if t.speaker == "contact"][-1:]
+    assert replies[0].ref == "spec.0"
+    assert on_topic(Question("How big is your team?", ("organisation",)), replies, detailed)
+    assert not on_topic(Question("What's the pay like?", ("pay",)), replies, detailed)

@@ -23,14 +23,19 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from bot.terminal.practice import LocalPractice
 from bot.terminal.script import SCRIPT_EPOCH, Say, run_script
+from flows.asking import question_topics
 from flows.engine import Engine
+from flows.persona import Persona
 from flows.session import Turn
+from flows.specifics import SPEC
 from flows.topics import TOPICS
+from flows.understanding import understand
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "listening"
 MEETING_QUESTIONS = 18
@@ -77,14 +82,40 @@ def _replies(turns: list[Turn], text: str) -> list[Turn]:
     return []
 
 
-def on_topic(question: Question, replies: list[Turn]) -> bool:
+def on_topic(question: Question, replies: list[Turn], persona: Persona | None = None) -> bool:
     """The reply answers the asked topics, in order. A question with no topic (a classic
     question, something no topic covers, or not a question) is on topic when it gets no
-    topic's answer: a classic answer, an honest "I can't speak to that", or small talk."""
-    keys = [t.ref.split(".")[0] for t in replies if t.kind in ("answer", "tangent")]
+    topic's answer: a classic answer, an honest "I can't speak to that", or small talk.
+    A detail of the contact's work (``spec.3``) is an answer on the topics its own example
+    questions are read as ("how big is your team?" answered with the team's make-up is on
+    the organisation)."""
+    keys = [_topic_key(t.ref, persona) for t in replies if t.kind in ("answer", "tangent")]
     if not question.topics:
         return not [key for key in keys if key in TOPICS]
-    return keys[: len(question.topics)] == list(question.topics)
+    asked = list(question.topics)
+    told = keys[: len(asked)]
+    return len(told) == len(asked) and all(
+        key == topic or topic in _spec_topics(persona, key)
+        for key, topic in zip(told, asked, strict=True)
+    )
+
+
+def _topic_key(ref: str, persona: Persona | None) -> str:
+    key, _, rest = ref.partition(".")
+    return f"{SPEC}.{rest.rstrip('+')}" if key == SPEC and persona is not None else key
+
+
+def _spec_topics(persona: Persona | None, key: str) -> frozenset[str]:
+    if persona is None or not key.startswith(f"{SPEC}."):
+        return frozenset()
+    spec = persona.specifics[int(key.removeprefix(f"{SPEC}."))]
+    return frozenset(t for ask in spec.asks for t in _topics_read(ask))
+
+
+@cache
+def _topics_read(question: str) -> tuple[str, ...]:
+    """The topics a question is read as (a detail's example questions say what it is about)."""
+    return tuple(question_topics(question, understand(question)))
 
 
 @dataclass
@@ -106,7 +137,7 @@ def evaluate(engine: Engine, questions: list[Question], personas: Sequence[str])
         for n, question in enumerate(questions):
             turns = _meeting(engine, persona_id, [question.text], seed=n)
             replies = _replies(turns, question.text)
-            ok = on_topic(question, replies)
+            ok = on_topic(question, replies, engine.personas[persona_id])
             label = "+".join(question.topics) or "(none)"
             for tally, key in ((by_topic, label), (by_contact, persona_id)):
                 tally.asked[key] += 1
