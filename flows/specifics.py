@@ -20,7 +20,6 @@ from typing import Final
 
 from flows.asked import plain_words
 from flows.persona import Persona, Specific
-from flows.understanding import normalised
 
 SPEC: Final = "spec"
 """The ``ref`` key of a specific told (``spec.3``; ``spec.3+`` its continuation)."""
@@ -70,6 +69,8 @@ def _score(key: str, forms: tuple[str, ...]) -> int:
 def _forms(text: str) -> tuple[str, ...]:
     """``text`` as typed and as the rules correct it (cached: a message and its questions
     are looked at more than once while it is answered)."""
+    from flows.understanding import normalised  # the rules load on first use, not with a list
+
     typed = plain_words(text)
     corrected = plain_words(normalised(text))
     return (typed,) if corrected == typed else (typed, corrected)
