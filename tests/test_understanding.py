@@ -577,6 +577,11 @@ def test_long_formal_messages_and_statements_beside_a_question(text: str, acts: 
         ("Are there any openings at your company?", True),
         ("any openings in your field for me?", True),
         ("Is your team hiring at the moment?", True),
+        # How the contact's organisation does something, asked while rehearsing: the
+        # learned reader took both for job requests and the contact deflected one
+        ("What does your hiring process look like for new lab staff?", False),
+        ("How do you bid for council contracts?", False),
+        ("How do you hire juniors? Would you consider hiring me?", True),
     ],
 )
 def test_asking_about_the_market_is_not_asking_for_a_job(text: str, asks_for_a_job: bool) -> None:
