@@ -148,21 +148,43 @@ def _leaving_is_not_checking_back(read: frozenset[str], ruled: frozenset[str]) -
 
 def _with_evidence(read: frozenset[str], ruled: frozenset[str], text: str) -> frozenset[str]:
     """The learned reader's additions, less those the words give no evidence of
-    (``evidence.yaml``: "here to see Tomás at 10" is not arriving early)."""
+    (``evidence.yaml``: "here to see Tomás at 10" is not arriving early; "how do you bid for
+    council contracts?" is not asking for a job)."""
+    norm = normalised(text)
     unfounded = {
         act
         for act in read - ruled
-        if (needs := _evidence().get(act)) is not None and not needs.search(normalised(text))
+        if (evidence := _evidence().get(act)) is not None and not evidence.founded(norm)
     }
     return read - unfounded if unfounded else read
 
 
+@dataclass(frozen=True)
+class _Evidence:
+    """What the words must say for the learned reader to add an act, and what rules it out."""
+
+    needs: re.Pattern[str]
+    never: re.Pattern[str] | None = None
+
+    def founded(self, norm: str) -> bool:
+        return self.needs.search(norm) is not None and (
+            self.never is None or self.never.search(norm) is None
+        )
+
+
 @cache
-def _evidence() -> dict[str, re.Pattern[str]]:
+def _evidence() -> dict[str, _Evidence]:
     raw = yaml.safe_load((Path(__file__).parent / "evidence.yaml").read_text(encoding="utf-8"))
     if unknown := set(raw) - set(ACTS):
         raise ValueError(f"evidence.yaml names unknown acts: {sorted(unknown)}")
-    return {act: re.compile(pattern) for act, pattern in raw.items()}
+    found: dict[str, _Evidence] = {}
+    for act, given in raw.items():
+        spec = {"needs": given} if isinstance(given, str) else dict(given)
+        if extra := set(spec) - {"needs", "never"}:
+            raise ValueError(f"evidence.yaml, {act}: unknown keys {sorted(extra)}")
+        never = re.compile(spec["never"]) if "never" in spec else None
+        found[act] = _Evidence(re.compile(spec["needs"]), never)
+    return found
 
 
 def _asks_own_circumstances(text: str) -> bool:
