@@ -5,6 +5,9 @@ seconds of a cold call?" with "that one isn't my area at all" (a sales rep's own
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from flows.engine import Engine
@@ -12,7 +15,7 @@ from flows.persona import Specific, load_personas
 from flows.persona_check import problems_of
 from flows.specifics import key_words, named_specifics
 from tests.eval.listening import Question, on_topic
-from tests.eval.specifics import routes
+from tests.eval.specifics import StaleIndex, phrasings, routes
 from tests.marked_persona import ask, marked_persona, meet
 
 
@@ -125,3 +128,24 @@ def test_the_listening_evaluation_counts_a_detail_on_the_topics_its_asks_are_abo
     assert replies[0].ref == "spec.0"
     assert on_topic(Question("How big is your team?", ("organisation",)), replies, detailed)
     assert not on_topic(Question("What's the pay like?", ("pay",)), replies, detailed)
+
+
+@pytest.mark.parametrize("name", ["phrasings_dev", "phrasings_heldout"])
+def test_phrasings_still_name_the_details_they_were_written_for(name: str) -> None:
+    """The phrasings files name a detail by its position; reordering or rewriting a
+    contact's ``specifics`` would make them silently measure another detail."""
+    rows = list(phrasings(Path(__file__).parent / "data" / "specifics" / f"{name}.jsonl"))
+    assert len(rows) == 408
+
+
+def test_a_phrasing_of_a_moved_detail_is_reported_stale(tmp_path: Path) -> None:
+    row = {
+        "persona": "anh",
+        "index": 1,
+        "detail": "At the moment, about four a week: two",
+        "text": "How many stories a week?",
+    }
+    stale = tmp_path / "phrasings.jsonl"
+    stale.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(StaleIndex, match=r"anh specifics\[1\]"):
+        list(phrasings(stale))

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flows.engine import Engine
 from flows.persona import load_personas
@@ -52,13 +53,33 @@ def routes(engine: Engine, persona_id: str | None = None) -> Iterator[Routed]:
                 yield Routed(persona.id, i, ask, asked(engine, persona.id, ask))
 
 
-def routes_of(engine: Engine, path: Path, persona_id: str | None = None) -> Iterator[Routed]:
-    """The questions of a file (``{"persona": ID, "index": N, "text": ...}`` per line:
-    phrasings written for detail N by someone who never saw its keys)."""
-    for line in path.read_text(encoding="utf-8").splitlines():
+def phrasings(path: Path) -> Iterator[dict[str, Any]]:
+    """The rows of a phrasings file (``{"persona": ID, "index": N, "detail": WORDS, "text":
+    ...}`` per line: a phrasing written for detail N by someone who never saw its keys;
+    ``detail`` is how that detail's answer begins). Raises ``StaleIndex`` when detail N no
+    longer begins so: the details were reordered or rewritten since the file was made."""
+    personas = load_personas()
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         row = json.loads(line)
+        listed = personas[row["persona"]].specifics
+        i = int(row["index"])
+        if i >= len(listed) or " ".join(listed[i].say.split()).find(row["detail"]) != 0:
+            raise StaleIndex(
+                f"{path.name}:{n}: {row['persona']} specifics[{i}] no longer begins "
+                f"{row['detail']!r}"
+            )
+        yield row
+
+
+class StaleIndex(ValueError):
+    """A phrasings file names a detail by a position that now holds another detail."""
+
+
+def routes_of(engine: Engine, path: Path, persona_id: str | None = None) -> Iterator[Routed]:
+    """The phrasings of a file (``phrasings``), each asked early in a meeting."""
+    for row in phrasings(path):
         if persona_id is None or row["persona"] == persona_id:
             ref = asked(engine, row["persona"], row["text"])
             yield Routed(row["persona"], int(row["index"]), row["text"], ref)
