@@ -16,9 +16,9 @@ from functools import lru_cache
 from typing import Final
 
 from flows import acts as A
-from flows.asked import about_their_work, distinctive, gist, in_field, plain_words
+from flows.asked import distinctive, gist, in_field, plain_words
 from flows.contact import Voice
-from flows.persona import Answer, Persona
+from flows.persona import Answer, FieldTerm, Persona, Specific
 from flows.session import Session
 from flows.specifics import SPEC
 from flows.topics import BEST, COMMON, CREDENTIALS, LEAST, QUALIFIERS, TOPICS, labels
@@ -58,6 +58,20 @@ class Item:
 
     kind: str  # "topic", "classic", "unknown"
     key: str  # the topic or the act ("" for unknown)
+
+
+_USER_CLASSICS: Final = frozenset({A.ASK_FIT, A.ASK_RESUME, A.ASK_QUALIFICATIONS})
+
+
+def about_the_user(item: Item) -> bool:
+    """``item`` asks about the user's own case: how they would fit, their résumé, what it
+    takes for them, or a qualifier topic (starting later, part-time, a record, coming from
+    abroad). Nothing of the contact's own (a detail of their work, their last answer going
+    on) answers it instead; "how did you start?" and "what do you like?" are about the
+    contact, and a named detail is narrower than them."""
+    if item.kind == "classic":
+        return item.key in _USER_CLASSICS
+    return item.kind == "topic" and item.key in QUALIFIERS
 
 
 def asked_items(
@@ -227,7 +241,7 @@ class Answerer:
         asked = gist(text)
         p = self.persona
         deferred = bool(p.unknown_in_field) and (
-            in_field(asked, p) if asked != "that one" else about_their_work(text, p)
+            in_field(asked, p) if asked != "that one" else in_field(text, p, whole_question=True)
         )
         line = self.voice.pick(
             "unknown_topic",
@@ -281,10 +295,9 @@ class Answerer:
         )
         return answers[i].more if i < len(answers) else ""
 
-    def _singles(self, key: str) -> Sequence[Answer]:
-        """The contact's one-answer items of a kind: field terms or specifics."""
-        listed = self.persona.field_terms if key == TERM else self.persona.specifics
-        return [Answer(say=one.say, more=one.more) for one in listed]
+    def _singles(self, key: str) -> Sequence[FieldTerm] | Sequence[Specific]:
+        """The contact's one-answer items of a kind, as listed: field terms or specifics."""
+        return self.persona.field_terms if key == TERM else self.persona.specifics
 
     def can_tell(self, key: str, i: int) -> bool:
         """The field term or specific ``i`` has its answer or continuation still untold."""

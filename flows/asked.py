@@ -207,27 +207,22 @@ _OFF_FIELD = frozenset(
 """Words of a life outside work: a question about them is never the contact's field."""
 
 
-def in_field(asked: str, persona: Persona) -> bool:
-    """Whether ``asked`` (a gist) is about the contact's own field: every word that could
-    tie it to something is one the contact's own answers use, and none is about a life
-    outside work ("the character and fitness review" to a lawyer; not "your star sign")."""
-    words = distinctive(asked)
+def in_field(text: str, persona: Persona, *, whole_question: bool = False) -> bool:
+    """Whether ``text`` is about the contact's own field: the words that could tie it to
+    something are ones the contact's own answers use, and none is about a life outside work
+    ("the character and fitness review" to a lawyer; not "your star sign").
+
+    ``text`` is a gist by default: half its words known, one of them specific to some
+    fields. A ``whole_question`` with no simple gist ("how many files does an analyst handle
+    a week?" to a credit manager) has more words around the point, so it needs two known
+    words and three in four of its words known, any of them."""
+    words = distinctive(text)
     if not words or words & _OFF_FIELD:
         return False
     known = words & _vocabulary(persona)
+    if whole_question:
+        return len(known) >= 2 and 4 * len(known) >= 3 * len(words)
     return 2 * len(known) >= len(words) and any(_spread(w) <= _SPECIFIC for w in known)
-
-
-def about_their_work(question: str, persona: Persona) -> bool:
-    """Whether a whole question with no simple gist is about the contact's own work: its
-    words that could tie it to something are nearly all ones the contact's answers use ("how
-    many files does an analyst handle a week?" to a credit manager; not "do you like
-    pizza?"). Looser than ``in_field`` on a gist, since a whole question has more words."""
-    words = distinctive(question)
-    if words & _OFF_FIELD:
-        return False
-    known = words & _vocabulary(persona)
-    return len(known) >= 2 and 4 * len(known) >= 3 * len(words)
 
 
 _SPECIFIC = 4

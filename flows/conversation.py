@@ -13,6 +13,7 @@ from flows.answers import (
     TERM,
     Answerer,
     Item,
+    about_the_user,
     asked_items,
 )
 from flows.asking import NOT_ASKING
@@ -29,7 +30,6 @@ from flows.timing import (
     near_mark,
     past_early,
 )
-from flows.topics import QUALIFIERS
 from flows.understanding import asks_something, no_english, topic_positions, understand
 from flows.userfacts import about_the_asker, read_message, speaks_of_self, user_facts
 
@@ -249,7 +249,7 @@ class Conversation(Closing):
         going_back = "hold_on" in sig and answerer.has_more()
         items = rerouted(p, turn.text, items, answerer, going_back=going_back)
         holds_on = "hold_on" in sig and all(
-            i.kind not in (TERM, SPEC, "classic") and i.key not in QUALIFIERS for i in items
+            i.kind not in (TERM, SPEC, "classic") and not about_the_user(i) for i in items
         )
         if (holds_on or (items == [Item("unknown", "")] and "points_back" in sig)) and (
             answerer.has_more()

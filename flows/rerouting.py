@@ -17,12 +17,11 @@ import re
 from typing import Final
 
 from flows import acts as A
-from flows.answers import TERM, Answerer, Item, asked_items, named_terms
+from flows.answers import TERM, Answerer, Item, about_the_user, asked_items, named_terms
 from flows.asked import plain_words
 from flows.persona import Persona
 from flows.specifics import SPEC, named_specifics
-from flows.topics import QUALIFIERS
-from flows.understanding import asks_something, explain
+from flows.understanding import asks_something, understand
 
 _TO_THEM: Final = re.compile(r" (?:you|your|u|ur|yours) ")
 _NEAR_MISS_PATH: Final = (
@@ -31,9 +30,6 @@ _NEAR_MISS_PATH: Final = (
     [Item("topic", "hardest")],
 )
 """Readings of a question to the contact about their earlier work that miss it."""
-_DETAIL_OVER: Final = frozenset({A.ASK_START, A.ASK_LIKES})
-"""Classic questions a named detail is narrower than ("how many calls did you make when you
-started?" wants the number). Fit, résumé and what it takes are about the user: never."""
 
 
 def about_their_own_path(path: list[str], text: str) -> bool:
@@ -89,8 +85,9 @@ def _with_detail(
     asking: bool,
 ) -> list[Item] | None:
     """``items`` with the question that names a detail answered by it; None when no
-    question does. A message of several questions is read one question at a time, so
-    "How did you start? And how many calls a day?" keeps its first answer."""
+    question does. A message of several questions is read one question at a time, as a
+    whole message is (rules and learned reader), so "How did you start? And how many calls
+    a day?" keeps its first answer."""
     tellable = [i for i in named if answerer.can_tell(SPEC, i)]
     if not tellable:
         return None
@@ -101,9 +98,10 @@ def _with_detail(
     read: list[Item] = []
     placed = False
     for part in parts:
-        part_items = asked_items(part, _acts_in(part), is_question=asks_something(part))
+        part_asks = asks_something(part)
+        part_items = asked_items(part, set(understand(part)), is_question=part_asks)
         here = [i for i in named_specifics(persona, part) if i in tellable]
-        at = _detail_at(part_items, asks_something(part)) if here and not placed else None
+        at = _detail_at(part_items, part_asks) if here and not placed else None
         if at is not None:
             part_items = [*part_items[:at], Item(SPEC, str(here[0])), *part_items[at + 1 :]]
             placed = True
@@ -124,11 +122,6 @@ def questions_in(text: str) -> list[str]:
     return [part for part in (p.strip() for p in _SPLIT.split(text)) if len(part.split()) > 1]
 
 
-def _acts_in(part: str) -> set[str]:
-    """The acts the rules read in one question of a message."""
-    return {m.act for m in explain(part)}
-
-
 def _detail_at(items: list[Item], asking: bool) -> int | None:
     """Which item a named detail answers instead: the one item read, or in two questions
     the one no topic covers ("how did you start, and how many calls a day?"); None when
@@ -138,8 +131,6 @@ def _detail_at(items: list[Item], asking: bool) -> int | None:
     if len(items) > 1:
         unknown = [i for i, item in enumerate(items) if item.kind == "unknown"]
         return unknown[0] if len(unknown) == 1 else None
-    item = items[0]
-    if item.kind == "topic":
-        return None if item.key in QUALIFIERS else 0
-    fits = item.kind == "unknown" or (item.kind == "classic" and item.key in _DETAIL_OVER)
-    return 0 if fits else None
+    # "how many calls did you make when you started?" wants the number; "would my retail
+    # years count?" stays the user's own question
+    return None if about_the_user(items[0]) else 0
