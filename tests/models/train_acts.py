@@ -36,6 +36,7 @@ HELD_OUT = (
     "acts_blind_o.jsonl",
     "acts_blind_r.jsonl",
     "acts_blind_s.jsonl",
+    "acts_blind_t.jsonl",
     "acts_blind_u_lobby.jsonl",
 )
 """Sets kept for a single score (tests/data/README.md): never trained or tuned on."""
