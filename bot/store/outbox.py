@@ -183,22 +183,56 @@ class Outbox:
         if ids:
             db.connection().execute(_FORGET, [{"b_id": i} for i in ids])
 
-    def retry_later(self, ids: list[int], now: datetime) -> None:
+    def retry_later(self, ids: list[int], now: datetime) -> dict[int, int]:
         """Sending failed for now: due again after a backoff, not at the lease's end
-        (a statement per attempt count, not per row)."""
+        (a statement per attempt count, not per row). Returns each row's attempts, which
+        say whether anyone has taken it since (see :meth:`retake`)."""
         if not ids:
-            return
+            return {}
         with self.store.transaction() as db:
-            rows = db.execute(select(OUTBOX.c.id, OUTBOX.c.attempts).where(OUTBOX.c.id.in_(ids)))
+            rows = db.execute(
+                select(OUTBOX.c.id, OUTBOX.c.attempts).where(
+                    OUTBOX.c.id.in_(ids), OUTBOX.c.status == "pending"
+                )
+            )
+            held = {row.id: row.attempts for row in rows}
             by_attempts: defaultdict[int, list[int]] = defaultdict(list)
-            for row in list(rows):
-                by_attempts[row.attempts].append(row.id)
+            for row_id, attempts in held.items():
+                by_attempts[attempts].append(row_id)
             for attempts, same in by_attempts.items():
                 db.execute(
                     update(OUTBOX)
                     .where(OUTBOX.c.id.in_(same), OUTBOX.c.status == "pending")
                     .values(due_at=now + backoff(attempts))
                 )
+            return held
+
+    def retake(self, held: dict[int, int], now: datetime) -> list[Letter]:
+        """Rows the caller put back (:meth:`retry_later` gave their attempts), taken again
+        before their backoff is over because the chat has something newer to send: they
+        must go first. A row someone has claimed since (its attempts moved on) or that is
+        no longer pending is left alone. Leased to the caller, oldest first."""
+        if not held:
+            return []
+        with self.store.transaction() as db:
+            query = (
+                select(OUTBOX)
+                .where(OUTBOX.c.id.in_(list(held)), OUTBOX.c.status == "pending")
+                .order_by(OUTBOX.c.id)
+            )
+            if self._skip_locked:  # a claim_due under way has them: they are its
+                query = query.with_for_update(skip_locked=True)
+            rows = [r for r in db.execute(query) if held.get(r.id) == r.attempts]
+            if rows:
+                db.execute(
+                    update(OUTBOX)
+                    .where(
+                        OUTBOX.c.id.in_([r.id for r in rows]),
+                        OUTBOX.c.status == "pending",
+                    )
+                    .values(due_at=now + LEASE, attempts=OUTBOX.c.attempts + 1)
+                )
+            return [_letter(r) for r in rows]
 
     def pending(self, user_id: int | None = None) -> int:
         """How many messages wait to be sent (for one user, or everyone)."""

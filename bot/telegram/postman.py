@@ -3,7 +3,8 @@
 :meth:`Postman.deliver` sends an update's (or a nudge's) replies in order, as soon as the
 transaction that queued them has committed; what it sent is marked in the outbox a moment
 later, many at once. If Telegram keeps failing (the sender's retries are used up), the
-rest of that answer stays queued with a backoff. :meth:`Postman.run` is the background
+rest of that answer stays queued with a backoff, and the chat's next answer takes it along
+first, so nothing newer overtakes it. :meth:`Postman.run` is the background
 loop (every replica runs one) that sends whatever is due: answers a dead process queued
 and never sent, and the ones that failed. One chat's messages go out in order, different
 chats' at the same time.
@@ -71,6 +72,9 @@ class Postman:
         self._held: set[int] = set()
         """Outbox rows this process is sending (queued behind the rate limiter, or on
         their way): their leases are renewed and no pass of the loop takes them again."""
+        self._held_back: dict[int, dict[int, int]] = {}
+        """Per chat, the rows this process put back after Telegram kept failing (id to
+        attempts, see Outbox.retake): the chat's next answer takes them along first."""
 
     # -- right after a commit ---------------------------------------------------------------
 
@@ -137,11 +141,32 @@ class Postman:
         whether all of them went out. Blocked (the user blocked the bot) is raised for the
         caller to act on; any other failure leaves the rest queued for a later attempt."""
         self._hold(replies)
+        sending = list(replies)
         try:
             async with self.chats.hold(chat_id):
-                return await self._send(chat_id, replies)
+                sending = await self._behind_held_back(chat_id, sending)
+                return await self._send(chat_id, sending)
         finally:
-            self._held.difference_update(r.outbox_id for r in replies)
+            self._held.difference_update(r.outbox_id for r in sending)
+
+    async def _behind_held_back(self, chat_id: int, replies: list[Reply]) -> list[Reply]:
+        """``replies``, after what this process held back for the chat (the end of an
+        earlier answer that Telegram kept failing on), so that nothing newer overtakes it.
+        Rows that some sender has taken since are theirs to send."""
+        held = self._held_back.pop(chat_id, None)
+        ours = {r.outbox_id for r in replies}
+        held = {i: a for i, a in (held or {}).items() if i not in ours}
+        if not held:
+            return replies
+        try:
+            earlier = await self.service.run(self.service.outbox.retake, held, self.clock())
+        except Exception as exc:  # the database: they stay queued, and remembered
+            log.error("taking back held messages failed (%s)", type(exc).__name__)
+            self._held_back[chat_id] = held
+            return replies
+        first = [reply_of(letter, buttons=False) for letter in earlier]
+        self._hold(first)
+        return first + replies
 
     async def _send(self, chat_id: int, replies: Sequence[Reply]) -> bool:
         complete = True
@@ -168,7 +193,8 @@ class Postman:
                     type(exc).__name__,
                     len(later),
                 )
-                await self.service.run(self.service.outbox.retry_later, later, self.clock())
+                held = await self.service.run(self.service.outbox.retry_later, later, self.clock())
+                self._held_back.setdefault(chat_id, {}).update(held)
                 return False
             if reply.outbox_id is not None:
                 self._mark_sent(reply.outbox_id, reply)
@@ -239,6 +265,11 @@ class Postman:
         by_chat: defaultdict[int, list[Letter]] = defaultdict(list)
         for letter in letters:
             by_chat[letter.chat_id].append(letter)
+            held = self._held_back.get(letter.chat_id)
+            if held is not None:  # taken by this pass: no longer held back
+                held.pop(letter.id, None)
+                if not held:
+                    del self._held_back[letter.chat_id]
         await asyncio.gather(*(self._resend(chat, rows) for chat, rows in by_chat.items()))
         return len(letters)
 

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TimedOut
 
 from bot.store.db import make_engine
 from bot.store.practices import PracticeStore
 from bot.store.schema import upgrade
+from bot.telegram import sender
 from bot.telegram.postman import Postman
 from bot.telegram.replies import Reply
 from bot.telegram.service import ChatService
@@ -100,4 +101,53 @@ def test_a_message_telegram_refuses_for_good_fails_at_once_and_the_rest_go_out(
     assert asyncio.run(scenario()) is False
     assert bot.texts == ["good"]
     assert service.outbox.pending() == 0  # not retried for hours: failed
+    engine.dispose()
+
+
+class FlakyBot:
+    """Telegram timing out on one message until ``mend``, taking everything else."""
+
+    def __init__(self, failing: str) -> None:
+        self.failing = failing
+        self.texts: list[str] = []
+
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> None:
+        if text == self.failing:
+            raise TimedOut("timed out")
+        self.texts.append(text)
+
+    def mend(self) -> None:
+        self.failing = ""
+
+
+def test_an_answer_held_back_by_timeouts_goes_out_before_the_next_answer(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """When Telegram keeps timing out, the rest of an answer waits in the outbox with a
+    backoff; the chat's next answer must not overtake it: the user would read the
+    contact's second reply before the end of the first."""
+    monkeypatch.setattr(sender, "BACKOFF_SECONDS", 0)
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    upgrade(engine)
+    service = ChatService(PracticeStore(engine))
+    user = service.user(42, 42, T0)
+    bot = FlakyBot(failing="first answer, part two")
+
+    async def scenario() -> None:
+        postman = Postman(bot, service, clock=lambda: T0)  # type: ignore[arg-type]
+        with service.store.transaction() as db:
+            first = service.queue(
+                db, user, 42, [Reply("first answer"), Reply("first answer, part two")], T0
+            )
+        assert await postman.deliver(42, first) is False  # four timeouts: held back
+        bot.mend()
+        with service.store.transaction() as db:
+            second = service.queue(db, user, 42, [Reply("second answer")], T0)
+        assert await postman.deliver(42, second) is True
+        assert await postman.send_due() == 0  # nothing left over, nothing sent twice
+        await postman.flush()
+
+    asyncio.run(scenario())
+    assert bot.texts == ["first answer", "first answer, part two", "second answer"]
+    assert service.outbox.pending() == 0
     engine.dispose()
