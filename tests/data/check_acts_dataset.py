@@ -55,6 +55,10 @@ MIN_NONE = 50
 DEFAULT_PATH = Path(__file__).resolve().parent / "acts.jsonl"
 
 
+_KEYS = {"text", "acts", "context", "meeting"}
+"""Whole-meeting sets say which meeting a message is from and the stage it was said in."""
+
+
 def normalise(text):
     return " ".join(text.lower().split())
 
@@ -81,8 +85,11 @@ def main(argv):
         except json.JSONDecodeError as exc:
             errors.append(f"line {lineno}: invalid JSON ({exc})")
             continue
-        if not isinstance(item, dict) or set(item) != {"text", "acts"}:
-            errors.append(f"line {lineno}: expected an object with exactly 'text' and 'acts'")
+        if not isinstance(item, dict) or not {"text", "acts"} <= set(item) <= _KEYS:
+            errors.append(
+                f"line {lineno}: expected an object with 'text' and 'acts' "
+                "(and optionally 'context' and 'meeting')"
+            )
             continue
         text, acts = item["text"], item["acts"]
         if not isinstance(text, str) or not text.strip():
