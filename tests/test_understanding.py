@@ -753,3 +753,42 @@ def test_a_short_question_in_a_fields_jargon_is_english() -> None:
     language and went unanswered: jargon on the frequency list now counts half."""
     assert normalised("are diesel forklifts scope 1?")
     assert not normalised("muchas gracias por todo")
+
+
+@pytest.mark.parametrize(
+    ("text", "stage", "after", "acts"),
+    [
+        # the agreed time, said at the end in other words
+        ("Right, time's up, I'll let you go.", "goodbye", "wrap_up", {"time_check"}),
+        ("Wow, thirty minutes already!", "goodbye", "wrap_up", {"time_check"}),
+        ("It has honestly been twenty minutes, hasn't it.", "goodbye", "", {"time_check"}),
+        ("Our time is nearly spent, so one last thing.", "goodbye", "", {"time_check"}),
+        ("How much of your time is spent on audits?", "converse", "", {"ask_other"}),
+        # a yes or a no to the invitation to stay, put another way
+        ("Works for me, my evening is free anyway", "goodbye", "invite_stay", {"accept_stay"}),
+        ("Then ok, I stay a little more", "goodbye", "invite_stay", {"accept_stay"}),
+        ("I'd be delighted to linger a while", "goodbye", "invite_stay", {"accept_stay"}),
+        # checking back on a day, more names after the first ones
+        ("Touch base Thursday?", "referral", "undecided", {"ask_check_back"}),
+        ("Anyone at a smaller agency as well?", "referral", "referrals", {"ask_referrals"}),
+        ("bye thanks!!", "goodbye", "farewell", {"goodbye", "thank"}),
+        # arriving: what they have with them, and what they meant to have but don't
+        ("Questions printed, pen ready.", "arrive", "", {"notebook", "questions_copy"}),
+        ("I meant to wear my blazer but it's still at the tailor's", "arrive", "", set()),
+        ("I forgot to print the questions, sorry.", "arrive", "", set()),
+        ("I was gonna get here early but the tram broke down", "arrive", "", set()),
+    ],
+)
+def test_the_ends_of_the_meeting_said_in_other_words(
+    text: str, stage: str, after: str, acts: set[str]
+) -> None:
+    assert understand(text, Context(stage, after)) == acts
+
+
+@pytest.mark.parametrize(
+    "text", ["I wish! My train leaves at six.", "Kind of you, but I'll stop there."]
+)
+def test_a_no_to_the_invitation_said_another_way(text: str) -> None:
+    """(Declining may also raise the time: the reader may read both.)"""
+    read = understand(text, Context("goodbye", "invite_stay"))
+    assert "decline_stay" in read and "accept_stay" not in read
