@@ -21,7 +21,12 @@ from flows.answers import TERM, Answerer, Item, about_the_user, asked_items, nam
 from flows.asked import plain_words
 from flows.persona import Persona
 from flows.specifics import SPEC, named_specifics
-from flows.understanding import asks_something, understand
+from flows.understanding import (
+    asks_own_circumstances,
+    asks_something,
+    ruled_acts,
+    understand,
+)
 
 _TO_THEM: Final = re.compile(r" (?:you|your|u|ur|yours) ")
 _NEAR_MISS_PATH: Final = (
@@ -93,15 +98,21 @@ def _with_detail(
         return None
     parts = questions_in(text)
     if len(parts) < 2:
-        at = _detail_at(items, asking)
-        return None if at is None else [*items[:at], Item(SPEC, str(tellable[0])), *items[at + 1 :]]
+        detail = Item(SPEC, str(tellable[0]))
+        if len(items) > 1 and all(i.kind != "unknown" and _broader(i, text) for i in items):
+            # one question, read as two things ("When you post a position, how many
+            # applications come in?": hiring and demand; "what did you get wrong in your
+            # first year?": surprises and how they started): the detail it names is narrower
+            return [detail]
+        at = _detail_at(items, asking, text)
+        return None if at is None else [*items[:at], detail, *items[at + 1 :]]
     read: list[Item] = []
     placed = False
     for part in parts:
         part_asks = asks_something(part)
         part_items = asked_items(part, set(understand(part)), is_question=part_asks)
         here = [i for i in named_specifics(persona, part) if i in tellable]
-        at = _detail_at(part_items, part_asks) if here and not placed else None
+        at = _detail_at(part_items, part_asks, part) if here and not placed else None
         if at is not None:
             part_items = [*part_items[:at], Item(SPEC, str(here[0])), *part_items[at + 1 :]]
             placed = True
@@ -122,7 +133,7 @@ def questions_in(text: str) -> list[str]:
     return [part for part in (p.strip() for p in _SPLIT.split(text)) if len(part.split()) > 1]
 
 
-def _detail_at(items: list[Item], asking: bool) -> int | None:
+def _detail_at(items: list[Item], asking: bool, text: str) -> int | None:
     """Which item a named detail answers instead: the one item read, or in two questions
     the one no topic covers ("how did you start, and how many calls a day?"); None when
     the reading stands."""
@@ -133,4 +144,19 @@ def _detail_at(items: list[Item], asking: bool) -> int | None:
         return unknown[0] if len(unknown) == 1 else None
     # "how many calls did you make when you started?" wants the number; "would my retail
     # years count?" stays the user's own question
-    return None if about_the_user(items[0]) else 0
+    return 0 if _broader(items[0], text) else None
+
+
+def _broader(item: Item, text: str) -> bool:
+    """Whether a detail of the contact's own work the question names answers it better
+    than ``item``: yes for anything about the contact's work or none; for the
+    user's own question (fit, résumé, what it takes, their circumstances) only when the
+    learned reader alone read it so. The rules' wording is the evidence that a question is
+    the user's own: "could I start part-time?" is; "have you ever been sued?" (read as a
+    record) and "do new nurses get a preceptor when they start?" (read as what it takes)
+    are about the contact's work."""
+    if not about_the_user(item):
+        return True
+    if item.kind == "topic":
+        return not asks_own_circumstances(text)
+    return item.key not in ruled_acts(text)

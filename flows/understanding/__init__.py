@@ -39,11 +39,13 @@ __all__ = [
     "SIGNALS",
     "Context",
     "Match",
+    "asks_own_circumstances",
     "asks_something",
     "clear_cache",
     "explain",
     "load",
     "normalised",
+    "ruled_acts",
     "signals",
     "topic_positions",
     "topics",
@@ -187,7 +189,7 @@ def _evidence() -> dict[str, _Evidence]:
     return found
 
 
-def _asks_own_circumstances(text: str) -> bool:
+def asks_own_circumstances(text: str) -> bool:
     """The message asks about a qualifier topic (age, part-time, a record, coming from
     abroad), by the topic rules alone."""
     fired = run(_engine().topics.acts, normalised(text), _engine().topics.act_unless)
@@ -205,7 +207,7 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
     read = _read(text, where, ruled)
     read = _leaving_is_not_checking_back(read, ruled)
     read = _with_evidence(read, ruled, text)
-    if ASK_JOB in read - ruled and _asks_own_circumstances(text):
+    if ASK_JOB in read - ruled and asks_own_circumstances(text):
         # "can I start part-time?", "do you have part-time roles?": a question about the
         # work that fits the user's life, not a request for a post (the rules read none)
         read -= {ASK_JOB}
@@ -215,19 +217,31 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
     for clause in learned.clauses(normalised(text)):
         clause_ruled = frozenset(m.act for m in _acts(clause, where.labels))
         if clause_ruled & dropped:
-            read |= clause_ruled & dropped & _read(clause, where, clause_ruled)
+            read |= clause_ruled & dropped & _clause(clause, where, clause_ruled)
     for m in _acts(text, where.labels) if read.intersection(CHECKLIST) else ():
         # A fact strung into a check-in list the clauses did not part ("got here 10 minutes
         # early in a suit, with a notebook"), when the reader took the message for a
         # check-in (it read another item): the words its rule matched, read alone.
         if m.act in dropped.intersection(CHECKLIST) - read and len(m.matched.split()) >= 2:
-            read |= {m.act} & _read(m.matched, where, frozenset({m.act}))
+            read |= _clause(m.matched, where, frozenset({m.act}))
     return read
+
+
+def ruled_acts(text: str, context: Context | None = None) -> frozenset[str]:
+    """The acts the rules alone read in ``text`` (``understand`` settles them with the
+    learned reader): the wording's own evidence."""
+    return frozenset(m.act for m in _acts(text, (context or MID_CONVERSATION).labels))
 
 
 def _read(text: str, where: Context, ruled: frozenset[str]) -> frozenset[str]:
     on = learned.act_features(ruled, signals(text), where.after, asks=asks_something(text))
     return learned.read_acts(normalised(text), tuple(on), ruled)
+
+
+def _clause(clause: str, where: Context, ruled: frozenset[str]) -> frozenset[str]:
+    """Of the acts the rules read in one clause, those the learned reader agrees with."""
+    on = learned.act_features(ruled, signals(clause), where.after, asks=asks_something(clause))
+    return learned.clause_acts(normalised(clause), tuple(on), ruled)
 
 
 def signals(text: str) -> frozenset[str]:
@@ -377,6 +391,7 @@ def clear_cache() -> None:
         topic_positions,
         learned.read_question,
         learned.read_acts,
+        learned.clause_acts,
         learned.vector,
     ):
         cached.cache_clear()

@@ -65,7 +65,7 @@ def phrasings(path: Path) -> Iterator[dict[str, Any]]:
         row = json.loads(line)
         listed = personas[row["persona"]].specifics
         i = int(row["index"])
-        if i >= len(listed) or " ".join(listed[i].say.split()).find(row["detail"]) != 0:
+        if i >= len(listed) or not " ".join(listed[i].say.split()).startswith(row["detail"]):
             raise StaleIndex(
                 f"{path.name}:{n}: {row['persona']} specifics[{i}] no longer begins "
                 f"{row['detail']!r}"

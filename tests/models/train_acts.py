@@ -38,6 +38,7 @@ HELD_OUT = (
     "acts_blind_s.jsonl",
     "acts_blind_t.jsonl",
     "acts_blind_u_lobby.jsonl",
+    "acts_blind_w.jsonl",
 )
 """Sets kept for a single score (tests/data/README.md): never trained or tuned on."""
 CROSS_VALIDATED = (
@@ -122,6 +123,11 @@ def score(data: list[Row], predicted: list[frozenset[str]]) -> Report:
     return evaluate(gold, lambda t: by_text[t])
 
 
+RESCUE_BARS = (0.4, 0.5)
+"""Bars tried for an act read in one clause of a message by the rules and the head both
+(the head's own threshold is tried too): the rules' agreement may let a leaning head do."""
+
+
 def with_clauses(
     features: Features,
     heads: dict[str, LogisticRegression],
@@ -154,6 +160,7 @@ def main() -> None:
     table = {name: features(data) for name, data in files.items()}
     gold = {name: [set(r["acts"]) for r in data] for name, data in files.items()}  # type: ignore[arg-type]
     results: dict[tuple[float, float, float], list[float]] = {}
+    rescued: dict[tuple[float, float, float], list[float]] = {}
     for held in CROSS_VALIDATED:
         others = [n for n in files if n != held]
         x = np.vstack([table[n][0] for n in others])
@@ -182,14 +189,24 @@ def main() -> None:
                     f"macro-F1 {report.macro_f1:.3f} exact {report.exact_match:.3f}"
                 )
                 if keep == 1.0:
-                    both = with_clauses(features, heads, files[held], predicted, ruled, threshold)
-                    report = score(files[held], both)
-                    print(
-                        f"    and clause acts read clause by clause: "
-                        f"macro-F1 {report.macro_f1:.3f} exact {report.exact_match:.3f}"
-                    )
+                    for bar in sorted({*RESCUE_BARS, threshold}, reverse=True):
+                        both = with_clauses(features, heads, files[held], predicted, ruled, bar)
+                        report = score(files[held], both)
+                        rescued.setdefault((c, threshold, bar), []).append(
+                            report.macro_f1 + report.exact_match
+                        )
+                        print(
+                            f"    and clause acts read clause by clause (bar {bar}): "
+                            f"macro-F1 {report.macro_f1:.3f} exact {report.exact_match:.3f}"
+                        )
     (c, threshold, keep), sums = max(results.items(), key=lambda kv: sum(kv[1]))
     print(f"chose C {c}, threshold {threshold}, keep {keep} (mean F1 + exact {np.mean(sums):.3f})")
+    rescue = min(threshold, keep)  # what the whole-message reading keeps of a ruled act
+    if keep == 1.0:  # the bar a clause's act needs, the rules having read it there too
+        bars = {bar: sum(v) for (c2, t2, bar), v in rescued.items() if (c2, t2) == (c, threshold)}
+        rescue = max(sorted(bars, reverse=True), key=lambda bar: bars[bar])  # ties: higher
+        mean = bars[rescue] / len(CROSS_VALIDATED)
+        print(f"chose clause bar {rescue} (mean F1 + exact {mean:.3f})")
     heads = fit(np.vstack([t[0] for t in table.values()]), [g for v in gold.values() for g in v], c)
     width = 384
     head = {
@@ -197,6 +214,7 @@ def main() -> None:
         "trained_on": list(files),
         "threshold": threshold,
         "keep": keep,
+        "rescue": rescue,
         "acts": list(heads),
         "inputs": list(INPUTS),
         "coef": [
