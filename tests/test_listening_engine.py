@@ -418,16 +418,7 @@ def test_the_feedback_speaks_of_the_users_background_and_says_nothing_untrue(
         ("Honestly, is 44 too old to start in this field?", "[later_start."),
         ("do analysts ever work part time? like 25 hours a week?", "[part_time."),
         ("would a conviction from when I was 19 stop me?", "[record."),
-        pytest.param(
-            "My engineering degree is from Lagos, will employers take it seriously?",
-            "[from_abroad.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known error since the 2026-12-06 rebuild: the act head reads the fit "
-                "question, and the statement holding the country is read as no topic (veto "
-                "0.85, chosen on the folds); U2 and U3, on these topics, rose by 0.11 and 0.14",
-            ),
-        ),
+        ("My engineering degree is from Lagos, will employers take it seriously?", "[from_abroad."),
         ("do law firms hire people who are on a graduate visa?", "[from_abroad."),
         ("Would I need a DBS check?", "[record."),
     ],

@@ -45,7 +45,7 @@ FLOORS = {
     HELD_OUT_S: (0.915, 4),
     HELD_OUT_U2: (0.79, 5),
     HELD_OUT_U3: (0.85, 1),
-    HELD_OUT_V: (0.875, 3),
+    HELD_OUT_V: (0.885, 3),
 }
 """Per held-out set: (exact topic list, questions with no topic answered as another topic).
 Author H, first (and only) score: 0.876 with the topic head trained on A-G, 0.695 with the
@@ -77,8 +77,10 @@ part-time and visa questions as balance or location). Author U3 (the five newest
 200 questions), first score on arrival (2026-12-06): 0.720 (rules alone 0.735); a rebuild
 that learned those topics read 0.860 but was not shipped (tests/data/README.md). The
 rebuild shipped on 2026-12-06 (decided on the folds): O 0.934 (one question below the old
-floor), R 0.934, S 0.928, U2 0.800, U3 0.860. Author V (all topics, the five newest ten
-times each), first score on arrival: 0.891 with the model then shipped, 0.886 with the rebuild.
+floor), R 0.934, S 0.928, U2 0.800, U3 0.860; with a stated circumstance kept (decided on
+the training authors) U2 0.819, U3 0.865. Author V (all topics, the five newest ten times
+each), first score on arrival: 0.891 with the model then shipped, 0.886 with the rebuild,
+0.895 with the stated circumstance kept.
 tests/data/README.md has the figures. Floors, not targets."""
 needs_held_out = pytest.mark.skipif(
     not HELD_OUT_O.exists(), reason="the blind held-out set (author O) is not written yet"

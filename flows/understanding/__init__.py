@@ -300,8 +300,13 @@ def _learned_decision(*, classic: bool) -> Decide | None:
     question_re = _engine().rules.question
 
     def decide(question: str, ruled: str | None) -> str | None:
-        if ruled is None and question_re is not None and not question_re.search(question):
+        remark = question_re is not None and not question_re.search(question)
+        if ruled is None and remark:
             return None  # a remark beside the question ("be honest, is the money decent?")
+        if ruled in QUALIFIERS and remark:
+            # the user's own circumstance, stated before the question it is about ("My
+            # degree is from Lagos, will employers take it seriously?"): the rules' words
+            return ruled
         reading = learned.read_question(question.strip())
         if reading is None:
             return ruled
