@@ -201,7 +201,7 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
     ``context`` (the stage and what the contact just did; default: mid-conversation): the
     rules' reading, settled by the learned act reader when one is shipped."""
     where = context or MID_CONVERSATION
-    ruled = frozenset(m.act for m in _acts(text, where.labels))
+    ruled = ruled_acts(text, where)
     if learned.act_head() is None:
         return ruled
     read = _read(text, where, ruled)
@@ -215,7 +215,7 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
     if not dropped:
         return read
     for clause in learned.clauses(normalised(text)):
-        clause_ruled = frozenset(m.act for m in _acts(clause, where.labels))
+        clause_ruled = ruled_acts(clause, where)
         if clause_ruled & dropped:
             read |= clause_ruled & dropped & _clause(clause, where, clause_ruled)
     for m in _acts(text, where.labels) if read.intersection(CHECKLIST) else ():
@@ -233,15 +233,18 @@ def ruled_acts(text: str, context: Context | None = None) -> frozenset[str]:
     return frozenset(m.act for m in _acts(text, (context or MID_CONVERSATION).labels))
 
 
+def _inputs(text: str, where: Context, ruled: frozenset[str]) -> tuple[str, ...]:
+    """The act head's inputs beside the text (``learned.act_features``)."""
+    return tuple(learned.act_features(ruled, signals(text), where.after, asks=asks_something(text)))
+
+
 def _read(text: str, where: Context, ruled: frozenset[str]) -> frozenset[str]:
-    on = learned.act_features(ruled, signals(text), where.after, asks=asks_something(text))
-    return learned.read_acts(normalised(text), tuple(on), ruled)
+    return learned.read_acts(normalised(text), _inputs(text, where, ruled), ruled)
 
 
 def _clause(clause: str, where: Context, ruled: frozenset[str]) -> frozenset[str]:
     """Of the acts the rules read in one clause, those the learned reader agrees with."""
-    on = learned.act_features(ruled, signals(clause), where.after, asks=asks_something(clause))
-    return learned.clause_acts(normalised(clause), tuple(on), ruled)
+    return learned.clause_acts(normalised(clause), _inputs(clause, where, ruled), ruled)
 
 
 def signals(text: str) -> frozenset[str]:
