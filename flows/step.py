@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flows import acts as A
 from flows import narrator
+from flows.asking import question_topics
 from flows.coaching import score_session
 from flows.contact import greets_by_name, with_hello
 from flows.conversation import Conversation
@@ -194,7 +195,11 @@ class Step(Conversation):
     def _arrive(self, turn: Turn, acts: set[str], sig: frozenset[str]) -> None:
         f = facts_of(self.session)
         new = [a for a in A.CHECKLIST if a in acts and f.checklist.get(a) is turn]
-        opens = acts & {*A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB}
+        # A question opens the meeting, whether it carries a question act or only asks about
+        # a topic ("is 49 too late to train as a nurse?", "could I study part-time?").
+        opens = bool(acts & {*A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB}) or bool(
+            question_topics(turn.text, acts)
+        )
         complete = all(a in f.checklist for a in A.CHECKLIST)
         name = self.persona.first_name
         greets = bool(acts & {A.GREET, A.THANK})

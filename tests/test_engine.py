@@ -64,6 +64,18 @@ def test_a_first_question_from_the_lobby_is_answered(engine: Engine) -> None:
     assert [s.turn.kind for s in shown(effects)][-2:] == ["greeting", "answer"]
 
 
+def test_a_first_question_about_the_users_own_situation_from_the_lobby_is_answered(
+    engine: Engine,
+) -> None:
+    """A question on a topic with no question act of its own (later start, part-time, a
+    record...) takes the user in too, instead of "you're still in the lobby"."""
+    session, _ = engine.start("priya", now=T0, seed=1)
+    effects = engine.message(session, "I'm 49 now. Is it too late to train as a nurse?", T0)
+    assert session.state == "converse"
+    assert [s.turn.kind for s in shown(effects)][-2:] == ["greeting", "answer"]
+    assert session.turns[-1].ref.startswith("later_start.")
+
+
 def test_raising_the_time_cancels_the_wrap_up(engine: Engine) -> None:
     session = begin(engine, stay="no")
     effects = engine.message(session, "I see our time is nearly up.", T0 + timedelta(minutes=17))
