@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from flows.persona import Persona
@@ -170,6 +170,12 @@ def distinctive(text: str) -> frozenset[str]:
     return frozenset(w[:6] for w in words if len(w) > 3 and w not in _COMMON)
 
 
+_TRAILING: Final = frozenset(
+    {"actually", "really", "exactly", "anyway", "though", "honestly", "again"}
+)
+"""Words that end a question without being part of its thing ("how does X actually work")."""
+
+
 def gist(text: str) -> str:
     """The thing a question asks about, as the contact would repeat it: "What's your
     favourite band?" -> "my favourite band"; "that one" when it has no simple shape."""
@@ -188,6 +194,8 @@ def gist(text: str) -> str:
             if stop in lowered:
                 words = words[: lowered.index(stop)]
                 lowered = lowered[: len(words)]
+        while lowered and lowered[-1] in _TRAILING:  # "a heat pump actually" -> "a heat pump"
+            words, lowered = words[:-1], lowered[:-1]
         if 1 <= len(words) <= 7:
             return " ".join(words)
     return "that one"

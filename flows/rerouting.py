@@ -28,7 +28,9 @@ from flows.understanding import (
     understand,
 )
 
-_TO_THEM: Final = re.compile(r" (?:you|your|u|ur|yours) ")
+_TO_THEM: Final = re.compile(r" (?:you|your|u|ur|yours) |^ (?:what|how) (?:was|were) ")
+"""Said to the contact, or asking what something was like ("what was the army like?":
+past, so theirs)."""
 _NEAR_MISS_PATH: Final = (
     [Item("unknown", "")],
     [Item("topic", "leaving")],

@@ -249,6 +249,7 @@ def test_asking_for_names_twice_does_not_repeat_the_whole_reply(marked: Engine) 
         ("how big is your garden?", "my garden"),
         ("how does the Ontario Labour Relations Act work?", "the Ontario Labour Relations Act"),
         ("Have you read Dune?", "Dune"),
+        ("How does a heat pump actually work?", "a heat pump"),
         ("how are you?", "that one"),
         ("is there anything else?", "that one"),
     ],
@@ -582,6 +583,7 @@ def test_the_qualifier_a_question_turns_on_is_answered(
     [
         "You were a physics teacher, did that help you at all?",
         "Was the physics teacher to tech thing hard for you?",
+        "What was teaching like?",  # past, so theirs ('what was the army like?' was deferred)
     ],
 )
 def test_a_question_about_the_contacts_own_road_in_gets_their_story(
