@@ -16,6 +16,8 @@ BACKGROUNDS = [
     ),
     ("I worked 5 years at a bank as a teller", "five years as a teller", "finance"),
     ("i'm a retail supervisor rn", "your time as a retail supervisor", "retail"),
+    # "A background in a call centre atm? Lovely." (the femi practice)
+    ("im jo, i work in a call centre atm", "a background in a call centre", "customer_service"),
     ("Hi, I'm Sam! I've been a teacher for 12 years", "twelve years as a teacher", "education"),
     ("I spent 10 years in the army", "ten years in the army", "military"),
     ("I've been a barista for three years", "three years as a barista", "hospitality"),
