@@ -800,3 +800,85 @@ def test_a_no_to_the_invitation_said_another_way(text: str) -> None:
     """(Declining may also raise the time: the reader may read both.)"""
     read = understand(text, Context("goodbye", "invite_stay"))
     assert "decline_stay" in read and "accept_stay" not in read
+
+
+@pytest.mark.parametrize(
+    ("text", "stage", "after", "acts"),
+    [
+        # (development set Z, 2026-12-06: the rules alone 194 -> 249 of its 280 messages)
+        # the time, in words the rules did not know
+        (
+            "We're right at the limit, thank you for your lunch break.",
+            "goodbye",
+            "wrap_up",
+            {"time_check", "thank"},
+        ),
+        (
+            "Time's nearly up, so quickly: what impression did I give you?",
+            "goodbye",
+            "",
+            {"time_check", "ask_feedback"},
+        ),
+        ("I don't want to overrun. Thanks so much!", "goodbye", "", {"time_check", "thank"}),
+        ("I don't want to overstep, but how did I come across?", "goodbye", "", {"ask_feedback"}),
+        # a warm yes or a leaving no to the invitation
+        (
+            "Oh, gladly! Another quarter of an hour would be brilliant.",
+            "goodbye",
+            "invite_stay",
+            {"accept_stay"},
+        ),
+        (
+            "Well, I'm certainly not going to say no to that.",
+            "goodbye",
+            "invite_stay",
+            {"accept_stay"},
+        ),
+        (
+            "Another time maybe? I'd hate to push my luck.",
+            "goodbye",
+            "invite_stay",
+            {"decline_stay"},
+        ),
+        (
+            "Yes of course, I have time, no train to catch today",
+            "goodbye",
+            "invite_stay",
+            {"accept_stay"},
+        ),
+        # checking back with the contact on a day, not with the people named
+        (
+            "Mind if I give you a quick ring on Thursday once you've had a think?",
+            "referral",
+            "undecided",
+            {"ask_check_back"},
+        ),
+        (
+            "Would it be alright for me to follow up with them next week?",
+            "referral",
+            "referrals",
+            set(),
+        ),
+        (
+            "Perfect. And I promise I won't put any of them on the spot about openings.",
+            "referral",
+            "referrals",
+            {"golden_rule"},
+        ),
+        ("Thanks, you too.", "goodbye", "farewell", {"goodbye", "thank"}),
+        # arriving: early without the word, dressed without a verb, and other people's clothes
+        (
+            "I sat in my car for ten minutes so I wouldn't knock too early.",
+            "arrive",
+            "",
+            {"arrive_early"},
+        ),
+        ("Morning! Suit pressed, shoes polished, ready to go.", "arrive", "", {"greet", "dressed"}),
+        ("My flatmate wore a suit to her interview yesterday.", "arrive", "", set()),
+        ("I was going to bring my notebook but left it on the bus.", "arrive", "", set()),
+    ],
+)
+def test_the_ends_of_the_meeting_in_a_third_set_of_words(
+    text: str, stage: str, after: str, acts: set[str]
+) -> None:
+    assert understand(text, Context(stage, after)) == acts
