@@ -748,6 +748,22 @@ def test_asking_about_ones_chances_is_not_asking_for_a_job(text: str, job: bool)
     assert ("ask_job" in understand(text)) is job
 
 
+@pytest.mark.parametrize(
+    ("text", "promise"),
+    [
+        ("how do u deal with clients who hate ur designs", False),
+        ("How do you handle a client who rejects every draft?", False),
+        ("I promise I won't ask them for a job.", True),
+        ("Thanks! I'd just want their perspective.", True),
+    ],
+)
+def test_a_question_about_clients_is_not_the_promise_about_jobs(text: str, promise: bool) -> None:
+    """'how do u deal with clients who hate ur designs' was read as promising not to ask the
+    people named for a job (the learned reader alone), and the scorecard credited the
+    promise to it. The reader adds golden_rule only with a word of it (evidence.yaml)."""
+    assert ("golden_rule" in understand(text, Context("converse"))) is promise
+
+
 @pytest.mark.parametrize("text", ["Thanks Freja, tak!", "thanks a million conor"])
 def test_a_short_thanks_with_a_name_is_not_taken_for_another_language(text: str) -> None:
     """Two rehearsing users' closing thanks were read as no act (a name and a Danish word
