@@ -123,6 +123,18 @@ def test_compound_questions_are_answered_in_order_and_the_rest_deferred(marked: 
 
 @pytest.mark.parametrize(
     "question",
+    ["What do you like most and least about being a partner?", "best and worst parts?"],
+)
+def test_the_best_and_the_least_asked_together_are_both_answered(
+    marked: Engine, question: str
+) -> None:
+    """'What do you like most and least about being a partner?' got only the least part."""
+    replies = ask(marked, meet(marked), question)
+    assert [r.split(".")[0] for r in replies] == ["[best", "[least"]
+
+
+@pytest.mark.parametrize(
+    "question",
     [
         "Could you look at my résumé sometime? What's weakest on it?",
         "would you mind looking at my CV? what would you change about it?",

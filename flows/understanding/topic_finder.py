@@ -28,6 +28,13 @@ a second topic that the same question also asks about, or None ("what are the pa
 hours like?")."""
 
 TOPICS_PATH: Final = Path(__file__).with_name("topics.yaml")
+_BOTH_ENDS: Final = frozenset({"best", "least"})
+_BOTH_ASKED: Final = re.compile(
+    r"\b(?:best|most)\b(?: \w+){0,3} (?:and|or|&|n|vs) (?:the )?(?:\w+ )?(?:least|worst)\b"
+    r"|\b(?:least|worst)\b(?: \w+){0,3} (?:and|or|&|n|vs) (?:the )?(?:\w+ )?(?:best|most)\b"
+)
+"""Both ends asked of in one breath ("what do you like most and least?", "the best and
+worst parts?"): both are answered, best first (TOPICS.md)."""
 
 _QUESTION_BREAK: Final = re.compile(
     r"\? |(?:,|;|\.) (?=(?:and |also |plus |oh and |but )?(?:what|how|do|does|did|is|are|would|"
@@ -94,6 +101,11 @@ def find_topics(
             also_qualifier = [t for t in others if t in QUALIFIERS] if topic in QUALIFIERS else []
             if also_qualifier:  # "a 58-year-old part-timer?": both circumstances
                 found.append((_first(inside, also_qualifier[0], begin), also_qualifier[0]))
+                others = ()
+            pair = next(iter(_BOTH_ENDS - {topic})) if topic in _BOTH_ENDS else None
+            if pair is not None and pair in others and _BOTH_ASKED.search(text[begin:end]):
+                # "what do you like most and least?": both parts, best first (TOPICS.md)
+                found.append((_first(inside, pair, begin), pair))
                 others = ()
             if second is not None and others:
                 also = second(text[begin:end], topic, others)
