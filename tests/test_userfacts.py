@@ -16,6 +16,12 @@ BACKGROUNDS = [
     ),
     ("I worked 5 years at a bank as a teller", "five years as a teller", "finance"),
     ("i'm a retail supervisor rn", "your time as a retail supervisor", "retail"),
+    # second-language English, no article and a place before the years (the carys practice)
+    (
+        "I was chemistry teacher in Ukraine for 12 years",
+        "twelve years as a chemistry teacher",
+        "education",
+    ),
     # "A background in a call centre atm? Lovely." (the femi practice)
     ("im jo, i work in a call centre atm", "a background in a call centre", "customer_service"),
     ("Hi, I'm Sam! I've been a teacher for 12 years", "twelve years as a teacher", "education"),
