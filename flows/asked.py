@@ -167,7 +167,16 @@ _COMMON = frozenset(
 def distinctive(text: str) -> frozenset[str]:
     """The words of ``text`` that could tie a question to one answer ("master's", "weekends")."""
     words = (w.strip("'").removesuffix("'s") for w in _WORD.findall(text.lower()))
-    return frozenset(w[:6] for w in words if len(w) > 3 and w not in _COMMON)
+    return frozenset(_stem(w)[:6] for w in words if len(w) > 3 and w not in _COMMON)
+
+
+def _stem(word: str) -> str:
+    """One ending off a long word, so that "starting", "starts" and "started" meet."""
+    if len(word) > 5:
+        for ending in ("ing", "ed", "es", "s"):
+            if word.endswith(ending):
+                return word[: -len(ending)]
+    return word
 
 
 _TRAILING: Final = frozenset(

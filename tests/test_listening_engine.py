@@ -627,3 +627,15 @@ def test_wait_and_a_short_question_stays_on_what_was_just_said(marked: Engine) -
     ask(marked, session, "How did you get started?")
     [age] = ask(marked, session, "wait, is 50 too old to start?")
     assert age.startswith("[later_start.")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_answer_that_speaks_to_the_askers_words_is_chosen(seed: int) -> None:
+    """'What does a credit analyst earn starting out?' got the credit manager's answer about
+    senior pay: 'starting' and 'starts' did not meet, so two pay answers tied on 'credit
+    analyst' and one was drawn at random."""
+    engine = Engine()
+    session, _ = engine.start("tomas", now=T0, seed=seed, minutes=20)
+    engine.message(session, "Hi Tomás, I'm ready.", T0)
+    engine.message(session, "What does a credit analyst earn starting out?", T0)
+    assert session.turns[-1].ref == "pay.0"
