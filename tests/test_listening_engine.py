@@ -639,3 +639,17 @@ def test_the_answer_that_speaks_to_the_askers_words_is_chosen(seed: int) -> None
     engine.message(session, "Hi Tomás, I'm ready.", T0)
     engine.message(session, "What does a credit analyst earn starting out?", T0)
     assert session.turns[-1].ref == "pay.0"
+
+
+@pytest.mark.parametrize(
+    ("persona", "question"),
+    [("ray", "What was the army like?"), ("samuel", "What was doing a PhD like?")],
+)
+def test_the_contacts_own_past_asked_about_gets_their_story(persona: str, question: str) -> None:
+    """'What was the army like?' (to the ex-Army electrician) and 'What was doing a PhD like?'
+    (to the PhD immunologist) got 'I'd only be speculating...' deferrals."""
+    engine = Engine()
+    session, _ = engine.start(persona, now=T0, seed=1, minutes=20)
+    engine.message(session, "Hi, I'm ready.", T0)
+    engine.message(session, question, T0)
+    assert session.turns[-1].ref.startswith("ask_start.")
