@@ -31,6 +31,20 @@ from flows.understanding import (
 _TO_THEM: Final = re.compile(r" (?:you|your|u|ur|yours) |^ (?:what|how) (?:was|were) ")
 """Said to the contact, or asking what something was like ("what was the army like?":
 past, so theirs)."""
+_WHAT_WAS: Final = (
+    r"^ (?:what|how) (?:was|were) (?:(?:it|life) )?(?:like )?"
+    r"(?:(?:being|doing|working|in|at|on|as|the|a|an|your) )*"
+)
+"""Asking what a part of the contact's past was like, named right there: their story,
+whatever topic its words suggest ("What was working in support like?" is not the culture
+question; "what was the pay like when you started in retail?" is still the pay)."""
+
+
+def what_their_past_was_like(path: list[str], text: str) -> bool:
+    plain = plain_words(text)
+    return any(re.search(_WHAT_WAS + re.escape(plain_words(w).strip()) + r" ", plain) for w in path)
+
+
 _NEAR_MISS_PATH: Final = (
     [Item("unknown", "")],
     [Item("topic", "leaving")],
@@ -74,9 +88,10 @@ def rerouted(
             return detailed
     if only == Item("unknown", "") and named_terms(p, text):
         return [term]  # "is LTV checked on every loan?": what the contact knows of it
-    if ((not items and asking) or items in _NEAR_MISS_PATH) and about_their_own_path(
-        p.own_path, text
-    ):
+    if (
+        ((not items and asking) or items in _NEAR_MISS_PATH)
+        and about_their_own_path(p.own_path, text)
+    ) or what_their_past_was_like(p.own_path, text):
         # "You came from procurement. Was that an advantage?": the contact's own road
         # in (its continuation once told), not "beyond my competence"
         return [Item("classic", A.ASK_START)]

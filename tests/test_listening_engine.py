@@ -641,15 +641,43 @@ def test_the_answer_that_speaks_to_the_askers_words_is_chosen(seed: int) -> None
     assert session.turns[-1].ref == "pay.0"
 
 
-@pytest.mark.parametrize(
-    ("persona", "question"),
-    [("ray", "What was the army like?"), ("samuel", "What was doing a PhD like?")],
-)
+_THEIR_PAST = {
+    "anh": "What was the regional paper like?",
+    "bernie": "What was retail like?",
+    "carys": "What was being a lab technician like?",
+    "conor": "What was bar work like?",
+    "dana": "What was teaching like?",
+    "femi": "What was the bootcamp like?",
+    "freja": "What was procurement like?",
+    "greg": "What was working in support like?",
+    "helen": "What was being a paralegal like?",
+    "ines": "What was the bootcamp like?",
+    "marcus": "What was managing a store like?",
+    "meiling": "What was hotel work like?",
+    "naomi": "What was law school like?",
+    "priya": "What was nursing school like?",
+    "ray": "How was the army?",
+    "samuel": "What was doing a PhD like?",
+    "tomas": "What was being a teller like?",
+}
+
+
+@pytest.mark.parametrize(("persona", "question"), sorted(_THEIR_PAST.items()))
 def test_the_contacts_own_past_asked_about_gets_their_story(persona: str, question: str) -> None:
-    """'What was the army like?' (to the ex-Army electrician) and 'What was doing a PhD like?'
-    (to the PhD immunologist) got 'I'd only be speculating...' deferrals."""
+    """'What was the army like?' (to the ex-Army electrician), 'What was law school like?'
+    (to the lawyer who started at 31) and 'What was working in support like?' (to the
+    ex-support PM) got deferrals or another topic's answer (location, culture, credentials)
+    from every contact whose road in it was, but for nine."""
     engine = Engine()
     session, _ = engine.start(persona, now=T0, seed=1, minutes=20)
     engine.message(session, "Hi, I'm ready.", T0)
     engine.message(session, question, T0)
     assert session.turns[-1].ref.startswith("ask_start.")
+
+
+def test_a_topic_asked_of_the_contacts_past_is_still_that_topic() -> None:
+    engine = Engine()
+    session, _ = engine.start("bernie", now=T0, seed=1, minutes=20)
+    engine.message(session, "Hi, I'm ready.", T0)
+    engine.message(session, "What was the pay like when you started in retail?", T0)
+    assert session.turns[-1].ref.startswith("pay.")
