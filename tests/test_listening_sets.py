@@ -33,6 +33,8 @@ HELD_OUT_S = LISTENING / "author_s_heldout.jsonl"
 HELD_OUT_U2 = LISTENING / "author_u2_heldout.jsonl"
 HELD_OUT_U3 = LISTENING / "author_u3_heldout.jsonl"
 HELD_OUT_V = LISTENING / "author_v_heldout.jsonl"
+HELD_OUT_U4 = LISTENING / "author_u4_heldout.jsonl"
+HELD_OUT_N2 = LISTENING / "author_n2_heldout.jsonl"
 FLOORS = {
     HELD_OUT_H: (0.925, 3),
     HELD_OUT_I: (0.935, 2),
@@ -40,12 +42,14 @@ FLOORS = {
     HELD_OUT_K: (0.915, 2),
     HELD_OUT_L: (0.91, 1),
     HELD_OUT_N: (0.94, 5),
-    HELD_OUT_O: (0.93, 2),
-    HELD_OUT_R: (0.93, 2),
-    HELD_OUT_S: (0.915, 4),
-    HELD_OUT_U2: (0.79, 5),
-    HELD_OUT_U3: (0.85, 1),
-    HELD_OUT_V: (0.885, 3),
+    HELD_OUT_O: (0.94, 2),
+    HELD_OUT_R: (0.935, 2),
+    HELD_OUT_S: (0.925, 3),
+    HELD_OUT_U2: (0.85, 2),
+    HELD_OUT_U3: (0.91, 1),
+    HELD_OUT_V: (0.93, 2),
+    HELD_OUT_U4: (0.885, 1),
+    HELD_OUT_N2: (0.85, 24),
 }
 """Per held-out set: (exact topic list, questions with no topic answered as another topic).
 Author H, first (and only) score: 0.876 with the topic head trained on A-G, 0.695 with the
@@ -80,7 +84,12 @@ rebuild shipped on 2026-12-06 (decided on the folds): O 0.934 (one question belo
 floor), R 0.934, S 0.928, U2 0.800, U3 0.860; with a stated circumstance kept (decided on
 the training authors) U2 0.819, U3 0.865. Author V (all topics, the five newest ten times
 each), first score on arrival: 0.891 with the model then shipped, 0.886 with the rebuild,
-0.895 with the stated circumstance kept.
+0.895 with the stated circumstance kept. Author U4 (the five newest topics and the rest,
+241), first score on arrival (2026-12-06, the session after stop 27): 0.851 (0 of 20
+misread); author N2 (questions no topic covers, 202), on arrival: 0.678 (the model then
+shipped read a topic into 55 of its 130 such questions). The rebuild of that session
+(training authors U5, U6, Q2 and N1 added; decided on the folds): O 0.948, R 0.940, S 0.934,
+U2 0.863, U3 0.920, V 0.941, U4 0.896, N2 0.861 (21 of 130 misread).
 tests/data/README.md has the figures. Floors, not targets."""
 needs_held_out = pytest.mark.skipif(
     not HELD_OUT_O.exists(), reason="the blind held-out set (author O) is not written yet"

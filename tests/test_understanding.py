@@ -25,11 +25,6 @@ REBUILT = (
     "added): the act head reads it wrongly, while blind sets O, R and S each rose "
     "(tests/data/README.md)"
 )
-REBUILT_AGAIN = (
-    "known error since the 2026-12-06 rebuild (the five newest topics learned; act sets X and "
-    "Y added): the act head also reads ask_other, while the held-out topic sets U2 and U3 "
-    "rose by 0.11 and 0.14 (tests/data/README.md)"
-)
 
 
 @pytest.mark.parametrize(
@@ -429,11 +424,8 @@ def test_evaluate_report() -> None:
         ("who tends to drop out in the first year", {"ask_qualifications"}),
         ("where would a guy with 15 yrs in retail slot in", {"ask_fit"}),
         ("would someone fresh out of the army fit into logistics", {"ask_fit"}),
-        pytest.param(
-            "how is overseas experience such as mine viewed here?",
-            {"ask_fit"},
-            marks=pytest.mark.xfail(strict=True, reason=REBUILT_AGAIN),
-        ),
+        # (a known error of the first 2026-12-06 rebuild, read right since the second)
+        ("how is overseas experience such as mine viewed here?", {"ask_fit"}),
         ("I ask myself if my years in banking can be useful in fintech", {"ask_fit"}),
         ("i was a nurse 10 yrs, would that fit in pharma sales", {"ask_fit"}),
         ("is there a place for me in UX at 50?", {"ask_fit"}),
@@ -694,7 +686,7 @@ def test_arriving_early_needs_words_that_say_so(text: str, early: bool) -> None:
             "I got here early. I'm in a smart black top and I brought my sketchbook, a pen and "
             "my questions. I'm ready.",
             # a sketchbook and a pen are something to take notes with (ACTS.md: "a
-            # notebook/notepad and pen"); read so since the 2026-12-06 rebuild
+            # notebook/notepad and pen"): the rules' word since the second 2026-12-06 rebuild
             {"arrive_early", "dressed", "notebook", "questions_copy"},
         ),
         ("Arrived early in a suit, notebook and pen, copy of my questions.", None),
