@@ -21,7 +21,16 @@ from flows.contact import Voice
 from flows.persona import Answer, FieldTerm, Persona, Specific
 from flows.session import Session
 from flows.specifics import SPEC
-from flows.topics import BEST, COMMON, CREDENTIALS, LEAST, QUALIFIERS, TOPICS, labels
+from flows.topics import (
+    BEST,
+    COMMON,
+    CREDENTIALS,
+    LEAST,
+    QUALIFIERS,
+    TOLD_AS_STORIES,
+    TOPICS,
+    labels,
+)
 from flows.understanding import explain, normalised, topic_positions
 
 MAX_ANSWERS = 2
@@ -160,6 +169,11 @@ def _part(norm: str, at: int) -> str:
     return norm[start : min(ends) if ends else len(norm)]
 
 
+def _ties(answer: Answer) -> frozenset[str]:
+    """The words that tie a question to ``answer``: its own and those it is about."""
+    return distinctive(" ".join([answer.say, *answer.about]))
+
+
 class Answerer:
     """Picks the contact's lines for one event; reads what was told off the transcript."""
 
@@ -179,18 +193,26 @@ class Answerer:
         # gets the answer about degrees, not the one about certificates).
         words = distinctive(asked)
         if words:
-            overlap = {i: len(words & distinctive(answers[i].say)) for i in pool}
+            overlap = {i: len(words & _ties(answers[i])) for i in pool}
             best = max(overlap.values())
             if best:
                 pool = [i for i in pool if overlap[i] == best]
         return pool[self.voice.choose_index(f"answer:{key}", len(pool))]
 
-    def _answer(self, key: str, answers: Sequence[Answer], label: str, asked: str = "") -> Said:
+    def _answer(
+        self,
+        key: str,
+        answers: Sequence[Answer],
+        label: str,
+        asked: str = "",
+        *,
+        go_on: bool = True,
+    ) -> Said:
         index = self._choose(key, answers, asked)
         if index is None:
             # Asked about again with every answer told: an answer's continuation not yet
             # told goes on with it ("Would it show up on the DBS?" after the record answer)
-            for i, answer in enumerate(answers):
+            for i, answer in enumerate(answers if go_on else ()):
                 if (said := self._go_on(f"{key}.{i}", answer.more)) is not None:
                     return said
             # Asked again once every "that's all on X" was said: "that was the whole story".
@@ -211,7 +233,7 @@ class Answerer:
     def topic(self, topic: str, asked: str = "") -> Said:
         answers = self.persona.topics.get(topic, [])
         label = labels().get(topic, topic.replace("_", " "))
-        return self._answer(topic, answers, label, asked)
+        return self._answer(topic, answers, label, asked, go_on=topic not in TOLD_AS_STORIES)
 
     def classic(self, act: str, asked: str = "") -> Said:
         answers = getattr(self.persona.answers, act)

@@ -83,6 +83,8 @@ _COMMON = frozenset(
         "do",
         "does",
         "doing",
+        "even",
+        "ever",
         "for",
         "from",
         "get",

@@ -46,6 +46,10 @@ class Answer(_Strict):
     say: str = Field(min_length=1)
     more: str = ""
     """The deeper continuation for "tell me more"; empty: that is the whole story."""
+    about: list[str] = []
+    """Words a question may use for this answer that its lines need not ("hurt", "funniest"
+    for a story of a close call or of a funny day): they tie such a question to it when a
+    topic has several answers."""
 
     @model_validator(mode="before")
     @classmethod

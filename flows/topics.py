@@ -23,7 +23,7 @@ TOPICS: Final[tuple[str, ...]] = (
     "surprises", "tools", "progression", "culture", "differently", "remote", "community",
     "leaving", "proudest", "mistakes", "thrives", "entry", "side_projects", "location",
     "employer_size", "organisation", "demand", "difficult_people", "later_start", "part_time",
-    "record", "from_abroad",
+    "record", "from_abroad", "stories",
 )  # fmt: skip
 
 COMMON: Final[frozenset[str]] = frozenset(
@@ -36,6 +36,12 @@ QUALIFIERS: Final[frozenset[str]] = frozenset({"later_start", "part_time", "reco
 """The user's own circumstances: asked in one question with another topic, they are what the
 question is about ("do firms hire people on a graduate visa?", "do analysts ever work part
 time?"); asked in a question of their own beside another, both are answered."""
+
+TOLD_AS_STORIES: Final[frozenset[str]] = frozenset({"stories"})
+"""Topics whose answers are stories, and whose continuations pick a story up mid-telling
+("I caught myself on the next joist by my armpits..."): told only straight after their
+story, when the user asks to hear more, never as the next answer to the topic asked again
+("any other stories?" once both are told gets the contact's "that's all I've got")."""
 
 CLASSIC_PARTS: Final[dict[str, str]] = {BEST: "ask_likes", LEAST: "ask_likes"}
 """Topics that are a part of a classic question (answered instead of the whole)."""

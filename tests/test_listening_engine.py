@@ -35,6 +35,8 @@ def marked() -> Engine:
         ("How did you get started?", "[ask_start."),
         ("Is AI going to replace this job?", "[ai."),
         ("What would you do differently if you started today?", "[differently."),
+        ("Have you ever been hurt on the job?", "[stories."),
+        ("what's the funniest thing that's happened at work?", "[stories."),
     ],
 )
 def test_each_question_gets_its_own_answer(marked: Engine, question: str, marker: str) -> None:
@@ -453,6 +455,21 @@ def test_asking_about_part_time_work_is_not_asking_for_a_job(marked: Engine) -> 
     assert "ask_job" not in session.turns[-2].acts
 
 
+def test_a_story_goes_on_only_straight_after_it(marked: Engine) -> None:
+    """A story's continuation picks it up mid-telling: "tell me more" right after it gets
+    it, but "any other stories?" later, once the stories are told, gets the contact's
+    "that's all", not the middle of a story told a while ago (another topic goes on)."""
+    session = meet(marked)
+    [first] = ask(marked, session, "Have you ever had a close call at work?")
+    [more] = ask(marked, session, "tell me more")
+    assert first.startswith("[stories.0]") and more.startswith("[stories.0+]")
+    session = meet(marked)
+    ask(marked, session, "Have you ever had a close call at work?")
+    ask(marked, session, "What's the pay like?")
+    [again] = ask(marked, session, "any other crazy stories from the job?")
+    assert again.startswith("[used up]"), again
+
+
 def test_a_topic_asked_again_goes_on_before_it_is_used_up(marked: Engine) -> None:
     session = meet(marked)
     [first] = ask(marked, session, "Would a criminal record rule me out?")
@@ -673,6 +690,22 @@ def test_the_contacts_own_past_asked_about_gets_their_story(persona: str, questi
     engine.message(session, "Hi, I'm ready.", T0)
     engine.message(session, question, T0)
     assert session.turns[-1].ref.startswith("ask_start.")
+
+
+@pytest.mark.parametrize("persona", sorted(Engine().personas))
+def test_every_contact_tells_stories_of_their_own(persona: str) -> None:
+    """Asked whether they were ever hurt, and for the funniest thing that happened at work,
+    every contact tells a story of their own (a close call or a detail of theirs for the
+    first, the funny one for the second) instead of "that's beyond my lab bench"."""
+    engine = Engine()
+    session, _ = engine.start(persona, now=T0, seed=1, minutes=20)
+    engine.message(session, "Hi, I'm ready.", T0)
+    engine.message(session, "Have you ever been hurt on the job?", T0)
+    hurt = session.turns[-1].ref
+    engine.message(session, "What's the funniest thing that's happened at work?", T0)
+    funny = session.turns[-1].ref
+    assert hurt == "stories.0" or hurt.startswith("spec."), hurt
+    assert funny == "stories.1", funny
 
 
 def test_a_topic_asked_of_the_contacts_past_is_still_that_topic() -> None:

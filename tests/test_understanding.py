@@ -607,6 +607,40 @@ def test_indirect_questions_are_heard_as_questions(text: str, topic: str) -> Non
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Have you ever been hurt on the job?", ("stories",)),
+        ("What's the most dangerous thing that's happened to you at work?", ("stories",)),
+        ("tell me about a time something went really wrong", ("stories",)),
+        ("what's the funniest thing that's happened at work?", ("stories",)),
+        ("What's the biggest mistake you've made in your career?", ("stories",)),
+        ("any crazy stories from the job?", ("stories",)),
+        ("have you ever had a close call?", ("stories",)),
+        ("what was your worst day on the job", ("stories",)),
+        ("whats the weirdest request youve had from a client", ("stories",)),
+        # its neighbours keep their own topics
+        ("what's the worst part of the job?", ("least",)),
+        ("what's the hardest part?", ("hardest",)),
+        ("what mistakes do new nurses make?", ("mistakes",)),
+        ("whats the dumbest thing apprentices do on site lol", ("mistakes",)),
+        ("What would you do differently?", ("differently",)),
+        ("what's your proudest moment?", ("proudest",)),
+        ("ever had a nightmare client?", ("difficult_people",)),
+        ("Was there a moment when you nearly left law?", ("leaving",)),
+        ("tell me about a typical day", ("typical_day",)),
+        ("any success stories of people switching in their forties?", ("later_start",)),
+    ],
+)
+def test_a_story_from_the_contacts_own_working_life_is_its_own_topic(
+    text: str, expected: tuple[str, ...]
+) -> None:
+    """One event the contact lived (TOPICS.md, `stories`): "have you ever been hurt on the
+    job?" got "that's beyond my lab bench" from every contact, as a question no topic
+    covers, and "the funniest thing that's happened" was taken for a follow-up."""
+    assert topics(text) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "acts", "expected"),
     [
         # a short question the act reader also takes for a follow-up, or said with thanks:
