@@ -212,18 +212,14 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
         # work that fits the user's life, not a request for a post (the rules read none)
         read -= {ASK_JOB}
     dropped = (ruled - read) & learned.CLAUSE_ACTS
+    read, dropped = _checked_in(read, dropped, where)
     if not dropped:
         return read
     for clause in learned.clauses(normalised(text)):
         clause_ruled = ruled_acts(clause, where)
         if clause_ruled & dropped:
             read |= clause_ruled & dropped & _clause(clause, where, clause_ruled)
-    if read.intersection(CHECKLIST) and where.stage == "arrive":
-        # A check-in the reader recognised (it read one fact): the other facts the rules
-        # read in it stand. "Hello! I got here 15 minutes early, in my navy suit." lost the
-        # suit to a head unsure of a three-word clause; wording that only looks like a fact
-        # (meant to wear, someone else's suit) is vetoed by the rules themselves.
-        read |= dropped.intersection(CHECKLIST)
+    read, dropped = _checked_in(read, dropped, where)  # (a clause read one fact)
     for m in _acts(text, where.labels) if read.intersection(CHECKLIST) else ():
         # A fact strung into a check-in list the clauses did not part ("got here 10 minutes
         # early in a suit, with a notebook"), when the reader took the message for a
@@ -231,6 +227,20 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
         if m.act in dropped.intersection(CHECKLIST) - read and len(m.matched.split()) >= 2:
             read |= _clause(m.matched, where, frozenset({m.act}))
     return read
+
+
+def _checked_in(
+    read: frozenset[str], dropped: frozenset[str], where: Context
+) -> tuple[frozenset[str], frozenset[str]]:
+    """In the lobby, a check-in the reader recognised (it read one fact): the other facts
+    the rules read in it stand, and need no clause-by-clause reading. "Hello! I got here 15
+    minutes early, in my navy suit." lost the suit to a head unsure of a three-word clause;
+    wording that only looks like a fact (meant to wear, someone else's suit) is vetoed by
+    the rules themselves."""
+    if where.stage != "arrive" or not read.intersection(CHECKLIST):
+        return read, dropped
+    facts = dropped.intersection(CHECKLIST)
+    return read | facts, dropped - facts
 
 
 def ruled_acts(text: str, context: Context | None = None) -> frozenset[str]:
