@@ -59,6 +59,26 @@ def _first(located: list[tuple[int, int, str]], topic: str, default: int) -> int
     return min((hit[0] for hit in located if hit[2] == topic), default=default)
 
 
+def _also_asked(
+    question: str, topic: str, others: tuple[str, ...], second: Second | None
+) -> str | None:
+    """Of the other topics the rules found in one question, the one it asks about as well
+    as ``topic``, if any (at most one more):
+    - two circumstances of the user's ("a 58-year-old part-timer?"): both;
+    - the best and the least in one breath ("what do you like most and least?"): both,
+      best first (TOPICS.md);
+    - otherwise what ``second`` (the learned reader, conjunct by conjunct) is sure of."""
+    if not others:
+        return None
+    if topic in QUALIFIERS and (qualifiers := [t for t in others if t in QUALIFIERS]):
+        return qualifiers[0]
+    if topic in _BOTH_ENDS:
+        pair = next(iter(_BOTH_ENDS - {topic}))
+        if pair in others and _BOTH_ASKED.search(question):
+            return pair
+    return second(question, topic, others) if second is not None else None
+
+
 def find_topics(
     rules: RuleSet,
     text: str,
@@ -98,19 +118,9 @@ def find_topics(
                 continue
             found = [(_first(inside, topic, begin), topic)]
             others = tuple(dict.fromkeys(hit[2] for hit in sorted(inside) if hit[2] != topic))
-            also_qualifier = [t for t in others if t in QUALIFIERS] if topic in QUALIFIERS else []
-            if also_qualifier:  # "a 58-year-old part-timer?": both circumstances
-                found.append((_first(inside, also_qualifier[0], begin), also_qualifier[0]))
-                others = ()
-            pair = next(iter(_BOTH_ENDS - {topic})) if topic in _BOTH_ENDS else None
-            if pair is not None and pair in others and _BOTH_ASKED.search(text[begin:end]):
-                # "what do you like most and least?": both parts, best first (TOPICS.md)
-                found.append((_first(inside, pair, begin), pair))
-                others = ()
-            if second is not None and others:
-                also = second(text[begin:end], topic, others)
-                if also is not None:
-                    found.append((_first(inside, also, begin), also))
+            also = _also_asked(text[begin:end], topic, others, second)
+            if also is not None:
+                found.append((_first(inside, also, begin), also))
             for offset, name in sorted(found):
                 chosen.setdefault(name, offset)
         return tuple(chosen.items())
