@@ -14,6 +14,7 @@ Computation only: the reading and the persona in, the items to answer out.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Final
 
 from flows import acts as A
@@ -29,8 +30,9 @@ from flows.understanding import (
 )
 
 _TO_THEM: Final = re.compile(r" (?:you|your|u|ur|yours) |^ (?:what|how) (?:was|were) ")
-"""Said to the contact, or asking what something was like ("what was the army like?":
-past, so theirs)."""
+"""Said to the contact, or asking what something was like ("what was it like moving from
+procurement?": past, so theirs). Broader than ``_WHAT_WAS``, so it applies only where the
+reading found nothing or missed (``_NEAR_MISS_PATH``)."""
 _WHAT_WAS: Final = (
     r"^ (?:what|how) (?:was|were) (?:(?:it|life) )?(?:like )?"
     r"(?:(?:being|doing|working|in|at|on|as|the|a|an|your) )*"
@@ -41,8 +43,15 @@ question; "what was the pay like when you started in retail?" is still the pay).
 
 
 def what_their_past_was_like(path: list[str], text: str) -> bool:
-    plain = plain_words(text)
-    return any(re.search(_WHAT_WAS + re.escape(plain_words(w).strip()) + r" ", plain) for w in path)
+    past = _past_like(tuple(path))
+    return past is not None and past.search(plain_words(text)) is not None
+
+
+@cache
+def _past_like(path: tuple[str, ...]) -> re.Pattern[str] | None:
+    """``_WHAT_WAS`` before any of a contact's own-path words, compiled once per contact."""
+    words = [re.escape(plain_words(w).strip()) for w in path]
+    return re.compile(_WHAT_WAS + "(?:" + "|".join(words) + ") ") if words else None
 
 
 _NEAR_MISS_PATH: Final = (
