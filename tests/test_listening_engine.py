@@ -470,6 +470,18 @@ def test_a_story_goes_on_only_straight_after_it(marked: Engine) -> None:
     assert again.startswith("[used up]"), again
 
 
+@pytest.mark.parametrize(
+    "reaction", ["oh wow, were you ok?", "did you get in trouble?", "was everyone alright?"]
+)
+def test_a_reaction_to_a_story_hears_the_rest_of_it(marked: Engine, reaction: str) -> None:
+    """ "Oh wow, were you ok?" after a close call got "that's not something I can help you
+    with", offering another topic, and the next "what happened next?" took that offer."""
+    session = meet(marked)
+    ask(marked, session, "What's the scariest thing that's happened to you at work?")
+    [rest] = ask(marked, session, reaction)
+    assert rest.startswith("[stories.0+]"), rest
+
+
 def test_a_topic_asked_again_goes_on_before_it_is_used_up(marked: Engine) -> None:
     session = meet(marked)
     [first] = ask(marked, session, "Would a criminal record rule me out?")

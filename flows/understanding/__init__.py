@@ -272,11 +272,14 @@ def signals(text: str) -> frozenset[str]:
 def topic_positions(text: str) -> tuple[tuple[str, int], ...]:
     """``(topic, offset in the normalised text)`` for each topic ``text`` asks about."""
     classic = bool(understand(text) & set(CLASSIC_QUESTIONS))
+    # A short question about what the contact just said ("was everyone alright?") is
+    # about that: the reader names no topic the rules did not find unless it is sure.
+    guess = not classic and "points_back" not in signals(text)
     question = _engine().rules.question
     found = find_topics(
         _engine().topics,
         normalised(text),
-        _learned_decision(classic=classic),
+        _learned_decision(guess=guess),
         None if question is None else (lambda part: question.search(part) is not None),
         _learned_second(),
     )
@@ -309,9 +312,10 @@ def _whole_message(
     return ((reading.topic, found[0][1] if found else 0),)
 
 
-def _learned_decision(*, classic: bool) -> Decide | None:
-    """The learned reader's say on each question. Beside one of the classic questions it
-    may only overrule when sure: "what does it take to succeed?" has no topic of its own."""
+def _learned_decision(*, guess: bool) -> Decide | None:
+    """The learned reader's say on each question; ``guess=False``: it may only overrule
+    when sure (beside one of the classic questions: "what does it take to succeed?" has no
+    topic of its own)."""
     head = learned.topic_head()
     if head is None:
         return None
@@ -329,7 +333,7 @@ def _learned_decision(*, classic: bool) -> Decide | None:
         reading = learned.read_question(question.strip())
         if reading is None:
             return ruled
-        return head.decide(reading, ruled, guess=not classic)
+        return head.decide(reading, ruled, guess=guess)
 
     return decide
 
