@@ -285,6 +285,11 @@ class Answerer:
             said = self._go_on(ref, self._continuation(ref))
             assert said is not None  # (_untold_more found it untold, with a continuation)
             return said
+        told = any(t.speaker == "contact" and t.kind in _MORE_KINDS for t in self.session.turns)
+        if not told and self.voice.fresh(self.persona.go_ahead):
+            # "Tell me more!" before the contact has told anything: there is no story to
+            # end yet ("that story ends there" answered the greeting); the floor is theirs
+            return Said("go_ahead", self.voice.pick("go_ahead", self.persona.go_ahead), "")
         line = self.voice.pick("nothing_more", self.persona.nothing_more)
         return Said("nothing_more", line, "")
 

@@ -166,6 +166,13 @@ def test_tell_me_more_continues_the_last_answer_then_admits_that_is_all(marked: 
     assert again.startswith("[nothing more]")
 
 
+def test_tell_me_more_before_anything_was_told_hands_the_floor_back(marked: Engine) -> None:
+    """ "Tell me more!" right after the greeting got "that story ends there": there was no
+    story yet. The contact asks what the user would like to know."""
+    [reply] = ask(marked, meet(marked), "Tell me more!")
+    assert reply.startswith("[go ahead]"), reply
+
+
 def test_no_answer_is_repeated_and_a_used_up_topic_says_so(marked: Engine) -> None:
     session = meet(marked)
     first = ask(marked, session, "What's the pay like?")
