@@ -185,6 +185,16 @@ class Answerer:
 
     def _choose(self, key: str, answers: Sequence[Answer], asked: str = "") -> int | None:
         fresh = [i for i in range(len(answers)) if f"{key}.{i}" not in self.told]
+        if any(not a.about for a in answers):
+            # Beside answers for the whole topic, one that names what it is about is a
+            # specialist, kept for a question that names it: Welsh, for a teacher's answer
+            # on coming from abroad, is not the answer to a follow-up about visas.
+            words = distinctive(asked)
+            fresh = [
+                i
+                for i in fresh
+                if not answers[i].about or words & distinctive(" ".join(answers[i].about))
+            ]
         if not fresh:
             return None
         unheard = [i for i in fresh if f"{key}.{i}" not in self.session.heard]

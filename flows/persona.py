@@ -49,7 +49,9 @@ class Answer(_Strict):
     about: list[str] = []
     """Words a question may use for this answer that its lines need not ("hurt", "funniest"
     for a story of a close call or of a funny day): they tie such a question to it when a
-    topic has several answers."""
+    topic has several answers. Beside answers without them, an answer with them is a
+    specialist, given only to a question that names one (Welsh, among the answers on
+    coming from abroad)."""
 
     @model_validator(mode="before")
     @classmethod

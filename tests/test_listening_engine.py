@@ -727,6 +727,40 @@ def test_every_contact_tells_stories_of_their_own(persona: str) -> None:
     assert funny == "stories.1", funny
 
 
+def _carys_asked(*questions: str) -> list[str]:
+    engine = Engine()
+    session, _ = engine.start("carys", now=T0, seed=1, minutes=20)
+    engine.message(session, "Hi, I'm ready.", T0)
+    refs = []
+    for question in questions:
+        engine.message(session, question, T0)
+        refs.append(session.turns[-1].ref)
+    return refs
+
+
+def test_a_welsh_teacher_speaks_of_welsh() -> None:
+    """The Cardiff science teacher answered "Do you speak Welsh yourself?" with "that's
+    beyond my lab bench", "Do I need to speak Welsh?" with "Often, yes" (her answer on
+    foreign qualifications) and the kids' Welsh in lessons with her answer on stress."""
+    need, own, kids = _carys_asked(
+        "Do I need to speak Welsh to teach in Wales?",
+        "Do you speak Welsh yourself?",
+        "how much Welsh do the kids speak in lessons?",
+    )
+    assert need == "from_abroad.1"
+    assert own.startswith("spec.") and kids == f"{own}+"
+
+
+def test_an_answer_about_one_thing_waits_for_a_question_about_it() -> None:
+    """Her Welsh answer is one of two on coming from abroad; a follow-up about visas gets
+    the rest of the first, not the Welsh one."""
+    first, visas = _carys_asked(
+        "I trained as a teacher in Kerala, would that count here?",
+        "and do schools sponsor visas?",
+    )
+    assert first == "from_abroad.0" and visas == "from_abroad.0+"
+
+
 def test_a_topic_asked_of_the_contacts_past_is_still_that_topic() -> None:
     engine = Engine()
     session, _ = engine.start("bernie", now=T0, seed=1, minutes=20)
