@@ -197,13 +197,18 @@ def test_the_encoder_is_deterministic_and_gives_unit_vectors() -> None:
     assert first.shape == (2, 384)
 
 
+NEWER_THAN_THE_HEAD = frozenset({"stories"})
+"""Topics added since the last rebuild (2026-12-06, the session after stop 28): the rules
+alone read them (``TopicHead.decide``) until the next rebuild learns them."""
+
+
 def test_the_shipped_head_matches_the_encoder_and_the_topics() -> None:
     from flows.topics import TOPICS
 
     shipped = learned.topic_head()
     if shipped is None:
         pytest.skip("the encoder is not installed")
-    assert set(shipped.classes) == {*TOPICS, NONE}
+    assert set(shipped.classes) == {*TOPICS, NONE} - NEWER_THAN_THE_HEAD
     assert shipped.coef.shape == (len(shipped.classes), 384)
     assert 0 < shipped.fallback < shipped.override <= 1 and shipped.veto >= 0.85
 
