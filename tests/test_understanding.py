@@ -227,6 +227,22 @@ def test_small_talk_stays_silent(text: str) -> None:
     assert understand(text) == frozenset()
 
 
+def test_a_word_longer_than_any_correction_is_not_spelled_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 4,000-letter "word" (a pasted link, a key held down) took half a minute: every
+    deletion of two of its letters was spelled out, though no rule word is within reach."""
+    from flows.understanding import typos
+
+    corrector = typos.Corrector(["nursing"])
+    spelled: list[str] = []
+    real = typos._deletes
+    monkeypatch.setattr(typos, "_deletes", lambda w, d: spelled.append(w) or real(w, d))
+    assert corrector.correct("ab" * 2000) == "ab" * 2000
+    assert spelled == []
+    assert corrector.correct("nursnig") == "nursing" and spelled  # (in reach: corrected)
+
+
 def test_common_words_are_not_corrected() -> None:
     # Frequent English words must not be "corrected" into a rule word (wait -> want).
     assert normalised("wait i am sick") == "wait i am sick"

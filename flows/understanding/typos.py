@@ -82,6 +82,10 @@ class Corrector:
                 index.setdefault(variant, set()).add(word)
         return index
 
+    @cached_property
+    def _longest(self) -> int:
+        return max((len(w) for w in self.vocabulary), default=0)
+
     def prepare(self) -> None:
         """Build the index now rather than for the first word to correct."""
         _ = self._index
@@ -90,7 +94,9 @@ class Corrector:
         if token in self.protected:
             return token
         limit = max_distance(len(token))
-        if limit == 0:
+        if limit == 0 or len(token) > self._longest + limit:
+            # (nothing in the vocabulary is within reach: a pasted link or a key mashed
+            # for a line took half a minute to spell out all its deletions)
             return token
         candidates: set[str] = set()
         index = self._index
