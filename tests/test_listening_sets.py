@@ -47,9 +47,9 @@ FLOORS = {
     HELD_OUT_S: (0.925, 3),
     HELD_OUT_U2: (0.85, 2),
     HELD_OUT_U3: (0.91, 1),
-    HELD_OUT_V: (0.93, 2),
+    HELD_OUT_V: (0.92, 2),
     HELD_OUT_U4: (0.885, 1),
-    HELD_OUT_N2: (0.85, 24),
+    HELD_OUT_N2: (0.79, 24),
 }
 """Per held-out set: (exact topic list, questions with no topic answered as another topic).
 Author H, first (and only) score: 0.876 with the topic head trained on A-G, 0.695 with the
@@ -89,7 +89,12 @@ each), first score on arrival: 0.891 with the model then shipped, 0.886 with the
 misread); author N2 (questions no topic covers, 202), on arrival: 0.678 (the model then
 shipped read a topic into 55 of its 130 such questions). The rebuild of that session
 (training authors U5, U6, Q2 and N1 added; decided on the folds): O 0.948, R 0.940, S 0.934,
-U2 0.863, U3 0.920, V 0.941, U4 0.896, N2 0.861 (21 of 130 misread).
+U2 0.863, U3 0.920, V 0.941, U4 0.896, N2 0.861 (21 of 130 misread). Then (the session
+after stop 28) the topic `stories` was added, and two helpers who saw only TOPICS.md
+relabelled the questions that ask for one event the contact lived: 5 of V and 27 of N2 went
+from no topic to `stories`. Against the new labels the code of that session's start scores V
+0.923 and N2 0.738; with the stories rules (the topic head does not know it yet) V 0.923 and
+N2 0.797, the floors now.
 tests/data/README.md has the figures. Floors, not targets."""
 needs_held_out = pytest.mark.skipif(
     not HELD_OUT_O.exists(), reason="the blind held-out set (author O) is not written yet"
