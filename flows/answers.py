@@ -185,11 +185,11 @@ class Answerer:
 
     def _choose(self, key: str, answers: Sequence[Answer], asked: str = "") -> int | None:
         fresh = [i for i in range(len(answers)) if f"{key}.{i}" not in self.told]
+        words = distinctive(asked)
         if any(not a.about for a in answers):
             # Beside answers for the whole topic, one that names what it is about is a
             # specialist, kept for a question that names it: Welsh, for a teacher's answer
             # on coming from abroad, is not the answer to a follow-up about visas.
-            words = distinctive(asked)
             fresh = [
                 i
                 for i in fresh
@@ -201,7 +201,6 @@ class Answerer:
         pool = unheard or fresh
         # The answer that speaks to the asker's own words first ("do I need a master's?"
         # gets the answer about degrees, not the one about certificates).
-        words = distinctive(asked)
         if words:
             overlap = {i: len(words & _ties(answers[i])) for i in pool}
             best = max(overlap.values())
@@ -302,6 +301,26 @@ class Answerer:
             return Said("go_ahead", self.voice.pick("go_ahead", self.persona.go_ahead), "")
         line = self.voice.pick("nothing_more", self.persona.nothing_more)
         return Said("nothing_more", line, "")
+
+    def reaction(self) -> Said | None:
+        """The answer to a reaction ("were you ok?") right after a story the contact told:
+        its continuation if untold, then its aftermath, then "that's all of it". None when
+        the contact's last line was not part of a story."""
+        last = next((t for t in reversed(self.session.turns) if t.speaker == "contact"), None)
+        if last is None or last.kind not in _MORE_KINDS or not last.ref:
+            return None
+        key, _, index = last.ref.rstrip("+").partition(".")
+        answers = self.persona.topics.get(key, [])
+        if key not in TOLD_AS_STORIES or not index.isdigit() or int(index) >= len(answers):
+            return None
+        ref = f"{key}.{index}"
+        if (said := self._go_on(ref, answers[int(index)].more)) is not None:
+            return said
+        after = answers[int(index)].after
+        if after and f"{ref}++" not in self.told:
+            self.told.add(f"{ref}++")
+            return Said("follow_up_answer", after, f"{ref}++")
+        return Said("nothing_more", self.voice.pick("nothing_more", self.persona.nothing_more))
 
     def has_more(self) -> bool:
         """The contact's last answer goes on, and has not yet been continued."""

@@ -11,6 +11,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from flows.persona import Persona, Referral
@@ -34,11 +35,7 @@ class Voice:
         """The ``lines`` the contact has not said yet in this meeting, alone or as the opening
         of a longer reply (an intro before the referral list or the feedback)."""
         said = [t.text for t in self._session.turns if t.speaker == "contact"]
-        return [
-            line
-            for line in lines
-            if not any(text.startswith(filled(line, self._fields(fields))) for text in said)
-        ]
+        return [line for line in lines if not any(_said_as(line).match(text) for text in said)]
 
     def _fields(self, fields: dict[str, object]) -> _Fields:
         return _Fields({"minutes": f"{self._session.meeting_minutes:g}", **fields})
@@ -55,6 +52,16 @@ class _Fields(dict[str, object]):
 
 
 _OPENS_SENTENCE = re.compile(r"(^|[.!?]\s+)\{(\w+)\}")
+_FIELD = re.compile(r"\{[^{}]*\}")
+
+
+@lru_cache(maxsize=4096)
+def _said_as(line: str) -> re.Pattern[str]:
+    """What ``line`` reads as once said, whatever filled its fields: "Oh, {asked} deserves
+    the full pitch" was said twice in one meeting, about a building and about purpose-driven
+    brands, because each filling looked like a new line."""
+    parts = _FIELD.split(line)
+    return re.compile(".+?".join(re.escape(part) for part in parts), re.IGNORECASE | re.DOTALL)
 
 
 class _Filler(string.Formatter):

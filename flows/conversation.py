@@ -21,6 +21,7 @@ from flows.closing import Closing
 from flows.facts import Facts, facts_of
 from flows.machine import CONVERSE, DONE, REFERRAL
 from flows.persona import Tangent
+from flows.remarks import Remarks
 from flows.rerouting import rerouted
 from flows.session import Turn
 from flows.specifics import SPEC
@@ -36,7 +37,6 @@ from flows.userfacts import about_the_asker, read_message, speaks_of_self, user_
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
 _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A goodbye that also asks or raises something is handled as that, not as leaving."""
-_REPHRASABLE = ("answer", "tangent", "follow_up_answer", "question_answer", "feedback")
 _ASKS_ANEW = {*A.CLASSIC_QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A request to say it again more simply that also asks for something is handled as that."""
 _ABOUT_ME_TOPICS = {"hardest", "least", "mistakes", "thrives"}
@@ -81,7 +81,7 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
 
 
-class Conversation(Closing):
+class Conversation(Closing, Remarks):
     """Replies during the meeting (converse, goodbye, referral, and after it)."""
 
     def _respond(self, turn: Turn, acts: set[str], sig: frozenset[str]) -> None:
@@ -165,19 +165,6 @@ class Conversation(Closing):
                 self.say_said(Answerer(p, self.session, self.voice).unknown(turn.text))
         self._notice_the_time(f)
 
-    def _rephrase(self) -> bool:
-        """ "Sorry, can you explain more simple?": the gist of the last answer, put simply
-        (its first sentence), with a word of apology; False if there is nothing to repeat."""
-        p = self.persona
-        for turn in reversed(self.session.turns[:-1]):
-            if turn.speaker == "user":
-                return False
-            if turn.speaker == "contact" and turn.kind in _REPHRASABLE and p.rephrase:
-                point = re.split(r"(?<=[.!?])\s+", turn.text.strip(), maxsplit=1)[0]
-                self.say_one("rephrase", p.rephrase, point=point)
-                return True
-        return False
-
     def _time_noted(self) -> None:
         """Thanks for minding the time, true to how far the meeting has got."""
         p, s = self.persona, self.session
@@ -246,11 +233,26 @@ class Conversation(Closing):
         items = asked_items(turn.text, acts, is_question=plain_question, hinted=hinted)
         if not items and not asking and ("yes" in sig or A.FOLLOW_UP in acts):
             items = self._accepted_offer()
+        if self._small_talk_or_recall(sig):
+            # "how's your week been?", "do you remember what I do?": said to the person,
+            # not asked of the field; a real question beside it is still answered
+            items = [i for i in items if i.kind != "unknown"]
+            if not items:
+                return
         going_back = "hold_on" in sig and answerer.has_more()
         items = rerouted(p, turn.text, items, answerer, going_back=going_back)
         holds_on = "hold_on" in sig and all(
             i.kind not in (TERM, SPEC, "classic") and not about_the_user(i) for i in items
         )
+        if (
+            "reacts" in sig
+            and all(i.kind != "classic" and not about_the_user(i) for i in items)
+            and (reply := answerer.reaction()) is not None
+        ):
+            # "oh no, were you ok?", "how did your boss take it?" right after a story: the
+            # rest of it, or how it ended for them (not a detail on whom they report to)
+            self.say_said(reply)
+            return
         if (holds_on or (items == [Item("unknown", "")] and "points_back" in sig)) and (
             answerer.has_more()
         ):

@@ -46,6 +46,10 @@ class Answer(_Strict):
     say: str = Field(min_length=1)
     more: str = ""
     """The deeper continuation for "tell me more"; empty: that is the whole story."""
+    after: str = ""
+    """A story's aftermath, said when the user reacts to the whole story once told ("were
+    you ok?", "did you get in trouble?", "how did your boss take it?"): how it ended for
+    the contact. Only stories have one."""
     about: list[str] = []
     """Words a question may use for this answer that its lines need not ("hurt", "funniest"
     for a story of a close call or of a funny day): they tie such a question to it when a
@@ -206,6 +210,14 @@ class Persona(_Strict):
     """Opens the fit answer when the user's work is known (``{a_role}``)."""
     resume_personal: list[str] = []
     """Opens the résumé answer when the user's work is known (``{a_role}``)."""
+    recall: list[str] = []
+    """Asked whether they remember what the user does ("do you remember what I do?"): says
+    it back (``{a_role}``)."""
+    recall_nothing: list[str] = []
+    """The same question when the user has said nothing of themselves yet."""
+    how_are_you: list[str] = []
+    """Small talk about their day or week mid-meeting ("how's your day going?", "busy
+    today?"): one concrete detail of their own day, then the floor back."""
     referral_for_you: list[str] = []
     """Ends the referrals: whom to call first given the user's work (``{a_role}``,
     ``{name}``: the referral whose sectors match)."""

@@ -14,7 +14,7 @@ from flows.contact import SALUTATION_ANYWHERE, with_hello
 from flows.persona import PERSONA_DIR, Answer, Persona, Problem, load_all
 from flows.specifics import MIN_WORDS as MIN_KEY_WORDS
 from flows.specifics import key_words
-from flows.topics import COMMON, TOPICS
+from flows.topics import COMMON, TOLD_AS_STORIES, TOPICS
 
 MAX_WORDS = 80
 """A reply longer than this reads like a monologue on a phone."""
@@ -32,6 +32,7 @@ _PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "background_ack": frozenset({"a_role"}),
     "fit_personal": frozenset({"a_role"}),
     "resume_personal": frozenset({"a_role"}),
+    "recall": frozenset({"a_role"}),
     "referral_for_you": frozenset({"a_role", "name"}),
 }
 """Fields whose lines may use placeholders, and which."""
@@ -44,13 +45,14 @@ _REQUIRED: Mapping[str, frozenset[str]] = {
     "background_ack": frozenset({"a_role"}),
     "fit_personal": frozenset({"a_role"}),
     "resume_personal": frozenset({"a_role"}),
+    "recall": frozenset({"a_role"}),
     "referral_for_you": frozenset({"name"}),
 }
 _NEW_LINES = (
     "unknown_topic", "unknown_in_field", "topic_used_up", "nothing_more", "rest_of_question",
     "name_hello", "background_ack", "fit_personal", "resume_personal", "referral_for_you",
     "time_noted", "time_noted_midway", "go_ahead", "before_you_go", "time_check_self",
-    "rephrase", "intro_ack",
+    "rephrase", "intro_ack", "recall", "recall_nothing", "how_are_you",
 )  # fmt: skip
 _SPOKEN = (
     "greeting", "greeting_with_questions", "follow_ups", "fallbacks", "small_talk",
@@ -128,7 +130,12 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
     for where, answer in _answers(persona):
         if not answer.more.strip():
             yield Problem(file, f"{where}.more", "each answer needs its continuation")
-        for part in ("say", "more"):
+        story = where.startswith(tuple(f"topics.{t}[" for t in TOLD_AS_STORIES))
+        if story and not answer.after.strip():
+            yield Problem(file, f"{where}.after", "a story needs how it ended for you")
+        if answer.after and not story:
+            yield Problem(file, f"{where}.after", "only a story has an aftermath")
+        for part in ("say", "more", "after"):
             if _words(getattr(answer, part)) > MAX_WORDS:
                 yield Problem(file, f"{where}.{part}", f"longer than {MAX_WORDS} words")
     if len(persona.field_terms) < MIN_FIELD_TERMS:
@@ -187,6 +194,8 @@ def _lines(persona: Persona) -> Iterator[tuple[str, str]]:
         yield where, answer.say
         if answer.more:
             yield f"{where}.more", answer.more
+        if answer.after:
+            yield f"{where}.after", answer.after
     for name in (*_SPOKEN, *_NEW_LINES):
         for i, line in enumerate(getattr(persona, name)):
             yield f"{name}[{i}]", line

@@ -208,6 +208,8 @@ def _read(text: str, original: str) -> tuple[str, Background | None, str]:
         role = p.verbs.get(groups.get("verb") or "", "") or _clean_role(groups.get("role") or "")
         if groups.get("business"):  # "I ran a family print shop for 15 years"
             role = f"{_clean_role(groups['business'])} owner"
+        if groups.get("managed"):  # "I've managed a Caribou Coffee for six years"
+            role = f"{_clean_role(groups['managed'])} manager"
         if not role:
             continue
         sector = sector_of(role)

@@ -11,7 +11,7 @@ import yaml
 from flows.engine import Engine
 from flows.persona import PERSONA_DIR, Persona, parse_persona
 from flows.session import Session
-from flows.topics import COMMON, TOPICS
+from flows.topics import COMMON, TOLD_AS_STORIES, TOPICS
 from tests.conftest import T0
 
 CLASSIC = ("ask_start", "ask_likes", "ask_qualifications", "ask_fit", "ask_resume")
@@ -25,10 +25,14 @@ SPECIFIC_KEYS = (
 
 
 def _answers(key: str, count: int) -> list[dict[str, str]]:
-    return [
+    answers = [
         {"say": f"[{key}.{i}] about {key}", "more": f"[{key}.{i}+] more on {key}"}
         for i in range(count)
     ]
+    if key in TOLD_AS_STORIES:
+        for i, answer in enumerate(answers):
+            answer["after"] = f"[{key}.{i}++] how {key} ended"
+    return answers
 
 
 def marked_persona() -> Persona:
@@ -64,6 +68,9 @@ def marked_persona() -> Persona:
         before_you_go=["[before you go] Anything else?", "[before you go] Going already?"],
         time_check_self=["[own time] Oh, look at the time.", "[own time] We're over, I'm afraid."],
         rephrase=["[simply] Sorry. In short: {point}", "[simply] Put simply: {point}"],
+        recall=["[recall] {a_role}, you said.", "[recall] You told me: {a_role}."],
+        recall_nothing=["[recall nothing] You haven't said.", "[recall nothing] Tell me?"],
+        how_are_you=["[how are you] Busy, good.", "[how are you] A long one, but fine."],
     )
     raw["referrals"][0].update(sectors=["logistics"], came_from="ran a warehouse night shift")
     raw["referrals"][1].update(sectors=["retail", "customer_service"], came_from="support")

@@ -489,6 +489,41 @@ def test_a_reaction_to_a_story_hears_the_rest_of_it(marked: Engine, reaction: st
     assert rest.startswith("[stories.0+]"), rest
 
 
+@pytest.mark.parametrize(
+    "reaction",
+    [
+        "oh no, were you ok?",
+        "and did you get in trouble?",
+        "how did your boss take it?",
+        "omg was everyone alright??",
+    ],
+)
+def test_a_reaction_to_a_whole_story_hears_how_it_ended(marked: Engine, reaction: str) -> None:
+    """Once a story was told to its end, "were you ok?" got "I'd only be guessing", "and
+    did you get in trouble?" the contact's road into the job (read as how they got in),
+    and "how did your boss react?" a detail on whom they report to. A person knows how
+    their own story ended: the contact says so, once, and then that it was all."""
+    session = meet(marked)
+    ask(marked, session, "Have you ever had a close call at work?")
+    [rest] = ask(marked, session, "what happened then?")
+    [ending] = ask(marked, session, reaction)
+    [again] = ask(marked, session, "were you scared?")
+    assert rest.startswith("[stories.0+]"), rest
+    assert ending.startswith("[stories.0++]"), ending
+    assert again.startswith("[nothing more]"), again
+    [said] = [t for t in session.turns if t.speaker == "user" and t.text == reaction]
+    assert "ask_start" not in said.acts
+
+
+def test_a_reaction_away_from_a_story_is_not_its_ending(marked: Engine) -> None:
+    """ "How did your boss take it?" after the pay answer is no reaction to a story."""
+    session = meet(marked)
+    ask(marked, session, "Have you ever had a close call at work?")
+    ask(marked, session, "What's the pay like?")
+    replies = ask(marked, session, "were you ok?")
+    assert not any(r.startswith("[stories.") for r in replies), replies
+
+
 def test_a_topic_asked_again_goes_on_before_it_is_used_up(marked: Engine) -> None:
     session = meet(marked)
     [first] = ask(marked, session, "Would a criminal record rule me out?")
@@ -727,6 +762,26 @@ def test_every_contact_tells_stories_of_their_own(persona: str) -> None:
     assert funny == "stories.1", funny
 
 
+@pytest.mark.parametrize("persona", sorted(Engine().personas))
+def test_every_contact_says_how_their_story_ended(persona: str) -> None:
+    """Told to its end, a story met "oh no, were you ok?" with "I'd only be guessing" from
+    every contact. Each now says how it ended for them, once, in their own words."""
+    engine = Engine()
+    session, _ = engine.start(persona, now=T0, seed=1, minutes=20)
+    engine.message(session, "Hi, I'm ready.", T0)
+    refs = []
+    for said in ("What's the funniest thing that's happened at work?", "what happened then?"):
+        engine.message(session, said, T0)
+        refs.append(session.turns[-1].ref)
+    engine.message(session, "oh no, were you ok?", T0)
+    ending = session.turns[-1]
+    engine.message(session, "and did you get in trouble?", T0)
+    assert refs == ["stories.1", "stories.1+"], refs
+    assert ending.ref == "stories.1++", (ending.kind, ending.text)
+    assert ending.text == engine.personas[persona].topics["stories"][1].after
+    assert session.turns[-1].kind == "nothing_more", session.turns[-1].text
+
+
 def _carys_asked(*questions: str) -> list[str]:
     engine = Engine()
     session, _ = engine.start("carys", now=T0, seed=1, minutes=20)
@@ -767,3 +822,15 @@ def test_a_topic_asked_of_the_contacts_past_is_still_that_topic() -> None:
     engine.message(session, "Hi, I'm ready.", T0)
     engine.message(session, "What was the pay like when you started in retail?", T0)
     assert session.turns[-1].ref.startswith("pay.")
+
+
+def test_a_deferral_is_not_said_twice_with_other_words_in_it(marked: Engine) -> None:
+    """ "Oh, {asked} deserves the full pitch..." was said twice in one meeting, once about the
+    office building and once about purpose-driven brands: each filling looked new."""
+    session = meet(marked)
+    [first] = ask(marked, session, "What's your star sign?")
+    [second] = ask(marked, session, "Who is your favourite band?")
+    assert first.startswith("[unknown]") and second.startswith("[unknown]")
+    assert first.split("?")[1:] != second.split("?")[1:] and (
+        ("Can't say" in first) != ("Can't say" in second)
+    ), (first, second)

@@ -62,6 +62,13 @@ BACKGROUNDS = [
     ),
     ("been doing warehouse work for 6 yrs now", "six years in warehouse work", "logistics"),
     ("In my country I was accountant for eight years", "eight years as an accountant", "finance"),
+    # "Love it. Hit me with it.", and later no idea what the user did: read as no background
+    (
+        "So I've managed a Caribou Coffee for six years, I do the local marketing",
+        "six years as a Caribou Coffee manager",
+        "",
+    ),
+    ("I managed a restaurant for 10 years", "ten years as a restaurant manager", "hospitality"),
 ]
 
 
@@ -108,6 +115,11 @@ def test_small_talk_is_no_background(text: str) -> None:
         ("hey im here to see dana", ""),
         ("Kev here, for my 10am", "Kev"),
         ("hi, Kev here", "Kev"),
+        # A second-language verb after "I am": the contact once greeted this user "Come?"
+        ("Hello, I am come here 10 minute early. I wear the office shirt", ""),
+        ("I am wait here since 9", ""),
+        ("hi im rose here for the 10am", "Rose"),
+        ("hi im jake btw", "Jake"),
     ],
 )
 def test_names(text: str, name: str) -> None:

@@ -53,7 +53,17 @@ __all__ = [
     "warm_up",
 ]
 
-SIGNALS: Final[tuple[str, ...]] = ("ready", "yes", "no", "rephrase", "points_back", "hold_on")
+SIGNALS: Final[tuple[str, ...]] = (
+    "ready",
+    "yes",
+    "no",
+    "rephrase",
+    "points_back",
+    "reacts",
+    "hold_on",
+    "how_are_you",
+    "recall",
+)
 """Non-act signals: ready to start, a plain affirmative, a plain negative."""
 
 
@@ -264,8 +274,15 @@ def _clause(clause: str, where: Context, ruled: frozenset[str]) -> frozenset[str
 
 
 def signals(text: str) -> frozenset[str]:
-    """Non-act signals in ``text``: "ready", "yes", "no"."""
-    return frozenset(m.act for m in _signals(text))
+    """Non-act signals in ``text``: "ready", "yes", "no"... A reaction to a story just told
+    ("reacts": "were you ok?") also points back at it ("points_back")."""
+    found = frozenset(m.act for m in _signals(text))
+    return found | {"points_back"} if "reacts" in found else found
+
+
+_NO_GUESS: Final = frozenset({"points_back", "how_are_you", "recall"})
+"""Signals of a message about what was just said, the contact's day or the user: the learned
+reader names no topic for it that the rules did not find, unless it is sure."""
 
 
 @lru_cache(maxsize=256)
@@ -274,16 +291,35 @@ def topic_positions(text: str) -> tuple[tuple[str, int], ...]:
     classic = bool(understand(text) & set(CLASSIC_QUESTIONS))
     # A short question about what the contact just said ("was everyone alright?") is
     # about that: the reader names no topic the rules did not find unless it is sure.
-    guess = not classic and "points_back" not in signals(text)
+    said = signals(text)
+    guess = not classic and not said & _NO_GUESS
+    # Small talk ("busy on the ward today?") has the words of a topic (the hours) and none
+    # of its question: only the rules' wording names a topic beside it.
+    small_talk = "how_are_you" in said
     question = _engine().rules.question
     found = find_topics(
         _engine().topics,
         normalised(text),
-        _learned_decision(guess=guess),
+        None if small_talk else _learned_decision(guess=guess),
         None if question is None else (lambda part: question.search(part) is not None),
-        _learned_second(),
+        None if small_talk else _learned_second(),
     )
+    if small_talk:
+        return _beside_small_talk(normalised(text), found)
     return _whole_message(text, found, classic=classic)
+
+
+def _beside_small_talk(
+    norm: str, found: tuple[tuple[str, int], ...]
+) -> tuple[tuple[str, int], ...]:
+    """The topics asked outside the small talk: "good weekend?" and "busy at the office
+    today?" name the hours and the office without asking about either."""
+    spans = [
+        (at, at + len(m.matched))
+        for m in _signals(norm)
+        if m.act == "how_are_you" and (at := norm.find(m.matched)) >= 0
+    ]
+    return tuple((t, at) for t, at in found if not any(a <= at < b for a, b in spans))
 
 
 WHOLE_MESSAGE: Final = 0.6

@@ -1,0 +1,46 @@
+"""Replies to the person rather than about the field: a word on the contact's own day, what
+they remember of the user, and the last answer said again more simply."""
+
+from __future__ import annotations
+
+import re
+
+from flows.step_output import StepOutput
+from flows.userfacts import user_facts
+
+_REPHRASABLE = ("answer", "tangent", "follow_up_answer", "question_answer", "feedback")
+
+
+class Remarks(StepOutput):
+    """Small talk, memory of the user, and rephrasing."""
+
+    def _small_talk_or_recall(self, sig: frozenset[str]) -> bool:
+        """A word about the contact's own day, or what they remember of the user: True if
+        the contact answered it."""
+        p = self.persona
+        if "recall" in sig and p.recall:
+            background = user_facts(self.session).background
+            if background is not None:
+                self.say_one("recall", p.recall, a_role=background.a_role)
+            else:
+                self.say_one("recall", p.recall_nothing)
+            return True
+        if "how_are_you" in sig and p.how_are_you:
+            self.say_one(
+                "how_are_you", p.how_are_you if self.voice.fresh(p.how_are_you) else p.small_talk
+            )
+            return True
+        return False
+
+    def _rephrase(self) -> bool:
+        """ "Sorry, can you explain more simple?": the gist of the last answer, put simply
+        (its first sentence), with a word of apology; False if there is nothing to repeat."""
+        p = self.persona
+        for turn in reversed(self.session.turns[:-1]):
+            if turn.speaker == "user":
+                return False
+            if turn.speaker == "contact" and turn.kind in _REPHRASABLE and p.rephrase:
+                point = re.split(r"(?<=[.!?])\s+", turn.text.strip(), maxsplit=1)[0]
+                self.say_one("rephrase", p.rephrase, point=point)
+                return True
+        return False

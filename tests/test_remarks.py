@@ -1,0 +1,63 @@
+"""The contact as a person: small talk about their own day gets a word about it, and a user
+who checks whether the contact remembers them hears what they said (driven through the
+engine as a user would, with a contact whose lines are marked)."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.engine import Engine
+from tests.marked_persona import ask, marked_persona, meet
+
+
+@pytest.fixture(scope="module")
+def marked() -> Engine:
+    return Engine({"marked": marked_persona()})
+
+
+@pytest.mark.parametrize(
+    "small_talk",
+    [
+        "hows ur day going so far? busy on the ward?",
+        "How has your week been so far?",
+        "good weekend?",
+        "So, busy at the office today?",
+    ],
+)
+def test_small_talk_about_their_day_gets_a_word_about_it(marked: Engine, small_talk: str) -> None:
+    """ "hows ur day going so far? busy on the ward?" got a lecture on where nursing is
+    heading and on burnout (read as the future and the hours); "How has your week been?"
+    got "I'd only be guessing", offering pay instead."""
+    session = meet(marked)
+    replies = ask(marked, session, small_talk)
+    assert len(replies) == 1 and replies[0].startswith("[how are you]"), replies
+
+
+def test_a_question_beside_small_talk_is_still_answered(marked: Engine) -> None:
+    session = meet(marked)
+    replies = ask(marked, session, "How has your week been so far? What are the hours like?")
+    assert replies[0].startswith("[how are you]") and replies[1].startswith("[balance."), replies
+
+
+def test_a_question_about_the_days_shape_is_not_small_talk(marked: Engine) -> None:
+    session = meet(marked)
+    [reply] = ask(marked, session, "How is your day structured?")
+    assert reply.startswith("[typical_day."), reply
+
+
+def test_the_contact_remembers_what_the_user_does(marked: Engine) -> None:
+    """ "Do you remember what I said I do now?" jumped the meeting to the closing feedback
+    (read as asking how they came across), which the scorecard then quoted."""
+    session = meet(marked)
+    ask(marked, session, "I've been a pharmacy tech for 8 years, hoping to move into software.")
+    [reply] = ask(marked, session, "Do you remember what I said I do now?")
+    assert reply.startswith("[recall]") and "pharmacy tech" in reply, reply
+    assert session.state == "converse"
+    [said] = [t for t in session.turns if t.text == "Do you remember what I said I do now?"]
+    assert "ask_feedback" not in said.acts
+
+
+def test_the_contact_does_not_invent_what_the_user_does(marked: Engine) -> None:
+    session = meet(marked)
+    [reply] = ask(marked, session, "do you remember what my background is?")
+    assert reply.startswith("[recall nothing]"), reply
