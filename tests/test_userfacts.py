@@ -120,6 +120,9 @@ def test_small_talk_is_no_background(text: str) -> None:
         ("I am wait here since 9", ""),
         ("hi im rose here for the 10am", "Rose"),
         ("hi im jake btw", "Jake"),
+        # The contact greeted by name is not the user: "Hello, Priya. Come through", said by Priya
+        ("Hi Priya, thanks for seeing me.", ""),
+        ("Hello Dana, I'm a bit early!", ""),
     ],
 )
 def test_names(text: str, name: str) -> None:
