@@ -71,7 +71,9 @@ class Closing(StepOutput):
             self.say_one("check_back_ok", p.check_back_ok)
             self.schedule(CHECK_BACK, self.now + CHECK_BACK_AFTER)
         elif f.undecided is None:
-            self.say_one("small_talk", p.small_talk)
+            # "can I check back in a couple of days?" once the names are given: yes, and
+            # tell me how those conversations went (not a hello, as it once was)
+            self.say_one("keep_in_touch", p.keep_in_touch or p.small_talk)
 
     def _check_back_reply(self, f: Facts) -> bool:
         """The user's message after the check-back nudge: the contact now has names."""

@@ -215,6 +215,9 @@ class Persona(_Strict):
     it back (``{a_role}``)."""
     recall_nothing: list[str] = []
     """The same question when the user has said nothing of themselves yet."""
+    keep_in_touch: list[str] = []
+    """The user asks to check back in a day or two after the names were already given:
+    yes, and what the contact would like to hear from them."""
     how_are_you: list[str] = []
     """Small talk about their day or week mid-meeting ("how's your day going?", "busy
     today?"): one concrete detail of their own day, then the floor back."""

@@ -52,7 +52,7 @@ _NEW_LINES = (
     "unknown_topic", "unknown_in_field", "topic_used_up", "nothing_more", "rest_of_question",
     "name_hello", "background_ack", "fit_personal", "resume_personal", "referral_for_you",
     "time_noted", "time_noted_midway", "go_ahead", "before_you_go", "time_check_self",
-    "rephrase", "intro_ack", "recall", "recall_nothing", "how_are_you",
+    "rephrase", "intro_ack", "recall", "recall_nothing", "how_are_you", "keep_in_touch",
 )  # fmt: skip
 _SPOKEN = (
     "greeting", "greeting_with_questions", "follow_ups", "fallbacks", "small_talk",

@@ -96,7 +96,7 @@ def test_empty_meeting_misses_almost_everything() -> None:
     assert statuses["goodbye.stay"] == "n/a"
     assert statuses["referral.check_back"] == "n/a"
     assert statuses["converse.no_job_ask"] == "passed"
-    assert statuses["goodbye.time"] == "passed"  # ended before the mark
+    assert statuses["goodbye.time"] == "n/a"  # ended before the mark: no clock to watch
     passed = sum(v == "passed" for v in statuses.values())
     missed = sum(v == "missed" for v in statuses.values())
     assert card.score == round(100 * passed / (passed + missed))

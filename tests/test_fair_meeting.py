@@ -459,3 +459,27 @@ def test_a_goodbye_in_another_language_after_the_names_ends_the_meeting(engine: 
     assert session.state == "referral"
     say(engine, session, "Obrigada, tchau!", minute(19))
     assert session.state == "done"
+
+
+def test_wrapping_up_early_is_not_credited_as_watching_the_clock(engine: Engine) -> None:
+    """A user who mentioned the time 12 minutes into 20 (a courtesy: "plenty left", said the
+    contact) and then asked for feedback and names was marked "Watched the clock: you
+    wrapped up before the agreed time was up". The clock never ran short: n/a, and why."""
+    session = meet(engine)
+    say(engine, session, "How did you get started?", minute(2))
+    say(engine, session, "I see our time is nearly up, I don't want to keep you.", minute(12))
+    say(engine, session, "How did I come across?", minute(12.5))
+    say(engine, session, "Could you suggest two or three people to talk to?", minute(13))
+    say(engine, session, "Thanks so much, goodbye!", minute(13.5))
+    status, evidence = item(engine, session, "goodbye.time")
+    assert status == "n/a", (status, evidence)
+    assert f"12 minutes into the {MINUTES}" in evidence, evidence
+
+
+def test_asking_to_check_back_after_the_names_gets_a_yes(engine: Engine) -> None:
+    """With the names already given, "can I check back with you in a couple of days?" got
+    "Ha, same to you. And don't bother being formal with me": a reply to a hello."""
+    session = meet(engine)
+    say(engine, session, "Is there anyone else you'd suggest I talk to?", minute(17))
+    [reply] = say(engine, session, "can I check back with you in a couple of days?", minute(18))
+    assert reply.startswith("[keep in touch]"), reply

@@ -35,6 +35,8 @@ HELD_OUT_U3 = LISTENING / "author_u3_heldout.jsonl"
 HELD_OUT_V = LISTENING / "author_v_heldout.jsonl"
 HELD_OUT_U4 = LISTENING / "author_u4_heldout.jsonl"
 HELD_OUT_N2 = LISTENING / "author_n2_heldout.jsonl"
+HELD_OUT_X = LISTENING / "author_x_stories_heldout.jsonl"
+HELD_OUT_Z = LISTENING / "author_z_heldout.jsonl"
 FLOORS = {
     HELD_OUT_H: (0.925, 3),
     HELD_OUT_I: (0.935, 2),
@@ -50,6 +52,8 @@ FLOORS = {
     HELD_OUT_V: (0.92, 2),
     HELD_OUT_U4: (0.885, 1),
     HELD_OUT_N2: (0.79, 24),
+    HELD_OUT_X: (0.68, 9),
+    HELD_OUT_Z: (0.95, 9),
 }
 """Per held-out set: (exact topic list, questions with no topic answered as another topic).
 Author H, first (and only) score: 0.876 with the topic head trained on A-G, 0.695 with the

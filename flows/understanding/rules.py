@@ -19,6 +19,9 @@ Schema (see the header of ``patterns.yaml`` for a full description)::
             negatable: true           # optional: not fired if "not/never/no/..." comes just before
             question: true            # optional: only fires if the message asks something
             suppressed_by: [act, ...] # optional: dropped when one of these acts is also found
+            foreign: true             # optional: words of another language ("obrigada"),
+                                      # kept out of the typo-correction vocabulary and
+                                      # the check for messages wholly in another language
 
 Regexes are searched in the normalised text (see ``normalise.py``). Each is compiled on
 first use (:class:`Regex`): the prefilter lets only a few of the ~1,000 be searched in a
@@ -325,8 +328,9 @@ def _build_rules(
             sources = [expand(s, macros) for s in _as_list(raw.get("match"))]
             if not sources:
                 raise RulesError(f"{where}: no `match`")
-            for s in sources:
-                vocabulary |= words_in(s)
+            if not raw.get("foreign"):  # another language's words are no English to learn
+                for s in sources:
+                    vocabulary |= words_in(s)
             pieces = [p for src in sources for p in split_alternatives(src)]
             parts = tuple((Regex([p], where), required_literals(p, where)) for p in pieces)
             pattern = parts[0][0] if len(parts) == 1 else Regex(sources, where)
