@@ -49,8 +49,20 @@ _SHAPES = (
         r"^have you (?:ever )?(?:read|seen|watched|tried|used|been to|heard of) (?P<np>.+)$", re.I
     ),
 )
-_CHAT = ((re.compile(r"\bwhats\b", re.I), "what's"), (re.compile(r"\bur\b", re.I), "your"))
+_CHAT = (
+    (re.compile(r"\bwhats\b", re.I), "what's"),
+    (re.compile(r"\bwats\b", re.I), "what's"),
+    (re.compile(r"\bur\b", re.I), "your"),
+    (re.compile(r"\bu\b", re.I), "you"),
+    (re.compile(r"\br\b", re.I), "are"),
+)
 """Chat spellings a question is repeated back without ("whats ur star sign")."""
+_SUBJECT_NEXT = frozenset(
+    "ever have had did do were was are can could would will should taught made learned "
+    "learnt got get think thought like liked love loved worked work saw met found wrote "
+    "built sold ran hired".split()
+)
+"""Words after "you" that make it the subject: "I" in the contact's mouth, not "me"."""
 _FLIP = {"your": "my", "yours": "mine", "you": "me", "my": "your", "i": "you", "me": "you"}
 
 
@@ -199,7 +211,14 @@ def gist(text: str) -> str:
         if not m:
             continue
         np = next(v for v in m.groupdict().values() if v)
-        words = [_FLIP.get(w.lower(), w) for w in np.split()]
+        said = np.split()
+        words = [
+            # "the best lesson you ever taught" -> "the best lesson I ever taught"
+            "I"
+            if w.lower() == "you" and i + 1 < len(said) and said[i + 1].lower() in _SUBJECT_NEXT
+            else _FLIP.get(w.lower(), w)
+            for i, w in enumerate(said)
+        ]
         lowered = [w.lower() for w in words]
         for stop in ("like", "about"):
             if stop in lowered:

@@ -273,6 +273,9 @@ def test_asking_for_names_twice_does_not_repeat_the_whole_reply(marked: Engine) 
         ("How does a heat pump actually work?", "a heat pump"),
         ("how are you?", "that one"),
         ("is there anything else?", "that one"),
+        # "You've found the empty shelf: the best lesson u ever taught" (texting echoed back)
+        ("whats the best lesson u ever taught", "the best lesson I ever taught"),
+        ("wats ur take on phones in classrooms", "my take on phones in classrooms"),
     ],
 )
 def test_a_question_no_topic_covers_is_named_in_the_askers_words(question: str, named: str) -> None:

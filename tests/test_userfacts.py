@@ -69,6 +69,12 @@ BACKGROUNDS = [
         "",
     ),
     ("I managed a restaurant for 10 years", "ten years as a restaurant manager", "hospitality"),
+    # "Sure. What would you like to dig into?", then feedback saying they never said
+    (
+        "ok so me: 8 yrs pharmacy tech, been learning python for a year",
+        "eight years as a pharmacy tech",
+        "healthcare",
+    ),
 ]
 
 
