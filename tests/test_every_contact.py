@@ -120,3 +120,34 @@ def test_lines_that_open_with_what_the_user_said_start_a_sentence(persona: str) 
             if turn.speaker == "contact":
                 for sentence in re.split(r"(?<=[.!?])\s+", turn.text):
                     assert not sentence[:1].islower(), turn.text
+
+
+PERSON_TO_PERSON = Path(__file__).parent / "scripts" / "person_to_person.txt"
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+def test_every_contact_talks_to_the_person(
+    capsys: pytest.CaptureFixture[str], persona: str
+) -> None:
+    """Small talk about their week, a story heard to its end, "do you remember what I do?"
+    and a check-back after the names: each got a non sequitur or "I'd only be guessing"
+    from contacts who could answer everything about their field."""
+    traits = {"tangent": "no", "stay": "no", "referrals": "names"}
+    options = [arg for k, v in traits.items() for arg in ("--scenario", f"{k}={v}")]
+    script = ["chat", "--script", str(PERSON_TO_PERSON), "--json", "--persona", persona]
+    assert main([*script, *options]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["state"] == "done"
+    lines = [
+        (t["kind"], t.get("ref", "")) for t in result["transcript"] if t["speaker"] == "contact"
+    ]
+    kinds = [kind for kind, _ in lines]
+    for kind in ("how_are_you", "recall", "keep_in_touch"):
+        assert kind in kinds, (kind, kinds)
+    refs = [ref for _, ref in lines]
+    assert refs.index("stories.1") < refs.index("stories.1+") < refs.index("stories.1++"), refs
+    recall = next(t["text"] for t in result["transcript"] if t.get("kind") == "recall")
+    assert "pharmacy tech" in recall, recall
+    assert "unknown_topic" not in kinds, kinds
+    keep = next(t["text"] for t in result["transcript"] if t.get("kind") == "keep_in_touch")
+    assert keep in load_personas()[persona].keep_in_touch, keep
