@@ -6,6 +6,7 @@ among those that apply. Labels and tips are content, in ``flows/content/rubric.y
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -83,12 +84,38 @@ def _seen(turn: Turn | None) -> Check:
     return ("passed", quote(turn)) if turn else ("missed", None)
 
 
+_CLOTHES = re.compile(
+    r"\b(?:wearing|wore|dressed|smart[- ]casual|casual|jeans|chinos|jumper|sweater|hoodie|"
+    r"t-?shirt|shirt|blouse|trainers|sneakers|leggings|shorts|cardigan|polo|jacket|outfit)\b",
+    re.IGNORECASE,
+)
+"""Words of clothes: a user who said what they wore, but not formal dress, did say it."""
+
+
+def _dressed(session: Session, f: Facts) -> Check:
+    """Dressed formally; "You didn't say how you dressed" was said to users who had said
+    "smart-casual" or "a black jumper n jeans": what they said is quoted, and why it misses."""
+    if (turn := f.checklist.get(A.DRESSED)) is not None:
+        return "passed", quote(turn)
+    said = next(
+        (
+            t
+            for t in session.turns
+            if t.speaker == "user" and t.stage == "arrive" and _CLOTHES.search(t.text)
+        ),
+        None,
+    )
+    if said is None:
+        return "missed", None
+    return "missed", f"You said {quote(said)}, which isn't formal dress."
+
+
 def _checks(session: Session, f: Facts) -> dict[str, Check]:
     questions = f.distinct_questions
     met = session.clock_started_at is not None
     checks: dict[str, Check] = {
         "arrive.early": _seen(f.checklist.get(A.ARRIVE_EARLY)),
-        "arrive.dressed": _seen(f.checklist.get(A.DRESSED)),
+        "arrive.dressed": _dressed(session, f),
         "arrive.notebook": _seen(f.checklist.get(A.NOTEBOOK)),
         "arrive.questions": _seen(f.checklist.get(A.QUESTIONS_COPY)),
         "converse.rapport": _seen(f.rapport),

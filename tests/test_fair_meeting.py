@@ -483,3 +483,13 @@ def test_asking_to_check_back_after_the_names_gets_a_yes(engine: Engine) -> None
     say(engine, session, "Is there anyone else you'd suggest I talk to?", minute(17))
     [reply] = say(engine, session, "can I check back with you in a couple of days?", minute(18))
     assert reply.startswith("[keep in touch]"), reply
+
+
+def test_clothes_said_but_not_formal_are_quoted_not_denied(engine: Engine) -> None:
+    """ "You didn't say how you dressed" was told to users who had said "in a navy sweater
+    and chinos" or "a black jumper n jeans": untrue. What they said is quoted."""
+    session, _ = engine.start("marked", now=T0, seed=3, minutes=MINUTES)
+    engine.message(session, "Hi, about 10 minutes early, in a navy sweater and chinos", T0)
+    engine.message(session, "I'm ready to go in.", T0)
+    status, evidence = item(engine, session, "arrive.dressed")
+    assert status == "missed" and "navy sweater and chinos" in evidence, evidence
