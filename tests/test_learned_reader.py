@@ -198,7 +198,7 @@ def test_the_encoder_is_deterministic_and_gives_unit_vectors() -> None:
 
 
 NEWER_THAN_THE_HEAD: frozenset[str] = frozenset()
-"""Topics added since the last rebuild (2026-12-06, the session after stop 28): the rules
+"""Topics added since the last rebuild (2026-12-06, the session after stop 29): the rules
 alone read them (``TopicHead.decide``) until the next rebuild learns them."""
 
 

@@ -837,3 +837,25 @@ def test_a_deferral_is_not_said_twice_with_other_words_in_it(marked: Engine) -> 
     assert first.split("?")[1:] != second.split("?")[1:] and (
         ("Can't say" in first) != ("Can't say" in second)
     ), (first, second)
+
+
+@pytest.mark.parametrize(
+    ("persona", "question", "ref"),
+    [
+        ("dana", "What does a typical day look like for you as a manager?", "typical_day.0"),
+        ("dana", "what's a normal day like for a junior developer?", "typical_day.1"),
+        ("priya", "what's a typical day like for you?", "typical_day.0"),
+        ("priya", "what's a typical shift like for a new grad nurse?", "typical_day.1"),
+        ("ray", "What does a normal day look like for an apprentice?", "typical_day.1"),
+    ],
+)
+def test_your_typical_day_is_the_contacts_own(persona: str, question: str, ref: str) -> None:
+    """ "What does a typical day look like for you as a manager?" got "For a developer on my
+    team, a normal day is..." from Dana (and from three other contacts, someone else's day):
+    a day of another role is told when the question names that role."""
+    engine = Engine()
+    for seed in range(4):
+        session, _ = engine.start(persona, now=T0, seed=seed, minutes=20)
+        engine.message(session, "Hi, I'm ready.", T0)
+        engine.message(session, question, T0)
+        assert session.turns[-1].ref == ref, (seed, session.turns[-1].text)

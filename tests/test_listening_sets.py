@@ -46,14 +46,14 @@ FLOORS = {
     HELD_OUT_N: (0.94, 5),
     HELD_OUT_O: (0.94, 2),
     HELD_OUT_R: (0.935, 2),
-    HELD_OUT_S: (0.925, 3),
-    HELD_OUT_U2: (0.85, 2),
-    HELD_OUT_U3: (0.91, 1),
-    HELD_OUT_V: (0.92, 2),
-    HELD_OUT_U4: (0.885, 1),
-    HELD_OUT_N2: (0.79, 24),
-    HELD_OUT_X: (0.68, 9),
-    HELD_OUT_Z: (0.95, 9),
+    HELD_OUT_S: (0.935, 3),
+    HELD_OUT_U2: (0.875, 2),
+    HELD_OUT_U3: (0.925, 1),
+    HELD_OUT_V: (0.93, 2),
+    HELD_OUT_U4: (0.91, 1),
+    HELD_OUT_N2: (0.80, 24),
+    HELD_OUT_X: (0.935, 1),
+    HELD_OUT_Z: (0.955, 1),
 }
 """Per held-out set: (exact topic list, questions with no topic answered as another topic).
 Author H, first (and only) score: 0.876 with the topic head trained on A-G, 0.695 with the
@@ -98,7 +98,12 @@ after stop 28) the topic `stories` was added, and two helpers who saw only TOPIC
 relabelled the questions that ask for one event the contact lived: 5 of V and 27 of N2 went
 from no topic to `stories`. Against the new labels the code of that session's start scores V
 0.923 and N2 0.738; with the stories rules (the topic head does not know it yet) V 0.923 and
-N2 0.797, the floors now.
+N2 0.797. Author X (stories, 222) and author Z (every topic, 240), scored on arrival: X 0.653
+with the first stories rules, Z 0.954 with the model then shipped. The rebuild of the session
+after stop 29 (the topic `stories` learned; decided on the folds), scored once: O 0.948, R
+0.940, S 0.938, U2 0.881, U3 0.930, U4 0.913, V 0.936, N2 0.807 (24 of its no-topic
+questions read as some topic, 8 of them as a story: the head reads stories more widely than
+the rules), X 0.941, Z 0.958, the floors now.
 tests/data/README.md has the figures. Floors, not targets."""
 needs_held_out = pytest.mark.skipif(
     not HELD_OUT_O.exists(), reason="the blind held-out set (author O) is not written yet"
