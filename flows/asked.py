@@ -57,45 +57,12 @@ _CHAT = (
     (re.compile(r"\br\b", re.I), "are"),
 )
 """Chat spellings a question is repeated back without ("whats ur star sign")."""
-_SUBJECT_NEXT = frozenset(
-    [
-        "ever",
-        "have",
-        "had",
-        "did",
-        "do",
-        "were",
-        "was",
-        "are",
-        "can",
-        "could",
-        "would",
-        "will",
-        "should",
-        "taught",
-        "made",
-        "learned",
-        "learnt",
-        "got",
-        "get",
-        "think",
-        "thought",
-        "like",
-        "liked",
-        "love",
-        "loved",
-        "worked",
-        "work",
-        "saw",
-        "met",
-        "found",
-        "wrote",
-        "built",
-        "sold",
-        "ran",
-        "hired",
-    ]
-)
+_SUBJECT_NEXT = frozenset({
+    "ever", "have", "had", "did", "do", "were", "was", "are", "can", "could", "would", "will",
+    "should", "taught", "made", "learned", "learnt", "got", "get", "think", "thought", "like",
+    "liked", "love", "loved", "worked", "work", "saw", "met", "found", "wrote", "built", "sold",
+    "ran", "hired",
+})  # fmt: skip
 """Words after "you" that make it the subject: "I" in the contact's mouth, not "me"."""
 _FLIP = {"your": "my", "yours": "mine", "you": "me", "my": "your", "i": "you", "me": "you"}
 
