@@ -18,7 +18,7 @@ class Remarks(StepOutput):
         """A word about the contact's own day, or what they remember of the user: True if
         the contact answered it."""
         p = self.persona
-        if "recall" in sig and p.recall:
+        if "recall" in sig and p.recall and p.recall_nothing:
             background = user_facts(self.session).background
             if background is not None:
                 self.say_one("recall", p.recall, a_role=background.a_role)
