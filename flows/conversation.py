@@ -32,7 +32,13 @@ from flows.timing import (
     past_early,
 )
 from flows.understanding import asks_something, no_english, topic_positions, understand
-from flows.userfacts import about_the_asker, read_message, speaks_of_self, user_facts
+from flows.userfacts import (
+    about_the_asker,
+    read_message,
+    speaks_of_self,
+    stated_background,
+    user_facts,
+)
 
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
 _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
@@ -140,7 +146,7 @@ class Conversation(Closing, Remarks):
         if closing:
             self.meeting.fire("finish")
         elif len(self.effects) == before:
-            background = read_message(turn.text)[1]
+            background = stated_background(turn, self.session.persona_id)
             if turn.kind == "time_courtesy" and p.time_noted:
                 self._time_noted()
             elif background is not None and p.background_ack:

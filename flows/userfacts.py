@@ -352,18 +352,54 @@ def _in_years(m: re.Match[str]) -> str:
 
 
 def user_facts(session: Session) -> UserFacts:
-    return facts_from(t for t in session.turns if t.speaker == "user" and t.kind in ("", "opening"))
+    said = [t for t in session.turns if t.speaker == "user" and t.kind in ("", "opening")]
+    return facts_from(said, field_sector=_field_sector(session.persona_id))
 
 
-def facts_from(turns: Iterable[Turn]) -> UserFacts:
+def facts_from(turns: Iterable[Turn], *, field_sector: str = "") -> UserFacts:
+    """What the user said of themselves. Of several roles, one in the contact's own sector
+    (``field_sector``) is the one that matters to them: "I was a registered nurse in Manila
+    for 3 years, then 6 years as a retail supervisor here" is a nurse, to a nurse manager."""
+    said = list(turns)
     name, background, background_turn, target = "", None, None, ""
-    for turn in turns:
+    for turn in said:
         n, b, t = read_message(turn.text)
         name = name or n
         target = target or t
         if b is not None and (background is None or (b.years and not background.years)):
             background, background_turn = b, turn
+    if field_sector and background is not None and background.sector != field_sector:
+        for turn in said:
+            own = next((b for b in roles_in(turn.text) if b.sector == field_sector), None)
+            if own is not None:
+                background, background_turn = own, turn
+                break
     return UserFacts(name, background, background_turn, target)
+
+
+def stated_background(turn: Turn, persona_id: str) -> Background | None:
+    """The background one message states, as ``user_facts`` would keep it."""
+    return facts_from([turn], field_sector=_field_sector(persona_id)).background
+
+
+_CLAUSE = re.compile(r"[.;!?]+|,|\b(?:then|and then|but|before that|after that|now)\b", re.I)
+
+
+def roles_in(text: str) -> tuple[Background, ...]:
+    """Every role ``text`` states, clause by clause ("I was a nurse in Manila, then six years
+    as a retail supervisor": both)."""
+    found = (read_message(part)[1] for part in _CLAUSE.split(text) if part.strip())
+    return tuple(b for b in found if b is not None)
+
+
+@cache
+def _field_sector(persona_id: str) -> str:
+    """The sector of the contact's own field ("healthcare" for the nurse manager), if the
+    sector words name it."""
+    from flows.persona import load_personas
+
+    persona = load_personas().get(persona_id)
+    return (sector_of(persona.field) or sector_of(persona.role)) if persona is not None else ""
 
 
 def about_the_asker(text: str) -> bool:

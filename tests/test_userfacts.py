@@ -284,3 +284,24 @@ def test_years_said_of_prison_are_not_years_of_work() -> None:
 
 def test_running_a_marathon_is_not_a_background() -> None:
     assert read_message("I ran a marathon last year")[1] is None
+
+
+def test_a_role_in_the_contacts_own_field_is_the_one_that_matters() -> None:
+    """A registered nurse from Manila now supervising retail was answered by the nurse
+    manager as "six years as a retail supervisor", fit and résumé alike."""
+    from flows.engine import Engine
+    from tests.conftest import T0
+
+    engine = Engine()
+    told = (
+        "A bit about me: I was a registered nurse in Manila for 3 years, then I came to Canada "
+        "and I've worked 6 years as a retail supervisor because my licence isn't recognised yet."
+    )
+    said = {}
+    for persona in ("priya", "marcus"):
+        session, _ = engine.start(persona, now=T0, seed=1, minutes=20)
+        engine.message(session, "Hi, I'm ready.", T0)
+        engine.message(session, told, T0)
+        said[persona] = session.turns[-1].text
+    assert "registered nurse" in said["priya"] and "retail" not in said["priya"], said
+    assert "retail supervisor" in said["marcus"], said  # not his field: the job they do now
