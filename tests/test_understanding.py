@@ -929,3 +929,18 @@ def test_a_no_to_the_invitation_said_another_way(text: str) -> None:
     """(Declining may also raise the time: the reader may read both.)"""
     read = understand(text, Context("goodbye", "invite_stay"))
     assert "decline_stay" in read and "accept_stay" not in read
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how did u get into tech again? sorry my notes got messy",
+        "how long have u been at the council?",
+    ],
+)
+def test_a_classic_question_the_learned_reader_drops_is_kept(question: str) -> None:
+    """Since the rebuild of the session after stop 29 the learned reader reads these as
+    nothing (ask_start 0.33 and 0.22), and the contact deferred the user's first classic
+    question. With nothing else read, the rules' classic question stands."""
+    assert "ask_start" in understand(question)
+    assert "ask_start" not in understand(question, Context("arrive"))  # the lobby: no one yet

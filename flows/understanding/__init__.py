@@ -199,6 +199,22 @@ def _evidence() -> dict[str, _Evidence]:
     return found
 
 
+def _classic_kept(read: frozenset[str], ruled: frozenset[str], text: str) -> frozenset[str]:
+    """A question the learned reader reads as nothing at all keeps the classic question the
+    rules read in it, when no topic rule names anything else. "how did u get into tech
+    again? sorry my notes got messy" and "how long have you been doing this?" (ask_start
+    at 0.33 and 0.49 since the rebuild of the session after stop 29) got "that's beyond
+    me" instead of the contact's own road in; a classic answer to a misread is cheap, a
+    deferral of the classic question is not."""
+    classic = ruled & set(CLASSIC_QUESTIONS)
+    if read or not classic or "?" not in text:
+        return read
+    norm = normalised(text)
+    if run(_engine().topics.acts, norm, _engine().topics.act_unless):
+        return read
+    return classic
+
+
 def asks_own_circumstances(text: str) -> bool:
     """The message asks about a qualifier topic (age, part-time, a record, coming from
     abroad), by the topic rules alone."""
@@ -217,6 +233,8 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
     read = _read(text, where, ruled)
     read = _leaving_is_not_checking_back(read, ruled)
     read = _with_evidence(read, ruled, text)
+    if where.stage != "arrive":  # (in the lobby no contact answers yet)
+        read = _classic_kept(read, ruled, text)
     if ASK_JOB in read - ruled and asks_own_circumstances(text):
         # "can I start part-time?", "do you have part-time roles?": a question about the
         # work that fits the user's life, not a request for a post (the rules read none)
