@@ -20,6 +20,11 @@ from flows.understanding import (
 from flows.understanding.evaluate import evaluate
 from flows.understanding.typos import osa_distance
 
+REBUILT_29 = (
+    "known error since the rebuild of the session after stop 29 (the topic stories and set Q "
+    "learned): the act head reads it wrongly, while topic sets X, U2-U4, V and Z rose and the "
+    "act sets moved by a message or two (tests/data/README.md)"
+)
 REBUILT = (
     "known error since the 2026-12-05 rebuild (training sets P and the scored held-out sets "
     "added): the act head reads it wrongly, while blind sets O, R and S each rose "
@@ -440,8 +445,12 @@ def test_evaluate_report() -> None:
         ("who tends to drop out in the first year", {"ask_qualifications"}),
         ("where would a guy with 15 yrs in retail slot in", {"ask_fit"}),
         ("would someone fresh out of the army fit into logistics", {"ask_fit"}),
-        # (a known error of the first 2026-12-06 rebuild, read right since the second)
-        ("how is overseas experience such as mine viewed here?", {"ask_fit"}),
+        # (a known error of the first 2026-12-06 rebuild, read right by the second, not the third)
+        pytest.param(
+            "how is overseas experience such as mine viewed here?",
+            {"ask_fit"},
+            marks=pytest.mark.xfail(strict=True, reason=REBUILT_29),
+        ),
         ("I ask myself if my years in banking can be useful in fintech", {"ask_fit"}),
         ("i was a nurse 10 yrs, would that fit in pharma sales", {"ask_fit"}),
         ("is there a place for me in UX at 50?", {"ask_fit"}),
@@ -694,13 +703,7 @@ def test_is_it_hard_to_is_a_new_question_not_a_reaction(text: str) -> None:
     [
         "that sounds hard?",
         "was it tough for you?",
-        pytest.param(
-            "is it scary?",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=REBUILT,
-            ),
-        ),
+        "is it scary?",  # (a known error of the 2026-12-05 rebuild, read right since stop 29's)
     ],
 )
 def test_a_reaction_put_as_a_question_asks_for_more(text: str) -> None:
@@ -759,7 +762,9 @@ def test_a_check_in_list_is_read_item_by_item(text: str, acts: set[str] | None) 
     [
         "What's one thing I should work on?",
         "Anything I should work on?",
-        "What should I improve?",
+        pytest.param(
+            "What should I improve?", marks=pytest.mark.xfail(strict=True, reason=REBUILT_29)
+        ),
         "How did I do? Strengths and weaknesses?",
     ],
 )

@@ -23,7 +23,19 @@ from typing import Final
 
 import yaml
 
-from flows.acts import ACTS, ASK_CHECK_BACK, ASK_JOB, CHECKLIST, CLASSIC_QUESTIONS, GOODBYE
+from flows.acts import (
+    ACTS,
+    ASK_CHECK_BACK,
+    ASK_FEEDBACK,
+    ASK_JOB,
+    ASK_REFERRALS,
+    ASK_STRENGTHS,
+    CHECKLIST,
+    CLASSIC_QUESTIONS,
+    FOLLOW_UP,
+    GOODBYE,
+    QUESTIONS,
+)
 from flows.topics import QUALIFIERS, TOPICS
 from flows.understanding import learned
 from flows.understanding.context import MID_CONVERSATION, Context
@@ -199,20 +211,26 @@ def _evidence() -> dict[str, _Evidence]:
     return found
 
 
+_ASKING: Final = frozenset(
+    {*QUESTIONS, ASK_FEEDBACK, ASK_STRENGTHS, ASK_REFERRALS, ASK_CHECK_BACK, FOLLOW_UP, ASK_JOB}
+)
+"""Acts that ask the contact for something: read, they answer the message."""
+
+
 def _classic_kept(read: frozenset[str], ruled: frozenset[str], text: str) -> frozenset[str]:
-    """A question the learned reader reads as nothing at all keeps the classic question the
+    """A question the learned reader reads as asking nothing keeps the classic question the
     rules read in it, when no topic rule names anything else. "how did u get into tech
     again? sorry my notes got messy" and "how long have you been doing this?" (ask_start
     at 0.33 and 0.49 since the rebuild of the session after stop 29) got "that's beyond
     me" instead of the contact's own road in; a classic answer to a misread is cheap, a
     deferral of the classic question is not."""
     classic = ruled & set(CLASSIC_QUESTIONS)
-    if read or not classic or "?" not in text:
+    if read & _ASKING or not classic or "?" not in text:
         return read
     norm = normalised(text)
     if run(_engine().topics.acts, norm, _engine().topics.act_unless):
         return read
-    return classic
+    return read | classic
 
 
 def asks_own_circumstances(text: str) -> bool:
