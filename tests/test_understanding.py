@@ -941,6 +941,7 @@ def test_a_no_to_the_invitation_said_another_way(text: str) -> None:
     [
         "how did u get into tech again? sorry my notes got messy",
         "how long have u been at the council?",
+        "Please can you tell how you are starting in HR?",  # (no rule read it before)
     ],
 )
 def test_a_classic_question_the_learned_reader_drops_is_kept(question: str) -> None:
@@ -948,4 +949,9 @@ def test_a_classic_question_the_learned_reader_drops_is_kept(question: str) -> N
     nothing (ask_start 0.33 and 0.22), and the contact deferred the user's first classic
     question. With nothing else read, the rules' classic question stands."""
     assert "ask_start" in understand(question)
-    assert "ask_start" not in understand(question, Context("arrive"))  # the lobby: no one yet
+
+
+def test_in_the_lobby_a_dropped_classic_question_stays_dropped() -> None:
+    """(No contact answers in the lobby: the learned reader's reading stands there.)"""
+    question = "how did u get into tech again? sorry my notes got messy"
+    assert "ask_start" not in understand(question, Context("arrive"))
