@@ -299,8 +299,10 @@ class Answerer:
             # "Tell me more!" before the contact has told anything: there is no story to
             # end yet ("that story ends there" answered the greeting); the floor is theirs
             return Said("go_ahead", self.voice.pick("go_ahead", self.persona.go_ahead), "")
-        line = self.voice.pick("nothing_more", self.persona.nothing_more)
-        return Said("nothing_more", line, "")
+        return self._nothing_more()
+
+    def _nothing_more(self) -> Said:
+        return Said("nothing_more", self.voice.pick("nothing_more", self.persona.nothing_more))
 
     def reaction(self) -> Said | None:
         """The answer to a reaction ("were you ok?") right after a story the contact told:
@@ -320,7 +322,7 @@ class Answerer:
         if after and f"{ref}++" not in self.told:
             self.told.add(f"{ref}++")
             return Said("follow_up_answer", after, f"{ref}++")
-        return Said("nothing_more", self.voice.pick("nothing_more", self.persona.nothing_more))
+        return self._nothing_more()
 
     def has_more(self) -> bool:
         """The contact's last answer goes on, and has not yet been continued."""

@@ -186,9 +186,8 @@ def _time_check(session: Session, f: Facts, met: bool) -> Check:
     # Wrapped up (feedback, names, goodbye) with time to spare and no reminder: the clock
     # never ran short, so there was nothing to watch; not a pass for raising it
     wrapped = next((t for t in session.turns if t.stage in ("goodbye", "referral")), None)
-    end = wrapped.at if wrapped is not None else None
-    if end is not None and session.clock_started_at is not None:
-        spent = (end - session.clock_started_at).total_seconds() / 60
+    if wrapped is not None and session.clock_started_at is not None:
+        spent = (wrapped.at - session.clock_started_at).total_seconds() / 60
         return "n/a", (
             f"You wrapped up {spent:.0f} minutes into the {session.meeting_minutes:g} you "
             "agreed, before the time ran short, so there was no clock to watch."

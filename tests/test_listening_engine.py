@@ -12,6 +12,7 @@ from flows.asked import gist
 from flows.engine import Engine
 from flows.facts import facts_of
 from flows.feedback import Observations, observe
+from flows.session import Turn
 from flows.userfacts import user_facts
 from tests.conftest import T0
 from tests.marked_persona import ask, marked_persona, meet
@@ -736,17 +737,29 @@ _THEIR_PAST = {
 }
 
 
+_REAL = Engine()
+"""The packaged contacts, as a user meets them."""
+
+
+def _asked_in_turn(persona: str, *questions: str, seed: int = 1) -> list[Turn]:
+    """The contact's last line after each question, asked in turn in one meeting."""
+    session, _ = _REAL.start(persona, now=T0, seed=seed, minutes=20)
+    _REAL.message(session, "Hi, I'm ready.", T0)
+    last = []
+    for question in questions:
+        _REAL.message(session, question, T0)
+        last.append(session.turns[-1])
+    return last
+
+
 @pytest.mark.parametrize(("persona", "question"), sorted(_THEIR_PAST.items()))
 def test_the_contacts_own_past_asked_about_gets_their_story(persona: str, question: str) -> None:
     """'What was the army like?' (to the ex-Army electrician), 'What was law school like?'
     (to the lawyer who started at 31) and 'What was working in support like?' (to the
     ex-support PM) got deferrals or another topic's answer (location, culture, credentials)
     from every contact whose road in it was, but for nine."""
-    engine = Engine()
-    session, _ = engine.start(persona, now=T0, seed=1, minutes=20)
-    engine.message(session, "Hi, I'm ready.", T0)
-    engine.message(session, question, T0)
-    assert session.turns[-1].ref.startswith("ask_start.")
+    [reply] = _asked_in_turn(persona, question)
+    assert reply.ref.startswith("ask_start.")
 
 
 @pytest.mark.parametrize("persona", sorted(Engine().personas))
@@ -754,13 +767,14 @@ def test_every_contact_tells_stories_of_their_own(persona: str) -> None:
     """Asked whether they were ever hurt, and for the funniest thing that happened at work,
     every contact tells a story of their own (a close call or a detail of theirs for the
     first, the funny one for the second) instead of "that's beyond my lab bench"."""
-    engine = Engine()
-    session, _ = engine.start(persona, now=T0, seed=1, minutes=20)
-    engine.message(session, "Hi, I'm ready.", T0)
-    engine.message(session, "Have you ever been hurt on the job?", T0)
-    hurt = session.turns[-1].ref
-    engine.message(session, "What's the funniest thing that's happened at work?", T0)
-    funny = session.turns[-1].ref
+    hurt, funny = (
+        t.ref
+        for t in _asked_in_turn(
+            persona,
+            "Have you ever been hurt on the job?",
+            "What's the funniest thing that's happened at work?",
+        )
+    )
     assert hurt == "stories.0" or hurt.startswith("spec."), hurt
     assert funny == "stories.1", funny
 
@@ -769,41 +783,31 @@ def test_every_contact_tells_stories_of_their_own(persona: str) -> None:
 def test_every_contact_says_how_their_story_ended(persona: str) -> None:
     """Told to its end, a story met "oh no, were you ok?" with "I'd only be guessing" from
     every contact. Each now says how it ended for them, once, in their own words."""
-    engine = Engine()
-    session, _ = engine.start(persona, now=T0, seed=1, minutes=20)
-    engine.message(session, "Hi, I'm ready.", T0)
-    refs = []
-    for said in ("What's the funniest thing that's happened at work?", "what happened then?"):
-        engine.message(session, said, T0)
-        refs.append(session.turns[-1].ref)
-    engine.message(session, "oh no, were you ok?", T0)
-    ending = session.turns[-1]
-    engine.message(session, "and did you get in trouble?", T0)
-    assert refs == ["stories.1", "stories.1+"], refs
+    story, rest, ending, again = _asked_in_turn(
+        persona,
+        "What's the funniest thing that's happened at work?",
+        "what happened then?",
+        "oh no, were you ok?",
+        "and did you get in trouble?",
+    )
+    assert [story.ref, rest.ref] == ["stories.1", "stories.1+"]
     assert ending.ref == "stories.1++", (ending.kind, ending.text)
-    assert ending.text == engine.personas[persona].topics["stories"][1].after
-    assert session.turns[-1].kind == "nothing_more", session.turns[-1].text
-
-
-def _carys_asked(*questions: str) -> list[str]:
-    engine = Engine()
-    session, _ = engine.start("carys", now=T0, seed=1, minutes=20)
-    engine.message(session, "Hi, I'm ready.", T0)
-    refs = []
-    for question in questions:
-        engine.message(session, question, T0)
-        refs.append(session.turns[-1].ref)
-    return refs
+    assert ending.text == _REAL.personas[persona].topics["stories"][1].after
+    assert again.kind == "nothing_more", again.text
 
 
 def test_a_welsh_teacher_speaks_of_welsh() -> None:
     """The Cardiff science teacher answered "Do you speak Welsh yourself?" with "that's
     beyond my lab bench", "Do I need to speak Welsh?" with "Often, yes" (her answer on
     foreign qualifications) and the kids' Welsh in lessons with her answer on stress."""
-    need, own, kids = _carys_asked(
-        "Do I need to speak Welsh to teach in Wales?",
-        "Do you speak Welsh yourself?",
-        "how much Welsh do the kids speak in lessons?",
+    need, own, kids = (
+        t.ref
+        for t in _asked_in_turn(
+            "carys",
+            "Do I need to speak Welsh to teach in Wales?",
+            "Do you speak Welsh yourself?",
+            "how much Welsh do the kids speak in lessons?",
+        )
     )
     assert need == "from_abroad.1"
     assert own.startswith("spec.") and kids == f"{own}+"
@@ -812,9 +816,13 @@ def test_a_welsh_teacher_speaks_of_welsh() -> None:
 def test_an_answer_about_one_thing_waits_for_a_question_about_it() -> None:
     """Her Welsh answer is one of two on coming from abroad; a follow-up about visas gets
     the rest of the first, not the Welsh one."""
-    first, visas = _carys_asked(
-        "I trained as a teacher in Kerala, would that count here?",
-        "and do schools sponsor visas?",
+    first, visas = (
+        t.ref
+        for t in _asked_in_turn(
+            "carys",
+            "I trained as a teacher in Kerala, would that count here?",
+            "and do schools sponsor visas?",
+        )
     )
     assert first == "from_abroad.0" and visas == "from_abroad.0+"
 
@@ -853,9 +861,6 @@ def test_your_typical_day_is_the_contacts_own(persona: str, question: str, ref: 
     """ "What does a typical day look like for you as a manager?" got "For a developer on my
     team, a normal day is..." from Dana (and from three other contacts, someone else's day):
     a day of another role is told when the question names that role."""
-    engine = Engine()
     for seed in range(4):
-        session, _ = engine.start(persona, now=T0, seed=seed, minutes=20)
-        engine.message(session, "Hi, I'm ready.", T0)
-        engine.message(session, question, T0)
-        assert session.turns[-1].ref == ref, (seed, session.turns[-1].text)
+        [reply] = _asked_in_turn(persona, question, seed=seed)
+        assert reply.ref == ref, (seed, reply.text)

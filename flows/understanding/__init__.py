@@ -227,17 +227,20 @@ def _classic_kept(read: frozenset[str], ruled: frozenset[str], text: str) -> fro
     classic = ruled & set(CLASSIC_QUESTIONS)
     if read & _ASKING or not classic or "?" not in text:
         return read
-    norm = normalised(text)
-    if run(_engine().topics.acts, norm, _engine().topics.act_unless):
-        return read
-    return read | classic
+    return read if _ruled_topics(text) else read | classic
+
+
+@lru_cache(maxsize=256)
+def _ruled_topics(text: str) -> frozenset[str]:
+    """The topics the topic rules alone read in ``text`` (no question split, no model)."""
+    fired = run(_engine().topics.acts, normalised(text), _engine().topics.act_unless)
+    return frozenset(rule.label for rule, _ in fired)
 
 
 def asks_own_circumstances(text: str) -> bool:
     """The message asks about a qualifier topic (age, part-time, a record, coming from
     abroad), by the topic rules alone."""
-    fired = run(_engine().topics.acts, normalised(text), _engine().topics.act_unless)
-    return any(rule.label in QUALIFIERS for rule, _ in fired)
+    return bool(_ruled_topics(text) & QUALIFIERS)
 
 
 def understand(text: str, context: Context | None = None) -> frozenset[str]:
@@ -341,18 +344,19 @@ def topic_positions(text: str) -> tuple[tuple[str, int], ...]:
         None if small_talk else _learned_second(),
     )
     if small_talk:
-        return _beside_small_talk(normalised(text), found)
+        return _beside_small_talk(text, found)
     return _whole_message(text, found, classic=classic)
 
 
 def _beside_small_talk(
-    norm: str, found: tuple[tuple[str, int], ...]
+    text: str, found: tuple[tuple[str, int], ...]
 ) -> tuple[tuple[str, int], ...]:
     """The topics asked outside the small talk: "good weekend?" and "busy at the office
     today?" name the hours and the office without asking about either."""
+    norm = normalised(text)
     spans = [
         (at, at + len(m.matched))
-        for m in _signals(norm)
+        for m in _signals(text)
         if m.act == "how_are_you" and (at := norm.find(m.matched)) >= 0
     ]
     return tuple((t, at) for t, at in found if not any(a <= at < b for a, b in spans))
