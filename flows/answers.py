@@ -324,6 +324,31 @@ class Answerer:
             return Said("follow_up_answer", after, f"{ref}++")
         return self._nothing_more()
 
+    def carried(self, text: str, *, named: bool = False) -> Item | None:
+        """What an elliptical follow-up ("and paralegals?" right after the pay answer) asks:
+        the topic or classic question the contact just answered, asked of the case it names,
+        when an answer not yet told speaks to that case (``named``: an answer about that
+        case by name, as "what about an apprentice?" after the typical day names the
+        apprentice's day). None otherwise: an answer to the same topic about something else
+        would answer a question that was not asked."""
+        last = next((t for t in reversed(self.session.turns) if t.speaker == "contact"), None)
+        if last is None or last.kind not in _MORE_KINDS or not last.ref:
+            return None
+        key = last.ref.rstrip("+").partition(".")[0]
+        if key in A.CLASSIC_QUESTIONS:
+            item, answers = Item("classic", key), getattr(self.persona.answers, key)
+        elif key in self.persona.topics:
+            item, answers = Item("topic", key), self.persona.topics[key]
+        else:
+            return None
+        words = distinctive(text)
+        untold = (a for i, a in enumerate(answers) if f"{key}.{i}" not in self.told)
+        if named:
+            tied = any(a.about and words & distinctive(" ".join(a.about)) for a in untold)
+        else:
+            tied = any(words & _ties(a) for a in untold)
+        return item if tied else None
+
     def has_more(self) -> bool:
         """The contact's last answer goes on, and has not yet been continued."""
         return self._untold_more() is not None

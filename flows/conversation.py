@@ -237,6 +237,16 @@ class Conversation(Closing, Remarks):
             plain_question = True
         hinted = self.hint.topics if self.hint is not None else ()
         items = asked_items(turn.text, acts, is_question=plain_question, hinted=hinted)
+        if (
+            "elliptical" in sig
+            and len(items) == 1
+            and items[0].kind in ("unknown", "topic")
+            and (carried := answerer.carried(turn.text, named=items[0].kind == "topic"))
+        ):
+            # "and paralegals?" right after the pay answer: the pay question, asked of them;
+            # "what about an apprentice?" after the typical day: an apprentice's day, where
+            # the contact has one (else the topic it names: how apprentices get in)
+            items = [carried]
         if not items and not asking and ("yes" in sig or A.FOLLOW_UP in acts):
             items = self._accepted_offer()
         if self._small_talk_or_recall(sig):

@@ -864,3 +864,28 @@ def test_your_typical_day_is_the_contacts_own(persona: str, question: str, ref: 
     for seed in range(4):
         [reply] = _asked_in_turn(persona, question, seed=seed)
         assert reply.ref == ref, (seed, reply.text)
+
+
+def test_and_what_about_asks_the_last_question_of_the_case_it_names() -> None:
+    """ "and associates?" right after Naomi's paralegal pay got "I'll pass on that one";
+    "what about an apprentice?" after Ray's own day got how apprentices get in. An
+    elliptical follow-up asks the question just answered, of the case it names."""
+    pay, associates = _asked_in_turn(
+        "naomi", "What do paralegals earn starting out?", "and associates?"
+    )
+    assert pay.ref == "pay.1"
+    assert associates.ref == "pay.0" and "first-year associates" in associates.text
+    _, apprentice = _asked_in_turn(
+        "ray", "What's a typical day like for you?", "what about an apprentice?"
+    )
+    assert apprentice.ref.startswith("typical_day.") and "apprentice" in apprentice.text
+
+
+def test_and_what_about_a_case_the_contact_has_no_answer_for_is_not_answered_off_topic() -> None:
+    """ "and nurses?" after the lawyer's pay answer: none of her pay answers is about nurses,
+    so she says so rather than giving another pay figure as if it were theirs; "and you?"
+    is a question back, never the last topic again."""
+    _, nurses = _asked_in_turn("naomi", "What do paralegals earn starting out?", "and nurses?")
+    assert nurses.kind == "unknown_topic"
+    _, back = _asked_in_turn("naomi", "What do paralegals earn starting out?", "and you?")
+    assert not back.ref.startswith("pay.")

@@ -75,8 +75,11 @@ SIGNALS: Final[tuple[str, ...]] = (
     "hold_on",
     "how_are_you",
     "recall",
+    "elliptical",
 )
-"""Non-act signals: ready to start, a plain affirmative, a plain negative."""
+"""Non-act signals: ready to start, a plain affirmative, a plain negative, a follow-up that
+points back, a reaction to a story, small talk, a memory check, a new case of the last
+question ("and paralegals?")."""
 
 
 @dataclass(frozen=True)
