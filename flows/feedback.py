@@ -119,7 +119,7 @@ def strengths_text(obs: Observations, said: str = "") -> str:
         obs.weaknesses,
         said,
         "Only what I said a moment ago.",
-        "Honestly, I don't have much to fault today.",
+        _lines()["stretch"]["weakness"],
     )
     return f"Strengths: {strengths}\nTo work on: {weaknesses}"
 

@@ -211,3 +211,15 @@ def test_the_installed_command_prints_exactly_one_json_object() -> None:
         check=True,
     )
     assert json.loads(proc.stdout)["persona"]["id"] == "marcus"
+
+
+def test_a_flawless_meeting_still_gets_something_to_work_on(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The exemplary user asked for strengths and weaknesses and was told "I don't have much
+    to fault today": nothing to act on. With no weakness seen, the contact says so and gives
+    a stretch, the next thing a strong networker does."""
+    result = run(capsys, "exemplary.txt", "--persona", "dana", "--seed", "3")
+    strengths = next(t["text"] for t in result["transcript"] if t["kind"] == "strengths")
+    work_on = strengths.split("To work on:")[1]
+    assert "Nothing went wrong today" in work_on and "thank-you note" in work_on
