@@ -221,6 +221,10 @@ class Persona(_Strict):
     how_are_you: list[str] = []
     """Small talk about their day or week mid-meeting ("how's your day going?", "busy
     today?"): one concrete detail of their own day, then the floor back."""
+    personal_aside: list[str] = []
+    """A personal question about the contact's life or surroundings ("is that your dog?",
+    "is it always this windy?"): a warm line that fits any such question, claims nothing,
+    and hands the floor back."""
     referral_for_you: list[str] = []
     """Ends the referrals: whom to call first given the user's work (``{a_role}``,
     ``{name}``: the referral whose sectors match)."""

@@ -15,8 +15,8 @@ class Remarks(StepOutput):
     """Small talk, memory of the user, and rephrasing."""
 
     def _small_talk_or_recall(self, sig: frozenset[str]) -> bool:
-        """A word about the contact's own day, or what they remember of the user: True if
-        the contact answered it."""
+        """A word about the contact's own day or life, or what they remember of the user:
+        True if the contact answered it."""
         p = self.persona
         if "recall" in sig and p.recall and p.recall_nothing:
             background = user_facts(self.session).background
@@ -24,6 +24,9 @@ class Remarks(StepOutput):
                 self.say_one("recall", p.recall, a_role=background.a_role)
             else:
                 self.say_one("recall", p.recall_nothing)
+            return True
+        if "personal" in sig and p.personal_aside and "how_are_you" not in sig:
+            self.say_one("personal_aside", p.personal_aside)
             return True
         if "how_are_you" in sig and p.how_are_you:
             self.say_one(

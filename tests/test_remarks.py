@@ -61,3 +61,38 @@ def test_the_contact_does_not_invent_what_the_user_does(marked: Engine) -> None:
     session = meet(marked)
     [reply] = ask(marked, session, "do you remember what my background is?")
     assert reply.startswith("[recall nothing]"), reply
+
+
+@pytest.mark.parametrize(
+    "personal",
+    [
+        "is that your dog in the photo?",
+        "Is it always this windy here?",
+        "do you have kids?",
+        "what do you do for fun?",
+        "Nice view from up here!",
+        "where are you from originally?",
+    ],
+)
+def test_a_personal_question_gets_a_warm_word_not_a_deferral(marked: Engine, personal: str) -> None:
+    """ "is that your dog in the photo?" and "is it always this windy here?" got "I'd only be
+    guessing about that", as if the contact had been asked about their field."""
+    session = meet(marked)
+    replies = ask(marked, session, personal)
+    assert len(replies) == 1 and replies[0].startswith("[personal]"), replies
+
+
+def test_a_work_question_beside_a_personal_one_is_still_answered(marked: Engine) -> None:
+    session = meet(marked)
+    replies = ask(marked, session, "Is that your dog in the photo? And what's the pay like?")
+    assert replies[0].startswith("[personal]") and replies[1].startswith("[pay."), replies
+
+
+@pytest.mark.parametrize(
+    "about_work",
+    ["are you a Figma person or still on Sketch?", "Is that your team in the photo?"],
+)
+def test_a_question_about_the_work_is_not_small_talk(marked: Engine, about_work: str) -> None:
+    session = meet(marked)
+    replies = ask(marked, session, about_work)
+    assert not any(r.startswith("[personal]") for r in replies), replies

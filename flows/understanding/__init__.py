@@ -76,10 +76,11 @@ SIGNALS: Final[tuple[str, ...]] = (
     "how_are_you",
     "recall",
     "elliptical",
+    "personal",
 )
 """Non-act signals: ready to start, a plain affirmative, a plain negative, a follow-up that
 points back, a reaction to a story, small talk, a memory check, a new case of the last
-question ("and paralegals?")."""
+question ("and paralegals?"), a personal question to the contact ("is that your dog?")."""
 
 
 @dataclass(frozen=True)
@@ -322,7 +323,9 @@ def signals(text: str) -> frozenset[str]:
     return found | {"points_back"} if "reacts" in found else found
 
 
-_NO_GUESS: Final = frozenset({"points_back", "how_are_you", "recall"})
+_NO_GUESS: Final = frozenset({"points_back", "how_are_you", "recall", "personal"})
+_SMALL_TALK: Final = frozenset({"how_are_you", "personal"})
+"""Signals of small talk: said to the person, naming no topic it has the words of."""
 """Signals of a message about what was just said, the contact's day or the user: the learned
 reader names no topic for it that the rules did not find, unless it is sure."""
 
@@ -335,16 +338,19 @@ def topic_positions(text: str) -> tuple[tuple[str, int], ...]:
     # about that: the reader names no topic the rules did not find unless it is sure.
     said = signals(text)
     guess = not classic and not said & _NO_GUESS
-    # Small talk ("busy on the ward today?") has the words of a topic (the hours) and none
-    # of its question: only the rules' wording names a topic beside it.
-    small_talk = "how_are_you" in said
+    # Small talk about the day ("busy on the ward today?") has the words of a topic (the
+    # hours) and none of its question: only the rules' wording names a topic beside it.
+    # No topic is read inside any small talk ("do you have pets?" beside a word on the
+    # user's own volunteering).
+    small_talk = bool(said & _SMALL_TALK)
+    day = "how_are_you" in said
     question = _engine().rules.question
     found = find_topics(
         _engine().topics,
         normalised(text),
-        None if small_talk else _learned_decision(guess=guess),
+        None if day else _learned_decision(guess=guess),
         None if question is None else (lambda part: question.search(part) is not None),
-        None if small_talk else _learned_second(),
+        None if day else _learned_second(),
     )
     if small_talk:
         return _beside_small_talk(text, found)
@@ -360,7 +366,7 @@ def _beside_small_talk(
     spans = [
         (at, at + len(m.matched))
         for m in _signals(text)
-        if m.act == "how_are_you" and (at := norm.find(m.matched)) >= 0
+        if m.act in _SMALL_TALK and (at := norm.find(m.matched)) >= 0
     ]
     return tuple((t, at) for t, at in found if not any(a <= at < b for a, b in spans))
 
