@@ -102,14 +102,14 @@ def test_a_question_no_topic_covers_is_named_not_answered_with_something_else(
     marked: Engine,
 ) -> None:
     session = meet(marked)
-    [reply] = ask(marked, session, "What's your favourite band?")
-    assert reply.startswith("[unknown]") and "my favourite band" in reply
+    [reply] = ask(marked, session, "What is a good star sign for nurses?")
+    assert reply.startswith("[unknown]") and "a good star sign for nurses" in reply
     assert session.state == "converse"
 
 
 def test_saying_yes_to_the_offer_gets_that_topic(marked: Engine) -> None:
     session = meet(marked)
-    ask(marked, session, "What's your favourite band?")
+    ask(marked, session, "What is a good star sign for nurses?")
     offered = session.turns[-1].ref.removeprefix("offer>")
     [reply] = ask(marked, session, "sure, go on")
     assert reply.startswith(f"[{offered}.")

@@ -72,6 +72,8 @@ def test_the_contact_does_not_invent_what_the_user_does(marked: Engine) -> None:
         "what do you do for fun?",
         "Nice view from up here!",
         "where are you from originally?",
+        "What's your favourite band?",
+        "How old are your kids now?",
     ],
 )
 def test_a_personal_question_gets_a_warm_word_not_a_deferral(marked: Engine, personal: str) -> None:
