@@ -61,6 +61,7 @@ ACT_FILES = (
     "acts_blind_g.jsonl",
     "acts_meetings.jsonl",
     "acts_train_p.jsonl",
+    "acts_train_aa_casual.jsonl",
 )
 """Act sets the encoder learns from: never the held-out ones, never the ones
 ``train_acts.py`` cross-validates on."""
