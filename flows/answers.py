@@ -289,10 +289,13 @@ class Answerer:
         return common[self.voice.choose_index("offer", len(common))]
 
     def more(self) -> Said:
-        """The continuation of the contact's last answer, or an honest "that's it"."""
+        """The continuation of the contact's last answer, then what came next on their road
+        in (``after``: "and then?" once it was told to its end), or an honest "that's it"."""
         if (ref := self._untold_more()) is not None:
             said = self._go_on(ref, self._continuation(ref))
             assert said is not None  # (_untold_more found it untold, with a continuation)
+            return said
+        if (said := self._road_on()) is not None:
             return said
         told = any(t.speaker == "contact" and t.kind in _MORE_KINDS for t in self.session.turns)
         if not told and self.voice.fresh(self.persona.go_ahead):
@@ -348,6 +351,23 @@ class Answerer:
         else:
             tied = any(words & _ties(a) for a in untold)
         return item if tied else None
+
+    def _road_on(self) -> Said | None:
+        """What came next on the contact's road in, when the last thing they said was the
+        continuation of that answer ("ask_start.1+") and it has not been told."""
+        last = next((t for t in reversed(self.session.turns) if t.speaker == "contact"), None)
+        if last is None or not last.ref.startswith(f"{A.ASK_START}.") or not last.ref.endswith("+"):
+            return None
+        index = last.ref.removeprefix(f"{A.ASK_START}.").rstrip("+")
+        answers = self.persona.answers.ask_start
+        if not index.isdigit() or int(index) >= len(answers) or last.ref.endswith("++"):
+            return None
+        ref = f"{A.ASK_START}.{index}++"
+        after = answers[int(index)].after
+        if not after or ref in self.told:
+            return None
+        self.told.add(ref)
+        return Said("follow_up_answer", after, ref)
 
     def has_more(self) -> bool:
         """The contact's last answer goes on, and has not yet been continued."""

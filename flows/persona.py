@@ -49,7 +49,8 @@ class Answer(_Strict):
     after: str = ""
     """A story's aftermath, said when the user reacts to the whole story once told ("were
     you ok?", "did you get in trouble?", "how did your boss take it?"): how it ended for
-    the contact. Only stories have one."""
+    the contact; for the road in (``ask_start``), what came next, up to today, said when the
+    user asks "and then?" once it was told to its end. Only these have one."""
     about: list[str] = []
     """Words a question may use for this answer that its lines need not ("hurt", "funniest"
     for a story of a close call or of a funny day): they tie such a question to it when a

@@ -132,10 +132,13 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
         if not answer.more.strip():
             yield Problem(file, f"{where}.more", "each answer needs its continuation")
         story = where.startswith(tuple(f"topics.{t}[" for t in TOLD_AS_STORIES))
+        road_in = where.startswith("answers.ask_start[")
         if story and not answer.after.strip():
             yield Problem(file, f"{where}.after", "a story needs how it ended for you")
-        if answer.after and not story:
-            yield Problem(file, f"{where}.after", "only a story has an aftermath")
+        if road_in and not answer.after.strip():
+            yield Problem(file, f"{where}.after", "the road in needs what came next")
+        if answer.after and not (story or road_in):
+            yield Problem(file, f"{where}.after", "only a story or the road in goes on after")
         for part in ("say", "more", "after"):
             if _words(getattr(answer, part)) > MAX_WORDS:
                 yield Problem(file, f"{where}.{part}", f"longer than {MAX_WORDS} words")

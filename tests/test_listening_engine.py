@@ -889,3 +889,18 @@ def test_and_what_about_a_case_the_contact_has_no_answer_for_is_not_answered_off
     assert nurses.kind == "unknown_topic"
     _, back = _asked_in_turn("naomi", "What do paralegals earn starting out?", "and you?")
     assert not back.ref.startswith("pay.")
+
+
+@pytest.mark.parametrize("persona", sorted(Engine().personas))
+def test_the_road_in_goes_on_to_the_present_when_asked_what_came_next(persona: str) -> None:
+    """ "How did you get started?", "tell me more", then "and then?": every contact said
+    "that's the whole story", though their career plainly went on to the job they hold.
+    They now tell what came next, up to today; asked again, that is all of it."""
+    start, more, then, again = _asked_in_turn(
+        persona, "How did you get started?", "Tell me more!", "and then?", "what happened next?"
+    )
+    index = start.ref.removeprefix("ask_start.")
+    assert start.ref.startswith("ask_start.") and more.ref == f"ask_start.{index}+"
+    assert then.ref == f"ask_start.{index}++"
+    assert then.text == Engine().personas[persona].answers.ask_start[int(index)].after
+    assert again.kind == "nothing_more"
