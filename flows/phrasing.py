@@ -92,7 +92,9 @@ def wants_hint(text: str) -> bool:
         return False  # ("hmm", "ok": nothing for a model to read either)
     acts = understand(clean)
     if not acts:
-        return not signals(clean)
+        # ("what about the dosh?" names its case and not the question it carries on: a
+        # model may still say what that is)
+        return not signals(clean) - {"elliptical"}
     asking = bool(acts & {A.ASK_OTHER}) or (acts <= {A.GREET, A.THANK} and asks_something(clean))
     return asking and not acts & set(CLASSIC_QUESTIONS) and not topics(clean)
 

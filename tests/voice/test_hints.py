@@ -27,8 +27,16 @@ def _meeting(engine: Engine) -> object:
 
 def test_only_messages_the_rules_read_nothing_in_want_a_hint() -> None:
     assert wants_hint(SLANG)
-    assert wants_hint("What is your favourite band?")  # a question, but no topic
-    for read in ("How did you get started?", "What's the pay like?", "thanks!", "hmm", "/end"):
+    assert wants_hint("What is a good star sign for nurses?")  # a question, but no topic
+    read_by_rules = (
+        "How did you get started?",
+        "What's the pay like?",
+        "thanks!",
+        "hmm",
+        "/end",
+        "What is your favourite band?",  # small talk to the contact, answered in a line
+    )
+    for read in read_by_rules:
         assert not wants_hint(read), read
 
 
