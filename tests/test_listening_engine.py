@@ -904,3 +904,20 @@ def test_the_road_in_goes_on_to_the_present_when_asked_what_came_next(persona: s
     assert then.ref == f"ask_start.{index}++"
     assert then.text == Engine().personas[persona].answers.ask_start[int(index)].after
     assert again.kind == "nothing_more"
+
+
+@pytest.mark.parametrize(
+    ("persona", "question", "word"),
+    [
+        ("freja", "Do I need to speak Danish to work in Copenhagen?", "Danish"),
+        ("ines", "Would I need to speak Portuguese to work in Lisbon?", "Portuguese"),
+    ],
+)
+def test_the_local_language_is_answered_not_the_work_permit(
+    persona: str, question: str, word: str
+) -> None:
+    """ "Do I need to speak Danish to work in Copenhagen?" got Freja's answer on work
+    permits: the one answer she had on coming from abroad. The contacts who work outside
+    the English-speaking world now say what the local language does at work."""
+    [reply] = _asked_in_turn(persona, question)
+    assert reply.ref == "from_abroad.1" and word in reply.text
