@@ -921,3 +921,10 @@ def test_the_local_language_is_answered_not_the_work_permit(
     the English-speaking world now say what the local language does at work."""
     [reply] = _asked_in_turn(persona, question)
     assert reply.ref == "from_abroad.1" and word in reply.text
+
+
+def test_do_pms_need_to_code_gets_the_answer_that_speaks_of_code() -> None:
+    """ "do PMs need to code?" got Greg's general "three things" answer on what it takes,
+    while his other answer on it says how technical a PM must be."""
+    [reply] = _asked_in_turn("greg", "do PMs need to code?")
+    assert reply.ref == "ask_qualifications.1" and "code" in reply.text
