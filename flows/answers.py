@@ -19,7 +19,7 @@ from flows import acts as A
 from flows.asked import distinctive, gist, in_field, plain_words
 from flows.contact import Voice
 from flows.persona import Answer, FieldTerm, Persona, Specific
-from flows.session import Session
+from flows.session import Session, Turn
 from flows.specifics import SPEC
 from flows.topics import (
     BEST,
@@ -311,8 +311,8 @@ class Answerer:
         """The answer to a reaction ("were you ok?") right after a story the contact told:
         its continuation if untold, then its aftermath, then "that's all of it". None when
         the contact's last line was not part of a story."""
-        last = next((t for t in reversed(self.session.turns) if t.speaker == "contact"), None)
-        if last is None or last.kind not in _MORE_KINDS or not last.ref:
+        last = self._last_answer()
+        if last is None:
             return None
         key, _, index = last.ref.rstrip("+").partition(".")
         answers = self.persona.topics.get(key, [])
@@ -334,8 +334,8 @@ class Answerer:
         case by name, as "what about an apprentice?" after the typical day names the
         apprentice's day). None otherwise: an answer to the same topic about something else
         would answer a question that was not asked."""
-        last = next((t for t in reversed(self.session.turns) if t.speaker == "contact"), None)
-        if last is None or last.kind not in _MORE_KINDS or not last.ref:
+        last = self._last_answer()
+        if last is None:
             return None
         key = last.ref.rstrip("+").partition(".")[0]
         if key in A.CLASSIC_QUESTIONS:
@@ -355,19 +355,25 @@ class Answerer:
     def _road_on(self) -> Said | None:
         """What came next on the contact's road in, when the last thing they said was the
         continuation of that answer ("ask_start.1+") and it has not been told."""
-        last = next((t for t in reversed(self.session.turns) if t.speaker == "contact"), None)
-        if last is None or not last.ref.startswith(f"{A.ASK_START}.") or not last.ref.endswith("+"):
-            return None
-        index = last.ref.removeprefix(f"{A.ASK_START}.").rstrip("+")
+        last = self._last_answer()
+        key, _, index = (last.ref if last is not None else "").partition(".")
         answers = self.persona.answers.ask_start
-        if not index.isdigit() or int(index) >= len(answers) or last.ref.endswith("++"):
+        if key != A.ASK_START or not index.endswith("+") or not index.rstrip("+").isdigit():
             return None
-        ref = f"{A.ASK_START}.{index}++"
-        after = answers[int(index)].after
-        if not after or ref in self.told:
+        i = int(index.rstrip("+"))
+        ref = f"{A.ASK_START}.{i}++"
+        if i >= len(answers) or not answers[i].after or ref in self.told:
             return None
         self.told.add(ref)
-        return Said("follow_up_answer", after, ref)
+        return Said("follow_up_answer", answers[i].after, ref)
+
+    def _last_answer(self) -> Turn | None:
+        """The contact's last line, if it was an answer that can be asked on about (an
+        answer, a tangent, a continuation), with its ``ref``."""
+        last = next((t for t in reversed(self.session.turns) if t.speaker == "contact"), None)
+        if last is None or last.kind not in _MORE_KINDS or not last.ref:
+            return None
+        return last
 
     def has_more(self) -> bool:
         """The contact's last answer goes on, and has not yet been continued."""

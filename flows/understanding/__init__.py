@@ -324,10 +324,10 @@ def signals(text: str) -> frozenset[str]:
 
 
 _NO_GUESS: Final = frozenset({"points_back", "how_are_you", "recall", "personal"})
+"""Signals of a message about what was just said, the contact's day or life, or the user: the
+learned reader names no topic for it that the rules did not find, unless it is sure."""
 _SMALL_TALK: Final = frozenset({"how_are_you", "personal"})
 """Signals of small talk: said to the person, naming no topic it has the words of."""
-"""Signals of a message about what was just said, the contact's day or the user: the learned
-reader names no topic for it that the rules did not find, unless it is sure."""
 
 
 @lru_cache(maxsize=256)
