@@ -928,3 +928,14 @@ def test_do_pms_need_to_code_gets_the_answer_that_speaks_of_code() -> None:
     while his other answer on it says how technical a PM must be."""
     [reply] = _asked_in_turn("greg", "do PMs need to code?")
     assert reply.ref == "ask_qualifications.1" and "code" in reply.text
+
+
+def test_a_pronoun_for_what_the_message_itself_named_does_not_go_back() -> None:
+    """ "whats ur take on agency nurses, r they a problem" right after Priya's typical day
+    got the rest of her typical day: "they" was read as pointing back at it."""
+    _, opinion = _asked_in_turn(
+        "priya",
+        "What's a typical day like for you?",
+        "whats ur take on agency nurses, r they a problem",
+    )
+    assert not opinion.ref.startswith("typical_day.")
