@@ -265,7 +265,8 @@ def in_field(text: str, persona: Persona, *, whole_question: bool = False) -> bo
         # (one word that could tie it, and it is the contact's: "do u do much
         # accessibility work?" to a UX designer is theirs, like a gist)
         return len(known) >= 2 and 4 * len(known) >= 3 * len(words)
-    return 2 * len(known) >= len(words) and any(_spread(w) <= _SPECIFIC for w in known)
+    own = distinctive(persona.field)  # ("nurses" is every contact's word, and Priya's field)
+    return 2 * len(known) >= len(words) and any(_spread(w) <= _SPECIFIC or w in own for w in known)
 
 
 _SPECIFIC = 4

@@ -292,6 +292,8 @@ _IGNORANT = ("guess", "don't know", "outside my", "no idea", "stumped", "wrong p
         ("marcus", "can you explain what is brand strategy?", "brand strategy", True),
         ("marcus", "whats ur star sign", "my star sign", False),
         ("naomi", "What's your favourite novel?", "my favourite novel", False),
+        # "nurses" is in many contacts' answers, and it is the nurse manager's own field
+        ("priya", "whats ur take on agency nurses, r they a problem", "agency nurses", True),
     ],
 )
 def test_a_question_in_the_contacts_own_field_is_deferred_not_professed_ignorance(
