@@ -203,6 +203,9 @@ def test_what_people_say_about_themselves_in_their_own_words(
         "I'm Brazilian, so forgive my accent!",
         "I've been looking for work for 2 years.",
         "I've been teaching myself Python.",
+        "How would I fit as an electrician?",
+        "would i fit in as a science teacher",
+        "Could I start as a junior analyst?",
     ],
 )
 def test_what_is_not_about_the_users_own_work(text: str) -> None:
@@ -305,3 +308,38 @@ def test_a_role_in_the_contacts_own_field_is_the_one_that_matters() -> None:
         said[persona] = session.turns[-1].text
     assert "registered nurse" in said["priya"] and "retail" not in said["priya"], said
     assert "retail supervisor" in said["marcus"], said  # not his field: the job they do now
+
+
+@pytest.mark.parametrize(
+    ("persona", "told", "own", "aim"),
+    [
+        (
+            "ray",
+            "I am teacher of math for 12 years. How would I fit as an electrician?",
+            "teacher",
+            "electrician",
+        ),
+        (
+            "carys",
+            "im a pharmacy tech atm, would i fit as a science teacher",
+            "pharmacy tech",
+            "science teacher",
+        ),
+    ],
+)
+def test_the_job_the_user_asks_to_fit_into_is_not_their_background(
+    persona: str, told: str, own: str, aim: str
+) -> None:
+    """A maths teacher asking how they would fit as an electrician heard Ray size up "your
+    twelve years as an electrician"; a pharmacy tech asking the head of science whether they
+    would fit as a science teacher was told of "your time as a science teacher". The job
+    asked about is the aim; the one the user holds is the background."""
+    from flows.engine import Engine
+    from tests.conftest import T0
+
+    engine = Engine()
+    session, _ = engine.start(persona, now=T0, seed=1, minutes=20)
+    engine.message(session, "Hi, I'm ready.", T0)
+    engine.message(session, told, T0)
+    fit = " ".join(t.text for t in session.turns[-2:] if t.speaker == "contact")
+    assert own in fit and aim not in fit, fit
