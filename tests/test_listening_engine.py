@@ -941,3 +941,14 @@ def test_a_pronoun_for_what_the_message_itself_named_does_not_go_back() -> None:
         "whats ur take on agency nurses, r they a problem",
     )
     assert not opinion.ref.startswith("typical_day.")
+
+
+@pytest.mark.parametrize(
+    "courtesy",
+    ["Thank you for receive me today, is a pleasure.", "is a pleasure to meet you. Thank you"],
+)
+def test_a_courtesy_in_second_language_english_is_not_a_question(courtesy: str) -> None:
+    """ "is a pleasure to meet you. Thank you for receive me" got "that one needs more care
+    than this meeting allows": the clause "is a pleasure" was taken for a question."""
+    [reply] = _asked_in_turn("naomi", courtesy)
+    assert reply.kind != "unknown_topic", reply.text
