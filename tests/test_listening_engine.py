@@ -952,3 +952,13 @@ def test_a_courtesy_in_second_language_english_is_not_a_question(courtesy: str) 
     than this meeting allows": the clause "is a pleasure" was taken for a question."""
     [reply] = _asked_in_turn("naomi", courtesy)
     assert reply.kind != "unknown_topic", reply.text
+
+
+@pytest.mark.parametrize("persona", sorted(Engine().personas))
+def test_an_answer_on_starting_later_does_not_open_with_a_bare_no(persona: str) -> None:
+    """ "Would a shop take on a 41-year-old apprentice?" got Ray's "Nope, not if your body's
+    willing": written for "am I too old?", it read as "you're too old" to any other
+    wording. An answer on starting later says what it means in its first words."""
+    for answer in Engine().personas[persona].topics["later_start"]:
+        first = answer.say.split(",")[0].split(".")[0].split(":")[0].strip().lower()
+        assert first not in ("no", "nope", "yes", "yep"), answer.say
