@@ -214,6 +214,9 @@ def gist(text: str) -> str:
         if not m:
             continue
         np = next(v for v in m.groupdict().values() if v)
+        # "agency nurses, are they a problem" -> "agency nurses": the thing, not the tail
+        # that asks about it
+        np = _ASKED_TAIL.sub("", np)
         said = np.split()
         words = [
             # "the best lesson you ever taught" -> "the best lesson I ever taught"
@@ -232,6 +235,14 @@ def gist(text: str) -> str:
         if 1 <= len(words) <= 7:
             return " ".join(words)
     return "that one"
+
+
+_ASKED_TAIL = re.compile(
+    r"\s*,\s*(?:and |so |but )?(?:is|are|r|was|were|do|does|did|can|could|will|would|should|"
+    r"has|have|any|how|what|why)\b.*$",
+    re.IGNORECASE,
+)
+"""The part of a question after its thing: ", is it realistic", ", r they a problem"."""
 
 
 _OFF_FIELD = frozenset(

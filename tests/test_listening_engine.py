@@ -265,6 +265,9 @@ def test_asking_for_names_twice_does_not_repeat_the_whole_reply(marked: Engine) 
     ("question", "named"),
     [
         ("What's your favourite band?", "my favourite band"),
+        # (the thing, not the tail that asks about it: "Bring ammonia as fuel, is it
+        # realistic to our next conversation")
+        ("What do you think about ammonia as fuel, is it realistic?", "ammonia as fuel"),
         ("whats ur star sign", "my star sign"),
         ("What about the parking?", "the parking"),
         ("are there many unions in your field?", "unions in my field"),
