@@ -22,7 +22,8 @@ def marked() -> Engine:
         "How has your week been so far?",
         "good weekend?",
         "So, busy at the office today?",
-        "How are you today? It is very windy",  # got "I would rather treat that one like a supplier's quote"
+        # (it got "I would rather treat that one like a supplier's quote")
+        "How are you today? It is very windy",
     ],
 )
 def test_small_talk_about_their_day_gets_a_word_about_it(marked: Engine, small_talk: str) -> None:
