@@ -32,6 +32,10 @@ def clean_question(text: str) -> str:
     return " ".join(text.split())[:MAX_QUESTION_CHARS]
 
 
+_ACKNOWLEDGEMENTS = frozenset({"golden_rule_ack", "thanks_share"})
+"""Contact lines said beside the move that matters for the user's next reply (thanks for
+the promise after hesitating over names): the context is that move."""
+
 class Step(Conversation):
     """One event's worth of work on one session."""
 
@@ -94,14 +98,19 @@ class Step(Conversation):
     def _context(self) -> Context:
         """Where the next message is said: the stage, and what the contact (or a nudge)
         just did, which is what short replies answer ("sure!" after an invitation)."""
+        acknowledged = ""
         for turn in reversed(self.session.turns):
             if turn.speaker == "user":
                 break
             if turn.speaker == "nudge":
                 return Context(self.state, f"{turn.kind}_nudge")
-            if turn.speaker == "contact":
+            if turn.speaker == "contact" and turn.kind in _ACKNOWLEDGEMENTS:
+                # "That's the right approach" after "I'm not sure about names yet": the
+                # user answers the hesitation, not the word of thanks for the promise
+                acknowledged = acknowledged or turn.kind
+            elif turn.speaker == "contact":
                 return Context(self.state, "offer" if turn.ref.startswith("offer>") else turn.kind)
-        return Context(self.state)
+        return Context(self.state, acknowledged) if acknowledged else Context(self.state)
 
     def on_command(self, name: str, argument: str) -> None:
         p = self.persona

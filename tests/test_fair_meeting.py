@@ -493,3 +493,24 @@ def test_clothes_said_but_not_formal_are_quoted_not_denied(engine: Engine) -> No
     engine.message(session, "I'm ready to go in.", T0)
     status, evidence = item(engine, session, "arrive.dressed")
     assert status == "missed" and "navy sweater and chinos" in evidence, evidence
+
+
+def test_asking_to_check_back_answers_the_hesitation_not_the_thanks_for_the_promise(
+    engine: Engine,
+) -> None:
+    """Names and the promise in one message: the contact hesitated over names, then thanked
+    the user for the promise. "Is okay if I write you an email in two days to ask again?"
+    was then read as said after the thanks: an unknown question, deferred, and the
+    scorecard marked the check-back missed."""
+    session = meet(engine, referrals="undecided")
+    say(engine, session, "I see we're nearly at time, I don't want to keep you.", minute(18))
+    say(
+        engine,
+        session,
+        "You can recommend me 2 or 3 persons for talk? I promise I will not ask them for job.",
+        minute(19),
+    )
+    assert [t.kind for t in session.turns[-2:]] == ["undecided", "golden_rule_ack"]
+    say(engine, session, "Is okay if I write you an email in two days to ask again?", minute(19.5))
+    assert session.turns[-1].kind == "check_back_ok"
+    assert item(engine, session, "referral.check_back")[0] == "passed"
