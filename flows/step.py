@@ -36,6 +36,7 @@ _ACKNOWLEDGEMENTS = frozenset({"golden_rule_ack", "thanks_share"})
 """Contact lines said beside the move that matters for the user's next reply (thanks for
 the promise after hesitating over names): the context is that move."""
 
+
 class Step(Conversation):
     """One event's worth of work on one session."""
 
