@@ -385,6 +385,8 @@ def met_a_pharmacy_technician(engine: Engine) -> Session:
     [
         "How did I come across? Any strengths or weaknesses you noticed?",
         "how did i do? any strengths or weaknesses",  # a texter: it got feedback only
+        # second-language English: it got the strengths only, and feedback was marked missed
+        "How you see me today? Which are my strong points and my weak points?",
     ],
 )
 def test_feedback_and_strengths_asked_together_get_one_answer(engine: Engine, asked: str) -> None:
@@ -394,6 +396,7 @@ def test_feedback_and_strengths_asked_together_get_one_answer(engine: Engine, as
     said = [s for r in replies for s in sentences(r)]
     assert len(said) == len(set(said))
     assert item(engine, session, "goodbye.strengths")[0] == "passed"
+    assert item(engine, session, "goodbye.feedback")[0] == "passed"
 
 
 def test_strengths_after_feedback_do_not_repeat_it_word_for_word(engine: Engine) -> None:
