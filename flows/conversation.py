@@ -37,6 +37,7 @@ from flows.userfacts import (
     read_message,
     speaks_of_self,
     stated_background,
+    trained_abroad_in,
     user_facts,
 )
 
@@ -46,6 +47,7 @@ _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS
 _ASKS_ANEW = {*A.CLASSIC_QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A request to say it again more simply that also asks for something is handled as that."""
 _ABOUT_ME_TOPICS = {"hardest", "least", "mistakes", "thrives"}
+_FROM_ABROAD = "from_abroad"
 """Topics that, asked about the asker's own case, are the fit question (advice and ways in
 for "someone like me" stay advice and ways in, as TOPICS.md says)."""
 _CLOSING_THANKS = {A.THANK, A.GREET, A.GOLDEN_RULE, A.ASK_CHECK_BACK, A.SHARE_INFO}
@@ -282,6 +284,16 @@ class Conversation(Closing, Remarks):
             mine = [i for i, item in enumerate(items) if item.key in _ABOUT_ME_TOPICS]
             if mine:
                 items = [*items[: mine[0]], Item("classic", A.ASK_FIT), *items[mine[0] + 1 :]]
+        if (
+            any(i.key == A.ASK_FIT for i in items)
+            and _FROM_ABROAD in p.topics
+            and trained_abroad_in(p.field, user_facts(self.session))
+            and not any(i.key == _FROM_ABROAD for i in items)
+        ):
+            # A nurse trained in Manila asking the nurse manager how she'd fit was told
+            # career changers make good nurses but need the full degree: for her, fitting
+            # in is first getting her registration recognised
+            items = [Item("topic", _FROM_ABROAD) if i.key == A.ASK_FIT else i for i in items]
         # Marked as the rules alone would mark it, whatever a model's hint made of it.
         ruled_question = not turn.acts and bool(acts) and plain_question_by_rules(turn, self)
         if items and (not asking or ruled_question):

@@ -93,6 +93,7 @@ class _Patterns:
     not_names: frozenset[str]
     institutions: frozenset[str]
     about_me: re.Pattern[str]
+    abroad: re.Pattern[str]
 
 
 def _expand(regex: str, define: dict[str, str]) -> str:
@@ -127,6 +128,7 @@ def _patterns() -> _Patterns:
         sectors={s: tuple(str(w) for w in words) for s, words in sectors.items()},
         not_names=frozenset(raw["not_names"]),
         about_me=re.compile(str(raw["about_me"])),
+        abroad=re.compile(str(raw["abroad"])),
         institutions=frozenset(raw["institutions"]),
     )
 
@@ -400,6 +402,19 @@ def _field_sector(persona_id: str) -> str:
 
     persona = load_personas().get(persona_id)
     return (sector_of(persona.field) or sector_of(persona.role)) if persona is not None else ""
+
+
+def trained_abroad_in(field: str, you: UserFacts) -> bool:
+    """The user's background is the contact's own ``field`` (a nurse, to the nurse
+    manager), gained in another country ("I am nurse from Philippines, 8 years in surgical
+    ward"): how it fits is first how it gets recognised here."""
+    work, said = you.background, you.background_turn
+    if work is None or work.is_field or said is None:
+        return False
+    own = [w for w in re.findall(r"[a-z]+", field.lower()) if len(w) > 3]
+    theirs = [w for w in re.findall(r"[a-z]+", work.role.lower()) if len(w) > 3]
+    same = any(a[:4] == b[:4] for a in own for b in theirs)
+    return same and _patterns().abroad.search(said.text.lower()) is not None
 
 
 def about_the_asker(text: str) -> bool:

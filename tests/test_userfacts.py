@@ -343,3 +343,25 @@ def test_the_job_the_user_asks_to_fit_into_is_not_their_background(
     engine.message(session, told, T0)
     fit = " ".join(t.text for t in session.turns[-2:] if t.speaker == "contact")
     assert own in fit and aim not in fit, fit
+
+
+def test_a_professional_trained_abroad_hears_how_to_get_recognised_here() -> None:
+    """A nurse from the Philippines with eight years on a surgical ward asked Priya how she
+    would fit, and heard that career changers make good nurses but need the full degree.
+    For her, fitting in is getting her registration recognised; a nurse trained here, or a
+    pharmacy tech from Manila, still gets the fit answer."""
+    from flows.engine import Engine
+    from tests.conftest import T0
+
+    engine = Engine()
+
+    def fit_after(told: str) -> str:
+        session, _ = engine.start("priya", now=T0, seed=1, minutes=20)
+        engine.message(session, "Hi, I'm ready.", T0)
+        engine.message(session, told, T0)
+        engine.message(session, "How would I fit here?", T0)
+        return session.turns[-1].ref
+
+    assert fit_after("I am nurse from Philippines, 8 years in surgical ward.") == "from_abroad.0"
+    assert fit_after("I've been a nurse in Toronto for 8 years.").startswith("ask_fit.")
+    assert fit_after("I was a pharmacy tech in Manila for 8 years.").startswith("ask_fit.")
