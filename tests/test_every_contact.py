@@ -151,3 +151,21 @@ def test_every_contact_talks_to_the_person(
     assert "unknown_topic" not in kinds, kinds
     keep = next(t["text"] for t in result["transcript"] if t.get("kind") == "keep_in_touch")
     assert keep in load_personas()[persona].keep_in_touch, keep
+
+
+_PROMISE = re.compile(
+    r"sav(?:ed|ing) (?:up )?(?:for you|the|a)|I'll give you|I(?:'d| would) still like to tell"
+    r"|more I'd like to tell|story (?:or two )?I (?:haven't|still)|kick myself for not mentioning"
+    r"|had a story",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+def test_an_invitation_to_stay_promises_nothing_it_never_says(persona: str) -> None:
+    """Carys invited a user to stay for "a couple of things about training routes I'd kick
+    myself for not mentioning", and never mentioned them; Femi had "a story saved up" that
+    never came. Staying on is for the user's questions: the lines promise no telling."""
+    p = load_personas()[persona]
+    for line in (*p.stay_invitation, *p.stay_accepted):
+        assert not _PROMISE.search(line), line
