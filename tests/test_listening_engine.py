@@ -965,3 +965,10 @@ def test_an_answer_on_starting_later_does_not_open_with_a_bare_no(persona: str) 
     for answer in Engine().personas[persona].topics["later_start"]:
         first = answer.say.split(",")[0].split(".")[0].split(":")[0].strip().lower()
         assert first not in ("no", "nope", "yes", "yep"), answer.say
+
+
+def test_and_the_worst_bit_lol_asks_for_the_worst_bit() -> None:
+    """ "n the worst bit lol" right after the best part got "Right, class is in session. Ask
+    away.": a trailing "lol" hid the question."""
+    _, worst = _asked_in_turn("carys", "what's the best part of teaching?", "n the worst bit lol")
+    assert worst.ref.startswith("least."), worst.text
