@@ -29,7 +29,7 @@ from flows.timing import (
     WRAP_UP,
     fmt_minutes,
     near_mark,
-    past_early,
+    past_midway,
 )
 from flows.understanding import asks_something, no_english, topic_positions, understand
 from flows.userfacts import (
@@ -176,7 +176,7 @@ class Conversation(Closing, Remarks):
     def _time_noted(self) -> None:
         """Thanks for minding the time, true to how far the meeting has got."""
         p, s = self.persona, self.session
-        if p.time_noted_midway and past_early(s.clock_started_at, s.meeting_minutes, self.now):
+        if p.time_noted_midway and past_midway(s.clock_started_at, s.meeting_minutes, self.now):
             self.say_one("time_noted", p.time_noted_midway)
         else:
             self.say_one("time_noted", p.time_noted)

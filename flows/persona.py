@@ -238,7 +238,7 @@ class Persona(_Strict):
     """The user mentions the time early in the meeting (a courtesy): thanks them and carries
     on; no wrapping up yet. May say the meeting has barely started."""
     time_noted_midway: list[str] = []
-    """The same past the first part of the meeting (``timing.past_early``) but before its
+    """The same past the meeting's halfway point (``timing.past_midway``) but before its
     last stretch: there is time left, but the meeting is well under way."""
     before_you_go: list[str] = []
     """The user says goodbye mid-conversation, before any wrap-up: checks once whether

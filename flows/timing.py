@@ -23,15 +23,15 @@ NEAR_MARK_AT_LEAST = timedelta(minutes=2)
 never later than its last two minutes); earlier it is a courtesy."""
 
 
-EARLY_SHARE = 0.4
-"""The first part of the meeting, in which the contact may say it has barely started."""
+MIDWAY_SHARE = 0.5
+"""From here the contact may say the meeting is past its halfway point."""
 
 
-def past_early(clock_started_at: datetime | None, minutes: float, at: datetime) -> bool:
-    """Whether the meeting is past its first part (``EARLY_SHARE`` of the agreed length)."""
+def past_midway(clock_started_at: datetime | None, minutes: float, at: datetime) -> bool:
+    """Whether the meeting is past its halfway point (``MIDWAY_SHARE``)."""
     if clock_started_at is None:
         return False
-    return at >= clock_started_at + timedelta(minutes=minutes) * EARLY_SHARE
+    return at >= clock_started_at + timedelta(minutes=minutes) * MIDWAY_SHARE
 
 
 def near_mark(clock_started_at: datetime | None, minutes: float, at: datetime) -> bool:

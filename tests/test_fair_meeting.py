@@ -361,6 +361,11 @@ def test_the_time_courtesy_is_true_to_how_far_the_meeting_has_got(engine: Engine
     later = say(engine, session, "I know you only have twenty minutes.", minute(12))
     assert later[0].startswith("[time noted midway]")
     assert session.state == "converse" and WRAP_UP in session.nudges
+    # "Half gone", "we're past halfway" at minute 9 of 20 was not true yet
+    session = meet(engine)
+    say(engine, session, "How did you get started?", minute(2))
+    before_half = say(engine, session, "I know you only have twenty minutes.", minute(9))
+    assert before_half[0].startswith("[time noted]")
 
 
 def sentences(text: str) -> list[str]:
