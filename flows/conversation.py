@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from collections.abc import Sequence
 
 from flows import acts as A
 from flows import narrator
@@ -25,12 +25,7 @@ from flows.remarks import Remarks
 from flows.rerouting import rerouted
 from flows.session import Turn
 from flows.specifics import SPEC
-from flows.timing import (
-    WRAP_UP,
-    fmt_minutes,
-    near_mark,
-    past_midway,
-)
+from flows.timekeeping import Timekeeping
 from flows.understanding import asks_something, no_english, topic_positions, understand
 from flows.userfacts import (
     about_the_asker,
@@ -41,25 +36,20 @@ from flows.userfacts import (
     user_facts,
 )
 
-_LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
 _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A goodbye that also asks or raises something is handled as that, not as leaving."""
 _ASKS_ANEW = {*A.CLASSIC_QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A request to say it again more simply that also asks for something is handled as that."""
 _ABOUT_ME_TOPICS = {"hardest", "least", "mistakes", "thrives"}
 _FROM_ABROAD = "from_abroad"
+_PRESUMES_NAMES = re.compile(
+    r"\b(?:names?|handing over|hand over|passing on|introduc\w*)\b", re.IGNORECASE
+)
+"""A thanks for the promise that speaks of names already handed over."""
 """Topics that, asked about the asker's own case, are the fit question (advice and ways in
 for "someone like me" stay advice and ways in, as TOPICS.md says)."""
 _CLOSING_THANKS = {A.THANK, A.GREET, A.GOLDEN_RULE, A.ASK_CHECK_BACK, A.SHARE_INFO}
 """In the referral stage, a thanks with only these closes the meeting."""
-_STAYING_ON = {
-    *A.QUESTIONS, A.FOLLOW_UP, A.SHARE_INFO, A.ASK_JOB,
-    A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS,
-}  # fmt: skip
-"""Carrying on the conversation after an invitation to stay is accepting it: asking how
-they came across, or for names, in the extra time too (that is not leaving)."""
-_LEAVING_NOW = {A.GOODBYE, A.TIME_CHECK}
-"""What declines a pending invitation to stay without a word about it."""
 _WORD = re.compile(r"[a-z']+")
 _STOPWORDS = frozenset(
     " ".join(
@@ -89,7 +79,7 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
 
 
-class Conversation(Closing, Remarks):
+class Conversation(Closing, Remarks, Timekeeping):
     """Replies during the meeting (converse, goodbye, referral, and after it)."""
 
     def _respond(self, turn: Turn, acts: set[str], sig: frozenset[str]) -> None:
@@ -130,7 +120,7 @@ class Conversation(Closing, Remarks):
         if A.ASK_CHECK_BACK in acts:
             self._check_back(f)
         if A.GOLDEN_RULE in acts:
-            self.say_one("golden_rule_ack", p.golden_rule_ack)
+            self.say_one("golden_rule_ack", self._golden_rule_lines())
         closing = (
             A.GOODBYE in acts
             or _goodbye_in_another_language(self.state, acts, turn)
@@ -173,49 +163,14 @@ class Conversation(Closing, Remarks):
                 self.say_said(Answerer(p, self.session, self.voice).unknown(turn.text))
         self._notice_the_time(f)
 
-    def _time_noted(self) -> None:
-        """Thanks for minding the time, true to how far the meeting has got."""
-        p, s = self.persona, self.session
-        if p.time_noted_midway and past_midway(s.clock_started_at, s.meeting_minutes, self.now):
-            self.say_one("time_noted", p.time_noted_midway)
-        else:
-            self.say_one("time_noted", p.time_noted)
-
-    def _counts_as_time(self, f: Facts) -> bool:
-        """Raising the time winds the meeting up only near its end or after the reminder."""
-        s = self.session
-        return f.wrap_up_nudge is not None or near_mark(
-            s.clock_started_at, s.meeting_minutes, self.now
-        )
-
-    def _goodbye_too_soon(self, turn: Turn, f: Facts) -> bool:
-        """A bare goodbye mid-conversation: the contact checks once whether there was
-        anything else; a second goodbye ends the meeting (scored as leaving early)."""
-        p = self.persona
-        if self._counts_as_time(f):
-            return False  # the time is up (or the reminder came): a goodbye is on time
-        if f.early_goodbye is None and p.before_you_go:
-            turn.kind = "early_goodbye"
-            self.say_one("before_you_go", p.before_you_go)
-            return True
-        turn.kind = "left_early"
-        return False
-
-    def _notice_the_time(self, f: Facts) -> None:
-        """The reminder came and went and the user carried on for two more messages: the
-        contact notices the time themselves, once, and starts wrapping up."""
-        p = self.persona
-        nudge = f.wrap_up_nudge
-        if self.state != CONVERSE or nudge is None or f.own_time_check is not None:
-            return
-        if f.stay_accepted is not None or not p.time_check_self:
-            return
-        since = self.session.turns[self.session.turns.index(nudge) + 1 :]
-        said = [t for t in since if t.speaker == "user" and t.kind != "command"]
-        if len(said) < 2 or any(set(t.acts) & {A.TIME_CHECK, *_LEAVING} for t in said):
-            return
-        self.say_one("own_time_check", p.time_check_self)
-        self.meeting.fire("wrap_up")
+    def _golden_rule_lines(self) -> Sequence[str]:
+        """Thanks for the promise not to ask for jobs; before any names were given (the
+        contact hesitated, or has not been asked yet), not a line about handing them over
+        ("it's why I'm comfortable passing on their names", right after "not yet")."""
+        lines = self.persona.golden_rule_ack
+        if any(t.speaker == "contact" and t.kind == "referrals" for t in self.session.turns):
+            return lines
+        return [line for line in lines if not _PRESUMES_NAMES.search(line)] or lines
 
     def _answer_questions(self, turn: Turn, acts: set[str], f: Facts, sig: frozenset[str]) -> None:
         p = self.persona
@@ -365,42 +320,6 @@ class Conversation(Closing, Remarks):
             if theirs and len(words & theirs) / len(words | theirs) >= 0.5:
                 return True
         return False
-
-    def _stay_answer(self, turn: Turn, acts: set[str], sig: frozenset[str], f: Facts) -> bool:
-        """Handle the reply to a pending invitation to stay; True if it was one."""
-        if f.stay_invited is None or f.stay_accepted or f.stay_declined:
-            return False
-        p = self.persona
-        declined = A.DECLINE_STAY in acts or ("no" in sig and A.ACCEPT_STAY not in acts)
-        accepted = A.ACCEPT_STAY in acts or ("yes" in sig and not declined)
-        leaving = bool(acts & _LEAVING_NOW)
-        if declined or (leaving and not accepted):
-            turn.kind = "stay_decline"
-            self.say_one("stay_declined", p.stay_declined)
-            self.meeting.fire("wrap_up")
-            return True
-        if not accepted and not acts & _STAYING_ON:
-            return False  # not an answer yet; the invitation stands
-        turn.kind = "stay_accept"
-        if accepted:
-            self.say_one("stay_accepted", p.stay_accepted)
-        self.schedule(WRAP_UP, self.now + timedelta(minutes=p.stay_minutes))
-        return True
-
-    def _time_raised(self, acts: set[str]) -> None:
-        p = self.persona
-        if self.state != CONVERSE:
-            self.say_one("wrap_up", p.wrap_up)
-            return
-        f = facts_of(self.session)
-        invite = self.session.scenario.stay and f.stay_invited is None and not acts & _LEAVING
-        if invite:
-            self.cancel(WRAP_UP)
-            minutes = fmt_minutes(p.stay_minutes)
-            self.say_one("invite_stay", p.stay_invitation, minutes=minutes)
-        else:
-            self.say_one("wrap_up", p.wrap_up)
-            self.meeting.fire("wrap_up")
 
     def _after_meeting(self) -> None:
         if self.state == DONE and self._check_back_reply(facts_of(self.session)):

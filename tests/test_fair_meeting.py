@@ -522,3 +522,23 @@ def test_asking_to_check_back_answers_the_hesitation_not_the_thanks_for_the_prom
     say(engine, session, "Is okay if I write you an email in two days to ask again?", minute(19.5))
     assert session.turns[-1].kind == "check_back_ok"
     assert item(engine, session, "referral.check_back")[0] == "passed"
+
+
+def test_thanks_for_the_promise_speaks_of_no_names_the_contact_has_not_given() -> None:
+    """Helen said she was not quite ready to commit to names, then, thanked for the promise
+    not to ask them for jobs, "it's why I'm comfortable passing on their names"."""
+    real = Engine()
+    for seed in range(6):
+        session, _ = real.start(
+            "helen", now=T0, seed=seed, minutes=MINUTES, scenario={"referrals": "undecided"}
+        )
+        real.message(session, "Hi, I'm ready to go in.", START)
+        real.message(session, "I see we're nearly at time, I don't want to keep you.", minute(18))
+        real.message(
+            session,
+            "Could you suggest two or three people? I promise I won't ask them for a job.",
+            minute(19),
+        )
+        kinds = [t.kind for t in session.turns[-2:]]
+        assert kinds == ["undecided", "golden_rule_ack"], kinds
+        assert "names" not in session.turns[-1].text, session.turns[-1].text
