@@ -972,3 +972,10 @@ def test_and_the_worst_bit_lol_asks_for_the_worst_bit() -> None:
     away.": a trailing "lol" hid the question."""
     _, worst = _asked_in_turn("carys", "what's the best part of teaching?", "n the worst bit lol")
     assert worst.ref.startswith("least."), worst.text
+
+
+def test_what_are_you_working_on_is_the_contacts_own_work() -> None:
+    """ "What are you working on in the lab at the moment?" got Samuel's "I would like to do
+    justice to that one": a question about his own lab, deferred as if outside it."""
+    [reply] = _asked_in_turn("samuel", "What are you working on in the lab at the moment?")
+    assert reply.ref.startswith("organisation."), reply.text
