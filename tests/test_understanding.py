@@ -942,6 +942,11 @@ def test_a_no_to_the_invitation_said_another_way(text: str) -> None:
         "how did u get into tech again? sorry my notes got messy",
         "how long have u been at the council?",
         "Please can you tell how you are starting in HR?",  # (no rule read it before)
+        # (a practising user: it was deferred as "not something I can usefully help with")
+        "Have you been at the council long? It's a lovely old building.",
+        # (second-language English inside a long message: "I'd rather answer that properly")
+        "I work 7 years in retail store in Queens. Before, in Colombia, I study two years of "
+        "law but I not finish. How you start in the law?",
     ],
 )
 def test_a_classic_question_the_learned_reader_drops_is_kept(question: str) -> None:
