@@ -15,30 +15,60 @@ def marked() -> Engine:
     return Engine({"marked": marked_persona()})
 
 
-@pytest.mark.parametrize(
-    "small_talk",
-    [
-        "hows ur day going so far? busy on the ward?",
-        "How has your week been so far?",
-        "good weekend?",
-        "So, busy at the office today?",
-        # (it got "I would rather treat that one like a supplier's quote")
-        "How are you today? It is very windy",
-    ],
-)
-def test_small_talk_about_their_day_gets_a_word_about_it(marked: Engine, small_talk: str) -> None:
+_SMALL_TALK = [
+    *(
+        (said, "[how are you]")
+        for said in (
+            "hows ur day going so far? busy on the ward?",
+            "How has your week been so far?",
+            "good weekend?",
+            "So, busy at the office today?",
+            # (it got "I would rather treat that one like a supplier's quote")
+            "How are you today? It is very windy",
+        )
+    ),
+    *(
+        (said, "[personal]")
+        for said in (
+            "is that your dog in the photo?",
+            "Is it always this windy here?",
+            "do you have kids?",
+            "what do you do for fun?",
+            "Nice view from up here!",
+            "where are you from originally?",
+            "What's your favourite band?",
+            "How old are your kids now?",
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize(("said", "marker"), _SMALL_TALK)
+def test_small_talk_gets_a_word_of_the_contacts_own(marked: Engine, said: str, marker: str) -> None:
     """ "hows ur day going so far? busy on the ward?" got a lecture on where nursing is
     heading and on burnout (read as the future and the hours); "How has your week been?"
-    got "I'd only be guessing", offering pay instead."""
+    got "I'd only be guessing", offering pay instead; "is that your dog in the photo?" and
+    "is it always this windy here?" got "I'd only be guessing about that", as if the
+    contact had been asked about their field. A word about their day (or a warm word to a
+    personal question), then the floor back."""
     session = meet(marked)
-    replies = ask(marked, session, small_talk)
-    assert len(replies) == 1 and replies[0].startswith("[how are you]"), replies
+    replies = ask(marked, session, said)
+    assert len(replies) == 1 and replies[0].startswith(marker), replies
 
 
-def test_a_question_beside_small_talk_is_still_answered(marked: Engine) -> None:
+@pytest.mark.parametrize(
+    ("said", "marker", "answer"),
+    [
+        ("How has your week been so far? What are the hours like?", "[how are you]", "[balance."),
+        ("Is that your dog in the photo? And what's the pay like?", "[personal]", "[pay."),
+    ],
+)
+def test_a_question_beside_small_talk_is_still_answered(
+    marked: Engine, said: str, marker: str, answer: str
+) -> None:
     session = meet(marked)
-    replies = ask(marked, session, "How has your week been so far? What are the hours like?")
-    assert replies[0].startswith("[how are you]") and replies[1].startswith("[balance."), replies
+    replies = ask(marked, session, said)
+    assert replies[0].startswith(marker) and replies[1].startswith(answer), replies
 
 
 def test_a_question_about_the_days_shape_is_not_small_talk(marked: Engine) -> None:
@@ -63,33 +93,6 @@ def test_the_contact_does_not_invent_what_the_user_does(marked: Engine) -> None:
     session = meet(marked)
     [reply] = ask(marked, session, "do you remember what my background is?")
     assert reply.startswith("[recall nothing]"), reply
-
-
-@pytest.mark.parametrize(
-    "personal",
-    [
-        "is that your dog in the photo?",
-        "Is it always this windy here?",
-        "do you have kids?",
-        "what do you do for fun?",
-        "Nice view from up here!",
-        "where are you from originally?",
-        "What's your favourite band?",
-        "How old are your kids now?",
-    ],
-)
-def test_a_personal_question_gets_a_warm_word_not_a_deferral(marked: Engine, personal: str) -> None:
-    """ "is that your dog in the photo?" and "is it always this windy here?" got "I'd only be
-    guessing about that", as if the contact had been asked about their field."""
-    session = meet(marked)
-    replies = ask(marked, session, personal)
-    assert len(replies) == 1 and replies[0].startswith("[personal]"), replies
-
-
-def test_a_work_question_beside_a_personal_one_is_still_answered(marked: Engine) -> None:
-    session = meet(marked)
-    replies = ask(marked, session, "Is that your dog in the photo? And what's the pay like?")
-    assert replies[0].startswith("[personal]") and replies[1].startswith("[pay."), replies
 
 
 @pytest.mark.parametrize(
