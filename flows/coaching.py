@@ -15,6 +15,7 @@ from typing import Any, Literal
 from flows import acts as A
 from flows import yamltext
 from flows.facts import Facts, facts_of
+from flows.feedback import own_case_question
 from flows.session import Session, Turn
 
 Status = Literal["passed", "missed", "n/a"]
@@ -128,7 +129,7 @@ def _checks(session: Session, f: Facts) -> dict[str, Check]:
                 + (f": {quotes(questions)}" if questions else ""),
             )
         ),
-        "converse.fit": _seen(f.first(A.ASK_FIT)),
+        "converse.fit": _seen(own_case_question(session)),
         "converse.tangent": (
             ("n/a", "The contact didn't drift onto a tangent this time.")
             if f.tangent is None

@@ -239,6 +239,10 @@ class Conversation(Closing, Remarks, Timekeeping):
             mine = [i for i, item in enumerate(items) if item.key in _ABOUT_ME_TOPICS]
             if mine:
                 items = [*items[: mine[0]], Item("classic", A.ASK_FIT), *items[mine[0] + 1 :]]
+            elif items == [Item("unknown", "")]:
+                # "What about for someone like me, coming out of the forces?": how they'd
+                # fit, not "I know nothing worth saying about for someone"
+                items = [Item("classic", A.ASK_FIT)]
         if (
             any(i.key == A.ASK_FIT for i in items)
             and _FROM_ABROAD in p.topics

@@ -11,7 +11,7 @@ from flows import acts as A
 from flows import yamltext
 from flows.asking import question_topics
 from flows.facts import Facts
-from flows.session import Session
+from flows.session import Session, Turn
 from flows.topics import QUALIFIERS
 from flows.userfacts import UserFacts, about_the_asker, speaks_of_self, user_facts
 
@@ -35,7 +35,7 @@ def observe(session: Session, f: Facts) -> Observations:
     """Strengths and weaknesses the contact noticed, most telling first."""
     you = user_facts(session)
     background = you.background
-    fit = A.ASK_FIT in f.asked or _asked_about_own_case(session, you)
+    fit = own_case_question(session, you) is not None
     held = {  # most telling first
         "job_ask": A.ASK_JOB in f.asked,
         "background_told": background is not None and fit,
@@ -74,25 +74,29 @@ def observe(session: Session, f: Facts) -> Observations:
     return Observations(tuple(strengths), tuple(weaknesses))
 
 
-def _asked_about_own_case(session: Session, you: UserFacts) -> bool:
-    """A question about how the user's own circumstances fit the work ("is 41 too late?",
-    "can I do it part-time?", "the hardest part for someone coming from finance?", "can
-    paramedics bridge into nursing?" from a paramedic): the contact cannot say they never
-    asked how their experience would fit."""
+def own_case_question(session: Session, you: UserFacts | None = None) -> Turn | None:
+    """The user's first question about how their own circumstances fit the work: the fit
+    question itself, or one in other words ("is 41 too late?", "can I do it part-time?",
+    "the hardest part for someone coming from finance?", "can paramedics bridge into
+    nursing?" from a paramedic). The feedback and the scorecard both go by it, so neither
+    says the user never asked while the other praises them for asking."""
+    you = you or user_facts(session)
     work = you.background
     own = work.role.lower().split()[-1] if work is not None and not work.is_field else ""
     names_own_work = re.compile(rf"\b{re.escape(own)}s?\b", re.IGNORECASE) if own else None
     for t in session.turns:
         if t.speaker != "user":
             continue
+        if A.ASK_FIT in t.acts:
+            return t
         topics = question_topics(t.text, set(t.acts))
+        asks = bool(topics) or bool(set(t.acts) & set(A.QUESTIONS)) or t.kind == "question"
         if about_the_asker(t.text) or QUALIFIERS.intersection(topics):
-            return True
-        asks = bool(topics) or bool(set(t.acts) & set(A.QUESTIONS))
+            return t
         named = names_own_work is not None and names_own_work.search(t.text) is not None
         if asks and named and t is not you.background_turn:
-            return True
-    return False
+            return t
+    return None
 
 
 def _spoke_of_self(session: Session) -> bool:

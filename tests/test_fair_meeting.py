@@ -542,3 +542,16 @@ def test_thanks_for_the_promise_speaks_of_no_names_the_contact_has_not_given() -
         kinds = [t.kind for t in session.turns[-2:]]
         assert kinds == ["undecided", "golden_rule_ack"], kinds
         assert "names" not in session.turns[-1].text, session.turns[-1].text
+
+
+def test_what_about_for_someone_like_me_asks_how_they_fit_and_is_credited(engine: Engine) -> None:
+    """ "What about for someone like me, coming out of the forces?" got "I know nothing worth
+    saying about for someone"; and where the contact's feedback praised a user for asking
+    how their background fits, the scorecard said they never had (practising users)."""
+    session = meet(engine)
+    say(engine, session, "What's the best part of the job?", minute(2))
+    replies = say(
+        engine, session, "What about for someone like me, coming out of the forces?", minute(3)
+    )
+    assert session.turns[-1].ref.startswith("ask_fit."), replies
+    assert item(engine, session, "converse.fit")[0] == "passed"
