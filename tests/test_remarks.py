@@ -25,6 +25,7 @@ _SMALL_TALK = [
             "So, busy at the office today?",
             # (it got "I would rather treat that one like a supplier's quote")
             "How are you today? It is very windy",
+            "How was the night on the ward?",  # ("Can I skip that one? I'd be making it up")
         )
     ),
     *(
@@ -38,6 +39,12 @@ _SMALL_TALK = [
             "where are you from originally?",
             "What's your favourite band?",
             "How old are your kids now?",
+            # (each got "that one falls outside my field" from a practising user)
+            "Hello Ms Tan. You have lunch already?",
+            "How is your family? I hope all is well.",
+            "whats ur fav spot to eat round here",
+            "is that a Seahawks mug?",
+            "Is it very cold in Minneapolis now?",
         )
     ),
 ]
@@ -97,7 +104,12 @@ def test_the_contact_does_not_invent_what_the_user_does(marked: Engine) -> None:
 
 @pytest.mark.parametrize(
     "about_work",
-    ["are you a Figma person or still on Sketch?", "Is that your team in the photo?"],
+    [
+        "are you a Figma person or still on Sketch?",
+        "Is that your team in the photo?",
+        "is it cold in the warehouse in winter, do you work in there?",
+        "Lab research is lonely, they say. Is that a fair picture, or a misconception?",
+    ],
 )
 def test_a_question_about_the_work_is_not_small_talk(marked: Engine, about_work: str) -> None:
     session = meet(marked)
