@@ -960,3 +960,18 @@ def test_in_the_lobby_a_dropped_classic_question_stays_dropped() -> None:
     """(No contact answers in the lobby: the learned reader's reading stands there.)"""
     question = "how did u get into tech again? sorry my notes got messy"
     assert "ask_start" not in understand(question, Context("arrive"))
+
+
+@pytest.mark.parametrize(
+    ("text", "stage", "act"),
+    [
+        ("Checked in at reception at 9:50 for a 10:00", "arrive", "arrive_early"),
+        ("Early.", "arrive", "arrive_early"),
+        ("how you think I did?", "goodbye", "ask_feedback"),
+    ],
+)
+def test_what_practising_users_did_in_few_words_is_credited(text: str, stage: str, act: str) -> None:
+    """Each was marked missed on a practising user's scorecard: arriving ten minutes early
+    said as the two times, "Early." said alone at the desk, and asking how one came across in
+    second-language English."""
+    assert act in understand(text, Context(stage))
