@@ -970,7 +970,9 @@ def test_in_the_lobby_a_dropped_classic_question_stays_dropped() -> None:
         ("how you think I did?", "goodbye", "ask_feedback"),
     ],
 )
-def test_what_practising_users_did_in_few_words_is_credited(text: str, stage: str, act: str) -> None:
+def test_what_practising_users_did_in_few_words_is_credited(
+    text: str, stage: str, act: str
+) -> None:
     """Each was marked missed on a practising user's scorecard: arriving ten minutes early
     said as the two times, "Early." said alone at the desk, and asking how one came across in
     second-language English."""
