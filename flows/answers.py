@@ -31,7 +31,7 @@ from flows.topics import (
     TOPICS,
     labels,
 )
-from flows.understanding import explain, normalised, topic_positions
+from flows.understanding import explain, normalised, signals, topic_positions
 
 MAX_ANSWERS = 2
 """A message that asks more than this gets two answers and an invitation to ask the rest."""
@@ -271,8 +271,16 @@ class Answerer:
         offer = self.offer_topic()
         asked = gist(text)
         p = self.persona
-        deferred = bool(p.unknown_in_field) and (
-            in_field(asked, p) if asked != "that one" else in_field(text, p, whole_question=True)
+        # ("and in Houston?" after the pay answer, with no answer for Houston: "I don't know
+        # Houston", not "that deserves an unhurried hour")
+        deferred = (
+            bool(p.unknown_in_field)
+            and "elliptical" not in signals(text)
+            and (
+                in_field(asked, p)
+                if asked != "that one"
+                else in_field(text, p, whole_question=True)
+            )
         )
         line = self.voice.pick(
             "unknown_topic",

@@ -29,7 +29,8 @@ _SHAPES = (
         r"^(?:tell me|can you tell me|could you tell me) (?:a bit |more )?about (?P<np>.+)$", re.I
     ),
     re.compile(r"^(?:do|did|have) you (?:have|own|like|play|watch|follow|know) (?P<np>.+)$", re.I),
-    re.compile(r"^what about (?P<np>.+)$", re.I),
+    re.compile(r"^(?:what|how) about (?:in |for )?(?P<np>.+)$", re.I),
+    re.compile(r"^(?:in|for) (?P<np>[A-Z]\S*(?: \S+){0,2})$"),  # "and in Houston?"
     re.compile(
         r"^(?:can|could|would) you (?:please )?(?:explain|describe) (?:to me )?"
         r"(?:what (?:is|are|'s) |how )?(?P<np>.+)$",

@@ -206,6 +206,12 @@ class Conversation(Closing, Remarks, Timekeeping):
             items = [carried]
         if not items and not asking and ("yes" in sig or A.FOLLOW_UP in acts):
             items = self._accepted_offer()
+        if (
+            "compares_pay" in sig
+            and all(i.kind == "unknown" for i in items)
+            and self._pay_reaction()
+        ):
+            return  # "that's three times what I earn now": a reaction, not a question
         if self._small_talk_or_recall(sig):
             # "how's your week been?", "do you remember what I do?": said to the person,
             # not asked of the field; a real question beside it is still answered

@@ -222,6 +222,9 @@ class Persona(_Strict):
     how_are_you: list[str] = []
     """Small talk about their day or week mid-meeting ("how's your day going?", "busy
     today?"): one concrete detail of their own day, then the floor back."""
+    pay_reaction: list[str] = []
+    """The user sets a pay figure the contact just gave beside their own ("that's three
+    times what I earn now"): what that comparison means in their field, either way."""
     personal_aside: list[str] = []
     """A personal question about the contact's life or surroundings ("is that your dog?",
     "is it always this windy?"): a warm line that fits any such question, claims nothing,

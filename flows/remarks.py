@@ -9,6 +9,10 @@ from flows.step_output import StepOutput
 from flows.userfacts import user_facts
 
 _REPHRASABLE = ("answer", "tangent", "follow_up_answer", "question_answer", "feedback")
+_MONEY = re.compile(
+    r"[$£€]\s?\d|\d\s?(?:k\b|kroner|dkk|sgd|s\$|euros?|dollars|pounds)|\bper hour\b|\ban hour\b"
+)
+"""A pay figure in what the contact just said."""
 
 
 class Remarks(StepOutput):
@@ -34,6 +38,18 @@ class Remarks(StepOutput):
             )
             return True
         return False
+
+    def _pay_reaction(self) -> bool:
+        """ "Wow, that's three times what I earn now" right after a figure: the contact
+        answers the comparison in a line (True), rather than taking it for a question."""
+        p = self.persona
+        last = next((t for t in reversed(self.session.turns) if t.speaker == "contact"), None)
+        if not p.pay_reaction or last is None:
+            return False
+        if not (last.ref.startswith("pay.") or _MONEY.search(last.text)):
+            return False
+        self.say_one("pay_reaction", p.pay_reaction)
+        return True
 
     def _rephrase(self) -> bool:
         """ "Sorry, can you explain more simple?": the gist of the last answer, put simply

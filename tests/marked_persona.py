@@ -72,6 +72,7 @@ def marked_persona() -> Persona:
         recall_nothing=["[recall nothing] You haven't said.", "[recall nothing] Tell me?"],
         how_are_you=["[how are you] Busy, good.", "[how are you] A long one, but fine."],
         personal_aside=["[personal] Ha, another time.", "[personal] A story for a coffee."],
+        pay_reaction=["[pay reaction] It evens out.", "[pay reaction] Look past the base."],
         keep_in_touch=["[keep in touch] Yes, tell me how it went.", "[keep in touch] Do."],
     )
     raw["referrals"][0].update(sectors=["logistics"], came_from="ran a warehouse night shift")

@@ -979,3 +979,17 @@ def test_what_are_you_working_on_is_the_contacts_own_work() -> None:
     justice to that one": a question about his own lab, deferred as if outside it."""
     [reply] = _asked_in_turn("samuel", "What are you working on in the lab at the moment?")
     assert reply.ref.startswith("organisation."), reply.text
+
+
+def test_and_in_a_place_the_contact_has_no_answer_for_is_named_not_made_a_big_question() -> None:
+    """ "And in Houston?" right after Mei Ling's Singapore pay bands got "keep it for our next
+    meeting and I will prepare as I would for a VIP arrival" (an in-field deferral, for a
+    four-word follow-up). She says plainly she can't speak to Houston."""
+    p = Engine().personas["meiling"]
+    _, houston = _asked_in_turn("meiling", "What's the pay like?", "And in Houston?")
+    assert houston.kind == "unknown_topic" and "Houston" in houston.text
+    in_field = [
+        re.compile(re.escape(line).replace(r"\{asked\}", ".+").replace(r"\{offer\}", ".+"), re.I)
+        for line in p.unknown_in_field
+    ]
+    assert not any(shape.fullmatch(houston.text) for shape in in_field), houston.text

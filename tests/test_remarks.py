@@ -115,3 +115,25 @@ def test_a_question_about_the_work_is_not_small_talk(marked: Engine, about_work:
     session = meet(marked)
     replies = ask(marked, session, about_work)
     assert not any(r.startswith("[personal]") for r in replies), replies
+
+
+@pytest.mark.parametrize(
+    "reaction",
+    ["that's three times what I earn now. Sorry. Wow.", "Wow, is more than I win in Spain."],
+)
+def test_a_pay_figure_set_beside_the_users_own_gets_a_word_on_it(
+    marked: Engine, reaction: str
+) -> None:
+    """Every pay comparison in a practising user's ten meetings got "Please, go ahead with
+    your question", or "that's outside my lane": a reaction taken for a question."""
+    session = meet(marked)
+    ask(marked, session, "What's the pay like?")
+    replies = ask(marked, session, reaction)
+    assert len(replies) == 1 and replies[0].startswith("[pay reaction]"), replies
+
+
+def test_a_pay_question_with_a_comparison_is_still_a_pay_question(marked: Engine) -> None:
+    session = meet(marked)
+    ask(marked, session, "What's the pay like?")
+    replies = ask(marked, session, "would I earn more than I make now in retail?")
+    assert replies and not any(r.startswith("[pay reaction]") for r in replies), replies

@@ -77,10 +77,12 @@ SIGNALS: Final[tuple[str, ...]] = (
     "recall",
     "elliptical",
     "personal",
+    "compares_pay",
 )
 """Non-act signals: ready to start, a plain affirmative, a plain negative, a follow-up that
 points back, a reaction to a story, small talk, a memory check, a new case of the last
-question ("and paralegals?"), a personal question to the contact ("is that your dog?")."""
+question ("and paralegals?"), a personal question to the contact ("is that your dog?"),
+a pay figure set beside the user's own ("that's three times what I earn")."""
 
 
 @dataclass(frozen=True)
