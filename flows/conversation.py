@@ -61,6 +61,12 @@ _STOPWORDS = frozenset(
 )
 
 
+def _ready_only(text: str, sig: frozenset[str]) -> bool:
+    """ "Ready, please." (second-language English): ready to go on, asking nothing, though
+    the "please" has the shape of a request."""
+    return "ready" in sig and "?" not in text
+
+
 def plain_question_by_rules(turn: Turn, conversation: Conversation) -> bool:
     """Whether the rules alone (no acts read) take ``turn`` for a question."""
     answered_invitation = turn.kind in ("stay_accept", "stay_decline") and "?" not in turn.text
@@ -155,7 +161,11 @@ class Conversation(Closing, Remarks, Timekeeping):
                 self.say_one("intro_ack", p.intro_ack)
             elif acts & {A.GREET, A.THANK}:
                 self.say_one("small_talk", p.small_talk)
-            elif not acts and not asks_something(turn.text) and self.voice.fresh(p.go_ahead):
+            elif (
+                not acts
+                and (not asks_something(turn.text) or _ready_only(turn.text, sig))
+                and (self.voice.fresh(p.go_ahead))
+            ):
                 self.say_one("go_ahead", p.go_ahead)  # "ready", "ok": the floor is theirs
             elif self.voice.fresh(p.fallbacks):
                 self.say_one("fallback", p.fallbacks)
@@ -179,7 +189,10 @@ class Conversation(Closing, Remarks, Timekeeping):
         # "I'd love to stay a bit longer!" answers the invitation; it asks nothing.
         answered_invitation = turn.kind in ("stay_accept", "stay_decline") and "?" not in turn.text
         plain_question = (
-            acts <= NOT_ASKING and asks_something(turn.text) and not answered_invitation
+            acts <= NOT_ASKING
+            and asks_something(turn.text)
+            and not answered_invitation
+            and not _ready_only(turn.text, sig)
         )
         if (
             plain_question

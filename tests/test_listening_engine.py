@@ -993,3 +993,10 @@ def test_and_in_a_place_the_contact_has_no_answer_for_is_named_not_made_a_big_qu
         for line in p.unknown_in_field
     ]
     assert not any(shape.fullmatch(houston.text) for shape in in_field), houston.text
+
+
+def test_ready_please_hands_the_floor_back() -> None:
+    """ "Ready, please." right after Mei Ling's greeting got "that one lies outside my
+    knowledge": the "please" made it look like a question."""
+    [reply] = _asked_in_turn("meiling", "Ready, please.")
+    assert reply.kind == "go_ahead", reply.text
