@@ -977,3 +977,11 @@ def test_what_practising_users_did_in_few_words_is_credited(
     said as the two times, "Early." said alone at the desk, and asking how one came across in
     second-language English."""
     assert act in understand(text, Context(stage))
+
+
+def test_asking_advice_for_the_search_is_not_asking_how_one_came_across() -> None:
+    """ "What is your advice for the first six months in my search?" was read as a feedback
+    request too (the learned reader alone), and the contact gave the closing feedback in the
+    middle of the meeting (a practising user)."""
+    read = understand("What is your advice for the first six months in my search?")
+    assert "ask_feedback" not in read
