@@ -341,9 +341,22 @@ def _scanned_role(text: str) -> Background | None:
 def read_message(text: str) -> tuple[str, Background | None, str]:
     """The name, background and aim one message states (empty where it states none)."""
     original = _DECADES.sub(_in_years, text.replace("\u2019", "'"))
-    return _read(original.lower(), original)
+    # "a teacher's aide" is read as "a teacher aide", and said back as the user said it
+    plain = _POSSESSIVE_TITLE.sub(" ", original)
+    name, background, target = _read(plain.lower(), plain)
+    if background is not None and plain != original:
+        words = background.role.split()
+        for i in range(1, len(words)):
+            said = " ".join([*words[: i - 1], f"{words[i - 1]}'s", *words[i:]])
+            if said.lower() in original.lower():
+                background = replace(background, role=said)
+                break
+    return name, background, target
 
 
+_POSSESSIVE_TITLE = re.compile(
+    r"'s (?=(?:aide|assistant|helper|receptionist|secretary|apprentice)\b)", re.IGNORECASE
+)
 _DECADES = re.compile(r"\b(a|one|two|three) decades?\b", re.I)
 
 

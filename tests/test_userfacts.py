@@ -264,6 +264,8 @@ def test_the_blind_set_holds_its_first_score() -> None:
             "fifteen years as a print shop owner",
         ),
         ("I own a small nail salon in Flushing", "your time as a nail salon owner"),
+        # (a practising teacher's aide was told of "your time as a teacher")
+        ("I've been a teacher's aide for six years", "six years as a teacher's aide"),
     ],
 )
 def test_a_background_is_said_back_as_the_user_would_say_it(text: str, a_role: str) -> None:
