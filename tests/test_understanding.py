@@ -947,6 +947,9 @@ def test_a_no_to_the_invitation_said_another_way(text: str) -> None:
         # (second-language English inside a long message: "I'd rather answer that properly")
         "I work 7 years in retail store in Queens. Before, in Colombia, I study two years of "
         "law but I not finish. How you start in the law?",
+        # (a practising user got Mei Ling's answer on where employment law is heading)
+        "Why you change from hotel to HR?",
+        "why did you switch from hotels to HR?",
     ],
 )
 def test_a_classic_question_the_learned_reader_drops_is_kept(question: str) -> None:
