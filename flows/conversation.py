@@ -42,6 +42,7 @@ _ASKS_ANEW = {*A.CLASSIC_QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFER
 """A request to say it again more simply that also asks for something is handled as that."""
 _ABOUT_ME_TOPICS = {"hardest", "least", "mistakes", "thrives"}
 _FROM_ABROAD = "from_abroad"
+_WHY = re.compile(r"\s*(?:(?:and|but|so|ok|oh|hmm|wait|sorry)\W+)*why\b", re.IGNORECASE)
 _PRESUMES_NAMES = re.compile(
     r"\b(?:names?|handing over|hand over|passing on|introduc\w*)\b", re.IGNORECASE
 )
@@ -232,7 +233,12 @@ class Conversation(Closing, Remarks, Timekeeping):
             if not items:
                 return
         going_back = "hold_on" in sig and answerer.has_more()
-        items = rerouted(p, turn.text, items, answerer, going_back=going_back)
+        # "Why QA rather than straight into development?" right after the road in that went
+        # through QA: why they did it, the rest of that answer, not what QA is
+        asks_why = (
+            "points_back" in sig and _WHY.match(turn.text) is not None and answerer.has_more()
+        )
+        items = rerouted(p, turn.text, items, answerer, going_back=going_back, asks_why=asks_why)
         holds_on = "hold_on" in sig and all(
             i.kind not in (TERM, SPEC, "classic") and not about_the_user(i) for i in items
         )

@@ -75,11 +75,13 @@ def rerouted(
     answerer: Answerer,
     *,
     going_back: bool = False,
+    asks_why: bool = False,
 ) -> list[Item]:
     """``items`` as read, or the narrower answer a person would give. ``going_back``: the
     message stops on the contact's last answer ("wait, how long did that take?"), which a
     detail never overrides; a question that merely says "that" or "there" ("is there a
-    union?") gets the detail it names."""
+    union?") gets the detail it names. ``asks_why``: a why-question about the contact's last
+    answer, which goes on with it rather than defining a term it names."""
     p = persona
     asking = asks_something(text)
     only = items[0] if len(items) == 1 else None
@@ -95,7 +97,7 @@ def rerouted(
         detailed = _with_detail(p, text, items, answerer, named, asking)
         if detailed is not None:
             return detailed
-    if only == Item("unknown", "") and named_terms(p, text):
+    if only == Item("unknown", "") and named_terms(p, text) and not asks_why:
         return [term]  # "is LTV checked on every loan?": what the contact knows of it
     if (
         ((not items and asking) or items in _NEAR_MISS_PATH)

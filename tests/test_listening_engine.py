@@ -1000,3 +1000,16 @@ def test_ready_please_hands_the_floor_back() -> None:
     knowledge": the "please" made it look like a question."""
     [reply] = _asked_in_turn("meiling", "Ready, please.")
     assert reply.kind == "go_ahead", reply.text
+
+
+def test_why_the_road_went_that_way_goes_on_with_it_not_a_definition() -> None:
+    """ "Why QA rather than straight into development?" right after Dana's road in through
+    QA got a definition of QA; asked "what is QA exactly?", she still defines it."""
+    start, why, what = _asked_in_turn(
+        "dana",
+        "How did you get started?",
+        "Why QA rather than straight into development?",
+        "what is QA exactly?",
+    )
+    assert why.ref == f"{start.ref}+", why.ref
+    assert what.ref.startswith("term."), what.ref
