@@ -375,6 +375,21 @@ class Answerer:
         self.told.add(ref)
         return Said("follow_up_answer", answers[i].after, ref)
 
+    def on_the_road_in(self) -> bool:
+        """The contact's last answer was their road in, and more of it is still untold (its
+        continuation, or what came next)."""
+        last = self._last_answer()
+        if last is None or not last.ref.startswith(f"{A.ASK_START}."):
+            return False
+        index = last.ref.removeprefix(f"{A.ASK_START}.").rstrip("+")
+        answers = self.persona.answers.ask_start
+        if not index.isdigit() or int(index) >= len(answers):
+            return False
+        answer, ref = answers[int(index)], f"{A.ASK_START}.{index}"
+        return (bool(answer.more) and f"{ref}+" not in self.told) or (
+            bool(answer.after) and f"{ref}++" not in self.told
+        )
+
     def _last_answer(self) -> Turn | None:
         """The contact's last line, if it was an answer that can be asked on about (an
         answer, a tangent, a continuation), with its ``ref``."""

@@ -42,6 +42,7 @@ _ASKS_ANEW = {*A.CLASSIC_QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFER
 """A request to say it again more simply that also asks for something is handled as that."""
 _ABOUT_ME_TOPICS = {"hardest", "least", "mistakes", "thrives"}
 _FROM_ABROAD = "from_abroad"
+_HOW_LONG = re.compile(r"\bhow long (?:did|does|would|has|had|was) (?:that|it|this)\b", re.I)
 _WHY = re.compile(r"\s*(?:(?:and|but|so|ok|oh|hmm|wait|sorry)\W+)*why\b", re.IGNORECASE)
 _PRESUMES_NAMES = re.compile(
     r"\b(?:names?|handing over|hand over|passing on|introduc\w*)\b", re.IGNORECASE
@@ -256,6 +257,15 @@ class Conversation(Closing, Remarks, Timekeeping):
         ):
             # "wait, how long did that take you?" right after an answer no topic covers:
             # the contact goes on with that answer rather than calling it someone else's
+            self.say_said(answerer.more())
+            return
+        if (
+            _HOW_LONG.search(turn.text)
+            and all(i.kind in ("unknown", "topic") for i in items)
+            and answerer.on_the_road_in()
+        ):
+            # "How long did that take, getting from the regional daily to a Melbourne
+            # newsroom?" right after the road in: the rest of it, not where the jobs are
             self.say_said(answerer.more())
             return
         if about_the_asker(turn.text) and not any(i.key == A.ASK_FIT for i in items):

@@ -1013,3 +1013,27 @@ def test_why_the_road_went_that_way_goes_on_with_it_not_a_definition() -> None:
     )
     assert why.ref == f"{start.ref}+", why.ref
     assert what.ref.startswith("term."), what.ref
+
+
+def test_how_long_did_that_take_after_the_road_in_goes_on_with_it() -> None:
+    """ "How long did that take, getting from the regional daily to a Melbourne newsroom?"
+    right after Anh's road in got where the jobs are (the location topic, from "Melbourne");
+    it is how long her road took, which the rest of it tells."""
+    start, more, how_long = _asked_in_turn(
+        "anh",
+        "How did you get started?",
+        "Tell me more",
+        "How long did that take, getting from the regional daily to a Melbourne newsroom?",
+    )
+    assert more.ref == f"{start.ref}+" and how_long.ref == f"{start.ref}++", how_long.ref
+
+
+def test_a_pronoun_for_the_thing_just_named_does_not_go_back_to_the_last_answer() -> None:
+    """ "The creativity awards, like Cannes Lions, they are overrated?" right after Marcus's
+    fit answer got the rest of the fit answer: "they" was read as pointing back at it."""
+    _, awards = _asked_in_turn(
+        "marcus",
+        "How would someone with my background fit in?",
+        "The creativity awards, like Cannes Lions, they are overrated?",
+    )
+    assert not awards.ref.startswith("ask_fit."), awards.ref
