@@ -363,32 +363,39 @@ class Answerer:
     def _road_on(self) -> Said | None:
         """What came next on the contact's road in, when the last thing they said was the
         continuation of that answer ("ask_start.1+") and it has not been told."""
-        last = self._last_answer()
-        key, _, index = (last.ref if last is not None else "").partition(".")
-        answers = self.persona.answers.ask_start
-        if key != A.ASK_START or not index.endswith("+") or not index.rstrip("+").isdigit():
+        road = self._road_in()
+        if road is None or not road[1].endswith("+"):
             return None
-        i = int(index.rstrip("+"))
+        i, _ = road
         ref = f"{A.ASK_START}.{i}++"
-        if i >= len(answers) or not answers[i].after or ref in self.told:
+        after = self.persona.answers.ask_start[i].after
+        if not after or ref in self.told:
             return None
         self.told.add(ref)
-        return Said("follow_up_answer", answers[i].after, ref)
+        return Said("follow_up_answer", after, ref)
 
     def on_the_road_in(self) -> bool:
         """The contact's last answer was their road in, and more of it is still untold (its
         continuation, or what came next)."""
-        last = self._last_answer()
-        if last is None or not last.ref.startswith(f"{A.ASK_START}."):
+        road = self._road_in()
+        if road is None:
             return False
-        index = last.ref.removeprefix(f"{A.ASK_START}.").rstrip("+")
-        answers = self.persona.answers.ask_start
-        if not index.isdigit() or int(index) >= len(answers):
-            return False
-        answer, ref = answers[int(index)], f"{A.ASK_START}.{index}"
+        answer, ref = self.persona.answers.ask_start[road[0]], f"{A.ASK_START}.{road[0]}"
         return (bool(answer.more) and f"{ref}+" not in self.told) or (
             bool(answer.after) and f"{ref}++" not in self.told
         )
+
+    def _road_in(self) -> tuple[int, str] | None:
+        """Which road-in answer the contact's last line was, and how far into it ("", "+"
+        for its continuation, "++" for what came next); None if it was not one."""
+        last = self._last_answer()
+        key, _, index = (last.ref if last is not None else "").partition(".")
+        number, told = index.rstrip("+"), index[len(index.rstrip("+")) :]
+        if key != A.ASK_START or not number.isdigit():
+            return None
+        if int(number) >= len(self.persona.answers.ask_start):
+            return None
+        return int(number), told
 
     def _last_answer(self) -> Turn | None:
         """The contact's last line, if it was an answer that can be asked on about (an

@@ -166,7 +166,7 @@ class Conversation(Closing, Remarks, Timekeeping):
             elif (
                 not acts
                 and (not asks_something(turn.text) or _ready_only(turn.text, sig))
-                and (self.voice.fresh(p.go_ahead))
+                and self.voice.fresh(p.go_ahead)
             ):
                 self.say_one("go_ahead", p.go_ahead)  # "ready", "ok": the floor is theirs
             elif self.voice.fresh(p.fallbacks):
