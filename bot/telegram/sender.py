@@ -17,7 +17,7 @@ from typing import TypeVar
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.warnings import PTBDeprecationWarning
+from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from bot import metrics
 from bot.telegram.replies import Reply
@@ -27,6 +27,21 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 4
 BACKOFF_SECONDS = 0.5
 T = TypeVar("T")
+NO_PREVIEW = {"is_disabled": True}
+"""``link_preview_options``: a link in a reply is never expanded into a preview."""
+
+
+def quiet_generic_send() -> None:
+    """A text reply is posted through the generic ``do_api_request``, which keeps
+    Telegram's answer as JSON: ``send_message`` would build a ``Message`` from it that
+    nothing reads (about 0.1 ms of the event loop's time per message sent). PTB warns
+    whenever a typed method exists; here the generic one is chosen on purpose."""
+    warnings.filterwarnings(
+        "ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning
+    )
+
+
+quiet_generic_send()
 
 
 class Blocked(Exception):
@@ -91,15 +106,15 @@ async def send_one(bot: Bot, chat_id: int, reply: Reply) -> None:
     if reply.attachment is not None:
         await with_retries(lambda: _send_file(bot, chat_id, reply))
         return
-    await with_retries(
-        lambda: bot.send_message(
-            chat_id,
-            reply.html,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(reply),
-            disable_web_page_preview=True,
-        )
-    )
+    fields: dict[str, object] = {
+        "chat_id": chat_id,
+        "text": reply.html,
+        "parse_mode": ParseMode.HTML,
+        "link_preview_options": NO_PREVIEW,
+    }
+    if (markup := keyboard(reply)) is not None:
+        fields["reply_markup"] = markup
+    await with_retries(lambda: bot.do_api_request("sendMessage", api_kwargs=fields))
 
 
 async def _send_file(bot: Bot, chat_id: int, reply: Reply) -> object:

@@ -8,9 +8,10 @@ from typing import Any
 from bot.telegram import postman as postman_module
 from bot.telegram.postman import Postman
 from bot.telegram.replies import Reply
+from tests.telegram.standins import TextBot
 
 
-class StubBot:
+class StubBot(TextBot):
     async def send_message(self, *args: Any, **kwargs: Any) -> None:
         return None
 
@@ -57,7 +58,7 @@ def test_sent_messages_are_marked_once_sending_is_quiet(monkeypatch: Any) -> Non
     assert at_the_end == 1
 
 
-class RecordingBot:
+class RecordingBot(TextBot):
     def __init__(self) -> None:
         self.texts: list[str] = []
 

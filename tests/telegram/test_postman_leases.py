@@ -17,9 +17,10 @@ from bot.telegram.postman import Postman
 from bot.telegram.replies import Reply
 from bot.telegram.service import ChatService
 from tests.conftest import T0
+from tests.telegram.standins import TextBot
 
 
-class HeldBot:
+class HeldBot(TextBot):
     """Telegram behind a rate limiter that holds every message until ``release``."""
 
     def __init__(self) -> None:
@@ -69,7 +70,7 @@ def test_a_queued_answer_is_not_sent_again_when_its_lease_would_have_run_out(
     engine.dispose()
 
 
-class RefusingBot:
+class RefusingBot(TextBot):
     """Telegram refusing the first message for good (a BadRequest), taking the rest."""
 
     def __init__(self) -> None:
@@ -104,7 +105,7 @@ def test_a_message_telegram_refuses_for_good_fails_at_once_and_the_rest_go_out(
     engine.dispose()
 
 
-class FlakyBot:
+class FlakyBot(TextBot):
     """Telegram timing out on one message until ``mend``, taking everything else."""
 
     def __init__(self, failing: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -70,3 +71,40 @@ def test_it_gives_up_after_a_few_attempts() -> None:
     with pytest.raises(TimedOut):
         asyncio.run(with_retries(call))
     assert calls[0] == sender.ATTEMPTS
+
+
+def test_a_reply_reaches_telegram_as_html_with_its_buttons_and_no_link_preview() -> None:
+    """A text reply goes out through the generic Bot API call (Telegram's answer is not
+    parsed into a Message): the same fields as ``send_message`` would send, and no warning."""
+    from telegram.request import HTTPXRequest
+
+    from bot.telegram.replies import Button, Reply
+    from tests.fake_telegram import FakeTelegram
+
+    reply = Reply(
+        "<b>Shall we begin?</b> See https://example.org",
+        buttons=((Button("Yes", "go:yes"), Button("Not yet", "go:no")),),
+    )
+
+    async def scenario(fake: FakeTelegram, chat_id: int) -> None:
+        async with fake.make_bot(request=HTTPXRequest(), get_updates_request=HTTPXRequest()) as bot:
+            await sender.send_one(bot, chat_id, reply)
+            await sender.send_one(bot, chat_id, Reply("plain &amp; simple"))
+
+    with FakeTelegram() as fake, warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        sender.quiet_generic_send()  # (as the module does when imported)
+        alice = fake.user(7, "Alice")
+        fake.send_text(alice, "hi")  # (her private chat with the bot)
+        asyncio.run(scenario(fake, alice.id))
+        first, second = fake.sent(alice.id)
+        assert not fake.internal_errors
+    assert [str(w.message) for w in seen] == []
+    assert first.text == "Shall we begin? See https://example.org"
+    assert first.parse_mode == "HTML" and first.entities[0]["type"] == "bold"
+    assert [(b["text"], b["callback_data"]) for b in first.buttons] == [
+        ("Yes", "go:yes"),
+        ("Not yet", "go:no"),
+    ]
+    assert first.params["link_preview_options"] == {"is_disabled": True}
+    assert second.text == "plain & simple" and second.buttons == []
