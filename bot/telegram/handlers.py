@@ -8,7 +8,6 @@ transaction has committed. No practice logic lives here.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
@@ -28,9 +27,8 @@ from bot.telegram import companion, groups, privacy, progress, settings
 from bot.telegram.intake import committed, is_outage, note_failure
 from bot.telegram.postman import Postman
 from bot.telegram.replies import HELP, Button, Reply
-from bot.telegram.sender import keyboard, typing
+from bot.telegram.sender import TypingCue, keyboard
 from bot.telegram.service import MAX_MINUTES, ChatService
-from bot.telegram.transport import requests_written
 from bot.voice.telegram import hint_for
 from flows.phrasing import Hint
 
@@ -66,8 +64,8 @@ async def _handle(
     after the chat's earlier ones, and the handler returns at the commit (the replies are
     in the outbox by then: a crash loses none of them).
 
-    ``contact``: the contact is about to answer, so the chat shows "typing..." meanwhile
-    (sent while the work runs, so it costs the user no time). ``first``: what to do before
+    ``contact``: the contact is about to answer, so the chat shows "typing..." if that
+    takes a while (:class:`~bot.telegram.sender.TypingCue`). ``first``: what to do before
     the work's transaction (ask the model voice what the message means).
     """
     user = update.effective_user
@@ -76,7 +74,7 @@ async def _handle(
         return
     svc = service(context)
     started = time.perf_counter()
-    shown = asyncio.create_task(typing(context.bot, chat.id)) if contact else None
+    cue = TypingCue(context.bot, chat.id) if contact else None
     posted = False
 
     async def blocked() -> None:
@@ -84,18 +82,17 @@ async def _handle(
         await svc.run(svc.deactivate, user_id, now())
 
     try:
-        if shown is not None:
-            await requests_written()  # the typing action before the work
         if first is not None:
             await first()
         replies = await svc.run(svc.handle, user.id, chat.id, update.update_id, now(), work)
         committed()
         postman: Postman = context.bot_data["postman"]
+        shown = cue.answer_ready() if cue is not None else None
         postman.post(chat.id, replies, after=shown, on_blocked=blocked)
         posted = True
     finally:
-        if shown is not None and not posted:
-            shown.cancel()  # no answer is coming
+        if cue is not None and not posted:
+            cue.drop()  # no answer is coming
         seconds = time.perf_counter() - started
         kind = metrics.update_kind(update)
         metrics.update_handled(kind, seconds)

@@ -87,9 +87,10 @@ class Postman:
         on_blocked: Callable[[], Awaitable[None]] | None = None,
     ) -> asyncio.Task[None]:
         """Send ``replies`` once what was posted to the chat before has gone (and ``after``,
-        the typing action, is done), without making the caller wait: the update's handler
-        returns at its commit, so the chat's next update can be worked on while this one's
-        answer is on its way. ``on_blocked`` runs if the user has blocked the bot."""
+        the typing action, is done or called off), without making the caller wait: the
+        update's handler returns at its commit, so the chat's next update can be worked on
+        while this one's answer is on its way. ``on_blocked`` runs if the user has blocked
+        the bot."""
         previous = self._posted.get(chat_id)
         self._hold(replies)
         phrasing = None
@@ -119,7 +120,8 @@ class Postman:
             if isinstance(refused, Blocked):  # (the typing action found out first)
                 raise refused
             if phrasing is not None:
-                replies = await typing_meanwhile(self.bot, chat_id, phrasing)
+                shown = after is not None and not after.cancelled()
+                replies = await typing_meanwhile(self.bot, chat_id, phrasing, shown)
             await self.deliver(chat_id, replies)
         except Blocked:
             if on_blocked is not None:

@@ -92,6 +92,40 @@ async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
     raise TimedOut("Telegram kept asking us to wait")
 
 
+TYPING_AFTER = 0.5
+"""Seconds an answer may take before its chat shows "typing...". One ready sooner (nearly
+every scripted answer: a few milliseconds) goes out with no typing action, which would
+flash for an instant and cost a Bot API call: half of the calls a second that
+``TELEGRAM_SEND_RATE`` allows."""
+
+
+class TypingCue:
+    """ "typing..." in a chat while its answer is prepared, if that takes a while."""
+
+    def __init__(self, bot: Bot, chat_id: int, after: float | None = None) -> None:
+        self.begun = False
+        """The wait is over: the typing action is on its way or was sent."""
+        delay = TYPING_AFTER if after is None else after
+        self.task = asyncio.create_task(self._show(bot, chat_id, delay))
+
+    async def _show(self, bot: Bot, chat_id: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self.begun = True
+        await typing(bot, chat_id)
+
+    def answer_ready(self) -> asyncio.Task[None]:
+        """The answer is ready: no typing action if none has begun. Returns the task,
+        cancelled or not, for the answer to go out only after it (a typing action that
+        arrived after the answer would leave "typing..." showing under it)."""
+        if not self.begun:
+            self.task.cancel()
+        return self.task
+
+    def drop(self) -> None:
+        """No answer is coming."""
+        self.task.cancel()
+
+
 async def typing(bot: Bot, chat_id: int) -> None:
     try:
         await bot.send_chat_action(chat_id, ChatAction.TYPING)

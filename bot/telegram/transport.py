@@ -33,9 +33,9 @@ WRITE_TURNS = 3
 async def requests_written() -> None:
     """Give the requests just started the loop turns they need to reach the socket:
     aiohttp writes a request's body in a task of its own, a turn after its headers. Called
-    before work that may hold the loop (SQLite runs inline) or before the next poll, so
-    what was started first also leaves first (measured: a typing action left only after
-    the work, and the answer waited a whole extra round trip for it)."""
+    before the next poll (which may be followed by work that holds the loop: SQLite runs
+    inline), so what was started first also leaves first (measured: a request started
+    before such work left only after it, and its answer waited a whole extra round trip)."""
     for _ in range(WRITE_TURNS):
         await asyncio.sleep(0)
 

@@ -76,17 +76,22 @@ async def phrase_all(voice: ModelVoice, replies: Sequence[Reply]) -> list[Reply]
         return [replace(r, voice=()) for r in replies]
 
 
-async def typing_meanwhile(bot: Bot, chat_id: int, work: asyncio.Task[list[Reply]]) -> list[Reply]:
+async def typing_meanwhile(
+    bot: Bot, chat_id: int, work: asyncio.Task[list[Reply]], shown: bool = False
+) -> list[Reply]:
     """``work``'s result, with the typing action renewed every TYPING_EVERY seconds until
-    it is done."""
-    from bot.telegram.sender import typing  # (only the bot needs python-telegram-bot)
+    it is done. ``shown``: the chat shows "typing..." already; else the first comes if
+    the model takes longer than an answer may before one is shown (TYPING_AFTER)."""
+    from bot.telegram import sender  # (only the bot needs python-telegram-bot)
 
+    wait = TYPING_EVERY if shown else sender.TYPING_AFTER
     while True:
-        done, _ = await asyncio.wait([work], timeout=TYPING_EVERY)
+        done, _ = await asyncio.wait([work], timeout=wait)
         if done:
             return work.result()
         with contextlib.suppress(Exception):  # a courtesy; sending reports a blocked user
-            await typing(bot, chat_id)
+            await sender.typing(bot, chat_id)
+        wait = TYPING_EVERY
 
 
 async def hint_for(

@@ -24,11 +24,12 @@ chat injects its next message only when the reply to the previous one has arrive
 messages, no think time: a closed loop that keeps the bot saturated).
 
 The *reply* to a user message is the first bot message (not chat action) in that chat
-recorded after the injection: the contact's answer, the scorecard. Rapport opens every
-answer with a ``typing`` action and handles one chat's updates one at a time, so a
-trailing message of the previous answer (e.g. the second half of a long scorecard) that
-lands after the next injection is not taken for its reply: the reply must also follow
-the chat's n-th typing action for its n-th message. *Round trip* = the time the fake
+recorded after the injection: the contact's answer, the scorecard. An answer that ends a
+practice sends the scorecard as a message of its own after the contact's last lines, and
+Rapport handles one chat's updates one at a time, so a scorecard that lands after the
+next injection is the tail of the previous answer, not the next one's reply (Rapport
+shows "typing..." only for an answer that takes a while, so there is no typing action to
+count answers by). *Round trip* = the time the fake
 recorded that reply minus the injection time (both ``time.time()`` in this process).
 *Updates per second* = user messages / (last expected reply - first injection).
 
@@ -85,6 +86,8 @@ PERSONAS = ROOT / "flows" / "personas"
 MINUTES = 20
 READY_TIMEOUT_S = 60.0
 THROUGHPUT_TARGET = 0.5
+SCORECARD = "Scorecard:"
+"""How a scorecard message begins."""
 """Rapport's updates per second over the echo bot's: at least this."""
 P99_TARGET = 2.0
 """Rapport's p99 round trip over the echo bot's: at most this."""
@@ -95,12 +98,12 @@ class BotSpec:
     name: str
     module: str
     args: tuple[str, ...]
-    typing_marks: bool
-    """Every answer starts with a typing action (used to tell replies apart)."""
+    scorecard_tails: bool
+    """A scorecard is always the end of an answer (used to tell replies apart)."""
 
 
-ECHO = BotSpec("echo", "tests.bench.echo_bot", (), typing_marks=False)
-RAPPORT = BotSpec("rapport", "bot", ("serve",), typing_marks=True)
+ECHO = BotSpec("echo", "tests.bench.echo_bot", (), scorecard_tails=False)
+RAPPORT = BotSpec("rapport", "bot", ("serve",), scorecard_tails=True)
 
 
 @dataclass
@@ -111,8 +114,6 @@ class ChatRun:
     """Messages injected so far."""
     injected_at: float = 0.0
     waiting: bool = False
-    marks: int = 0
-    """Typing actions seen in this chat."""
     latencies: list[float] = field(default_factory=list)
     last_reply: float = 0.0
     late_tails: int = 0
@@ -276,7 +277,7 @@ def drive(
     proc: subprocess.Popen[bytes],
     plans: dict[int, list[str]],
     *,
-    typing_marks: bool,
+    scorecard_tails: bool,
     stall_s: float,
 ) -> DriveResult:
     """Play every chat's messages, each after the reply to the previous one, all chats
@@ -301,11 +302,11 @@ def drive(
             if chat is None:
                 continue
             if m.kind == "chat_action":
-                chat.marks += 1
                 continue
             if not chat.waiting:
                 continue
-            if m.time < chat.injected_at or (typing_marks and chat.marks < chat.sent):
+            tail = scorecard_tails and (m.text or "").startswith(SCORECARD)
+            if m.time < chat.injected_at or tail:
                 if m.time >= chat.injected_at:
                     chat.late_tails += 1
                 continue
@@ -402,7 +403,7 @@ def drive_alternating(
                     bot.fake,
                     bot.proc,
                     {uid: [message]},
-                    typing_marks=bot.spec.typing_marks,
+                    scorecard_tails=bot.spec.scorecard_tails,
                     stall_s=stall_s,
                 )
             )
@@ -444,7 +445,7 @@ def run_bots(specs: list[BotSpec], args: argparse.Namespace) -> dict[str, BotRes
         bots = [stack.enter_context(running(spec, args)) for spec in specs]
         warm = {900_001: practice(0, args.lines, scripts, contacts)}
         warmed = [
-            drive(b.fake, b.proc, warm, typing_marks=b.spec.typing_marks, stall_s=args.stall)
+            drive(b.fake, b.proc, warm, scorecard_tails=b.spec.scorecard_tails, stall_s=args.stall)
             for b in bots
         ]
         singles = drive_alternating(bots, single_plan, 900_002, args.stall)
@@ -453,7 +454,7 @@ def run_bots(specs: list[BotSpec], args: argparse.Namespace) -> dict[str, BotRes
                 b.fake,
                 b.proc,
                 {900_003: single_plan},
-                typing_marks=b.spec.typing_marks,
+                scorecard_tails=b.spec.scorecard_tails,
                 stall_s=args.stall,
             )
             for b in bots
@@ -463,7 +464,7 @@ def run_bots(specs: list[BotSpec], args: argparse.Namespace) -> dict[str, BotRes
                 b.fake,
                 b.proc,
                 concurrent_plans,
-                typing_marks=b.spec.typing_marks,
+                scorecard_tails=b.spec.scorecard_tails,
                 stall_s=args.stall,
             )
             for b in bots

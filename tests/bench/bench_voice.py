@@ -98,11 +98,11 @@ def run_one(
     """One bot's warm-up and concurrent run; the round trips by chat too."""
     with model_env(fake, worker), running(spec, args) as bot:
         warm = {900_001: plans[next(iter(plans))]}
-        drive(bot.fake, bot.proc, warm, typing_marks=spec.typing_marks, stall_s=args.stall)
+        drive(bot.fake, bot.proc, warm, scorecard_tails=spec.scorecard_tails, stall_s=args.stall)
         if off:
             switch_off(bot, off)
         result = drive(
-            bot.fake, bot.proc, plans, typing_marks=spec.typing_marks, stall_s=args.stall
+            bot.fake, bot.proc, plans, scorecard_tails=spec.scorecard_tails, stall_s=args.stall
         )
     return result, result.by_chat
 

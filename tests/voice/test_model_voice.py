@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.telegram import sender
 from bot.telegram.replies import Reply
 from bot.voice import telegram as voice_telegram
 from bot.voice.model import ModelVoice, VoiceConfig
@@ -49,17 +50,26 @@ class TypingBot:
         self.actions += 1
 
 
-def test_typing_is_kept_alive_while_the_model_works(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(voice_telegram, "TYPING_EVERY", 0.05)
+def typing_while(seconds: float, shown: bool = False) -> int:
+    """Typing actions sent while a model takes ``seconds`` to phrase an answer."""
     bot = TypingBot()
 
     async def scenario() -> list[Reply]:
         async def slow() -> list[Reply]:
-            await asyncio.sleep(0.32)
+            await asyncio.sleep(seconds)
             return [Reply("done")]
 
         work = asyncio.create_task(slow())
-        return await voice_telegram.typing_meanwhile(bot, 7, work)  # type: ignore[arg-type]
+        return await voice_telegram.typing_meanwhile(bot, 7, work, shown)  # type: ignore[arg-type]
 
     assert asyncio.run(scenario()) == [Reply("done")]
-    assert bot.actions >= 3  # renewed while it worked, not sent once
+    return bot.actions
+
+
+def test_typing_is_kept_alive_while_the_model_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(voice_telegram, "TYPING_EVERY", 0.05)
+    monkeypatch.setattr(sender, "TYPING_AFTER", 0.05)
+    assert typing_while(0.32) >= 3  # renewed while it worked, not sent once
+    assert typing_while(0.01) == 0  # a quick model: the answer comes with no typing flash
+    monkeypatch.setattr(voice_telegram, "TYPING_EVERY", 0.2)
+    assert typing_while(0.12, shown=True) == 0  # the one already showing is enough
