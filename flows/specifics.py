@@ -50,13 +50,20 @@ def key_words(key: str) -> int:
     )
 
 
+@lru_cache(maxsize=8192)
+def _key(key: str) -> tuple[re.Pattern[str], ...]:
+    """``key``'s slots, compiled (every message is scored against every key)."""
+    return tuple(_slot(slot) for slot in _slots(key))
+
+
 def _score(key: str, forms: tuple[str, ...]) -> int:
     """How many words of a message ``key`` matches (0: it does not)."""
+    slots = _key(key)
     best = 0
     for form in forms:
         total = 0
-        for slot in _slots(key):
-            m = _slot(slot).search(form)
+        for slot in slots:
+            m = slot.search(form)
             if m is None:
                 total = 0
                 break
