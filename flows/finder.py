@@ -111,10 +111,14 @@ def _score(query: tuple[str, ...], persona: Persona) -> int:
 def find_contacts(personas: Iterable[Persona], query: str) -> list[Persona]:
     """The contacts ``query`` names, best first; several when it is ambiguous, none when
     nothing matches. An exact id or name returns that contact alone."""
+    everyone = list(personas)
+    wanted = query.strip().lower()
+    if same_id := [p for p in everyone if p.id == wanted]:
+        return same_id  # (what the scores would say, without scoring every contact)
     asked = _words(query)
     if not asked:
         return []
-    scored = [Match(p, _score(asked, p)) for p in personas]
+    scored = [Match(p, _score(asked, p)) for p in everyone]
     scored = [m for m in scored if m.score > 0]
     if not scored:
         return []

@@ -166,3 +166,18 @@ def test_personas_list_shows_the_field_and_a_line_about_each(cast: list[Persona]
     as_json = json.loads(rapport("personas", "list", "--json").stdout)
     assert [c["id"] for c in as_json] == [p.id for p in cast]
     assert {"field", "summary", "location", "role", "name"} <= set(as_json[0])
+
+
+def test_every_contact_is_found_by_its_id_alone_as_the_scores_would_find_it(
+    cast: list[Persona],
+) -> None:
+    """The exact-id shortcut gives what scoring every contact gives."""
+    from flows.finder import _score, _words
+
+    everyone = cast
+    for persona in everyone:
+        for typed in (persona.id, f"  {persona.id.upper()} "):
+            assert find_contacts(everyone, typed) == [persona]
+            asked = _words(typed)
+            top = max(_score(asked, p) for p in everyone)
+            assert [p for p in everyone if _score(asked, p) == top] == [persona]
