@@ -100,30 +100,29 @@ flash for an instant and cost a Bot API call: half of the calls a second that
 
 
 class TypingCue:
-    """ "typing..." in a chat while its answer is prepared, if that takes a while."""
+    """"typing..." in a chat while its answer is prepared, if that takes a while."""
 
     def __init__(self, bot: Bot, chat_id: int, after: float | None = None) -> None:
-        self.begun = False
-        """The wait is over: the typing action is on its way or was sent."""
+        self.task: asyncio.Task[None] | None = None
+        """The typing action, once the wait is over (on its way, or sent)."""
         delay = TYPING_AFTER if after is None else after
-        self.task = asyncio.create_task(self._show(bot, chat_id, delay))
+        self._timer = asyncio.get_running_loop().call_later(delay, self._show, bot, chat_id)
 
-    async def _show(self, bot: Bot, chat_id: int, delay: float) -> None:
-        await asyncio.sleep(delay)
-        self.begun = True
-        await typing(bot, chat_id)
+    def _show(self, bot: Bot, chat_id: int) -> None:
+        self.task = asyncio.create_task(typing(bot, chat_id))
 
-    def answer_ready(self) -> asyncio.Task[None]:
-        """The answer is ready: no typing action if none has begun. Returns the task,
-        cancelled or not, for the answer to go out only after it (a typing action that
-        arrived after the answer would leave "typing..." showing under it)."""
-        if not self.begun:
-            self.task.cancel()
+    def answer_ready(self) -> asyncio.Task[None] | None:
+        """The answer is ready: no typing action if none has begun. Returns the action
+        if one has, for the answer to go out only after it (a typing action that arrived
+        after the answer would leave "typing..." under it)."""
+        self._timer.cancel()
         return self.task
 
     def drop(self) -> None:
         """No answer is coming."""
-        self.task.cancel()
+        self._timer.cancel()
+        if self.task is not None:
+            self.task.cancel()
 
 
 async def typing(bot: Bot, chat_id: int) -> None:
