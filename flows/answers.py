@@ -141,6 +141,16 @@ def named_terms(persona: Persona, text: str, *, defining: bool = False) -> list[
     return [i for _, i in sorted(found)]
 
 
+def compile_terms(persona: Persona) -> None:
+    """Compile the patterns of the persona's field terms now (a first question about them
+    would otherwise pay for it)."""
+    for term in persona.field_terms:
+        for variant in term.terms:
+            if plain_words(variant).strip():
+                _naming(variant)
+                _defining(variant)
+
+
 @lru_cache(maxsize=4096)
 def _naming(variant: str) -> re.Pattern[str]:
     return re.compile(re.escape(plain_words(variant)))

@@ -50,6 +50,14 @@ def key_words(key: str) -> int:
     )
 
 
+def compile_keys(persona: Persona) -> None:
+    """Compile the keys of the persona's specifics now (every question is scored against
+    all of them: the first one would otherwise pay for it)."""
+    for spec in persona.specifics:
+        for key in spec.keys:
+            _key(key)
+
+
 @lru_cache(maxsize=8192)
 def _key(key: str) -> tuple[re.Pattern[str], ...]:
     """``key``'s slots, compiled (every message is scored against every key)."""

@@ -96,7 +96,7 @@ def build_application(settings: Settings, db: Engine, health: Health) -> Applica
         # understanding's rules and encoder: ~0.5 s), then every regex compiled and the
         # typo index, load in the background while updates are already being fetched.
         app.bot_data[LOADED] = loaded = asyncio.get_running_loop().create_future()
-        app.bot_data[LOADING] = asyncio.create_task(_load(set_up(app), loaded))
+        app.bot_data[LOADING] = asyncio.create_task(_load(set_up(app), loaded, app.bot_data))
         await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
@@ -145,10 +145,12 @@ LOADING = "loading"
 """``bot_data`` key: the task of :func:`_load` (its failure stops the bot)."""
 
 
-async def _load(set_up: Coroutine[Any, Any, None], loaded: asyncio.Future[bool]) -> None:
+async def _load(
+    set_up: Coroutine[Any, Any, None], loaded: asyncio.Future[bool], bot_data: dict[str, Any]
+) -> None:
     """``set_up``, then say so on ``loaded`` (True; False if it failed: the updates that
     wait are then not handled, and come again); then, with updates going ahead, compile
-    every regex and build the typo index."""
+    every regex (the rules' and each contact's own) and build the typo index."""
     ok = False
     try:
         await set_up
@@ -159,6 +161,9 @@ async def _load(set_up: Coroutine[Any, Any, None], loaded: asyncio.Future[bool])
     from flows.understanding import warm_up  # (imported in set_up already)
 
     await asyncio.to_thread(warm_up)
+    service = bot_data.get("service")
+    if service is not None:
+        await asyncio.to_thread(service.store.flow.warm_up)
     log.debug("contacts and understanding loaded")
     # Everything loaded so far (rules, personas, PTB) lives as long as the process:
     # keep it out of the collector's way, or each full collection walks it (ms pauses).

@@ -100,7 +100,7 @@ flash for an instant and cost a Bot API call: half of the calls a second that
 
 
 class TypingCue:
-    """"typing..." in a chat while its answer is prepared, if that takes a while."""
+    """Shows "typing..." in a chat while its answer is prepared, if that takes a while."""
 
     def __init__(self, bot: Bot, chat_id: int, after: float | None = None) -> None:
         self.task: asyncio.Task[None] | None = None

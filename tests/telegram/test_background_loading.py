@@ -9,6 +9,7 @@ to wait for a file the test writes ("go", or "fail" to raise).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -129,3 +130,30 @@ def test_when_loading_fails_the_bot_stops_and_the_update_is_answered_once(
     polls = len(fake_telegram.calls("getUpdates"))
     wait_until(lambda: len(fake_telegram.calls("getUpdates")) > polls + 1, again, "more polls")
     assert len(fake_telegram.messages(ann.id)) == 1
+
+
+def test_loading_warms_up_the_understanding_and_every_contact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+    from types import SimpleNamespace
+
+    import flows.understanding
+    from bot.telegram import app
+
+    warmed: list[str] = []
+    monkeypatch.setattr(flows.understanding, "warm_up", lambda: warmed.append("understanding"))
+    monkeypatch.setattr(gc, "freeze", lambda: warmed.append("frozen"))
+    flow = SimpleNamespace(warm_up=lambda: warmed.append("contacts"))
+    bot_data = {"service": SimpleNamespace(store=SimpleNamespace(flow=flow))}
+
+    async def set_up() -> None:
+        warmed.append("set up")
+
+    async def scenario() -> bool:
+        loaded = asyncio.get_running_loop().create_future()
+        await app._load(set_up(), loaded, bot_data)
+        return bool(loaded.result())
+
+    assert asyncio.run(scenario()) is True
+    assert warmed == ["set up", "understanding", "contacts", "frozen"]

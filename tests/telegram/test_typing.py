@@ -1,4 +1,4 @@
-""" "typing..." shows only while an answer takes a while, and never after the answer."""
+"""The chat shows "typing..." only while an answer takes a while, never after the answer."""
 
 from __future__ import annotations
 
