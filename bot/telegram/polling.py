@@ -72,6 +72,9 @@ class Poller:
         self.in_hand: dict[int, asyncio.Task[Verdict]] = {}
         self.committed: set[int] = set()
         """Updates in hand whose work has committed (their answers may still be going)."""
+        self.open: set[int] = set()
+        """Updates in hand whose work has neither committed nor ended (kept as they change:
+        asking for them after every commit would walk every update in hand)."""
         self.progress = asyncio.Event()
         """Set when nothing in hand is unsettled any more (see _settle)."""
         self.again: set[int] = set()
@@ -79,13 +82,9 @@ class Poller:
         self.next_id: int | None = None
         """One past the highest update id taken so far."""
 
-    def unsettled(self) -> list[int]:
-        """Updates in hand whose work has neither committed nor ended."""
-        return [u for u, t in self.in_hand.items() if u not in self.committed and not t.done()]
-
     def offset(self) -> int | None:
         """Confirms everything below it: nothing that is unsettled or still to retry."""
-        waiting = [*self.unsettled(), *self.again]
+        waiting = [*self.open, *self.again]
         return min(waiting) if waiting else self.next_id
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -119,7 +118,7 @@ class Poller:
         updates = await self.app.bot.get_updates(
             offset=self.offset(),
             # (something uncommitted in hand comes straight back: no point waiting)
-            timeout=0 if self.unsettled() else self.poll_seconds,
+            timeout=0 if self.open else self.poll_seconds,
             allowed_updates=Update.ALL_TYPES,
         )
         return list(updates)
@@ -135,21 +134,27 @@ class Poller:
         task = asyncio.create_task(
             take(self.app, self.chats, update, on_commit=lambda: self._committed(update_id))
         )
-        task.add_done_callback(lambda _task: self._note_progress())
+        task.add_done_callback(lambda done: self._ended(update_id, done))
         self.in_hand[update_id] = task
+        self.open.add(update_id)
 
     def _committed(self, update_id: int) -> None:
         self.committed.add(update_id)
-        self._note_progress()
+        self._settled(update_id)
 
-    def _note_progress(self) -> None:
-        if not self.unsettled():
+    def _ended(self, update_id: int, task: asyncio.Task[Verdict]) -> None:
+        if self.in_hand.get(update_id, task) is task:  # (not a later take of the update)
+            self._settled(update_id)
+
+    def _settled(self, update_id: int) -> None:
+        self.open.discard(update_id)
+        if not self.open:
             self.progress.set()
 
     async def _settle(self) -> None:
         """Wait (up to ``hold_seconds``) until the work of every update in hand has
         committed, let their answers go out, and sort out the updates that are done."""
-        if self.unsettled():
+        if self.open:
             self.progress.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.progress.wait(), self.hold_seconds)
