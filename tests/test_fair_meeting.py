@@ -288,6 +288,27 @@ def test_what_would_you_do_differently_does_not_end_the_conversation(engine: Eng
     assert session.state == "converse" and WRAP_UP in session.nudges
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Any tips for my interview?",
+        "Do you have any tips for my interview next week?",
+        "any interview tips?",
+    ],
+)
+def test_asking_for_tips_for_a_job_interview_does_not_end_the_conversation(
+    engine: Engine, text: str
+) -> None:
+    """Tips for an interview still to come ask for advice, not for feedback on how the
+    user came across: the meeting stays in conversation and the wrap-up nudge stays."""
+    session = meet(engine)
+    say(engine, session, text, minute(3))
+    assert "ask_feedback" not in last_user_acts(session)
+    assert session.state == "converse" and WRAP_UP in session.nudges
+    say(engine, session, "Any feedback on my interview today?", minute(5))
+    assert session.state == "goodbye"  # (feedback on this meeting still moves it on)
+
+
 def test_short_replies_are_read_in_context(engine: Engine) -> None:
     """'sure!' right after an invitation to stay accepts it; 'anyone else?' while saying
     goodbye asks for names; mid-conversation neither means anything on its own."""
