@@ -38,6 +38,9 @@ def marked() -> Engine:
         ("What would you do differently if you started today?", "[differently."),
         ("Have you ever been hurt on the job?", "[stories."),
         ("what's the funniest thing that's happened at work?", "[stories."),
+        ("Any tips for my interview?", "[hiring."),
+        ("What about APM programs?", "[entry."),
+        ("Is a rotational program worth applying to?", "[entry."),
     ],
 )
 def test_each_question_gets_its_own_answer(marked: Engine, question: str, marker: str) -> None:
