@@ -41,6 +41,10 @@ def marked() -> Engine:
         ("Any tips for my interview?", "[hiring."),
         ("What about APM programs?", "[entry."),
         ("Is a rotational program worth applying to?", "[entry."),
+        ("night shifts how bad", "[balance."),  # (texted: no question mark, "how" last)
+        ("the pay how much lol", "[pay."),
+        ("is it worth it tho", "[ask_likes."),  # the job just talked about, not a degree
+        ("is a masters worth it?", "[credentials."),
     ],
 )
 def test_each_question_gets_its_own_answer(marked: Engine, question: str, marker: str) -> None:

@@ -231,9 +231,21 @@ def _classic_kept(read: frozenset[str], ruled: frozenset[str], text: str) -> fro
     me" instead of the contact's own road in; a classic answer to a misread is cheap, a
     deferral of the classic question is not."""
     classic = ruled & set(CLASSIC_QUESTIONS)
-    if read & _ASKING or not classic or "?" not in text:
+    if read & _ASKING or not classic or not _put_as_question(text):
         return read
     return read if _ruled_topics(text) else read | classic
+
+
+_OPENS_A_QUESTION: Final = re.compile(
+    r"^(?:(?:so|and|but|ok|okay|honestly|also|then) )*(?:is|are|was|were|do|does|did|how|what|"
+    r"whats|why|which|where|when|who|can|could|would|will|should|have|has)\b(?! not\b)"
+)
+
+
+def _put_as_question(text: str) -> bool:
+    """A question mark, or a question's opening word (texters leave the mark out: "is it
+    worth it tho", "how did u get into tech")."""
+    return "?" in text or _OPENS_A_QUESTION.search(normalised(text)) is not None
 
 
 @lru_cache(maxsize=256)
@@ -390,6 +402,8 @@ def _whole_message(
     head = learned.topic_head()
     if len(found) > 1 or head is None or any(t not in head.classes for t, _ in found):
         return found  # (a topic newer than the head: it has no say on it)
+    if not found and _WORTH_IT.search(normalised(text)) is not None:
+        return found
     reading = learned.read_question(normalised(text).strip())
     if reading is None or reading.topic == learned.NONE:
         return found
@@ -397,6 +411,16 @@ def _whole_message(
     if reading.confidence < needed or (found and found[0][0] == reading.topic):
         return found
     return ((reading.topic, found[0][1] if found else 0),)
+
+
+_WORTH_IT: Final = re.compile(
+    r"^ ?(?:(?:so|and|but|ok|okay|honestly|overall|in the end) )*(?:is|was|is not|was not) "
+    r"(?:it|that|this|all that|all this) (?:all |really |actually )*worth (?:it|the \w+)"
+    r"(?: (?:though|tho|honestly|in the end|overall|then|for you|to you|at all))*(?: [?!.])*$"
+)
+"""A question that only asks whether "it" is worth it: about what was just said (the job,
+the pay), never a degree of its own, although most "worth it" questions the learned reader
+saw were about one ("is a master's worth it?")."""
 
 
 def _learned_decision(*, guess: bool) -> Decide | None:
@@ -413,6 +437,8 @@ def _learned_decision(*, guess: bool) -> Decide | None:
         remark = question_re is not None and not question_re.search(question)
         if ruled is None and remark:
             return None  # a remark beside the question ("be honest, is the money decent?")
+        if ruled is None and _WORTH_IT.search(question) is not None:
+            return None  # "is it worth it tho": the job just talked about, not a degree
         if ruled in QUALIFIERS and remark:
             # the user's own circumstance, stated before the question it is about ("My
             # degree is from Lagos, will employers take it seriously?"): the rules' words
