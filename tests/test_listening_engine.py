@@ -45,6 +45,9 @@ def marked() -> Engine:
         ("the pay how much lol", "[pay."),
         ("is it worth it tho", "[ask_likes."),  # the job just talked about, not a degree
         ("is a masters worth it?", "[credentials."),
+        ("How did you make the switch?", "[ask_start."),
+        ("how did u make the move", "[ask_start."),
+        ("What I should put on my CV instead of publications?", "[ask_resume."),
     ],
 )
 def test_each_question_gets_its_own_answer(marked: Engine, question: str, marker: str) -> None:
