@@ -41,6 +41,7 @@ HELD_OUT = (
     "acts_blind_w.jsonl",
     "acts_blind_w2.jsonl",
     "acts_blind_w3.jsonl",
+    "acts_blind_ad_paths.jsonl",
 )
 """Sets kept for a single score (tests/data/README.md): never trained or tuned on."""
 CROSS_VALIDATED = (
