@@ -15,6 +15,6 @@ class TextBot:
         raise NotImplementedError
 
     async def do_api_request(self, endpoint: str, api_kwargs: dict[str, Any]) -> None:
-        assert endpoint == "sendMessage", endpoint
+        assert endpoint.lower() == "sendmessage", endpoint
         fields = dict(api_kwargs)
         await self.send_message(fields.pop("chat_id"), fields.pop("text"), **fields)

@@ -93,7 +93,6 @@ def test_a_reply_reaches_telegram_as_html_with_its_buttons_and_no_link_preview()
 
     with FakeTelegram() as fake, warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
-        sender.quiet_generic_send()  # (as the module does when imported)
         alice = fake.user(7, "Alice")
         fake.send_text(alice, "hi")  # (her private chat with the bot)
         asyncio.run(scenario(fake, alice.id))
