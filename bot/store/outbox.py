@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session as DbSession
 
+from bot.store.direct import Direct
 from bot.store.models import OutboxRow
 from bot.store.practices import PracticeStore
 
@@ -34,6 +35,7 @@ BATCH = 200
 
 OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 _INSERT = insert(OUTBOX).returning(OUTBOX.c.id)
+_INSERT_DIRECT = Direct(_INSERT)
 _INSERT_SEVERAL = insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True)
 """Several rows in one statement on PostgreSQL (``INSERT ... SELECT ... FROM (VALUES ...)
 ORDER BY ... RETURNING``): their ids come back in the order of the rows, which is the
@@ -92,6 +94,8 @@ class Outbox:
             for html, buttons in messages
         ]
         conn = db.connection()
+        if len(rows) == 1 and self.store.parallel_writers:  # PostgreSQL: the driver's cursor
+            return [_INSERT_DIRECT.execute(conn, rows[0]).rows[0].id]
         if len(rows) == 1:
             return [conn.execute(_INSERT, rows[0]).scalar_one()]
         return list(conn.execute(_INSERT_SEVERAL, rows).scalars())

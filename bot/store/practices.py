@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from bot.store.direct import Direct
 from bot.store.models import PracticeSession
 from bot.store.nudge_delivery import NudgeDelivery
 from bot.store.outcomes import (
@@ -67,6 +68,10 @@ __all__ = [
 ]
 
 
+_VISIT = Direct(VISIT_CLAIMING_LOCKING)
+"""Every update's first statement on PostgreSQL, on the driver's cursor."""
+
+
 class PracticeStore(UserRecords, NudgeDelivery):
     def visit(
         self,
@@ -98,7 +103,7 @@ class PracticeStore(UserRecords, NudgeDelivery):
                 "sent": list(sent),
             }
             # ... and the current practice locked and read ahead, for the event to come
-            rows: list[Row[Any]] = list(conn.execute(VISIT_CLAIMING_LOCKING, parameters))
+            rows: list[Any] = _VISIT.execute(conn, parameters).rows
             row = rows[0] if rows else None
             if row is not None and row.active and row.id is not None:
                 self._read_ahead(row.id, rows)  # (a reactivation may change the nudges)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, Row
 from sqlalchemy.orm import Session as DbSession
 
+from bot.store.direct import Direct
 from bot.store.outage import Health
 from bot.store.outcomes import ConcurrentUpdate
 from bot.store.practice_sql import (
@@ -30,6 +31,8 @@ from flows.effects import CancelNudge, Effect, Finished, ScheduleNudge
 from flows.engine import Engine as Flow
 from flows.session import Scenario, Session, Turn
 
+_WRITE = Direct(WRITE_SESSION)
+_WRITE_AND_TURNS = Direct(WRITE_SESSION_AND_TURNS)
 CACHED_SESSIONS = 2048
 """Transcripts kept in memory between messages (checked against the row's version)."""
 
@@ -162,9 +165,8 @@ class Transcripts(TransactionalStore):
             for seq, turn in enumerate(session.turns[before:], start=before)
         ]
         conn = db.connection()
-        write, turn_values = WRITE_SESSION, {}
+        turn_values = {}
         if new_turns and self._lock_rows:  # PostgreSQL: with the row's update, one statement
-            write = WRITE_SESSION_AND_TURNS
             turn_values = {"b_turns": [{**t, "at": t["at"].isoformat()} for t in new_turns]}
         elif new_turns:
             conn.execute(INSERT_TURNS, new_turns)
@@ -211,7 +213,10 @@ class Transcripts(TransactionalStore):
             values["score"] = card.score
             values["scorecard"] = card.to_dict()
         parameters = {"b_id": row.id, "b_version": row.version, **values, **turn_values}
-        written = conn.execute(write, parameters)
-        if written.rowcount != 1:
+        if self._lock_rows:  # PostgreSQL: on the driver's cursor
+            count = (_WRITE_AND_TURNS if new_turns else _WRITE).execute(conn, parameters).rowcount
+        else:
+            count = conn.execute(WRITE_SESSION, parameters).rowcount
+        if count != 1:
             raise ConcurrentUpdate(f"practice {row.id} was changed by someone else meanwhile")
         self._remember(row, row.version + 1, session)
