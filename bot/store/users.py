@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from bot.store.models import OutboxRow, PreparedQuestion, User
 from bot.store.outcomes import NotFound
-from bot.store.practice_sql import LIVE, NUDGES, QUESTIONS_OF
+from bot.store.practice_sql import LIVE, NUDGES, QUESTIONS_OF, USERS
 from bot.store.transactions import TransactionalStore
+
+_USER_BY_KEY = select(USERS.c.id).where(USERS.c.key == bindparam("key"))
+_NEW_USER = insert(USERS).returning(USERS.c.id)
 
 
 @dataclass(frozen=True)
@@ -28,13 +31,15 @@ class UserRecords(TransactionalStore):
 
     def user_id(self, key: str, now: datetime, **fields: Any) -> int:
         """The id of the user ``key``, created on first use."""
-        with self.transaction() as db:
-            user = db.scalar(select(User).where(User.key == key))
-            if user is None:
-                user = User(key=key, created_at=now, **fields)
-                db.add(user)
-                db.flush()
-            return user.id
+        with self.transaction() as db:  # (Core: an ORM load and flush took 2.5x the CPU)
+            conn = db.connection()
+            found: int | None = conn.execute(_USER_BY_KEY, {"key": key}).scalar()
+            if found is not None:
+                return found
+            created: int = conn.execute(
+                _NEW_USER, {"key": key, "created_at": now, **fields}
+            ).scalar_one()
+            return created
 
     def chat_id(self, user_id: int) -> int | None:
         """Where to reach this user on Telegram (None for the terminal user)."""

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.store.accounts import delete_user, export_user
 from bot.store.models import NudgeRow, PracticeSession, TurnRow
-from bot.store.practices import NotFound, PracticeStore
+from bot.store.practices import NotFound, PracticeStore, UserSettings
 from bot.terminal.practice import LocalPractice
 from bot.terminal.script import Say, Wait, parse_script
 from flows.engine import Engine
@@ -154,3 +154,13 @@ def test_a_duplicated_update_is_processed_once(store: PracticeStore) -> None:
     assert again.duplicate and again.effects == []
     users = [t for t in store.load(sid).turns if t.speaker == "user"]
     assert [t.text for t in users] == ["Hello, I'm ready"]
+
+
+def test_a_user_is_created_once_with_their_fields_and_the_defaults(store: PracticeStore) -> None:
+    first = store.user_id("telegram:77", T0, telegram_user_id=77, chat_id=77, meeting_minutes=15)
+    again = store.user_id("telegram:77", T0 + timedelta(days=1), meeting_minutes=30)
+    other = store.user_id("local", T0)
+    assert again == first and other != first
+    assert store.chat_id(first) == 77
+    assert store.settings(first) == UserSettings(15.0, "UTC", False, True)
+    assert store.settings(other).meeting_minutes == 20.0
