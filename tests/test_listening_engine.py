@@ -41,6 +41,10 @@ def marked() -> Engine:
         ("Any tips for my interview?", "[hiring."),
         ("What about APM programs?", "[entry."),
         ("Is a rotational program worth applying to?", "[entry."),
+        ("are associate PM programs worth it?", "[entry."),  # (firm: not the PMP)
+        ("r APM programmes worth doing", "[entry."),
+        ("is a PMP worth it?", "[credentials."),
+        ("how did you get into the APM program?", "[ask_start."),  # their own road in
         ("night shifts how bad", "[balance."),  # (texted: no question mark, "how" last)
         ("the pay how much lol", "[pay."),
         ("is it worth it tho", "[ask_likes."),  # the job just talked about, not a degree

@@ -404,6 +404,8 @@ def _whole_message(
         return found  # (a topic newer than the head: it has no say on it)
     if not found and _WORTH_IT.search(normalised(text)) is not None:
         return found
+    if found and _engine().topics.firmly(found[0][0], normalised(text)):
+        return found
     reading = learned.read_question(normalised(text).strip())
     if reading is None or reading.topic == learned.NONE:
         return found
@@ -432,8 +434,11 @@ def _learned_decision(*, guess: bool) -> Decide | None:
         return None
 
     question_re = _engine().rules.question
+    topic_rules = _engine().topics
 
     def decide(question: str, ruled: str | None) -> str | None:
+        if ruled is not None and topic_rules.firmly(ruled, question):
+            return ruled
         remark = question_re is not None and not question_re.search(question)
         if ruled is None and remark:
             return None  # a remark beside the question ("be honest, is the money decent?")

@@ -19,6 +19,8 @@ Schema (see the header of ``patterns.yaml`` for a full description)::
             negatable: true           # optional: not fired if "not/never/no/..." comes just before
             question: true            # optional: only fires if the message asks something
             suppressed_by: [act, ...] # optional: dropped when one of these acts is also found
+            firm: true                # optional (topics): names its topic so plainly that
+                                      # the learned reader never overrules it
             foreign: true             # optional: words of another language ("obrigada"),
                                       # kept out of the typo-correction vocabulary and
                                       # the check for messages wholly in another language
@@ -101,6 +103,9 @@ class Rule:  # not slotted: the prefilter regex is cached on the instance
     """Prefilter: at least one of these strings occurs in any text the pattern matches."""
     parts: tuple[tuple[Regex, frozenset[str] | None], ...] = ()
     """The pattern's top-level alternatives, each with its own prefilter (``needs``)."""
+    firm: bool = False
+    """A topic rule whose match the learned reader never overrules ("associate PM programs"
+    are a way in, however much "PM program" looks like a certification to it)."""
     when: frozenset[str] | None = None
     """Only fires in one of these contexts (a stage, or ``after:<what the contact just
     did>``): "sure!" accepts an invitation to stay only right after one."""
@@ -160,6 +165,16 @@ class RuleSet:
     vocabulary: frozenset[str]
     question: re.Pattern[str] | None = None
     labels: frozenset[str] = field(default_factory=frozenset)
+
+    def firmly(self, label: str, text: str) -> bool:
+        """Whether a ``firm`` rule of ``label`` matches the normalised ``text``."""
+        return any(
+            rule.firm
+            and rule.label == label
+            and rule.pattern.search(text) is not None
+            and not any(u.search(text) for u in rule.unless)
+            for rule in self.acts
+        )
 
     def compile_all(self) -> None:
         """Compile every regex now (a bad one raises :class:`RulesError`)."""
@@ -350,6 +365,7 @@ def _build_rules(
                     needs=parts[0][1] if len(parts) == 1 else None,
                     parts=parts,
                     when=frozenset(_as_list(raw["when"])) if "when" in raw else None,
+                    firm=bool(raw.get("firm", False)),
                 )
             )
     return rules, act_unless
