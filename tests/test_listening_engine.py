@@ -45,6 +45,12 @@ def marked() -> Engine:
         ("r APM programmes worth doing", "[entry."),
         ("is a PMP worth it?", "[credentials."),
         ("how did you get into the APM program?", "[ask_start."),  # their own road in
+        ("do nurses get to specialise later on or are you stuck on one ward?", "[progression."),
+        ("can you specialize later?", "[progression."),
+        ("is it easy to switch between departments?", "[progression."),
+        ("honestly how do you deal with patients dying", "[hardest."),  # (firm)
+        ("how do you cope when a patient dies?", "[hardest."),
+        ("how do you deal with difficult patients?", "[difficult_people."),
         ("night shifts how bad", "[balance."),  # (texted: no question mark, "how" last)
         ("the pay how much lol", "[pay."),
         ("is it worth it tho", "[ask_likes."),  # the job just talked about, not a degree
