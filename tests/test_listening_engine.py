@@ -51,6 +51,10 @@ def marked() -> Engine:
         ("honestly how do you deal with patients dying", "[hardest."),  # (firm)
         ("how do you cope when a patient dies?", "[hardest."),
         ("how do you deal with difficult patients?", "[difficult_people."),
+        ("any programs for veterans?", "[entry."),  # (firm: not software programs)
+        ("I was in the army for 4 years, any programs for veterans?", "[entry."),
+        ("could someone like me with kitchen experience do ok", "[ask_fit."),
+        ("think i could hack it?", "[ask_fit."),
         ("night shifts how bad", "[balance."),  # (texted: no question mark, "how" last)
         ("the pay how much lol", "[pay."),
         ("is it worth it tho", "[ask_likes."),  # the job just talked about, not a degree
@@ -1057,3 +1061,17 @@ def test_a_pronoun_for_the_thing_just_named_does_not_go_back_to_the_last_answer(
         "The creativity awards, like Cannes Lions, they are overrated?",
     )
     assert not awards.ref.startswith("ask_fit."), awards.ref
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_an_answer_for_veterans_is_kept_for_a_question_about_them(
+    engine: Engine, seed: int
+) -> None:
+    """Ray's GI Bill answer starts "If you're a veteran": a line cook asking what the
+    apprenticeship is like gets the front door, not that."""
+    session, _ = engine.start("ray", now=T0, seed=seed, minutes=20)
+    engine.message(session, "Hi Ray, I'm Jordan. I'm ready to go in.", T0)
+    (reply, *_) = ask(engine, session, "whats the apprenticeship like, do u get paid?")
+    assert not reply.startswith("If you're a veteran"), reply
+    (reply, *_) = ask(engine, session, "I was in the army for 4 years, any programs for veterans?")
+    assert reply.startswith("If you're a veteran"), reply
