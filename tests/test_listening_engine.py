@@ -55,6 +55,9 @@ def marked() -> Engine:
         ("I was in the army for 4 years, any programs for veterans?", "[entry."),
         ("could someone like me with kitchen experience do ok", "[ask_fit."),
         ("think i could hack it?", "[ask_fit."),
+        ("What would you look for if you were hiring someone like me?", "[hiring."),
+        ("Do you ever feel like your work doesn't change anything?", "[least."),
+        ("do you ever feel your reports don't get read?", "[least."),
         ("night shifts how bad", "[balance."),  # (texted: no question mark, "how" last)
         ("the pay how much lol", "[pay."),
         ("is it worth it tho", "[ask_likes."),  # the job just talked about, not a degree

@@ -603,6 +603,8 @@ def test_long_formal_messages_and_statements_beside_a_question(text: str, acts: 
         # How the contact's organisation does something, asked while rehearsing: the
         # learned reader took both for job requests and the contact deflected one
         ("What does your hiring process look like for new lab staff?", False),
+        ("what do you look for when hiring juniors?", False),
+        ("are you hiring juniors?", True),
         ("How do you bid for council contracts?", False),
         ("How do you hire juniors? Would you consider hiring me?", True),
     ],

@@ -28,6 +28,7 @@ from flows.acts import (
     ASK_CHECK_BACK,
     ASK_FEEDBACK,
     ASK_JOB,
+    ASK_OTHER,
     ASK_REFERRALS,
     ASK_STRENGTHS,
     CHECKLIST,
@@ -236,6 +237,23 @@ def _classic_kept(read: frozenset[str], ruled: frozenset[str], text: str) -> fro
     return read if _ruled_topics(text) else read | classic
 
 
+def _topical_kept(read: frozenset[str], ruled: frozenset[str], text: str) -> frozenset[str]:
+    """The same for a question about a topic: "What would you look for if you were hiring
+    someone like me?" (the rules: ask_other, about hiring) was read as asking nothing and
+    got a deferral. When the rules read ask_other and a topic rule names what is asked,
+    a question put as one keeps ask_other."""
+    if read & _ASKING or ASK_OTHER not in ruled:
+        return read
+    if "?" not in text and _ASKS_WHAT.search(normalised(text)) is None:
+        return read  # ("have a good rest of your shift" opens like a question)
+    return read | {ASK_OTHER} if _ruled_topics(text) else read
+
+
+_ASKS_WHAT: Final = re.compile(
+    r"^(?:(?:so|and|but|ok|okay|honestly|also|then) )*(?:how|what|whats|why|which|where|when|who)\b"
+)
+
+
 _OPENS_A_QUESTION: Final = re.compile(
     r"^(?:(?:so|and|but|ok|okay|honestly|also|then) )*(?:is|are|was|were|do|does|did|how|what|"
     r"whats|why|which|where|when|who|can|could|would|will|should|have|has)\b(?! not\b)"
@@ -274,6 +292,7 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
     read = _with_evidence(read, ruled, text)
     if where.stage != "arrive":  # (in the lobby no contact answers yet)
         read = _classic_kept(read, ruled, text)
+        read = _topical_kept(read, ruled, text)
     if ASK_JOB in read - ruled and asks_own_circumstances(text):
         # "can I start part-time?", "do you have part-time roles?": a question about the
         # work that fits the user's life, not a request for a post (the rules read none)
