@@ -2,10 +2,11 @@
 
 Why: per statement, SQLAlchemy's execution (the statement's cache key, an execution
 context, the result's metadata and ``Row`` objects) costs more CPU than psycopg's own
-work. Measured on this 2-core machine (``tests/bench/bench_direct.py``), the visit's statement
-took about 250 us less CPU run this way, and a transaction in a ``Connection`` about
-110 us less than in an ORM ``Session``; under load the bot is CPU-bound, so that is
-updates per second (issue 14, section 3).
+work. Measured with ``tests/bench/bench_direct.py`` (2-core shared machine, 2026-12-07,
+CPU per transaction, median of five rounds): the visit 781 -> 535 us, an outbox insert
+544 -> 503 us. Under load the bot is CPU-bound, so that is updates per second (issue 14,
+section 3). (A transaction in an ORM ``Session`` costs about 200 us more than in a
+``Connection``, by the same benchmark: not taken, as the ORM serves the rest of the store.)
 
 What stays SQLAlchemy's: the statement (a Core statement, compiled by SQLAlchemy once per
 set of parameter names), the connection and its transaction (the same psycopg
