@@ -249,14 +249,13 @@ def _topical_kept(read: frozenset[str], ruled: frozenset[str], text: str) -> fro
     return read | {ASK_OTHER} if _ruled_topics(text) else read
 
 
-_ASKS_WHAT: Final = re.compile(
-    r"^(?:(?:so|and|but|ok|okay|honestly|also|then) )*(?:how|what|whats|why|which|where|when|who)\b"
-)
+_LEAD_IN: Final = r"^(?:(?:so|and|but|ok|okay|honestly|also|then) )*"
+_ASKS_WHAT: Final = re.compile(_LEAD_IN + r"(?:how|what|whats|why|which|where|when|who)\b")
 
 
 _OPENS_A_QUESTION: Final = re.compile(
-    r"^(?:(?:so|and|but|ok|okay|honestly|also|then) )*(?:is|are|was|were|do|does|did|how|what|"
-    r"whats|why|which|where|when|who|can|could|would|will|should|have|has)\b(?! not\b)"
+    _LEAD_IN + r"(?:is|are|was|were|do|does|did|how|what|whats|why|which|where|when|who|can|"
+    r"could|would|will|should|have|has)\b(?! not\b)"
 )
 
 

@@ -167,14 +167,16 @@ class RuleSet:
     labels: frozenset[str] = field(default_factory=frozenset)
 
     def firmly(self, label: str, text: str) -> bool:
-        """Whether a ``firm`` rule of ``label`` matches the normalised ``text``."""
-        return any(
-            rule.firm
-            and rule.label == label
-            and rule.pattern.search(text) is not None
-            and not any(u.search(text) for u in rule.unless)
-            for rule in self.acts
-        )
+        """Whether a ``firm`` rule of ``label`` fires on the normalised ``text``."""
+        return any(rule.find(text) is not None for rule in self._firm.get(label, ()))
+
+    @cached_property
+    def _firm(self) -> dict[str, tuple[Rule, ...]]:
+        firm: dict[str, tuple[Rule, ...]] = {}
+        for rule in self.acts:
+            if rule.firm:
+                firm[rule.label] = (*firm.get(rule.label, ()), rule)
+        return firm
 
     def compile_all(self) -> None:
         """Compile every regex now (a bad one raises :class:`RulesError`)."""
