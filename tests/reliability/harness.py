@@ -513,6 +513,10 @@ class Tally:
     replies_lost: int = 0
     replies_duplicated: int = 0
     replies_out_of_order: int = 0
+    repeats_unexplained: int = 0
+    """Lines shown twice with no kill around their first sending (``check_chats(kills=)``)."""
+    repeat_lags: list[float] = field(default_factory=list)
+    """Seconds from a repeated line's first sending to the kill that explains it."""
     unexplained: int = 0
     """Bot messages that match no stored line (a reply from a rolled-back transaction?)."""
     nudges_sent: int = 0
@@ -561,6 +565,7 @@ def check_chats(
     replies_may_be_lost: bool = False,
     replies_may_repeat: bool = False,
     replies_may_arrive_late: bool = False,
+    kills: Sequence[float] = (),
 ) -> Tally:
     """Compare, chat by chat, what was injected, what the database holds and what the fake
     says the bot sent.
@@ -570,7 +575,9 @@ def check_chats(
     * every bot line stored (contact, narrator, nudge) was sent exactly once, in order,
       and nothing was sent that is not stored (scorecards and "no practice" notes aside);
       with ``replies_may_repeat`` (an at-least-once retry after an ambiguous failure) a
-      line may come twice (counted, not a problem);
+      line may come twice (counted, not a problem); given ``kills`` (when a process was
+      killed, ``time.time()``), only a line whose first sending was around a kill
+      (``KILL_WINDOW``: in flight as it died) may;
       with ``replies_may_be_lost`` (a process killed between its commit and its send) a
       stored line may be missing from the chat, but never doubled or out of order;
       with ``replies_may_arrive_late`` (a killed process's queued messages, sent by
@@ -690,6 +697,9 @@ def check_chats(
         for line, n in (got - wanted).items():
             kind = "nudges" if line in nudge_lines else "replies"
             tally.replies_duplicated += n
+            if kills:
+                sent_at = [m.time for m in fake.messages(uid) if line in _parts(m.text or "")]
+                _explain_repeats(tally, uid, line, n, sent_at, kills)
             if line in nudge_lines:
                 tally.nudges_repeated += n
             if not replies_may_repeat:
@@ -778,6 +788,33 @@ def _aware(value: datetime | str) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+KILL_WINDOW = (1.0, 0.5)
+"""A line may come twice after a kill if it was first sent at most 1 s before the kill
+(Telegram took it, the process died before its mark was committed; measured: within
+0.03 s) or up to 0.5 s after it (the request was on its way as the process died)."""
+
+
+def _explain_repeats(
+    tally: Tally, uid: int, line: str, extra: int, sent_at: list[float], kills: Sequence[float]
+) -> None:
+    """``extra`` copies too many of ``line``: each needs a copy sent around a kill (the
+    one the dead process never marked); the rest would be a resend loop or a lost mark."""
+    before, after = KILL_WINDOW
+    lags = sorted(
+        min((k - t for k in kills if -after <= k - t <= before), key=abs)
+        for t in sent_at
+        if any(-after <= k - t <= before for k in kills)
+    )
+    tally.repeat_lags += lags[:extra]
+    if len(lags) < extra:
+        tally.repeats_unexplained += extra - len(lags)
+        tally.problem(
+            "repeats",
+            f"chat {uid}: bot line shown {extra - len(lags)} extra time(s) with no kill "
+            f"around its first sending (a resend loop or a lost mark?): {line[:50]!r}",
+        )
 
 
 def _parts(message: str) -> list[str]:

@@ -166,6 +166,8 @@ def replicas(
             total = sum(len(p) for p in chat_plans.values())
             marks = sorted(rng.uniform(0.03, 0.95) for _ in range(kills))
             restarts: list[float] = []
+            killed_at: list[float] = []
+            """When each kill came (``time.time()``, the fake's clock)."""
             down: dict[str, float] = {}
             """Replicas restarting: name -> when they were killed."""
             acked_ids: set[int] = set()
@@ -187,6 +189,7 @@ def replicas(
                 if len(acked_ids) >= marks[0] * total:
                     marks.pop(0)
                     victim = rng.choice(up)
+                    killed_at.append(time.time())
                     victim.kill()
                     down[victim.name] = time.monotonic()
                     victim.start()
@@ -226,6 +229,7 @@ def replicas(
                     run.chats.values(),
                     replies_may_repeat=bool(kills),
                     replies_may_arrive_late=bool(kills),
+                    kills=killed_at,
                 )
                 figures.problems += check_database(engine)
             finally:
@@ -238,10 +242,17 @@ def replicas(
                     "once its 30 s lease ended (late, not lost)"
                 )
             if kills and tally.replies_duplicated:
+                lags = sorted(tally.repeat_lags)
                 figures.notes.append(
                     f"{tally.replies_duplicated} bot lines reached the chat twice: a replica was "
                     "killed after Telegram took them and before it marked them sent, so another "
-                    "sent them again (at least once, by design)"
+                    "sent them again (at least once, by design); first sent "
+                    + (
+                        f"{lags[len(lags) // 2]:.3f} s (median), {lags[-1]:.3f} s (most) "
+                        "before the kill"
+                        if lags
+                        else "with no kill near"
+                    )
                 )
             if waiting:
                 figures.problems.append(f"[replies] {waiting} message(s) still queued at the end")

@@ -62,9 +62,15 @@ def test_kill_9_loses_nothing_acknowledged(killed: Figures) -> None:
     counted, and only bot lines, never the user's turns)."""
     assert not killed.failures("lines", "replies", "run", "database"), killed.report()
     assert killed.lost == 0 and killed.unsent == 0, killed.report()
-    # What was in flight at each kill (measured 2-16 for 5 kills here); a resend loop or a
-    # lost mark would make hundreds.
-    assert killed.duplicated <= 10 * KILLS, killed.report()
+
+
+def test_kill_9_repeats_only_what_was_in_flight(killed: Figures) -> None:
+    """A line shown twice was first sent in the moment before a kill (harness.KILL_WINDOW;
+    measured within 0.03 s): the dead process never marked it. A resend loop or a lost
+    mark repeats lines sent at any time, and fails here. (How many were in flight depends
+    on how fast the bot sends, not on the code: 7-73 for five kills on one tree.)"""
+    assert not killed.failures("repeats"), killed.report()
+    assert killed.duplicated < killed.inputs // 4, killed.report()  # not a systematic resend
 
 
 def test_kill_9_loses_no_button_press(killed: Figures) -> None:
