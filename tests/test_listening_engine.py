@@ -1078,3 +1078,24 @@ def test_an_answer_for_veterans_is_kept_for_a_question_about_them(
     assert not reply.startswith("If you're a veteran"), reply
     (reply, *_) = ask(engine, session, "I was in the army for 4 years, any programs for veterans?")
     assert reply.startswith("If you're a veteran"), reply
+
+
+@pytest.mark.parametrize("persona", ["carys", "conor", "priya"])
+def test_how_they_got_through_a_first_bad_day_is_a_new_question(persona: str) -> None:
+    """Practising with Carys: "how did you deal with your first really bad class?" right
+    after her answer about the hours got more about the hours (read as "tell me more": the
+    labelled follow-ups "how did you handle that?" sound alike), and "how did you get
+    through your first night shift?" got her road in. Each names what it asks about, so
+    each gets a story of the contact's own (or, from Priya, her own first night: a detail
+    of her work); "how did you handle that?" still goes on."""
+    hours, bad_class, that = _asked_in_turn(
+        persona,
+        "do you actually get evenings off or is that a myth",
+        "how did you deal with your first really bad class?",
+        "how did you handle that?",
+    )
+    assert hours.ref.startswith("balance."), hours.ref
+    assert bad_class.ref.startswith("stories."), bad_class.ref
+    assert that.ref == f"{bad_class.ref}+", that.ref
+    [night] = _asked_in_turn(persona, "how did you get through your first night shift?")
+    assert night.ref.startswith(("stories.", "spec.")), night.ref

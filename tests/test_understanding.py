@@ -990,3 +990,35 @@ def test_asking_advice_for_the_search_is_not_asking_how_one_came_across() -> Non
     middle of the meeting (a practising user)."""
     read = understand("What is your advice for the first six months in my search?")
     assert "ask_feedback" not in read
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how did you deal with your first really bad class?",
+        "how did you handle your first angry customer?",
+        "how do you cope with the goodbyes when a patient dies?",
+        "how did you get through your first night shift?",
+    ],
+)
+def test_how_they_handled_something_named_asks_something_new(question: str) -> None:
+    """Each names what it asks about: not "tell me more" about the last answer (the rules'
+    "how did you deal with" and the learned reader both read it so), and getting through a
+    first night shift is not how the contact got started."""
+    read = understand(question)
+    assert "follow_up" not in read and "ask_start" not in read, read
+    assert "ask_other" in read, read
+
+
+@pytest.mark.parametrize(
+    "reaction",
+    [
+        "That sounds tough. How did you handle it?",
+        "how did you handle the situation?",
+        "wow. how did you cope?",
+        "and how did you get through that?",
+        "Thanks for the honesty! How did you deal with it then?",
+    ],
+)
+def test_how_they_handled_it_still_asks_for_more(reaction: str) -> None:
+    assert "follow_up" in understand(reaction)
