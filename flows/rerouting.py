@@ -26,6 +26,7 @@ from flows.understanding import (
     asks_own_circumstances,
     asks_something,
     ruled_acts,
+    topics_ruled,
     understand,
 )
 
@@ -99,6 +100,17 @@ def rerouted(
             return detailed
     if only == Item("unknown", "") and named_terms(p, text) and not asks_why:
         return [term]  # "is LTV checked on every loan?": what the contact knows of it
+    if (
+        only is not None
+        and only.kind == "topic"
+        and not asks_why
+        and named_terms(p, text)
+        and only.key not in topics_ruled(text)
+    ):
+        # "whats the deal with grant rejections, how often does that happen": no topic rule
+        # read it and the learned reader guessed the hours; the R01 it names is what the
+        # contact knows of it
+        return [Item(TERM, "")]
     if (
         ((not items and asking) or items in _NEAR_MISS_PATH)
         and about_their_own_path(p.own_path, text)

@@ -1099,3 +1099,26 @@ def test_how_they_got_through_a_first_bad_day_is_a_new_question(persona: str) ->
     assert that.ref == f"{bad_class.ref}+", that.ref
     [night] = _asked_in_turn(persona, "how did you get through your first night shift?")
     assert night.ref.startswith(("stories.", "spec.")), night.ref
+
+
+def test_a_term_of_the_field_outranks_the_learned_readers_guess() -> None:
+    """Practising with Samuel: "whats the deal with grant rejections, how often does that
+    happen" matched no topic rule, the learned reader guessed the hours, and he answered
+    with the length of lab weeks. It names his R01 field term, which says how few grants
+    are funded: that is the answer a lab manager gives."""
+    _, rejections = _asked_in_turn(
+        "samuel",
+        "How did you get started?",
+        "whats the deal with grant rejections, how often does that happen",
+    )
+    assert rejections.ref.startswith("term."), rejections.ref
+    assert "one in five" in rejections.text
+
+
+def test_choosing_ones_own_projects_at_work_is_not_a_side_project() -> None:
+    """ "do postdocs ever get to choose their own projects" got Samuel's answer about
+    volunteering to get into a lab ("own projects" is a side-project word)."""
+    [own] = _asked_in_turn("samuel", "do postdocs ever get to choose their own projects")
+    assert not own.ref.startswith("side_projects."), own.ref
+    [side] = _asked_in_turn("dana", "would my own projects on github help me get in?")
+    assert side.ref.startswith("side_projects."), side.ref

@@ -278,6 +278,12 @@ def asks_own_circumstances(text: str) -> bool:
     return bool(_ruled_topics(text) & QUALIFIERS)
 
 
+def topics_ruled(text: str) -> frozenset[str]:
+    """The topics the topic rules alone read in ``text``: what the words say, without the
+    learned reader's guesses."""
+    return _ruled_topics(text)
+
+
 def understand(text: str, context: Context | None = None) -> frozenset[str]:
     """The dialogue acts that ``text`` performs (a subset of ACTS; empty if none), said in
     ``context`` (the stage and what the contact just did; default: mid-conversation): the
