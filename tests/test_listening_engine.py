@@ -1122,3 +1122,13 @@ def test_choosing_ones_own_projects_at_work_is_not_a_side_project() -> None:
     assert not own.ref.startswith("side_projects."), own.ref
     [side] = _asked_in_turn("dana", "would my own projects on github help me get in?")
     assert side.ref.startswith("side_projects."), side.ref
+
+
+@pytest.mark.parametrize("persona", ["bernie", "tomas"])
+def test_a_bad_week_is_the_hard_part_not_the_typical_week(persona: str) -> None:
+    """ "what does a bad week look like for you" got Bernie's and Tomás's typical week;
+    the typical week asked for, even on a bad week, is still the typical week."""
+    [bad] = _asked_in_turn(persona, "what does a bad week look like for you")
+    assert bad.ref.startswith("hardest."), bad.ref
+    [typical] = _asked_in_turn(persona, "what does a typical day look like on a bad week")
+    assert typical.ref.startswith("typical_day."), typical.ref
