@@ -9,10 +9,12 @@ import re
 import pytest
 
 from flows.asked import gist
+from flows.asking import question_topics
 from flows.engine import Engine
 from flows.facts import facts_of
 from flows.feedback import Observations, observe
 from flows.session import Turn
+from flows.understanding import understand
 from flows.userfacts import user_facts
 from tests.conftest import T0
 from tests.marked_persona import ask, marked_persona, meet
@@ -1132,3 +1134,23 @@ def test_a_bad_week_is_the_hard_part_not_the_typical_week(persona: str) -> None:
     assert bad.ref.startswith("hardest."), bad.ref
     [typical] = _asked_in_turn(persona, "what does a typical day look like on a bad week")
     assert typical.ref.startswith("typical_day."), typical.ref
+
+
+@pytest.mark.parametrize("persona", ["helen", "anh"])
+def test_how_political_it_is_and_its_impact_are_not_the_day_or_a_mistake(persona: str) -> None:
+    """Practising with Helen and Anh: "how political is it day to day" got the typical
+    day ("day to day"), and "do you ever get to see the impact of your work" a story of
+    their worst mistake (no topic rule read it; the learned reader guessed a story). The
+    first is the workplace's culture, the second what is rewarding about the work."""
+    political, impact = _asked_in_turn(
+        persona, "how political is it day to day", "do you ever get to see the impact of your work"
+    )
+    assert political.ref.startswith("culture."), political.ref
+    assert impact.ref.startswith("best."), impact.ref
+
+
+def test_political_science_is_not_office_politics() -> None:
+    assert "culture" not in question_topics(
+        "I studied political science, would that help?",
+        understand("I studied political science, would that help?"),
+    )
