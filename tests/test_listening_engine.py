@@ -1154,3 +1154,12 @@ def test_political_science_is_not_office_politics() -> None:
         "I studied political science, would that help?",
         understand("I studied political science, would that help?"),
     )
+
+
+@pytest.mark.parametrize("persona", ["greg", "marcus"])
+def test_how_much_of_the_job_is_meetings_is_their_day(persona: str) -> None:
+    """Practising with Greg and Marcus: "how much of your job is just meetings" matched no
+    topic rule and the learned reader guessed the organisation: what the company sells and
+    how big it is. How their time is split is their day."""
+    [meetings] = _asked_in_turn(persona, "how much of your job is just meetings")
+    assert meetings.ref.startswith("typical_day."), meetings.ref
