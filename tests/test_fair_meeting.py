@@ -576,3 +576,16 @@ def test_what_about_for_someone_like_me_asks_how_they_fit_and_is_credited(engine
     )
     assert session.turns[-1].ref.startswith("ask_fit."), replies
     assert item(engine, session, "converse.fit")[0] == "passed"
+
+
+def test_how_i_came_across_and_what_to_work_on_asked_together_are_both_credited(
+    engine: Engine,
+) -> None:
+    """Practising with Priya: "How did I come across? Anything I should work on?" was read
+    as the feedback request alone (the rules read "anything I should work on" only at the
+    start of a message, and the learned reader dropped it), and the scorecard said the user
+    never asked about their weaknesses."""
+    session = meet(engine)
+    text = "How did I come across? Anything I should work on?"
+    say(engine, session, text, minute(18))
+    assert item(engine, session, "goodbye.strengths") == ("passed", f"“{text}”")

@@ -249,6 +249,17 @@ def _topical_kept(read: frozenset[str], ruled: frozenset[str], text: str) -> fro
     return read | {ASK_OTHER} if _ruled_topics(text) else read
 
 
+def _strengths_kept(read: frozenset[str], ruled: frozenset[str]) -> frozenset[str]:
+    """Asked together, how the user came across and what to work on stay together: "How
+    did I come across? Anything I should work on?" (the rules: both) was read as the
+    feedback request alone, and the scorecard said the user never asked about their
+    weaknesses. On the act sets that are not held out, all 39 messages the rules read as
+    both are labelled with both."""
+    if ASK_FEEDBACK in read and {ASK_FEEDBACK, ASK_STRENGTHS} <= ruled:
+        return read | {ASK_STRENGTHS}
+    return read
+
+
 _LEAD_IN: Final = r"^(?:(?:so|and|but|ok|okay|honestly|also|then) )*"
 _ASKS_WHAT: Final = re.compile(_LEAD_IN + r"(?:how|what|whats|why|which|where|when|who)\b")
 
@@ -295,6 +306,7 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
     read = _read(text, where, ruled)
     read = _leaving_is_not_checking_back(read, ruled)
     read = _with_evidence(read, ruled, text)
+    read = _strengths_kept(read, ruled)
     if where.stage != "arrive":  # (in the lobby no contact answers yet)
         read = _classic_kept(read, ruled, text)
         read = _topical_kept(read, ruled, text)
