@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from flows import acts as A
 from flows import narrator
@@ -36,6 +37,8 @@ from flows.userfacts import (
     user_facts,
 )
 
+_STAY_REPLIES: Final = frozenset({A.ACCEPT_STAY, A.DECLINE_STAY})
+"""Replies to an invitation to stay longer."""
 _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A goodbye that also asks or raises something is handled as that, not as leaving."""
 _ASKS_ANEW = {*A.CLASSIC_QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
@@ -111,6 +114,11 @@ class Conversation(Closing, Remarks, Timekeeping):
         if self.state == CONVERSE and self._stay_answer(turn, acts, sig, f):
             acts -= {A.TIME_CHECK, A.ACCEPT_STAY, A.DECLINE_STAY}
             f = facts_of(self.session)
+        elif self.state == CONVERSE and f.stay_invited is None and acts & _STAY_REPLIES:
+            # "yeah ok i can stay 5 more min" with no invitation to answer: time minded, as
+            # at the start ("we're grand for a bit yet"), not a question to defer
+            acts -= _STAY_REPLIES
+            turn.kind = turn.kind or "time_courtesy"
         if A.ASK_JOB in acts:
             self.say_one("deflect_job", p.job_deflection)
         if A.SHARE_INFO in acts:

@@ -589,3 +589,16 @@ def test_how_i_came_across_and_what_to_work_on_asked_together_are_both_credited(
     text = "How did I come across? Anything I should work on?"
     say(engine, session, text, minute(18))
     assert item(engine, session, "goodbye.strengths") == ("passed", f"“{text}”")
+
+
+def test_offering_to_stay_before_any_invitation_is_time_minded(engine: Engine) -> None:
+    """Practising with Conor: "yeah ok i can stay 5 more min", said before he had invited
+    anyone to stay, got "Bit outside my patch, to be fair" (read as a question he could not
+    answer). It is the user minding the time: "we're grand for a bit yet"."""
+    session = meet(engine, stay="yes")
+    replies = say(engine, session, "yeah ok i can stay 5 more min", minute(12))
+    assert len(replies) == 1 and replies[0] in engine.personas["marked"].time_noted_midway + (
+        engine.personas["marked"].time_noted
+    ), replies
+    assert session.state == "converse"
+    assert item(engine, session, "goodbye.stay")[0] == "n/a"
