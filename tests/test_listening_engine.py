@@ -1163,3 +1163,16 @@ def test_how_much_of_the_job_is_meetings_is_their_day(persona: str) -> None:
     how big it is. How their time is split is their day."""
     [meetings] = _asked_in_turn(persona, "how much of your job is just meetings")
     assert meetings.ref.startswith("typical_day."), meetings.ref
+
+
+@pytest.mark.parametrize("persona", ["ines", "freja"])
+def test_is_it_stressful_gets_one_answer_about_the_stress(persona: str) -> None:
+    """Practising with Inês and Freja: "is it stressful?" got two answers, what they like
+    and dislike about the job and then the hours (a rule read "is it stressful" as asking
+    whether they like it). It is the hours and the pressure, once."""
+    session, _ = _REAL.start(persona, now=T0, seed=1, minutes=20)
+    _REAL.message(session, "Hi, I'm ready.", T0)
+    before = len(session.turns)
+    _REAL.message(session, "is it stressful?", T0)
+    said = [t for t in session.turns[before:] if t.speaker == "contact"]
+    assert [t.ref.partition(".")[0] for t in said] == ["balance"], [t.ref for t in said]
