@@ -235,7 +235,24 @@ def gist(text: str) -> str:
             words, lowered = words[:-1], lowered[:-1]
         if 1 <= len(words) <= 7:
             return " ".join(words)
+    if (m := _HOW_TO.match(first)) is not None:
+        # "how do i fix a merge conflict in git" -> "how to fix a merge conflict in git"
+        said = _ASKED_TAIL.sub("", m.group("rest")).split()
+        words = [_FLIP.get(w.lower(), w) for w in said]
+        while words and words[-1].lower() in _TRAILING:
+            words = words[:-1]
+        if 2 <= len(words) <= 7:
+            return " ".join(["how to", *words])
     return "that one"
+
+
+_HOW_TO = re.compile(
+    r"^how (?:do|can|should|would|could|does|did) (?:i|you|one|we|people|someone|anyone) "
+    r"(?!(?:think|feel|like|find|mean|say|know|get into|get started|start|end up|become|"
+    r"handle|deal|cope|manage|balance|stay|keep|spend)\b)(?P<rest>[a-z]+ .+)$",
+    re.IGNORECASE,
+)
+"""A how-to question no shape above names: repeated as "how to ..." (the asker's verb)."""
 
 
 _ASKED_TAIL = re.compile(

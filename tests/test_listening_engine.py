@@ -309,6 +309,11 @@ def test_asking_for_names_twice_does_not_repeat_the_whole_reply(marked: Engine) 
         # "You've found the empty shelf: the best lesson u ever taught" (texting echoed back)
         ("whats the best lesson u ever taught", "the best lesson I ever taught"),
         ("wats ur take on phones in classrooms", "my take on phones in classrooms"),
+        # a how-to question was "that one" ("Can we park that one in the backlog?")
+        ("how do i fix a merge conflict in git", "how to fix a merge conflict in git"),
+        ("How do you price a loan for a small bakery?", "how to price a loan for a small bakery"),
+        ("how can I learn SQL fast", "how to learn SQL fast"),
+        ("how do you deal with stress", "that one"),  # (about the contact: a topic's)
     ],
 )
 def test_a_question_no_topic_covers_is_named_in_the_askers_words(question: str, named: str) -> None:
