@@ -172,11 +172,12 @@ class Conversation(Closing, Remarks, Timekeeping):
             elif acts & {A.GREET, A.THANK}:
                 self.say_one("small_talk", p.small_talk)
             elif (
-                not acts
+                not acts - set(A.CHECKLIST)
                 and (not asks_something(turn.text) or _ready_only(turn.text, sig))
                 and self.voice.fresh(p.go_ahead)
             ):
-                self.say_one("go_ahead", p.go_ahead)  # "ready", "ok": the floor is theirs
+                # "ready", "ok", "I've got my notebook and my questions": the floor is theirs
+                self.say_one("go_ahead", p.go_ahead)
             elif self.voice.fresh(p.fallbacks):
                 self.say_one("fallback", p.fallbacks)
             else:  # every stock reply is used: name what was said, offer something new

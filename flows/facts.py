@@ -92,6 +92,12 @@ def facts_of(session: Session) -> Facts:
             opening = turn.stage == ARRIVE or (
                 turn.stage == CONVERSE and converse_seen < CONVERSE_RAPPORT_WINDOW
             )
+            if turn.stage == CONVERSE and opening:
+                # "I've got my notebook and the questions I emailed you", said as the
+                # meeting opens: brought all the same (later, it is only talk)
+                for act in A.CHECKLIST:
+                    if act in acts and act != A.ARRIVE_EARLY:
+                        f.checklist.setdefault(act, turn)
             if turn.stage == CONVERSE:
                 converse_seen += 1
             if f.rapport is None and opening and acts & {A.GREET, A.THANK}:

@@ -602,3 +602,22 @@ def test_offering_to_stay_before_any_invitation_is_time_minded(engine: Engine) -
     ), replies
     assert session.state == "converse"
     assert item(engine, session, "goodbye.stay")[0] == "n/a"
+
+
+def test_the_notebook_shown_as_the_meeting_opens_counts_and_is_answered(engine: Engine) -> None:
+    """Practising with Helen: "I've got my notebook and the list of questions I emailed
+    you last week", said as she sat down, got "Forgive me, I'd rather answer that properly
+    than guess at what you mean", and the scorecard said no notebook was mentioned. Said as
+    the meeting opens, it is brought all the same, and the floor goes back to the user;
+    said deep into the meeting, it is only talk."""
+    session = meet(engine)
+    text = "I've got my notebook and the list of questions I emailed you last week."
+    replies = say(engine, session, text, minute(0.5))
+    assert replies and replies[0] in engine.personas["marked"].go_ahead, replies
+    assert item(engine, session, "arrive.notebook") == ("passed", f"“{text}”")
+    assert item(engine, session, "arrive.questions")[0] == "passed"
+    later = meet(engine)
+    for n, question in enumerate(["How did you start?", "What do you like most?", "Any tips?"]):
+        say(engine, later, question, minute(n + 1))
+    say(engine, later, "By the way, I have my notebook here.", minute(5))
+    assert item(engine, later, "arrive.notebook")[0] == "missed"
