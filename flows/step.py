@@ -238,8 +238,14 @@ class Step(Conversation):
         elif new:
             self.narrate("hint", narrator.line("checklist_hint"))
             self._hello_was_for_the_receptionist(greets)
-        elif any(read_message(turn.text)):
-            self.narrate("hint", narrator.line("lobby_about_you", name=name))
+        elif any(about := read_message(turn.text)):
+            user, background, aim = about
+            if user and background is None and not aim:
+                # "I have a 10 o'clock with Helen Okafor. I'm Mina.": a name for the badge,
+                # not news that shapes what the contact will say
+                self.narrate("hint", narrator.line("lobby_your_name", name=name, user=user))
+            else:
+                self.narrate("hint", narrator.line("lobby_about_you", name=name))
             self._hello_was_for_the_receptionist(greets)
         elif greets:
             self.narrate("hint", narrator.line("lobby_small_talk", name=name))

@@ -164,3 +164,16 @@ def test_ready_button_goes_in(engine: Engine) -> None:
     session, _ = engine.start("helen", now=T0, seed=1)
     engine.command(session, "ready", "", T0)
     assert session.state == "converse"
+
+
+def test_a_name_given_at_the_desk_goes_on_a_badge(engine: Engine) -> None:
+    """Practising with Helen: "Good morning! I have a 10 o'clock with Helen Okafor. I'm
+    Mina." got "Good to have ready: Helen will hear it once you're in, and it shapes what
+    they tell you", as if a name were news about the user's work. A name alone goes on the
+    visitor badge; a background still gets the first line."""
+    session, _ = engine.start("dana", now=T0, seed=1, minutes=20)
+    engine.message(session, "Good morning! I have a 10 o'clock with Dana. I'm Mina.", T0)
+    lines = [t.text for t in session.turns if t.speaker == "narrator"]
+    assert any("writes Mina on a visitor badge" in line for line in lines), lines
+    engine.message(session, "I used to be a nurse, by the way.", T0)
+    assert "it shapes what they tell you" in session.turns[-1].text
