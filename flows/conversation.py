@@ -172,6 +172,14 @@ class Conversation(Closing, Remarks, Timekeeping):
             elif acts & {A.GREET, A.THANK}:
                 self.say_one("small_talk", p.small_talk)
             elif (
+                "comments" in sig
+                and not acts
+                and (answerer := Answerer(p, self.session, self.voice)).has_more()
+            ):
+                # "sounds exhausting tbh", "oh wow, that's a big jump" right after an answer:
+                # said to hear more, so the contact goes on with it
+                self.say_said(answerer.more())
+            elif (
                 not acts - set(A.CHECKLIST)
                 and (not asks_something(turn.text) or _ready_only(turn.text, sig))
                 and self.voice.fresh(p.go_ahead)

@@ -1181,3 +1181,25 @@ def test_is_it_stressful_gets_one_answer_about_the_stress(persona: str) -> None:
     _REAL.message(session, "is it stressful?", T0)
     said = [t for t in session.turns[before:] if t.speaker == "contact"]
     assert [t.ref.partition(".")[0] for t in said] == ["balance"], [t.ref for t in said]
+
+
+@pytest.mark.parametrize("persona", ["ray", "meiling"])
+def test_a_comment_on_the_last_answer_hears_more_of_it(persona: str) -> None:
+    """Practising with Ray and Mei Ling: "oh wow that's a big jump" after the road in got
+    "Alright. What have you got for me?", and "sounds exhausting tbh" after the typical day
+    got "That's outside my panel" (the go-ahead lines were used up, so a deferral). People
+    say such things to hear more: the contact goes on with that answer. "haha fair enough"
+    and "sounds good" still hand the floor back."""
+    start, wow, fair, day, tiring, good = _asked_in_turn(
+        persona,
+        "How did you get started?",
+        "oh wow that's a big jump",
+        "haha fair enough",
+        "so whats a normal day",
+        "sounds exhausting tbh",
+        "sounds good",
+    )
+    assert wow.ref == f"{start.ref}+", wow.ref
+    assert fair.kind == "go_ahead", fair.kind
+    assert tiring.ref == f"{day.ref}+", tiring.ref
+    assert good.kind == "go_ahead" and not good.ref.endswith("+"), (good.kind, good.ref)

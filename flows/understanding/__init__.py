@@ -79,11 +79,13 @@ SIGNALS: Final[tuple[str, ...]] = (
     "elliptical",
     "personal",
     "compares_pay",
+    "comments",
 )
 """Non-act signals: ready to start, a plain affirmative, a plain negative, a follow-up that
 points back, a reaction to a story, small talk, a memory check, a new case of the last
 question ("and paralegals?"), a personal question to the contact ("is that your dog?"),
-a pay figure set beside the user's own ("that's three times what I earn")."""
+a pay figure set beside the user's own ("that's three times what I earn"), a short comment
+on what was just said ("sounds exhausting tbh")."""
 
 
 @dataclass(frozen=True)
