@@ -186,6 +186,14 @@ class Conversation(Closing, Remarks, Timekeeping):
             ):
                 # "ready", "ok", "I've got my notebook and my questions": the floor is theirs
                 self.say_one("go_ahead", p.go_ahead)
+            elif (
+                not acts - set(A.CHECKLIST)
+                and not asks_something(turn.text)
+                and self.voice.fresh(p.small_talk)
+            ):
+                # the go-ahead lines are used up: "haha fair enough" a third time still
+                # hands the floor back, warmly, not "you've lost me there"
+                self.say_one("small_talk", p.small_talk)
             elif self.voice.fresh(p.fallbacks):
                 self.say_one("fallback", p.fallbacks)
             else:  # every stock reply is used: name what was said, offer something new

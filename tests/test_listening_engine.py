@@ -1203,3 +1203,15 @@ def test_a_comment_on_the_last_answer_hears_more_of_it(persona: str) -> None:
     assert fair.kind == "go_ahead", fair.kind
     assert tiring.ref == f"{day.ref}+", tiring.ref
     assert good.kind == "go_ahead" and not good.ref.endswith("+"), (good.kind, good.ref)
+
+
+def test_plain_acknowledgements_never_get_a_deferral() -> None:
+    """Once the go-ahead lines were used up, a plain "cool" or "right" got a fallback such
+    as "You lost me there" or "That's outside my panel": the contact hands the floor back
+    warmly instead (small talk), while a line is left."""
+    said = _asked_in_turn(
+        "ray", "How did you get started?", "ok", "haha fair enough", "cool", "right"
+    )
+    assert [t.kind for t in said[1:]] == ["go_ahead", "go_ahead", "small_talk", "small_talk"], [
+        t.kind for t in said
+    ]
