@@ -19,7 +19,7 @@ from flows.answers import (
 )
 from flows.asking import NOT_ASKING
 from flows.closing import Closing
-from flows.facts import Facts, facts_of
+from flows.facts import TIME_LEAVING, Facts, facts_of
 from flows.machine import CONVERSE, DONE, REFERRAL
 from flows.persona import Tangent
 from flows.remarks import Remarks
@@ -27,7 +27,13 @@ from flows.rerouting import rerouted
 from flows.session import Turn
 from flows.specifics import SPEC
 from flows.timekeeping import Timekeeping
-from flows.understanding import asks_something, no_english, topic_positions, understand
+from flows.understanding import (
+    asks_something,
+    no_english,
+    topic_positions,
+    topics_ruled,
+    understand,
+)
 from flows.userfacts import (
     about_the_asker,
     read_message,
@@ -115,10 +121,20 @@ class Conversation(Closing, Remarks, Timekeeping):
             acts -= {A.TIME_CHECK, A.ACCEPT_STAY, A.DECLINE_STAY}
             f = facts_of(self.session)
         elif self.state == CONVERSE and f.stay_invited is None and acts & _STAY_REPLIES:
-            # "yeah ok i can stay 5 more min" with no invitation to answer: time minded, as
-            # at the start ("we're grand for a bit yet"), not a question to defer
+            leaving = A.DECLINE_STAY in acts
             acts -= _STAY_REPLIES
-            turn.kind = turn.kind or "time_courtesy"
+            if not leaving:
+                # "yeah ok i can stay 5 more min" with no invitation to answer: time minded,
+                # as at the start ("we're grand for a bit yet"), not a question to defer
+                turn.kind = turn.kind or "time_courtesy"
+            elif self._counts_as_time(f):
+                # "I should head off" near the end: the user raises the time, winding up
+                acts.add(A.TIME_CHECK)
+                turn.kind = turn.kind or TIME_LEAVING
+            else:
+                # "no, I should head off, but thank you" well before the end: leaving, so
+                # the contact checks once whether there was anything else (a goodbye)
+                acts.add(A.GOODBYE)
         if A.ASK_JOB in acts:
             self.say_one("deflect_job", p.job_deflection)
         if A.SHARE_INFO in acts:
@@ -225,10 +241,12 @@ class Conversation(Closing, Remarks, Timekeeping):
             plain_question
             and "?" not in turn.text
             and read_message(turn.text)[1] is not None
-            and not topic_positions(turn.text)
+            and not topics_ruled(turn.text)
         ):
             # "I'm Nina, nine years in accounts payable, and I'd love to move into product":
-            # news about the user, to acknowledge, not a question to answer
+            # news about the user, to acknowledge, not a question to answer (nor is "I'm a
+            # nurse, 12 years on a cardiac ward, and I'm curious about finance", where only
+            # the learned reader saw a topic: pay)
             plain_question = False
         if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
             plain_question = True

@@ -56,6 +56,9 @@ class Facts:
         return self.asked.get(act)
 
 
+TIME_LEAVING = "time_leaving"
+"""The kind of a user turn that said they should go, near the end of the meeting, with no
+invitation to stay to answer ("I should head off"): raising the time, in other words."""
 CONVERSE_RAPPORT_WINDOW = 2
 """How many of the user's first conversation messages still count as 'building rapport'."""
 _REQUESTS = frozenset(
@@ -105,7 +108,8 @@ def facts_of(session: Session) -> Facts:
             counts = f.wrap_up_nudge is not None or near_mark(
                 session.clock_started_at, session.meeting_minutes, turn.at
             )
-            if A.TIME_CHECK in acts and f.time_raised is None and turn.stage == CONVERSE and counts:
+            raised = A.TIME_CHECK in acts or turn.kind == TIME_LEAVING
+            if raised and f.time_raised is None and turn.stage == CONVERSE and counts:
                 f.time_raised = turn
             if turn.kind == "early_goodbye":
                 f.early_goodbye = f.early_goodbye or turn

@@ -621,3 +621,18 @@ def test_the_notebook_shown_as_the_meeting_opens_counts_and_is_answered(engine: 
         say(engine, later, question, minute(n + 1))
     say(engine, later, "By the way, I have my notebook here.", minute(5))
     assert item(engine, later, "arrive.notebook")[0] == "missed"
+
+
+def test_saying_one_should_head_off_is_leaving_not_a_courtesy(engine: Engine) -> None:
+    """Practising with Tomás: "no, I should head off, but thank you", 14 minutes into 20 and
+    with no invitation to answer, got "We're past the halfway mark, so let's spend the rest
+    wisely": the user could not leave. Well before the end it is a goodbye, so the contact
+    checks once whether anything is left; near the end it winds the meeting up."""
+    early = meet(engine)
+    replies = say(engine, early, "no, I should head off, but thank you", minute(8))
+    assert replies and replies[0] in engine.personas["marked"].before_you_go, replies
+    late = meet(engine)
+    text = "no, I should head off, but thank you"
+    say(engine, late, text, minute(MINUTES - 2))
+    assert late.state != "converse"
+    assert item(engine, late, "goodbye.time") == ("passed", f"“{text}”")

@@ -1215,3 +1215,17 @@ def test_plain_acknowledgements_never_get_a_deferral() -> None:
     assert [t.kind for t in said[1:]] == ["go_ahead", "go_ahead", "small_talk", "small_talk"], [
         t.kind for t in said
     ]
+
+
+def test_a_background_stated_with_an_interest_is_acknowledged_not_answered() -> None:
+    """Practising with Tomás: "I'm a nurse, 12 years on a cardiac ward, and I'm curious
+    about finance." got his pay answer (only the learned reader saw a topic in it, from
+    "finance"); and "is it hard to switch in from healthcare?" got more about spreading
+    financial statements, then the scorecard said the user never asked how they would fit."""
+    news, switch = _asked_in_turn(
+        "tomas",
+        "I'm a nurse, 12 years on a cardiac ward, and I'm curious about finance.",
+        "is it hard to switch in from healthcare?",
+    )
+    assert news.kind == "background", (news.kind, news.ref)
+    assert switch.ref.startswith("ask_fit."), switch.ref
