@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Final
 
 from flows import acts as A
 from flows import narrator
@@ -19,7 +18,7 @@ from flows.answers import (
 )
 from flows.asking import NOT_ASKING
 from flows.closing import Closing
-from flows.facts import TIME_LEAVING, Facts, facts_of
+from flows.facts import Facts, facts_of
 from flows.machine import CONVERSE, DONE, REFERRAL
 from flows.persona import Tangent
 from flows.remarks import Remarks
@@ -43,8 +42,6 @@ from flows.userfacts import (
     user_facts,
 )
 
-_STAY_REPLIES: Final = frozenset({A.ACCEPT_STAY, A.DECLINE_STAY})
-"""Replies to an invitation to stay longer."""
 _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A goodbye that also asks or raises something is handled as that, not as leaving."""
 _ASKS_ANEW = {*A.CLASSIC_QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
@@ -120,21 +117,8 @@ class Conversation(Closing, Remarks, Timekeeping):
         if self.state == CONVERSE and self._stay_answer(turn, acts, sig, f):
             acts -= {A.TIME_CHECK, A.ACCEPT_STAY, A.DECLINE_STAY}
             f = facts_of(self.session)
-        elif self.state == CONVERSE and f.stay_invited is None and acts & _STAY_REPLIES:
-            leaving = A.DECLINE_STAY in acts
-            acts -= _STAY_REPLIES
-            if not leaving:
-                # "yeah ok i can stay 5 more min" with no invitation to answer: time minded,
-                # as at the start ("we're grand for a bit yet"), not a question to defer
-                turn.kind = turn.kind or "time_courtesy"
-            elif self._counts_as_time(f):
-                # "I should head off" near the end: the user raises the time, winding up
-                acts.add(A.TIME_CHECK)
-                turn.kind = turn.kind or TIME_LEAVING
-            else:
-                # "no, I should head off, but thank you" well before the end: leaving, so
-                # the contact checks once whether there was anything else (a goodbye)
-                acts.add(A.GOODBYE)
+        elif self.state == CONVERSE and f.stay_invited is None:
+            self._stay_unasked(turn, acts, f)
         if A.ASK_JOB in acts:
             self.say_one("deflect_job", p.job_deflection)
         if A.SHARE_INFO in acts:

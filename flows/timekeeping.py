@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flows import acts as A
-from flows.facts import Facts, facts_of
+from flows.facts import TIME_LEAVING, Facts, facts_of
 from flows.machine import CONVERSE
 from flows.session import Turn
 from flows.step_output import StepOutput
@@ -23,6 +23,8 @@ _STAYING_ON = {
 they came across, or for names, in the extra time too (that is not leaving)."""
 _LEAVING_NOW = {A.GOODBYE, A.TIME_CHECK}
 """What declines a pending invitation to stay without a word about it."""
+_STAY_REPLIES = {A.ACCEPT_STAY, A.DECLINE_STAY}
+"""Replies to an invitation to stay longer."""
 
 
 class Timekeeping(StepOutput):
@@ -92,6 +94,26 @@ class Timekeeping(StepOutput):
             self.say_one("stay_accepted", p.stay_accepted)
         self.schedule(WRAP_UP, self.now + timedelta(minutes=p.stay_minutes))
         return True
+
+    def _stay_unasked(self, turn: Turn, acts: set[str], f: Facts) -> None:
+        """A yes or no to staying longer with no invitation to answer, made into what it
+        means (``acts`` changed in place)."""
+        if not acts & _STAY_REPLIES:
+            return
+        leaving = A.DECLINE_STAY in acts
+        acts -= _STAY_REPLIES
+        if not leaving:
+            # "yeah ok i can stay 5 more min": time minded, as at the start ("we're grand
+            # for a bit yet"), not a question to defer
+            turn.kind = turn.kind or "time_courtesy"
+        elif self._counts_as_time(f):
+            # "I should head off" near the end: the user raises the time, winding up
+            acts.add(A.TIME_CHECK)
+            turn.kind = turn.kind or TIME_LEAVING
+        else:
+            # "no, I should head off, but thank you" well before the end: leaving, so the
+            # contact checks once whether there was anything else (a goodbye)
+            acts.add(A.GOODBYE)
 
     def _time_raised(self, acts: set[str]) -> None:
         p = self.persona

@@ -62,6 +62,7 @@ __all__ = [
     "signals",
     "topic_positions",
     "topics",
+    "topics_ruled",
     "understand",
     "warm_up",
 ]
