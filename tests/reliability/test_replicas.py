@@ -66,7 +66,7 @@ def test_kill_9_loses_nothing_acknowledged(killed: Figures) -> None:
 
 def test_kill_9_repeats_only_what_was_in_flight(killed: Figures) -> None:
     """A line shown twice was first sent in the moment before a kill (harness.KILL_WINDOW;
-    measured within 0.03 s): the dead process never marked it. A resend loop or a lost
+    measured 0.001-0.22 s before it): the dead process never marked it. A resend loop or a lost
     mark repeats lines sent at any time, and fails here. (How many were in flight depends
     on how fast the bot sends, not on the code: 7-73 for five kills on one tree.)"""
     assert not killed.failures("repeats"), killed.report()
