@@ -1229,3 +1229,25 @@ def test_a_background_stated_with_an_interest_is_acknowledged_not_answered() -> 
     )
     assert news.kind == "background", (news.kind, news.ref)
     assert switch.ref.startswith("ask_fit."), switch.ref
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do you decide what to build next",
+        "how do u prioritize features?",
+        "What's your process for choosing what goes on the roadmap?",
+    ],
+)
+def test_a_product_manager_says_how_he_decides_what_to_build(question: str) -> None:
+    """Practising with Greg: "how do you decide what to build next" got "I don't know
+    anything useful about how to decide what to build next", from a group product
+    manager. Deciding what to build is his job: he says how he ranks the candidates."""
+    [said] = _asked_in_turn("greg", question)
+    assert said.ref.startswith("spec.") and "Evidence first" in said.text, said.ref
+
+
+def test_what_gets_someone_fired_is_the_mistakes_newcomers_make() -> None:
+    """ "whats the one thing that gets a PM fired" matched no topic and was deferred."""
+    [said] = _asked_in_turn("greg", "whats the one thing that gets a PM fired")
+    assert said.ref.startswith("mistakes."), said.ref
