@@ -1251,3 +1251,33 @@ def test_what_gets_someone_fired_is_the_mistakes_newcomers_make() -> None:
     """ "whats the one thing that gets a PM fired" matched no topic and was deferred."""
     [said] = _asked_in_turn("greg", "whats the one thing that gets a PM fired")
     assert said.ref.startswith("mistakes."), said.ref
+
+
+def test_a_charity_director_knows_where_her_money_comes_from() -> None:
+    """Practising with Bernie: "whats the funding situation like" was deferred ("deserves
+    a proper sit-down with a brew"), although her own fallback line invites questions on
+    funding. She now says where the money comes from and where it pinches."""
+    for question in ("whats the funding situation like", "where does your money come from"):
+        [said] = _asked_in_turn("bernie", question)
+        assert said.ref.startswith("spec.") and "council contracts" in said.text, said.ref
+    [pay] = _asked_in_turn("bernie", "how much money do support workers make?")
+    assert pay.ref.startswith("pay."), pay.ref
+
+
+@pytest.mark.parametrize(
+    ("persona", "question", "topic"),
+    [
+        ("conor", "is cold calling dead", "future"),
+        ("anh", "is print journalism dying?", "future"),
+        ("bernie", "how do you stop yourself taking it home", "balance"),
+        ("priya", "do you take work home with you?", "balance"),
+    ],
+)
+def test_dead_or_dying_is_the_future_and_taking_it_home_is_the_toll(
+    persona: str, question: str, topic: str
+) -> None:
+    """ "is cold calling dead" got Conor's hours ("calling" read as on call); "how do you
+    stop yourself taking it home" was deferred; "do you take work home with you?" got
+    remote work."""
+    [said] = _asked_in_turn(persona, question)
+    assert said.ref.startswith(f"{topic}."), said.ref
