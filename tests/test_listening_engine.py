@@ -1281,3 +1281,22 @@ def test_dead_or_dying_is_the_future_and_taking_it_home_is_the_toll(
     remote work."""
     [said] = _asked_in_turn(persona, question)
     assert said.ref.startswith(f"{topic}."), said.ref
+
+
+@pytest.mark.parametrize(
+    ("persona", "question", "ref"),
+    [
+        ("carys", "how do you handle a kid who wont stop talking", "difficult_people.1"),
+        ("carys", "how do you deal with angry parents?", "difficult_people.0"),
+        ("carys", "is ofsted as scary as it sounds", "term."),
+        ("marcus", "whats the worst brief you ever got", "stories."),
+        ("marcus", "do you still do the creative stuff yourself", "typical_day."),
+    ],
+)
+def test_practising_with_carys_and_marcus(persona: str, question: str, ref: str) -> None:
+    """Carys answered a question about a talkative pupil with angry parents (her only
+    answer on difficult people), and Ofsted (England's Estyn, her Welsh inspectorate's
+    neighbour) was "well beyond my lab bench"; Marcus defined a creative brief for "the
+    worst brief you ever got", and deferred "do you still do the creative stuff yourself"."""
+    [said] = _asked_in_turn(persona, question)
+    assert said.ref.startswith(ref), said.ref
