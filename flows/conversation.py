@@ -236,6 +236,10 @@ class Conversation(Closing, Remarks, Timekeeping):
             plain_question = True
         hinted = self.hint.topics if self.hint is not None else ()
         items = asked_items(turn.text, acts, is_question=plain_question, hinted=hinted)
+        if not items and {A.FOLLOW_UP, A.ASK_OTHER} <= acts and not answerer.has_more():
+            # "how do you convince the CFO" read as "tell me more" too, with nothing said
+            # to go on with: a question of its own, not "Good. Your question?"
+            items = asked_items(turn.text, acts - {A.FOLLOW_UP}, is_question=True, hinted=hinted)
         if (
             "elliptical" in sig
             and len(items) == 1

@@ -1300,3 +1300,30 @@ def test_practising_with_carys_and_marcus(persona: str, question: str, ref: str)
     worst brief you ever got", and deferred "do you still do the creative stuff yourself"."""
     [said] = _asked_in_turn(persona, question)
     assert said.ref.startswith(ref), said.ref
+
+
+@pytest.mark.parametrize(
+    ("persona", "question", "ref"),
+    [
+        ("freja", "how do you convince the CFO", "spec."),
+        ("freja", "How do you make the business case for sustainability?", "spec."),
+        ("naomi", "what's the difference between plaintiff and defense side", "term."),
+    ],
+)
+def test_practising_with_freja_and_naomi(persona: str, question: str, ref: str) -> None:
+    """Freja answered "how do you convince the CFO" with "Good. Your question?" (read as
+    "tell me more" with nothing said yet, it handed the floor back), though winning the
+    finance side over is her job; Naomi, a plaintiff-side lawyer, deferred the difference
+    between plaintiff and defense side."""
+    [said] = _asked_in_turn(persona, question)
+    assert said.ref.startswith(ref), (said.kind, said.ref)
+
+
+def test_a_question_read_as_tell_me_more_with_nothing_to_go_on_is_still_asked() -> None:
+    """With nothing said yet to go on with, a question of its own that the reader also
+    took for "tell me more" is answered as a question (here, one no topic covers: named,
+    not "Good. Your question?"); "tell me more" alone still hands the floor back."""
+    [said] = _asked_in_turn("dana", "how do you convince the CFO")
+    assert said.kind == "unknown_topic", (said.kind, said.ref)
+    [more] = _asked_in_turn("dana", "tell me more")
+    assert more.kind != "unknown_topic", (more.kind, more.ref)
