@@ -214,36 +214,38 @@ def gist(text: str) -> str:
         m = shape.match(first)
         if not m:
             continue
-        np = next(v for v in m.groupdict().values() if v)
-        # "agency nurses, are they a problem" -> "agency nurses": the thing, not the tail
-        # that asks about it
-        np = _ASKED_TAIL.sub("", np)
-        said = np.split()
-        words = [
-            # "the best lesson you ever taught" -> "the best lesson I ever taught"
-            "I"
-            if w.lower() == "you" and i + 1 < len(said) and said[i + 1].lower() in _SUBJECT_NEXT
-            else _FLIP.get(w.lower(), w)
-            for i, w in enumerate(said)
-        ]
-        lowered = [w.lower() for w in words]
-        for stop in ("like", "about"):
-            if stop in lowered:
-                words = words[: lowered.index(stop)]
-                lowered = lowered[: len(words)]
-        while lowered and lowered[-1] in _TRAILING:  # "a heat pump actually" -> "a heat pump"
-            words, lowered = words[:-1], lowered[:-1]
+        words = _said_back(next(v for v in m.groupdict().values() if v))
         if 1 <= len(words) <= 7:
             return " ".join(words)
     if (m := _HOW_TO.match(first)) is not None:
         # "how do i fix a merge conflict in git" -> "how to fix a merge conflict in git"
-        said = _ASKED_TAIL.sub("", m.group("rest")).split()
-        words = [_FLIP.get(w.lower(), w) for w in said]
-        while words and words[-1].lower() in _TRAILING:
-            words = words[:-1]
+        words = _said_back(m.group("rest"), cut=())
         if 2 <= len(words) <= 7:
             return " ".join(["how to", *words])
     return "that one"
+
+
+def _said_back(np: str, cut: tuple[str, ...] = ("like", "about")) -> list[str]:
+    """The words of ``np`` as the contact says them back: without the tail that asks about
+    it, "your" for "my", up to a word in ``cut``, without a trailing "actually"."""
+    # "agency nurses, are they a problem" -> "agency nurses": the thing, not the tail that
+    # asks about it
+    said = _ASKED_TAIL.sub("", np).split()
+    words = [
+        # "the best lesson you ever taught" -> "the best lesson I ever taught"
+        "I"
+        if w.lower() == "you" and i + 1 < len(said) and said[i + 1].lower() in _SUBJECT_NEXT
+        else _FLIP.get(w.lower(), w)
+        for i, w in enumerate(said)
+    ]
+    lowered = [w.lower() for w in words]
+    for stop in cut:
+        if stop in lowered:
+            words = words[: lowered.index(stop)]
+            lowered = lowered[: len(words)]
+    while lowered and lowered[-1] in _TRAILING:  # "a heat pump actually" -> "a heat pump"
+        words, lowered = words[:-1], lowered[:-1]
+    return words
 
 
 _HOW_TO = re.compile(

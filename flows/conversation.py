@@ -155,6 +155,7 @@ class Conversation(Closing, Remarks, Timekeeping):
             self.meeting.fire("finish")
         elif len(self.effects) == before:
             background = stated_background(turn, self.session.persona_id)
+            floor_back = not acts - set(A.CHECKLIST)  # (nothing asked or done but check-in facts)
             if turn.kind == "time_courtesy" and p.time_noted:
                 self._time_noted()
             elif background is not None and p.background_ack:
@@ -180,17 +181,13 @@ class Conversation(Closing, Remarks, Timekeeping):
                 # said to hear more, so the contact goes on with it
                 self.say_said(answerer.more())
             elif (
-                not acts - set(A.CHECKLIST)
+                floor_back
                 and (not asks_something(turn.text) or _ready_only(turn.text, sig))
                 and self.voice.fresh(p.go_ahead)
             ):
                 # "ready", "ok", "I've got my notebook and my questions": the floor is theirs
                 self.say_one("go_ahead", p.go_ahead)
-            elif (
-                not acts - set(A.CHECKLIST)
-                and not asks_something(turn.text)
-                and self.voice.fresh(p.small_talk)
-            ):
+            elif floor_back and not asks_something(turn.text) and self.voice.fresh(p.small_talk):
                 # the go-ahead lines are used up: "haha fair enough" a third time still
                 # hands the floor back, warmly, not "you've lost me there"
                 self.say_one("small_talk", p.small_talk)

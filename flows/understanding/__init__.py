@@ -237,7 +237,7 @@ def _classic_kept(read: frozenset[str], ruled: frozenset[str], text: str) -> fro
     classic = ruled & set(CLASSIC_QUESTIONS)
     if read & _ASKING or not classic or not _put_as_question(text):
         return read
-    return read if _ruled_topics(text) else read | classic
+    return read if topics_ruled(text) else read | classic
 
 
 def _topical_kept(read: frozenset[str], ruled: frozenset[str], text: str) -> frozenset[str]:
@@ -249,7 +249,7 @@ def _topical_kept(read: frozenset[str], ruled: frozenset[str], text: str) -> fro
         return read
     if "?" not in text and _ASKS_WHAT.search(normalised(text)) is None:
         return read  # ("have a good rest of your shift" opens like a question)
-    return read | {ASK_OTHER} if _ruled_topics(text) else read
+    return read | {ASK_OTHER} if topics_ruled(text) else read
 
 
 def _strengths_kept(read: frozenset[str], ruled: frozenset[str]) -> frozenset[str]:
@@ -280,8 +280,9 @@ def _put_as_question(text: str) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _ruled_topics(text: str) -> frozenset[str]:
-    """The topics the topic rules alone read in ``text`` (no question split, no model)."""
+def topics_ruled(text: str) -> frozenset[str]:
+    """The topics the topic rules alone read in ``text`` (no question split, no model):
+    what the words say, without the learned reader's guesses."""
     fired = run(_engine().topics.acts, normalised(text), _engine().topics.act_unless)
     return frozenset(rule.label for rule, _ in fired)
 
@@ -289,13 +290,7 @@ def _ruled_topics(text: str) -> frozenset[str]:
 def asks_own_circumstances(text: str) -> bool:
     """The message asks about a qualifier topic (age, part-time, a record, coming from
     abroad), by the topic rules alone."""
-    return bool(_ruled_topics(text) & QUALIFIERS)
-
-
-def topics_ruled(text: str) -> frozenset[str]:
-    """The topics the topic rules alone read in ``text``: what the words say, without the
-    learned reader's guesses."""
-    return _ruled_topics(text)
+    return bool(topics_ruled(text) & QUALIFIERS)
 
 
 def understand(text: str, context: Context | None = None) -> frozenset[str]:
