@@ -440,6 +440,8 @@ def _whole_message(
         return found
     if found and _engine().topics.firmly(found[0][0], normalised(text)):
         return found
+    if classic and _A_TRAIT.search(normalised(text)) is not None:
+        return ()
     reading = learned.read_question(normalised(text).strip())
     if reading is None or reading.topic == learned.NONE:
         return found
@@ -447,6 +449,19 @@ def _whole_message(
     if reading.confidence < needed or (found and found[0][0] == reading.topic):
         return found
     return ((reading.topic, found[0][1] if found else 0),)
+
+
+_A_TRAIT: Final = re.compile(
+    r"\b(?:do|does|would|will|should|must) (?:i|you|one|people|someone|we|they) (?:really )?"
+    r"(?:need|have|got) (?:to )?be (?:very |really |super |that |particularly |naturally )?"
+    r"(?:good|great|strong|decent|brilliant|gifted|comfortable|confident|fluent) (?:at|with|in)\b"
+    r"|\bhow (?:good|strong|comfortable|confident) (?:at|with|in) (?:\w+ ){1,3}(?:do|does|would|will|should|must) "
+    r"(?:i|you|one|people|someone|we|they) (?:need|have|got) to be\b"
+)
+"""Beside the classic question of what it takes: a question whether it takes being good at
+something ("do I need to be good at maths to pass the apprenticeship?") is answered with
+what it takes, which names the skills, not with a topic its other words suggest (the
+credentials of the apprenticeship)."""
 
 
 _WORTH_IT: Final = re.compile(
@@ -476,6 +491,8 @@ def _learned_decision(*, guess: bool) -> Decide | None:
         remark = question_re is not None and not question_re.search(question)
         if ruled is None and remark:
             return None  # a remark beside the question ("be honest, is the money decent?")
+        if not guess and _A_TRAIT.search(question) is not None:
+            return None  # what it takes, named in the classic answer: no topic
         if ruled is None and _WORTH_IT.search(question) is not None:
             return None  # "is it worth it tho": the job just talked about, not a degree
         if ruled in QUALIFIERS and remark:

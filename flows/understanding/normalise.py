@@ -182,7 +182,8 @@ def contextual(token: str, prev: str, nxt: str, lex: Lexicon) -> str | None:
     ``2``/``4`` between words are "to"/"for" unless they look like counts ("2 kids", "or 2");
     ``ur`` is "you are" before e.g. "welcome"/"free" (else "your"); ``ill`` is "i will"
     unless it means sick; ``its`` is "it is" before e.g. "been"/"ok"; ``hr``/``yr``/``mo``
-    are units after a number.
+    are units after a number or a count word ("an hr early"), but not after "a"/"an" before a
+    word that makes them the field ("an hr manager").
     """
     ctx = lex.context
     if token in ("2", "4"):
@@ -195,7 +196,10 @@ def contextual(token: str, prev: str, nxt: str, lex: Lexicon) -> str | None:
         ):
             return "to" if token == "2" else "for"
         return None
-    if prev.isdigit() or prev in ctx.get("count_words", ()):
+    if prev.isdigit() or (
+        prev in ctx.get("count_words", ())
+        and not (prev in ("a", "an") and nxt in ctx.get("field_after_article", ()))
+    ):
         unit = lex.after_number.get(token)
         if unit is not None:
             return unit[:-1] if prev in ("a", "an", "1", "one") else unit
