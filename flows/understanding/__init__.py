@@ -455,8 +455,9 @@ _A_TRAIT: Final = re.compile(
     r"\b(?:do|does|would|will|should|must) (?:i|you|one|people|someone|we|they) (?:really )?"
     r"(?:need|have|got) (?:to )?be (?:very |really |super |that |particularly |naturally )?"
     r"(?:good|great|strong|decent|brilliant|gifted|comfortable|confident|fluent) (?:at|with|in)\b"
-    r"|\bhow (?:good|strong|comfortable|confident) (?:at|with|in) (?:\w+ ){1,3}(?:do|does|would|will|should|must) "
-    r"(?:i|you|one|people|someone|we|they) (?:need|have|got) to be\b"
+    r"|\bhow (?:good|strong|comfortable|confident) (?:at|with|in) (?:\w+ ){1,3}"
+    r"(?:do|does|would|will|should|must) (?:i|you|one|people|someone|we|they) "
+    r"(?:need|have|got) to be\b"
 )
 """Beside the classic question of what it takes: a question whether it takes being good at
 something ("do I need to be good at maths to pass the apprenticeship?") is answered with
