@@ -171,7 +171,7 @@ class Conversation(Closing, Remarks, Timekeeping):
                 # told something of themselves the reader could not place; not a coffee chat
                 self.say_one("intro_ack", p.intro_ack)
             elif acts & {A.GREET, A.THANK}:
-                self.say_one("small_talk", p.small_talk)
+                self.say_one("small_talk", self._small_talk_lines())
             elif (
                 "comments" in sig
                 and not acts
@@ -190,7 +190,7 @@ class Conversation(Closing, Remarks, Timekeeping):
             elif floor_back and not asks_something(turn.text) and self.voice.fresh(p.small_talk):
                 # the go-ahead lines are used up: "haha fair enough" a third time still
                 # hands the floor back, warmly, not "you've lost me there"
-                self.say_one("small_talk", p.small_talk)
+                self.say_one("small_talk", self._small_talk_lines())
             elif self.voice.fresh(p.fallbacks):
                 self.say_one("fallback", p.fallbacks)
             else:  # every stock reply is used: name what was said, offer something new
@@ -222,12 +222,13 @@ class Conversation(Closing, Remarks, Timekeeping):
             plain_question
             and "?" not in turn.text
             and read_message(turn.text)[1] is not None
-            and not topics_ruled(turn.text)
+            and not (topics_ruled(turn.text) and topic_positions(turn.text))
         ):
             # "I'm Nina, nine years in accounts payable, and I'd love to move into product":
             # news about the user, to acknowledge, not a question to answer (nor is "I'm a
             # nurse, 12 years on a cardiac ward, and I'm curious about finance", where only
-            # the learned reader saw a topic: pay)
+            # the learned reader saw a topic: pay; nor "...doing a lot of Excel for our exam
+            # tracking. I'm curious about data analytics.", whose tools are the user's own)
             plain_question = False
         if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
             plain_question = True

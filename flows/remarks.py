@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from flows.facts import facts_of
 from flows.step_output import StepOutput
 from flows.userfacts import user_facts
 
@@ -13,10 +14,25 @@ _MONEY = re.compile(
     r"[$£€]\s?\d|\d\s?(?:k\b|kroner|dkk|sgd|s\$|euros?|dollars|pounds)|\bper hour\b|\ban hour\b"
 )
 """A pay figure in what the contact just said."""
+_MID_MEETING = re.compile(
+    r"\b(?:next|another|where were we|back to|carry on|as I was saying)\b", re.IGNORECASE
+)
+"""A pleasantry that takes up a conversation already going ("Next question?", "Where were
+we?"): not one to say before the first question."""
 
 
 class Remarks(StepOutput):
     """Small talk, memory of the user, and rephrasing."""
+
+    def _small_talk_lines(self) -> list[str]:
+        """The contact's small-talk lines fit for now: before the first question, none that
+        asks for the "next" one or picks up where they were (the go-ahead lines if every one
+        does)."""
+        p = self.persona
+        if facts_of(self.session).questions:
+            return list(p.small_talk)
+        opening = [line for line in p.small_talk if not _MID_MEETING.search(line)]
+        return opening or list(p.go_ahead) or list(p.small_talk)
 
     def _small_talk_or_recall(self, sig: frozenset[str]) -> bool:
         """A word about the contact's own day or life, or what they remember of the user:
@@ -34,7 +50,8 @@ class Remarks(StepOutput):
             return True
         if "how_are_you" in sig and p.how_are_you:
             self.say_one(
-                "how_are_you", p.how_are_you if self.voice.fresh(p.how_are_you) else p.small_talk
+                "how_are_you",
+                p.how_are_you if self.voice.fresh(p.how_are_you) else self._small_talk_lines(),
             )
             return True
         return False

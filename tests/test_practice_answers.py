@@ -4,9 +4,16 @@ with the real contact (the session of 2026-12-07 onwards; earlier ones are in
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from flows.engine import Engine
+from tests.conftest import T0
 from tests.test_listening_engine import _asked_in_turn
+
+_ENGINE = Engine()
+_MID_MEETING = re.compile(r"\b(?:next|another|where were we|back to)\b", re.IGNORECASE)
 
 
 @pytest.mark.parametrize(
@@ -42,3 +49,50 @@ def test_whether_it_takes_being_good_at_something_is_what_it_takes() -> None:
     assert "math" in maths.text or "algebra" in maths.text, maths.text
     [degree] = _asked_in_turn("ray", "do I need a degree to get hired?")
     assert degree.ref.startswith("credentials."), (degree.kind, degree.ref)
+
+
+def test_a_topic_word_in_the_users_own_story_is_not_asked_about() -> None:
+    """Practising a move from teaching into data: "I'm a secondary maths teacher, 7 years
+    now, and I've been doing a lot of Excel for our exam tracking. I'm curious about data
+    analytics." got Inês's list of tools, as if asked, and her next answer on tools went on
+    from it. Only "I'm curious about..." asks, and it asks about her field, named by no
+    topic: the background is acknowledged. A question that points back at the story is
+    still about it."""
+    [said] = _asked_in_turn(
+        "ines",
+        "I'm a secondary maths teacher, 7 years now, and I've been doing a lot of Excel for "
+        "our exam tracking. I'm curious about data analytics.",
+    )
+    assert said.kind == "background", (said.kind, said.ref)
+    assert "seven years" in said.text or "7 years" in said.text, said.text
+    [pay] = _asked_in_turn("ines", "The pay is what worries me. How does it compare?")
+    assert pay.ref.startswith("pay."), (pay.kind, pay.ref)
+
+
+@pytest.mark.parametrize("persona", sorted(Engine().personas))
+def test_thanks_before_the_first_question_is_not_answered_as_if_mid_meeting(persona: str) -> None:
+    """Practising with Helen: "Hello Helen, thank you for making time for me." right after
+    her welcome got "Now, where were we? I believe you had another question.", before any
+    question; other contacts said "Next question?". Before the first question, the reply
+    hands over the floor without taking up a conversation that has not begun."""
+    for seed in range(6):
+        session, _ = _ENGINE.start(persona, now=T0, seed=seed, minutes=20)
+        _ENGINE.message(session, "Hi, I'm ready.", T0)
+        before = len(session.turns)
+        _ENGINE.message(session, "Hello, thank you so much for making time for me.", T0)
+        said = [t for t in session.turns[before:] if t.speaker == "contact"]
+        assert said, "no reply"
+        for turn in said:
+            assert not _MID_MEETING.search(turn.text), (seed, turn.kind, turn.text)
+
+
+def test_a_caseworker_is_heard_as_a_background() -> None:
+    """Practising with Helen: "I've worked for 5 years as a caseworker at a housing
+    association..." was not heard as a background (no role word), so the contact thanked
+    the user vaguely and never used it."""
+    [said] = _asked_in_turn(
+        "helen",
+        "I've worked for 5 years as a caseworker at a housing association, so I see the "
+        "policy land on the ground.",
+    )
+    assert said.kind == "background" and "caseworker" in said.text, (said.kind, said.text)

