@@ -109,6 +109,8 @@ class Conversation(Closing, Remarks, Timekeeping):
             and self._rephrase()
         ):
             return
+        if acts & {A.ASK_OTHER, A.SHARE_INFO} and self._curious_about_field(turn.text):
+            acts -= {A.ASK_OTHER, A.SHARE_INFO}  # "I'm curious about sustainability.", to Freja
         if acts & _NOT_A_GOODBYE:
             acts.discard(A.GOODBYE)  # "thanks, bye, oh and is there anyone I should call?"
         if self.state == CONVERSE and A.TIME_CHECK in acts and not self._counts_as_time(f):
@@ -170,6 +172,8 @@ class Conversation(Closing, Remarks, Timekeeping):
                 # "Hi, thanks for meeting me! I've driven city buses for 11 years...": they
                 # told something of themselves the reader could not place; not a coffee chat
                 self.say_one("intro_ack", p.intro_ack)
+            elif acts <= {A.GREET, A.THANK} and self._interest_only(turn.text):
+                pass  # "Hello, I'm really interested in getting into data analytics."
             elif acts & {A.GREET, A.THANK}:
                 self.say_one("small_talk", self._small_talk_lines())
             elif (
@@ -225,11 +229,12 @@ class Conversation(Closing, Remarks, Timekeeping):
             and not (topics_ruled(turn.text) and topic_positions(turn.text))
         ):
             # "I'm Nina, nine years in accounts payable, and I'd love to move into product":
-            # news about the user, to acknowledge, not a question to answer (nor is "I'm a
-            # nurse, 12 years on a cardiac ward, and I'm curious about finance", where only
-            # the learned reader saw a topic: pay; nor "...doing a lot of Excel for our exam
-            # tracking. I'm curious about data analytics.", whose tools are the user's own)
+            # news to acknowledge, not a question (nor "I'm a nurse, ... and I'm curious
+            # about finance", where only the learned reader saw a topic, or "...a lot of
+            # Excel for our exam tracking. I'm curious about data analytics.")
             plain_question = False
+        if plain_question and "?" not in turn.text and self._interest_only(turn.text):
+            return  # "I'm curious about data analytics.", to the data analyst
         if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
             plain_question = True
         hinted = self.hint.topics if self.hint is not None else ()

@@ -21,8 +21,54 @@ _MID_MEETING = re.compile(
 we?"): not one to say before the first question."""
 
 
+_INTEREST = re.compile(
+    r"^(?:(?:hi|hello|hey|good (?:morning|afternoon))\b[^.!?,]{0,30}[,.!]+ *)?"
+    r"(?:(?:so|well|and|but|honestly|basically|anyway),? )*(?:i'?m|i am|im) (?:really |very |so "
+    r"|genuinely |quite |just |super |most )?(?:curious|interested|keen|passionate|excited|"
+    r"fascinated) (?:about|in|by|to (?:learn|hear|know) (?:more )?about) (?P<what>[^.!?]+)[.!]*$",
+    re.IGNORECASE,
+)
+_FIELD_FILLER = frozenset(
+    re.findall(
+        r"\w+",
+        "the a an your this that field work job line of career careers industry area role "
+        "roles world side it more whole getting going moving into in and general",
+    )
+)
+
+
+def interest_in_field(text: str, field_words: frozenset[str]) -> bool:
+    """Whether ``text`` only says the user is curious about the contact's own field ("I'm
+    curious about data analytics.", "I'm really interested in your line of work"): no
+    question to answer, but the floor handed over. ``field_words``: the words of the
+    contact's field, role, industry and their synonyms."""
+    found = _INTEREST.match(text.strip())
+    if found is None:
+        return False
+    words = set(re.findall(r"[a-z]+", found["what"].lower())) - _FIELD_FILLER
+    return not words or words <= field_words
+
+
 class Remarks(StepOutput):
     """Small talk, memory of the user, and rephrasing."""
+
+    def _curious_about_field(self, text: str) -> bool:
+        """The user only says they are curious about the contact's own field."""
+        p = self.persona
+        named = " ".join([p.field, p.role, p.industry, *p.synonyms]).lower()
+        return interest_in_field(text, frozenset(re.findall(r"[a-z]+", named)))
+
+    def _interest_only(self, text: str) -> bool:
+        """The user only said they are curious about the contact's field: the contact
+        invites their first question (or the next): True if so."""
+        p = self.persona
+        if not self._curious_about_field(text):
+            return False
+        if p.intro_ack and not facts_of(self.session).questions and self.voice.fresh(p.intro_ack):
+            self.say_one("intro_ack", p.intro_ack)
+        else:
+            self.say_one("go_ahead", p.go_ahead or self._small_talk_lines())
+        return True
 
     def _small_talk_lines(self) -> list[str]:
         """The contact's small-talk lines fit for now: before the first question, none that

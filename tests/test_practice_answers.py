@@ -96,3 +96,17 @@ def test_a_caseworker_is_heard_as_a_background() -> None:
         "policy land on the ground.",
     )
     assert said.kind == "background" and "caseworker" in said.text, (said.kind, said.text)
+
+
+@pytest.mark.parametrize("persona", sorted(Engine().personas))
+def test_curiosity_about_the_contacts_own_field_hands_over_the_floor(persona: str) -> None:
+    """ "I'm curious about data analytics." to the data analyst got "That one: real
+    question, too big to squeeze in here", as if asked something she could not answer.
+    Saying what draws you to their field asks nothing yet: the contact invites the first
+    question. Curiosity about a topic is still a question ("I'm curious about the pay.")."""
+    field = _ENGINE.personas[persona].field
+    for opening in (f"I'm curious about {field}.", f"Hello, I'm really interested in {field}."):
+        [said] = _asked_in_turn(persona, opening)
+        assert said.kind in ("intro_ack", "go_ahead"), (opening, said.kind, said.text)
+    [pay] = _asked_in_turn(persona, "I'm curious about the pay.")
+    assert pay.ref.startswith("pay."), (pay.kind, pay.ref)
