@@ -110,3 +110,23 @@ def test_curiosity_about_the_contacts_own_field_hands_over_the_floor(persona: st
         assert said.kind in ("intro_ack", "go_ahead"), (opening, said.kind, said.text)
     [pay] = _asked_in_turn(persona, "I'm curious about the pay.")
     assert pay.ref.startswith("pay."), (pay.kind, pay.ref)
+
+
+@pytest.mark.parametrize(
+    ("question", "ref"),
+    [
+        ("How do you price a loan for a small bakery?", "spec."),
+        ("How has the rate environment changed your work?", "spec."),
+        ("how have interest rate hikes affected your borrowers", "spec."),
+        ("Is it a good idea to move from relationship banking into risk?", "ask_fit."),
+        ("what's the going rate for a junior analyst?", "pay."),
+    ],
+)
+def test_practising_credit_risk_with_tomas(question: str, ref: str) -> None:
+    """Practising a move from small-business lending into risk: Tomás deferred how a loan
+    to a small bakery is priced (his daily work), answered "How has the rate environment
+    changed your work?" with starting salaries ("rate" read as pay, "environment" as the
+    culture), and called "Is it a good idea to move from relationship banking into risk?"
+    a question too big for the meeting (no act read it: it weighs the user's own move)."""
+    [said] = _asked_in_turn("tomas", question)
+    assert said.ref.startswith(ref), (said.kind, said.ref, said.text[:80])
