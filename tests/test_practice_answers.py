@@ -5,6 +5,7 @@ with the real contact (the session of 2026-12-07 onwards; earlier ones are in
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -130,3 +131,48 @@ def test_practising_credit_risk_with_tomas(question: str, ref: str) -> None:
     a question too big for the meeting (no act read it: it weighs the user's own move)."""
     [said] = _asked_in_turn("tomas", question)
     assert said.ref.startswith(ref), (said.kind, said.ref, said.text[:80])
+
+
+@pytest.mark.parametrize("persona", sorted(Engine().personas))
+def test_the_time_raised_before_halfway_is_not_called_the_very_start(persona: str) -> None:
+    """Practising with Priya: "sorry i know we're nearly out of time", nine minutes into
+    twenty, got "We've only just started"; Dana, Marcus and Carys said they had barely
+    started. Before the halfway mark the contact says there is time left, nothing more."""
+    for seed in range(4):
+        session, _ = _ENGINE.start(persona, now=T0, seed=seed, minutes=20)
+        _ENGINE.message(session, "Hi, I'm ready.", T0)
+        _ENGINE.message(session, "How did you get started?", T0 + timedelta(minutes=1))
+        at = session.clock_started_at + timedelta(minutes=9)
+        before = len(session.turns)
+        _ENGINE.message(session, "sorry, I know we're nearly out of time", at)
+        for turn in session.turns[before:]:
+            if turn.speaker == "contact":
+                assert not _JUST_STARTED.search(turn.text), (seed, turn.kind, turn.text)
+
+
+_JUST_STARTED = re.compile(r"\b(?:barely|only just|just) (?:started|begun|got)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    ("question", "ref"),
+    [
+        ("do u ever get used to the blood and stuff", "hardest.2"),
+        ("how do you deal with it when a patient dies?", "hardest.1"),
+        ("do nurses get treated badly by doctors?", "difficult_people.1"),
+        ("what do u wish someone told u before u started", "advice."),
+    ],
+)
+def test_practising_nursing_with_priya(question: str, ref: str) -> None:
+    """Practising as a healthcare assistant applying for nursing: "do u ever get used to
+    the blood and stuff" got whether Priya had thought of leaving, "how do you deal with
+    it when a patient dies?" her answer on angry families, "do nurses get treated badly by
+    doctors?" "I honestly have nothing useful to say", and "what do u wish someone told u
+    before u started", after one of her offers, her road in and what she likes as well."""
+    session, _ = _ENGINE.start("priya", now=T0, seed=4, minutes=20)
+    _ENGINE.message(session, "Hi, I'm ready.", T0)
+    _ENGINE.message(session, "what do you think of the new hospital parking app?", T0)
+    assert session.turns[-1].kind == "unknown_topic", session.turns[-1].kind  # an offer
+    before = len(session.turns)
+    _ENGINE.message(session, question, T0 + timedelta(minutes=1))
+    said = [t for t in session.turns[before:] if t.speaker == "contact"]
+    assert [t.ref[: len(ref)] for t in said] == [ref], [(t.kind, t.ref) for t in said]
