@@ -176,3 +176,24 @@ def test_practising_nursing_with_priya(question: str, ref: str) -> None:
     _ENGINE.message(session, question, T0 + timedelta(minutes=1))
     said = [t for t in session.turns[before:] if t.speaker == "contact"]
     assert [t.ref[: len(ref)] for t in said] == [ref], [(t.kind, t.ref) for t in said]
+
+
+@pytest.mark.parametrize(
+    ("question", "ref"),
+    [
+        ("How do agencies and in-house brand teams differ?", "employer_size."),
+        ("Which brands do you admire right now?", "spec."),
+        ("Anything I could read to get up to speed?", "community.1"),
+        ("any events or associations I should join?", "community.0"),
+        ("Who's on a typical account team?", "spec."),
+        ("what's the best part of your work?", "best."),
+    ],
+)
+def test_practising_brand_work_with_marcus(question: str, ref: str) -> None:
+    """Practising a move from a print shop into brand work: "How do agencies and in-house
+    brand teams differ?" got the make-up of one account team ("brand team" was enough to
+    name that detail), a brand director answered "Which brands do you admire right now?"
+    with "I don't know enough about that one", and "Anything I could read?" got the local
+    events, the reading list only on "tell me more"."""
+    [said] = _asked_in_turn("marcus", question)
+    assert said.ref.startswith(ref), (said.kind, said.ref, said.text[:80])
