@@ -197,3 +197,22 @@ def test_practising_brand_work_with_marcus(question: str, ref: str) -> None:
     events, the reading list only on "tell me more"."""
     [said] = _asked_in_turn("marcus", question)
     assert said.ref.startswith(ref), (said.kind, said.ref, said.text[:80])
+
+
+@pytest.mark.parametrize(
+    ("question", "ref"),
+    [
+        ("What separates your top reps from the average ones?", "thrives."),
+        ("Should I start as an SDR or try to go straight to AE?", "entry."),
+        ("Is it true sales is just a numbers game?", "surprises."),
+        ("What distinguishes a strong candidate from an average one?", "hiring."),
+    ],
+)
+def test_practising_sales_with_conor(question: str, ref: str) -> None:
+    """Practising a move from hotel bars into B2B sales: "What separates your top reps from
+    the average ones?" was deferred as too big, "Should I start as an SDR or try to go
+    straight to AE?" got general advice on practising rejection, and "Is it true sales is
+    just a numbers game?" went on with that advice (read as "is that so?"). A strong
+    candidate against an average one is still about hiring."""
+    [said] = _asked_in_turn("conor", question)
+    assert said.ref.startswith(ref), (said.kind, said.ref, said.text[:80])
