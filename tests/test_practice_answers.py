@@ -216,3 +216,26 @@ def test_practising_sales_with_conor(question: str, ref: str) -> None:
     candidate against an average one is still about hiring."""
     [said] = _asked_in_turn("conor", question)
     assert said.ref.startswith(ref), (said.kind, said.ref, said.text[:80])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "would you give me feedback on my portfolio?",
+        "can you review my portfolio?",
+        "what's weak about my portfolio?",
+    ],
+)
+def test_a_portfolio_review_is_asked_like_a_cv_review(question: str) -> None:
+    """Practising a move from teaching into UX: asking Femi for feedback on a portfolio was
+    taken as asking how the meeting went (the meeting feedback, which moves the meeting
+    towards goodbye), and "can you review my portfolio?" as nothing at all. A portfolio is
+    the CV of design and creative work: the contact answers it as the résumé question, and
+    the meeting stays where it was."""
+    session, _ = _ENGINE.start("femi", now=T0, seed=1, minutes=20)
+    _ENGINE.message(session, "Hi, I'm ready.", T0)
+    before = len(session.turns)
+    _ENGINE.message(session, question, T0 + timedelta(minutes=2))
+    said = [t for t in session.turns[before:] if t.speaker == "contact"]
+    assert [t.ref.split(".")[0] for t in said] == ["ask_resume"], [(t.kind, t.ref) for t in said]
+    assert session.state == "converse", session.state
