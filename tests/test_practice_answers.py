@@ -239,3 +239,21 @@ def test_a_portfolio_review_is_asked_like_a_cv_review(question: str) -> None:
     said = [t for t in session.turns[before:] if t.speaker == "contact"]
     assert [t.ref.split(".")[0] for t in said] == ["ask_resume"], [(t.kind, t.ref) for t in said]
     assert session.state == "converse", session.state
+
+
+@pytest.mark.parametrize(
+    ("question", "ref"),
+    [
+        ("How do you get funding for your projects?", "spec."),
+        ("Would industry be a better bet than academia?", "spec."),
+        ("where does the money for your lab come from", "spec."),
+        ("is the industry growing or shrinking?", "future."),
+    ],
+)
+def test_practising_research_with_samuel(question: str, ref: str) -> None:
+    """Practising as a lab technician with a master's: Samuel, who runs a grant-funded lab,
+    called "How do you get funding for your projects?" outside his expertise, and answered
+    "Would industry be a better bet than academia?" with where the field is heading. Two
+    details of his own now answer them; where the field is heading is still that."""
+    [said] = _asked_in_turn("samuel", question)
+    assert said.ref.startswith(ref), (said.kind, said.ref, said.text[:80])
