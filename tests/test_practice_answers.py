@@ -257,3 +257,24 @@ def test_practising_research_with_samuel(question: str, ref: str) -> None:
     details of his own now answer them; where the field is heading is still that."""
     [said] = _asked_in_turn("samuel", question)
     assert said.ref.startswith(ref), (said.kind, said.ref, said.text[:80])
+
+
+@pytest.mark.parametrize(
+    ("persona", "question", "ref"),
+    [
+        ("naomi", "What's the biggest case you've won?", "proudest."),
+        ("conor", "what's the biggest deal you've closed?", "proudest."),
+        ("naomi", "big firm or small firm, which is better to start at?", "employer_size."),
+    ],
+)
+def test_the_biggest_win_is_their_proudest_work(persona: str, question: str, ref: str) -> None:
+    """Practising law with Naomi: "What's the biggest case you've won?" got the story of
+    an email sent to the wrong Ellen (the learned reader took it for a story); the biggest
+    case, deal or campaign they won is their proudest work. (And "...representing
+    employees against big companies" is no longer read as asking about big employers.)"""
+    [said] = _asked_in_turn(persona, question)
+    assert said.ref.startswith(ref), (said.kind, said.ref, said.text[:80])
+    [opponent] = _asked_in_turn(
+        "naomi", "Do you ever feel conflicted representing employees against big companies?"
+    )
+    assert not opponent.ref.startswith("employer_size."), opponent.ref
