@@ -15,7 +15,8 @@ _MONEY = re.compile(
 )
 """A pay figure in what the contact just said."""
 _MID_MEETING = re.compile(
-    r"\b(?:next|another|where were we|back to|carry on|as I was saying)\b", re.IGNORECASE
+    r"\b(?:next|another|where were we|back to|carry on|as I was saying|holding back|for last)\b",
+    re.IGNORECASE,
 )
 """A pleasantry that takes up a conversation already going ("Next question?", "Where were
 we?"): not one to say before the first question."""

@@ -14,7 +14,9 @@ from tests.conftest import T0
 from tests.test_listening_engine import _asked_in_turn
 
 _ENGINE = Engine()
-_MID_MEETING = re.compile(r"\b(?:next|another|where were we|back to)\b", re.IGNORECASE)
+_MID_MEETING = re.compile(
+    r"\b(?:next|another|where were we|back to|holding back|for last)\b", re.IGNORECASE
+)
 
 
 @pytest.mark.parametrize(
@@ -29,8 +31,9 @@ _MID_MEETING = re.compile(r"\b(?:next|another|where were we|back to)\b", re.IGNO
 def test_practising_hr_with_mei_ling(question: str, ref: str) -> None:
     """Practising a move from retail into HR: "what does an HR business partner actually
     do..." got Mei Ling's pay answer ("an HR" was read as "an hour", and the rest as what
-    an hour pays), and "do HRBPs get pulled into restructures and layoffs?" got the job
-    market ("layoffs"), though letting eighty people go is her hardest part."""
+    an hour pays), and "do HRBPs get pulled into
+    restructures and layoffs?" got the job market ("layoffs"), though letting eighty
+    people go is her hardest part."""
     [said] = _asked_in_turn("meiling", question)
     assert said.ref.startswith(ref), (said.kind, said.ref)
 
@@ -278,3 +281,20 @@ def test_the_biggest_win_is_their_proudest_work(persona: str, question: str, ref
         "naomi", "Do you ever feel conflicted representing employees against big companies?"
     )
     assert not opponent.ref.startswith("employer_size."), opponent.ref
+
+
+@pytest.mark.parametrize(
+    ("question", "ref"),
+    [
+        ("What does a group product manager do versus a regular PM?", "typical_day."),
+        ("Is an APM program realistic for someone who's 32?", "later_start."),
+        ("What does the organisation do, in plain terms?", "organisation."),
+    ],
+)
+def test_practising_product_with_greg(question: str, ref: str) -> None:
+    """Practising a move from support into product: "What does a group product manager do
+    versus a regular PM?" got what Greg's company makes (the learned reader overruled the
+    rules' "what does a ... do"), and "Is an APM program realistic for someone who's 32?"
+    got the entry routes, never the age. What an organisation does is still about it."""
+    [said] = _asked_in_turn("greg", question)
+    assert said.ref.startswith(ref), (said.kind, said.ref, said.text[:80])
