@@ -1,5 +1,6 @@
 """Replies to the person rather than about the field: a word on the contact's own day, what
-they remember of the user, and the last answer said again more simply."""
+they remember of the user, the last answer said again more simply, small talk that fits the
+moment, and the floor handed over to a user who says only that the field interests them."""
 
 from __future__ import annotations
 
