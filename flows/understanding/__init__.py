@@ -44,7 +44,13 @@ from flows.understanding.encoder import encoder
 from flows.understanding.matching import run
 from flows.understanding.normalise import lexicon, normalise
 from flows.understanding.rules import RuleSet, load_rules
-from flows.understanding.topic_finder import TOPICS_PATH, Decide, Second, find_topics
+from flows.understanding.topic_finder import (
+    NO_TOPIC_SECTION,
+    TOPICS_PATH,
+    Decide,
+    Second,
+    find_topics,
+)
 from flows.understanding.typos import Corrector
 
 __all__ = [
@@ -105,6 +111,8 @@ class Match:
 class _Engine:
     rules: RuleSet
     topics: RuleSet
+    no_topic: RuleSet
+    """Questions that look like a topic and ask about none (topics.yaml, ``no_topic:``)."""
     corrector: Corrector
     known: frozenset[str]
 
@@ -118,6 +126,9 @@ def _engine() -> _Engine:
     topic_rules = load_rules(TOPICS_PATH, "topics")
     if unknown := topic_rules.labels - set(TOPICS):
         raise ValueError(f"topics.yaml uses unknown topics: {sorted(unknown)}")
+    no_topic = load_rules(TOPICS_PATH, NO_TOPIC_SECTION)
+    if unknown := no_topic.labels - NO_TOPIC_KINDS:
+        raise ValueError(f"topics.yaml {NO_TOPIC_SECTION}: unknown kinds {sorted(unknown)}")
     lex = lexicon()
     protected = lex.common_words | set(lex.tokens)
     vocabulary = rules.vocabulary | topic_rules.vocabulary
@@ -125,7 +136,9 @@ def _engine() -> _Engine:
     # The foreign-language check keeps to the hand-picked words: the frequency list holds
     # many loanwords and names that would make other languages look English.
     known = protected | corrector.vocabulary
-    return _Engine(rules=rules, topics=topic_rules, corrector=corrector, known=known)
+    return _Engine(
+        rules=rules, topics=topic_rules, no_topic=no_topic, corrector=corrector, known=known
+    )
 
 
 @lru_cache(maxsize=256)
@@ -436,11 +449,11 @@ def _whole_message(
     head = learned.topic_head()
     if len(found) > 1 or head is None or any(t not in head.classes for t, _ in found):
         return found  # (a topic newer than the head: it has no say on it)
-    if not found and _WORTH_IT.search(normalised(text)) is not None:
+    if not found and _no_topic("worth_it", normalised(text)):
         return found
     if found and _engine().topics.firmly(found[0][0], normalised(text)):
         return found
-    if classic and _A_TRAIT.search(normalised(text)) is not None:
+    if classic and _no_topic("a_trait", normalised(text)):
         return ()
     reading = learned.read_question(normalised(text).strip())
     if reading is None or reading.topic == learned.NONE:
@@ -451,28 +464,15 @@ def _whole_message(
     return ((reading.topic, found[0][1] if found else 0),)
 
 
-_A_TRAIT: Final = re.compile(
-    r"\b(?:do|does|would|will|should|must) (?:i|you|one|people|someone|we|they) (?:really )?"
-    r"(?:need|have|got) (?:to )?be (?:very |really |super |that |particularly |naturally )?"
-    r"(?:good|great|strong|decent|brilliant|gifted|comfortable|confident|fluent) (?:at|with|in)\b"
-    r"|\bhow (?:good|strong|comfortable|confident) (?:at|with|in) (?:\w+ ){1,3}"
-    r"(?:do|does|would|will|should|must) (?:i|you|one|people|someone|we|they) "
-    r"(?:need|have|got) to be\b"
-)
-"""Beside the classic question of what it takes: a question whether it takes being good at
-something ("do I need to be good at maths to pass the apprenticeship?") is answered with
-what it takes, which names the skills, not with a topic its other words suggest (the
-credentials of the apprenticeship)."""
+NO_TOPIC_KINDS: Final = frozenset({"a_trait", "worth_it"})
+"""The kinds of question in topics.yaml's ``no_topic:`` section: ``a_trait``, whether it takes
+being good at something (no topic beside a classic question); ``worth_it``, only whether
+"it" is worth it (no topic where the rules found none)."""
 
 
-_WORTH_IT: Final = re.compile(
-    r"^ ?(?:(?:so|and|but|ok|okay|honestly|overall|in the end) )*(?:is|was|is not|was not) "
-    r"(?:it|that|this|all that|all this) (?:all |really |actually )*worth (?:it|the \w+)"
-    r"(?: (?:though|tho|honestly|in the end|overall|then|for you|to you|at all))*(?: [?!.])*$"
-)
-"""A question that only asks whether "it" is worth it: about what was just said (the job,
-the pay), never a degree of its own, although most "worth it" questions the learned reader
-saw were about one ("is a master's worth it?")."""
+def _no_topic(kind: str, text: str) -> bool:
+    """Whether a ``no_topic`` rule of ``kind`` fires on the normalised ``text``."""
+    return any(r.label == kind and r.find(text) is not None for r in _engine().no_topic.acts)
 
 
 def _learned_decision(*, guess: bool) -> Decide | None:
@@ -492,9 +492,9 @@ def _learned_decision(*, guess: bool) -> Decide | None:
         remark = question_re is not None and not question_re.search(question)
         if ruled is None and remark:
             return None  # a remark beside the question ("be honest, is the money decent?")
-        if not guess and _A_TRAIT.search(question) is not None:
+        if not guess and _no_topic("a_trait", question):
             return None  # what it takes, named in the classic answer: no topic
-        if ruled is None and _WORTH_IT.search(question) is not None:
+        if ruled is None and _no_topic("worth_it", question):
             return None  # "is it worth it tho": the job just talked about, not a degree
         if ruled in QUALIFIERS and remark:
             # the user's own circumstance, stated before the question it is about ("My

@@ -53,10 +53,15 @@ def shipped() -> dict[str, Literals]:
 def write() -> int:
     """Rewrite the file from the shipped patterns; returns how many regexes it holds."""
     from flows.understanding import rules
-    from flows.understanding.topic_finder import TOPICS_PATH
+    from flows.understanding.topic_finder import NO_TOPIC_SECTION, TOPICS_PATH
 
     computed: dict[str, list[str] | None] = {}
-    for path, section in ((rules.PATTERNS_PATH, "acts"), (TOPICS_PATH, "topics")):
+    sections = (
+        (rules.PATTERNS_PATH, "acts"),
+        (TOPICS_PATH, "topics"),
+        (TOPICS_PATH, NO_TOPIC_SECTION),
+    )
+    for path, section in sections:
         for source, found in rules.prefilter_sources(path, section).items():
             computed[key(source)] = None if found is None else sorted(found)
     CACHE_PATH.write_text(

@@ -28,6 +28,8 @@ a second topic that the same question also asks about, or None ("what are the pa
 hours like?")."""
 
 TOPICS_PATH: Final = Path(__file__).with_name("topics.yaml")
+NO_TOPIC_SECTION: Final = "no_topic"
+"""The section of topics.yaml with the questions that look like a topic and ask about none."""
 _BOTH_ENDS: Final = frozenset({"best", "least"})
 _BOTH_ASKED: Final = re.compile(
     r"\b(?:best|most)\b(?: \w+){0,3} (?:and|or|&|n|vs) (?:the )?(?:\w+ )?(?:least|worst)\b"
