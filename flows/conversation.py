@@ -191,7 +191,11 @@ class Conversation(Closing, Remarks, Timekeeping):
             ):
                 # "ready", "ok", "I've got my notebook and my questions": the floor is theirs
                 self.say_one("go_ahead", p.go_ahead)
-            elif floor_back and not asks_something(turn.text) and self.voice.fresh(p.small_talk):
+            elif (
+                floor_back
+                and not asks_something(turn.text)
+                and self.voice.fresh(self._small_talk_lines())
+            ):
                 # the go-ahead lines are used up: "haha fair enough" a third time still
                 # hands the floor back, warmly, not "you've lost me there"
                 self.say_one("small_talk", self._small_talk_lines())

@@ -158,6 +158,10 @@ class Persona(_Strict):
     ahead of the nearest topic (``flows/specifics.py``)."""
     fallbacks: Lines
     small_talk: Lines
+    """Replies to a greeting, a thanks or a compliment, fit for any moment of the meeting."""
+    small_talk_later: list[Annotated[str, Field(min_length=1)]] = []
+    """Small talk that takes up a conversation already going ("Next question?", "Where were
+    we?"): said only once the user has asked something."""
     share_thanks: Lines
     job_deflection: Lines
     wrap_up: Lines

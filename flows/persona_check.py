@@ -23,6 +23,7 @@ _PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "greeting": frozenset({"minutes"}),
     "greeting_with_questions": frozenset({"minutes", "question"}),
     "small_talk": frozenset({"minutes"}),
+    "small_talk_later": frozenset({"minutes"}),
     "stay_invitation": frozenset({"minutes"}),
     "unknown_topic": frozenset({"asked", "offer"}),
     "unknown_in_field": frozenset({"asked", "offer"}),
@@ -57,6 +58,7 @@ _NEW_LINES = (
 )  # fmt: skip
 _SPOKEN = (
     "greeting", "greeting_with_questions", "follow_ups", "fallbacks", "small_talk",
+    "small_talk_later",
     "share_thanks", "job_deflection", "wrap_up", "stay_invitation", "stay_accepted",
     "stay_declined", "feedback_intro", "strengths_intro", "referral_intro", "undecided",
     "check_back_ok", "check_back_reply", "golden_rule_ack", "farewell",
@@ -71,7 +73,13 @@ _TEXT_FIELDS = ("field", "summary", "location")
 _LENGTH_MINUTES = re.compile(
     r"\b(?:ten|fifteen|twenty|thirty|forty[- ]five|half an hour|\d+)[- ]minutes?\b", re.I
 )
-_LENGTH_FIELDS = ("greeting", "greeting_with_questions", "small_talk")
+_LENGTH_FIELDS = ("greeting", "greeting_with_questions", "small_talk", "small_talk_later")
+_LATER = re.compile(
+    r"\b(?:next|another|where were we|back to|carry on|as I was saying|holding back|for last)\b",
+    re.I,
+)
+"""Words of small talk that takes up a conversation already going ("Next question?", "Where
+were we?"): such a line belongs in ``small_talk_later``, not said before the first question."""
 _HOUR = re.compile(
     r"\bgood (?:morning|afternoon|evening)\b|\b(?:this|the|my|your) (?:afternoon|evening)\b|"
     r"\btonight\b|\bhalf[- ]past[- ]\w+\b|\b(?:o'clock|lunchtime)\b",
@@ -166,6 +174,9 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
         for i, line in enumerate(getattr(persona, name)):
             if _HOUR.search(line):
                 yield Problem(file, f"{name}[{i}]", "assumes the hour of the meeting")
+    for i, line in enumerate(persona.small_talk):
+        if _LATER.search(line):
+            yield Problem(file, f"small_talk[{i}]", "takes up a conversation: small_talk_later")
     yield from _greetings_after_hello(persona, file)
     for i, referral in enumerate(persona.referrals):
         if referral.name == persona.name:

@@ -15,14 +15,6 @@ _MONEY = re.compile(
     r"[$£€]\s?\d|\d\s?(?:k\b|kroner|dkk|sgd|s\$|euros?|dollars|pounds)|\bper hour\b|\ban hour\b"
 )
 """A pay figure in what the contact just said."""
-_MID_MEETING = re.compile(
-    r"\b(?:next|another|where were we|back to|carry on|as I was saying|holding back|for last)\b",
-    re.IGNORECASE,
-)
-"""A pleasantry that takes up a conversation already going ("Next question?", "Where were
-we?"): not one to say before the first question."""
-
-
 _INTEREST = re.compile(
     r"^(?:(?:hi|hello|hey|good (?:morning|afternoon))\b[^.!?,]{0,30}[,.!]+ *)?"
     r"(?:(?:so|well|and|but|honestly|basically|anyway),? )*(?:i'?m|i am|im) (?:really |very |so "
@@ -74,13 +66,11 @@ class Remarks(StepOutput):
 
     def _small_talk_lines(self) -> list[str]:
         """The contact's small-talk lines fit for now: before the first question, none that
-        asks for the "next" one or picks up where they were (the go-ahead lines if every one
-        does)."""
+        asks for the "next" one or picks up where they were (``small_talk_later``)."""
         p = self.persona
         if facts_of(self.session).questions:
-            return list(p.small_talk)
-        opening = [line for line in p.small_talk if not _MID_MEETING.search(line)]
-        return opening or list(p.go_ahead) or list(p.small_talk)
+            return [*p.small_talk, *p.small_talk_later]
+        return list(p.small_talk)
 
     def _small_talk_or_recall(self, sig: frozenset[str]) -> bool:
         """A word about the contact's own day or life, or what they remember of the user:

@@ -175,5 +175,6 @@ def test_an_invitation_to_stay_promises_nothing_it_never_says(persona: str) -> N
 def test_a_word_of_thanks_is_not_answered_with_hello(persona: str) -> None:
     """ "I'd love to stay, thank you." got Priya's "Hello again, yes.": the reply to a
     greeting or a thanks mid-meeting fits either."""
-    for line in load_personas()[persona].small_talk:
+    p = load_personas()[persona]
+    for line in (*p.small_talk, *p.small_talk_later):
         assert not re.match(r"(?:hello|hi|hey|good morning)\b", line, re.IGNORECASE), line

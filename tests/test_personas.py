@@ -60,6 +60,19 @@ def test_greeting_with_questions_must_mention_them(tmp_path: Path) -> None:
     assert ("dana.yaml", "greeting_with_questions") in {(p.file, p.field) for p in problems}
 
 
+def test_small_talk_that_takes_up_a_conversation_is_kept_for_later(tmp_path: Path) -> None:
+    """A reply to a hello or a thanks may come before the first question: "Next question?"
+    or "where were we?" belongs in ``small_talk_later``, said only once one was asked."""
+    raw = yaml.safe_load((PERSONA_DIR / "dana.yaml").read_text(encoding="utf-8"))
+    moved = [*raw["small_talk"], "Thanks. Now, where were we? Next question?"]
+    problems = list(check_personas(_copy_with(tmp_path, {"small_talk": moved})))
+    assert [(p.field, p.message) for p in problems] == [
+        (f"small_talk[{len(moved) - 1}]", "takes up a conversation: small_talk_later")
+    ]
+    later = {"small_talk_later": [*raw["small_talk_later"], moved[-1]]}
+    assert list(check_personas(_copy_with(tmp_path, later))) == []
+
+
 def test_personas_list_prints_id_first(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["personas", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()

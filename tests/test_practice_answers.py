@@ -90,6 +90,23 @@ def test_thanks_before_the_first_question_is_not_answered_as_if_mid_meeting(pers
             assert not _MID_MEETING.search(turn.text), (seed, turn.kind, turn.text)
 
 
+@pytest.mark.parametrize("persona", ["anh", "greg", "helen"])
+def test_small_talk_for_later_is_said_once_the_conversation_is_going(persona: str) -> None:
+    """The lines that take up a conversation ("Next question?", "where were we?") are the
+    contact's own (``small_talk_later``): kept back before the first question, said after
+    it."""
+    later = set(_ENGINE.personas[persona].small_talk_later)
+    heard: set[str] = set()
+    for seed in range(12):
+        session, _ = _ENGINE.start(persona, now=T0, seed=seed, minutes=20)
+        _ENGINE.message(session, "Hi, I'm ready.", T0)
+        _ENGINE.message(session, "What's a typical day like for you?", T0)
+        before = len(session.turns)
+        _ENGINE.message(session, "Thank you, that's really kind of you.", T0)
+        heard |= {t.text for t in session.turns[before:] if t.speaker == "contact"}
+    assert heard & later, heard
+
+
 def test_a_caseworker_is_heard_as_a_background() -> None:
     """Practising with Helen: "I've worked for 5 years as a caseworker at a housing
     association..." was not heard as a background (no role word), so the contact thanked
