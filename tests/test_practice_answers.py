@@ -244,6 +244,9 @@ def test_practising_sales_with_conor(question: str, ref: str) -> None:
         "would you give me feedback on my portfolio?",
         "can you review my portfolio?",
         "what's weak about my portfolio?",
+        "Could you look at my portfolio sometime?",
+        "Would you mind looking at my portfolio?",
+        "could u take a look at my portfolio and tell me if its ready",
     ],
 )
 def test_a_portfolio_review_is_asked_like_a_cv_review(question: str) -> None:
@@ -251,7 +254,9 @@ def test_a_portfolio_review_is_asked_like_a_cv_review(question: str) -> None:
     taken as asking how the meeting went (the meeting feedback, which moves the meeting
     towards goodbye), and "can you review my portfolio?" as nothing at all. A portfolio is
     the CV of design and creative work: the contact answers it as the résumé question, and
-    the meeting stays where it was."""
+    the meeting stays where it was. "Could you look at my portfolio sometime?" got a
+    deferral and a turn to hiring: the topic rules read "you look" as what employers look
+    for and "portfolio" as a side project, so the reader dropped the request."""
     session, _ = _ENGINE.start("femi", now=T0, seed=1, minutes=20)
     _ENGINE.message(session, "Hi, I'm ready.", T0)
     before = len(session.turns)
@@ -315,3 +320,48 @@ def test_practising_product_with_greg(question: str, ref: str) -> None:
     got the entry routes, never the age. What an organisation does is still about it."""
     [said] = _asked_in_turn("greg", question)
     assert said.ref.startswith(ref), (said.kind, said.ref, said.text[:80])
+
+
+def test_practising_software_with_dana() -> None:
+    """Practising a move from games QA into development: "I'm a QA tester at a games
+    studio..." was no background ("tester" was no role word), so the fit answer spoke of
+    warehouse shifts; "How do you decide who gets promoted?" got how she hires ("decide
+    who gets" was a hiring key), not the review ladder."""
+    [fit] = _asked_in_turn(
+        "dana", "I'm a QA tester at a games studio. How would I move into development?"
+    )
+    assert fit.ref.startswith("ask_fit."), (fit.kind, fit.ref)
+    assert "QA tester" in fit.text, fit.text
+    [promoted] = _asked_in_turn("dana", "How do you decide who gets promoted?")
+    assert "ladder" in promoted.text, (promoted.ref, promoted.text[:80])
+    [offer] = _asked_in_turn("dana", "How do you decide who gets the offer?")
+    assert "debrief" in offer.text, (offer.ref, offer.text[:80])
+
+
+def test_whether_ones_own_experience_counts_is_how_one_fits() -> None:
+    """Practising with Femi: "Would teaching experience help me in UX?" got her answer on
+    volunteering (the reader's guess from "experience help"); whether the asker's own
+    background counts is how they fit. Volunteering asked about is still that topic."""
+    [own] = _asked_in_turn("femi", "Would teaching experience help me in UX?")
+    assert own.ref.startswith("ask_fit."), (own.kind, own.ref)
+    [unpaid] = _asked_in_turn("femi", "Does volunteering experience help people get in?")
+    assert unpaid.ref.startswith("side_projects."), (unpaid.kind, unpaid.ref)
+
+
+@pytest.mark.parametrize(
+    ("persona", "question", "expected"),
+    [
+        ("conor", "Is cold calling as awful as everyone says?", "fortieth dial"),
+        ("naomi", "How do you switch off after a bad verdict?", "walk home"),
+        ("naomi", "what keeps you up at night in this job?", "Risking money"),
+    ],
+)
+def test_the_hard_side_of_the_work_asked_in_other_words(
+    persona: str, question: str, expected: str
+) -> None:
+    """Practising sales with Conor and law with Naomi: "Is cold calling as awful as
+    everyone says?" got his hours, "How do you switch off after a bad verdict?" got her
+    weekly hours, and "what keeps you up at night?" got the hours and then her best and
+    least liked parts; each is the hard side of the work."""
+    said = _asked_in_turn(persona, question)
+    assert any(expected in s.text for s in said), [(s.ref, s.text[:60]) for s in said]

@@ -455,6 +455,8 @@ def _whole_message(
         return found
     if classic and _no_topic("a_trait", normalised(text)):
         return ()
+    if classic and not found and _no_topic("own_experience", normalised(text)):
+        return found
     reading = learned.read_question(normalised(text).strip())
     if reading is None or reading.topic == learned.NONE:
         return found
@@ -464,10 +466,12 @@ def _whole_message(
     return ((reading.topic, found[0][1] if found else 0),)
 
 
-NO_TOPIC_KINDS: Final = frozenset({"a_trait", "worth_it"})
-"""The kinds of question in topics.yaml's ``no_topic:`` section: ``a_trait``, whether it takes
-being good at something (no topic beside a classic question); ``worth_it``, only whether
-"it" is worth it (no topic where the rules found none)."""
+NO_TOPIC_KINDS: Final = frozenset({"a_trait", "own_experience", "worth_it"})
+"""The kinds of question in topics.yaml's ``no_topic:`` section. Beside a classic question:
+``a_trait``, whether it takes being good at something, has no topic (what it takes names
+the skills); ``own_experience``, whether the asker's own background counts, gets no topic
+the rules did not read (how they fit). ``worth_it``, only whether "it" is worth it: no
+topic where the rules found none."""
 
 
 def _no_topic(kind: str, text: str) -> bool:
@@ -494,6 +498,8 @@ def _learned_decision(*, guess: bool) -> Decide | None:
             return None  # a remark beside the question ("be honest, is the money decent?")
         if not guess and _no_topic("a_trait", question):
             return None  # what it takes, named in the classic answer: no topic
+        if not guess and ruled is None and _no_topic("own_experience", question):
+            return None  # how one's own background fits: the classic answer, no guess
         if ruled is None and _no_topic("worth_it", question):
             return None  # "is it worth it tho": the job just talked about, not a degree
         if ruled in QUALIFIERS and remark:
