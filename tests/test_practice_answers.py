@@ -1,6 +1,6 @@
 """Faults found by practising as a job seeker, each asked as a user would in a meeting
-with the real contact (the session of 2026-12-07 onwards; earlier ones are in
-``test_listening_engine.py``)."""
+with the real contact (the session of 2026-12-07 onwards; earlier ones are in the listening
+tests named for what they hold, such as ``test_real_contacts_topics.py``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from flows.engine import Engine
 from tests.conftest import T0
-from tests.test_listening_engine import _asked_in_turn
+from tests.real_contacts import _asked_in_turn
 
 _ENGINE = Engine()
 _MID_MEETING = re.compile(
