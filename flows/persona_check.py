@@ -204,7 +204,8 @@ def _greetings_after_hello(persona: Persona, file: str) -> Iterator[Problem]:
                     yield Problem(file, where, f"says {min(shared)!r} twice")
 
 
-def _lines(persona: Persona) -> Iterator[tuple[str, str]]:
+def spoken_lines(persona: Persona) -> Iterator[tuple[str, str]]:
+    """Every line the contact may say, with where it is in the persona file."""
     for where, answer in _answers(persona):
         yield where, answer.say
         if answer.more:
@@ -242,7 +243,7 @@ def across(personas: Iterable[tuple[str, Persona]]) -> Iterator[Problem]:
     contacts = {p.name: file for file, p in listed}
     referred: dict[str, str] = {}
     for file, persona in listed:
-        for where, line in _lines(persona):
+        for where, line in spoken_lines(persona):
             key = _norm(line)
             if key in seen and seen[key] != file and len(key) >= 24:
                 yield Problem(file, where, f"the same line is in {seen[key]}")

@@ -38,7 +38,7 @@ from flows.acts import (
     QUESTIONS,
 )
 from flows.topics import QUALIFIERS, TOPICS
-from flows.understanding import learned
+from flows.understanding import field_words, learned
 from flows.understanding.context import MID_CONVERSATION, Context
 from flows.understanding.encoder import encoder
 from flows.understanding.matching import run
@@ -132,7 +132,7 @@ def _engine() -> _Engine:
     lex = lexicon()
     protected = lex.common_words | set(lex.tokens)
     vocabulary = rules.vocabulary | topic_rules.vocabulary
-    corrector = Corrector(vocabulary, protected | lex.english_words)
+    corrector = Corrector(vocabulary, protected | lex.english_words | field_words.load())
     # The foreign-language check keeps to the hand-picked words: the frequency list holds
     # many loanwords and names that would make other languages look English.
     known = protected | corrector.vocabulary
