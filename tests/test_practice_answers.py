@@ -365,3 +365,16 @@ def test_the_hard_side_of_the_work_asked_in_other_words(
     least liked parts; each is the hard side of the work."""
     said = _asked_in_turn(persona, question)
     assert any(expected in s.text for s in said), [(s.ref, s.text[:60]) for s in said]
+
+
+def test_whether_ones_volunteering_counts_gets_the_volunteering_answer() -> None:
+    """Practising with Bernie: "Would my food bank volunteering count for anything?" got
+    his fit answer about the user's warehouse years, never a word on volunteering, which
+    in his sector is a real way in. Asked how one's whole background fits, it is still
+    the fit answer."""
+    [unpaid] = _asked_in_turn("bernie", "Would my food bank volunteering count for anything?")
+    assert unpaid.ref.startswith("side_projects."), (unpaid.kind, unpaid.ref)
+    [fit] = _asked_in_turn(
+        "bernie", "I've volunteered at a food bank for years, how would my background fit?"
+    )
+    assert fit.ref.startswith("ask_fit."), (fit.kind, fit.ref)
