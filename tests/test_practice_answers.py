@@ -378,3 +378,24 @@ def test_whether_ones_volunteering_counts_gets_the_volunteering_answer() -> None
         "bernie", "I've volunteered at a food bank for years, how would my background fit?"
     )
     assert fit.ref.startswith("ask_fit."), (fit.kind, fit.ref)
+
+
+@pytest.mark.parametrize(
+    ("question", "ref"),
+    [
+        ("Did you do a bootcamp or teach yourself?", "spec."),
+        ("how long did it take u to get ur first dev job", "ask_start."),
+        ("What's the interview process like at your company?", "hiring.0"),
+        ("Do you hire people without a CS degree?", "credentials."),
+        ("Should I do a bootcamp?", "credentials."),
+        ("How long did it take you to get promoted?", "progression."),
+    ],
+)
+def test_practising_a_move_from_teaching_chemistry_into_software(question: str, ref: str) -> None:
+    """Practising with Dana: "Did you do a bootcamp or teach yourself?" got a deferral,
+    "how long did it take u to get ur first dev job" the career ladder, "the interview
+    process like at your company?" her answer on referrals, and "Do you hire people
+    without a CS degree?" her interview steps, never whether it takes one. Her own road
+    in is her start; a bootcamp for the user is still the credentials."""
+    [said] = _asked_in_turn("dana", question)
+    assert said.ref.startswith(ref), (said.kind, said.ref, said.text[:60])
