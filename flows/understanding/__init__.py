@@ -265,6 +265,25 @@ def _topical_kept(read: frozenset[str], ruled: frozenset[str], text: str) -> fro
     return read | {ASK_OTHER} if topics_ruled(text) else read
 
 
+_PEOPLE_TO_READ: Final = frozenset({"community"})
+"""Topics whose questions name people without asking to be put in touch: whom to read,
+follow or hear at events."""
+
+
+def _names_only_in_words(
+    read: frozenset[str], ruled: frozenset[str], text: str
+) -> frozenset[str]:
+    """A request for names that the learned reader alone read, in a question the rules read
+    as one about whom to read, follow or hear, is that question: "Who are the best people to
+    follow or read in your field?" was taken for a request for names, which moved the
+    meeting to the referrals."""
+    if ASK_REFERRALS not in read - ruled or ASK_OTHER not in ruled:
+        return read
+    if not topics_ruled(text) & _PEOPLE_TO_READ:
+        return read  # ("...someone at an agency rather than in-house?" asks for names)
+    return (read - {ASK_REFERRALS}) | {ASK_OTHER}
+
+
 def _strengths_kept(read: frozenset[str], ruled: frozenset[str]) -> frozenset[str]:
     """Asked together, how the user came across and what to work on stay together: "How
     did I come across? Anything I should work on?" (the rules: both) was read as the
@@ -321,6 +340,7 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
     if where.stage != "arrive":  # (in the lobby no contact answers yet)
         read = _classic_kept(read, ruled, text)
         read = _topical_kept(read, ruled, text)
+        read = _names_only_in_words(read, ruled, text)
     if ASK_JOB in read - ruled and asks_own_circumstances(text):
         # "can I start part-time?", "do you have part-time roles?": a question about the
         # work that fits the user's life, not a request for a post (the rules read none)

@@ -1,0 +1,46 @@
+"""Questions a job seeker asks any contact, found by putting them to all seventeen in
+practice: each got a deferral, or moved the meeting, from every one of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.engine import Engine
+from tests.conftest import T0
+
+_ENGINE = Engine()
+CONTACTS = sorted(_ENGINE.personas)
+
+
+def _reply(persona: str, question: str) -> tuple[list[str], str]:
+    """The kinds and refs of the contact's reply, and the stage after it."""
+    session, _ = _ENGINE.start(persona, now=T0, seed=1, minutes=20)
+    _ENGINE.message(session, "Hi, I'm ready.", T0)
+    before = len(session.turns)
+    _ENGINE.message(session, question, T0)
+    said = [t for t in session.turns[before:] if t.speaker == "contact"]
+    return [t.ref or t.kind for t in said], session.state
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("How do you keep your skills up to date?", "community."),
+        ("What's the one skill you'd tell me to work on first?", "advice."),
+        ("How do you measure whether you did a good job?", "spec."),
+        ("Who are the best people to follow or read in your field?", "community."),
+    ],
+)
+def test_a_question_for_any_contact_gets_their_answer(
+    persona: str, question: str, answer: str
+) -> None:
+    """ "How do you keep your skills up to date?" and "What's the one skill you'd tell me to
+    work on first?" got a deferral from all seventeen ("Honestly, I know nothing reliable
+    about that one"); "How do you measure whether you did a good job?" got "I've no idea
+    how to measure whether I did a good job" from a professional whose reviews are in their
+    own file; "Who are the best people to follow or read?" was taken for a request for
+    names and moved the meeting to the referrals."""
+    refs, stage = _reply(persona, question)
+    assert refs and refs[0].startswith(answer), refs
+    assert stage == "converse", stage
