@@ -30,6 +30,9 @@ def _reply(persona: str, question: str) -> tuple[list[str], str]:
         ("What's the one skill you'd tell me to work on first?", "advice."),
         ("How do you measure whether you did a good job?", "spec."),
         ("Who are the best people to follow or read in your field?", "community."),
+        ("How much autonomy do you have in your job?", "culture."),
+        ("What are the opportunities for growth here?", "progression."),
+        ("Is there anything you'd change about your job if you could?", "least."),
     ],
 )
 def test_a_question_for_any_contact_gets_their_answer(
@@ -40,7 +43,9 @@ def test_a_question_for_any_contact_gets_their_answer(
     about that one"); "How do you measure whether you did a good job?" got "I've no idea
     how to measure whether I did a good job" from a professional whose reviews are in their
     own file; "Who are the best people to follow or read?" was taken for a request for
-    names and moved the meeting to the referrals."""
+    names and moved the meeting to the referrals. How much autonomy they have, and the
+    opportunities for growth, got deferrals too; what they would change about their job
+    got what they would have done differently in their career."""
     refs, stage = _reply(persona, question)
     assert refs and refs[0].startswith(answer), refs
     assert stage == "converse", stage

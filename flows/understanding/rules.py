@@ -24,6 +24,8 @@ Schema (see the header of ``patterns.yaml`` for a full description)::
             foreign: true             # optional: words of another language ("obrigada"),
                                       # kept out of the typo-correction vocabulary and
                                       # the check for messages wholly in another language
+            corrects_to: false        # optional: no typo is corrected into its words (a
+                                      # rare word like "autonomy" pulled "agronomy" in)
 
 Regexes are searched in the normalised text (see ``normalise.py``). Each is compiled on
 first use (:class:`Regex`): the prefilter lets only a few of the ~1,000 be searched in a
@@ -345,7 +347,8 @@ def _build_rules(
             sources = [expand(s, macros) for s in _as_list(raw.get("match"))]
             if not sources:
                 raise RulesError(f"{where}: no `match`")
-            if not raw.get("foreign"):  # another language's words are no English to learn
+            if not raw.get("foreign") and raw.get("corrects_to", True):
+                # (another language's words are no English to learn)
                 for s in sources:
                     vocabulary |= words_in(s)
             pieces = [p for src in sources for p in split_alternatives(src)]
