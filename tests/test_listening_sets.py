@@ -69,7 +69,7 @@ FLOORS = {
     HELD_OUT_AJ: (0.935, 1),
     HELD_OUT_AK: (0.97, 0),
     HELD_OUT_AL: (0.91, 1),
-    HELD_OUT_AM: (0.91, 3),
+    HELD_OUT_AM: (0.90, 3),
 }
 """Per held-out set: (exact topic list, questions with no topic answered as another topic).
 Author H, first (and only) score: 0.876 with the topic head trained on A-G, 0.695 with the
