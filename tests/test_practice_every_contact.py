@@ -33,6 +33,8 @@ def _reply(persona: str, question: str) -> tuple[list[str], str]:
         ("How much autonomy do you have in your job?", "culture."),
         ("What are the opportunities for growth here?", "progression."),
         ("Is there anything you'd change about your job if you could?", "least."),
+        ("How did the pandemic change your work?", "future."),
+        ("How has your job changed since you started?", "future."),
     ],
 )
 def test_a_question_for_any_contact_gets_their_answer(
@@ -45,7 +47,9 @@ def test_a_question_for_any_contact_gets_their_answer(
     own file; "Who are the best people to follow or read?" was taken for a request for
     names and moved the meeting to the referrals. How much autonomy they have, and the
     opportunities for growth, got deferrals too; what they would change about their job
-    got what they would have done differently in their career."""
+    got what they would have done differently in their career. "How did the pandemic change
+    your work?" was read as "how did that go?" about a story never told, and every contact
+    said only "go on"."""
     refs, stage = _reply(persona, question)
     assert refs and refs[0].startswith(answer), refs
     assert stage == "converse", stage
