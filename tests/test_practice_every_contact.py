@@ -53,3 +53,23 @@ def test_a_question_for_any_contact_gets_their_answer(
     refs, stage = _reply(persona, question)
     assert refs and refs[0].startswith(answer), refs
     assert stage == "converse", stage
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How is your organisation funded?",
+        "How does your company make money?",
+        "Where does the money come from for your team?",
+    ],
+)
+def test_how_their_organisation_is_funded_is_their_own_detail(persona: str, question: str) -> None:
+    """ "Where does the money come from for your team?" was read as pay and got a salary
+    answer from eleven contacts; how the organisation is funded or makes money got what it
+    does from most of them, though half had a detail on it. Each contact now answers it
+    from their own detail: council contracts, subscriptions, NIH grants, contingency fees,
+    client retainers, the spread on loans."""
+    refs, stage = _reply(persona, question)
+    assert refs and refs[0].startswith("spec."), refs
+    assert not any(r.startswith("pay.") for r in refs), refs

@@ -9,7 +9,7 @@ from flows.understanding.rules import load_rules
 
 
 def test_a_rule_that_corrects_to_nothing_adds_no_vocabulary(tmp_path: Path) -> None:
-    """"How much autonomy do you have?" needs a rule with "autonomy"; as a word of the
+    """ "How much autonomy do you have?" needs a rule with "autonomy"; as a word of the
     typo step's vocabulary it pulled "agronomy" into it, and questions on agronomy were
     read as about the workplace culture."""
     rules = tmp_path / "rules.yaml"
