@@ -72,4 +72,5 @@ def test_how_their_organisation_is_funded_is_their_own_detail(persona: str, ques
     client retainers, the spread on loans."""
     refs, stage = _reply(persona, question)
     assert refs and refs[0].startswith("spec."), refs
+    assert stage == "converse", stage
     assert not any(r.startswith("pay.") for r in refs), refs
