@@ -36,7 +36,7 @@ from flows.understanding import explain, normalised, signals, topic_positions
 MAX_ANSWERS = 2
 """A message that asks more than this gets two answers and an invitation to ask the rest."""
 _COVERS = {
-    A.ASK_LIKES: (BEST, LEAST, "hardest"),
+    A.ASK_LIKES: (BEST, LEAST, "hardest", "culture"),
     A.ASK_QUALIFICATIONS: (CREDENTIALS, "hiring", "thrives", *sorted(QUALIFIERS)),
     A.ASK_FIT: tuple(sorted(QUALIFIERS)),
 }

@@ -35,6 +35,8 @@ def _reply(persona: str, question: str) -> tuple[list[str], str]:
         ("Is there anything you'd change about your job if you could?", "least."),
         ("How did the pandemic change your work?", "future."),
         ("How has your job changed since you started?", "future."),
+        ("do u like ur boss", "culture.|spec."),
+        ("is it boring sometimes", "least."),
     ],
 )
 def test_a_question_for_any_contact_gets_their_answer(
@@ -49,9 +51,11 @@ def test_a_question_for_any_contact_gets_their_answer(
     opportunities for growth, got deferrals too; what they would change about their job
     got what they would have done differently in their career. "How did the pandemic change
     your work?" was read as "how did that go?" about a story never told, and every contact
-    said only "go on"."""
+    said only "go on". "do u like ur boss" got the best and least of the job, and "is it
+    boring sometimes" the hours. (Their boss may also be their own detail on whom they
+    report to.)"""
     refs, stage = _reply(persona, question)
-    assert refs and refs[0].startswith(answer), refs
+    assert refs and refs[0].startswith(tuple(answer.split("|"))), refs
     assert stage == "converse", stage
 
 
