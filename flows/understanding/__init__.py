@@ -270,9 +270,7 @@ _PEOPLE_TO_READ: Final = frozenset({"community"})
 follow or hear at events."""
 
 
-def _names_only_in_words(
-    read: frozenset[str], ruled: frozenset[str], text: str
-) -> frozenset[str]:
+def _names_only_in_words(read: frozenset[str], ruled: frozenset[str], text: str) -> frozenset[str]:
     """A request for names that the learned reader alone read, in a question the rules read
     as one about whom to read, follow or hear, is that question: "Who are the best people to
     follow or read in your field?" was taken for a request for names, which moved the
