@@ -1,0 +1,35 @@
+"""Faults found by practising the end of a meeting as a job seeker: each driven through the
+real contact, from the lobby to the goodbye."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flows.coaching import score_session
+from flows.engine import Engine
+from tests.conftest import T0
+
+_ENGINE = Engine()
+
+
+def test_anything_youd_suggest_i_work_on_asks_for_the_weaknesses() -> None:
+    """Practising with Femi: right after his feedback, "Anything you'd suggest I work on?"
+    got his advice for newcomers, and the scorecard said the user never asked about their
+    strengths and weaknesses. ("What should I work on?" was always heard.)"""
+    session, _ = _ENGINE.start("femi", now=T0, seed=2, minutes=20)
+    now = T0
+    for text, wait in [
+        ("Hi, I'm here to meet Femi. I'm a bit early, I've got my notebook and my questions.", 0),
+        ("Hi Femi, I'm Jordan. I've been a primary school teacher for 6 years.", 1),
+        ("How did you make the move from teaching?", 1),
+        ("What do junior UX designers earn in London?", 1),
+        ("I know we said twenty minutes, so I don't want to keep you.", 17),
+        ("No, that's fine, I'll let you get on. Before I go, how did I come across?", 1),
+    ]:
+        now += timedelta(minutes=wait)
+        _ENGINE.message(session, text, now)
+    before = len(session.turns)
+    _ENGINE.message(session, "Anything you'd suggest I work on?", now + timedelta(seconds=30))
+    said = [t.kind for t in session.turns[before:] if t.speaker == "contact"]
+    assert "strengths" in said, said
+    assert score_session(session).item("goodbye.strengths").status == "passed"
