@@ -33,3 +33,16 @@ def test_anything_youd_suggest_i_work_on_asks_for_the_weaknesses() -> None:
     said = [t.kind for t in session.turns[before:] if t.speaker == "contact"]
     assert "strengths" in said, said
     assert score_session(session).item("goodbye.strengths").status == "passed"
+
+
+def test_what_to_focus_on_in_a_first_year_is_advice_not_the_weaknesses() -> None:
+    """The same words about the first year in the new field ask for advice, and keep the
+    meeting in the conversation."""
+    session, _ = _ENGINE.start("helen", now=T0, seed=1, minutes=20)
+    _ENGINE.message(session, "Hi, I'm ready.", T0)
+    before = len(session.turns)
+    question = "What would you recommend I focus on in my first year if I move into policy work?"
+    _ENGINE.message(session, question, T0 + timedelta(minutes=1))
+    said = [t.ref for t in session.turns[before:] if t.speaker == "contact"]
+    assert said and said[0].startswith("advice."), said
+    assert session.state == "converse", session.state

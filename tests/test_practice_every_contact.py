@@ -37,6 +37,10 @@ def _reply(persona: str, question: str) -> tuple[list[str], str]:
         ("How has your job changed since you started?", "future."),
         ("do u like ur boss", "culture.|spec."),
         ("is it boring sometimes", "least."),
+        ("Do you mentor anyone?", "organisation.|spec."),
+        ("How do you see your own career developing?", "progression."),
+        ("What made you choose this company?", "organisation."),
+        ("What's a project you're working on right now?", "organisation.|spec."),
     ],
 )
 def test_a_question_for_any_contact_gets_their_answer(
@@ -53,7 +57,8 @@ def test_a_question_for_any_contact_gets_their_answer(
     your work?" was read as "how did that go?" about a story never told, and every contact
     said only "go on". "do u like ur boss" got the best and least of the job, and "is it
     boring sometimes" the hours. (Their boss may also be their own detail on whom they
-    report to.)"""
+    report to.) Whether they mentor anyone, how they see their own career developing, what
+    made them choose their employer and a project they are on now got deferrals."""
     refs, stage = _reply(persona, question)
     assert refs and refs[0].startswith(tuple(answer.split("|"))), refs
     assert stage == "converse", stage
