@@ -45,6 +45,7 @@ HELD_OUT_AJ = LISTENING / "author_aj_heldout.jsonl"
 HELD_OUT_AK = LISTENING / "author_ak_heldout.jsonl"
 HELD_OUT_AL = LISTENING / "author_al_heldout.jsonl"
 HELD_OUT_AM = LISTENING / "author_am_heldout.jsonl"
+HELD_OUT_AN = LISTENING / "author_an_heldout.jsonl"
 FLOORS = {
     HELD_OUT_H: (0.925, 3),
     HELD_OUT_I: (0.935, 2),
@@ -70,6 +71,7 @@ FLOORS = {
     HELD_OUT_AK: (0.97, 0),
     HELD_OUT_AL: (0.91, 1),
     HELD_OUT_AM: (0.90, 3),
+    HELD_OUT_AN: (0.88, 4),
 }
 """Per held-out set: (exact topic list, questions with no topic answered as another topic).
 Author H, first (and only) score: 0.876 with the topic head trained on A-G, 0.695 with the
