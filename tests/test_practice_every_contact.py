@@ -83,3 +83,22 @@ def test_how_their_organisation_is_funded_is_their_own_detail(persona: str, ques
     assert refs and refs[0].startswith("spec."), refs
     assert stage == "converse", stage
     assert not any(r.startswith("pay.") for r in refs), refs
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("is the charity sector hiring much these days, or is funding drying up?", "demand."),
+        ("how do you switch off after hearing people's trauma all day", "balance."),
+    ],
+)
+def test_the_words_of_a_detail_do_not_take_another_question(
+    persona: str, question: str, answer: str
+) -> None:
+    """The new details' keys first took questions of the training sets from their topics:
+    the job market with "funding" in it got how the organisation is funded ("how s" in a
+    key matched "how secure"), and switching off after hearing trauma got the evening after
+    a lost trial ("hearing")."""
+    refs, _ = _reply(persona, question)
+    assert refs and refs[0].startswith(answer), refs
