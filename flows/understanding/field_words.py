@@ -15,10 +15,11 @@ The list is written by ``tests/models/write_field_words.py`` from the personas' 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Final
+
+from flows.understanding.normalise import strip_accents
 
 FIELD_WORDS_PATH: Final = Path(__file__).with_name("field_words.txt")
 
@@ -71,10 +72,5 @@ def _american(word: str) -> str:
 def needed(lines: Iterable[str], correct: Callable[[str], str]) -> frozenset[str]:
     """The words of ``lines`` that ``correct`` (the typo step without this list) would turn
     into another word."""
-    words = {w for line in lines for w in re.findall(r"[a-z]+", _plain(line))}
+    words = {w for line in lines for w in re.findall(r"[a-z]+", strip_accents(line.lower()))}
     return frozenset(w for w in words if (c := correct(w)) != w and not keeps_the_word(w, c))
-
-
-def _plain(line: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", line.lower().replace("’", "'"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -168,6 +168,17 @@ class RuleSet:
     question: re.Pattern[str] | None = None
     labels: frozenset[str] = field(default_factory=frozenset)
 
+    def fires(self, label: str, text: str) -> bool:
+        """Whether a rule of ``label`` fires on the normalised ``text``."""
+        return any(rule.find(text) is not None for rule in self._by_label.get(label, ()))
+
+    @cached_property
+    def _by_label(self) -> dict[str, tuple[Rule, ...]]:
+        by_label: dict[str, tuple[Rule, ...]] = {}
+        for rule in self.acts:
+            by_label[rule.label] = (*by_label.get(rule.label, ()), rule)
+        return by_label
+
     def firmly(self, label: str, text: str) -> bool:
         """Whether a ``firm`` rule of ``label`` fires on the normalised ``text``."""
         return any(rule.find(text) is not None for rule in self._firm.get(label, ()))

@@ -110,7 +110,7 @@ topic where the rules found none."""
 
 def _no_topic(kind: str, text: str) -> bool:
     """Whether a ``no_topic`` rule of ``kind`` fires on the normalised ``text``."""
-    return any(r.label == kind and r.find(text) is not None for r in _u._engine().no_topic.acts)
+    return _u._engine().no_topic.fires(kind, text)
 
 
 def _learned_decision(*, guess: bool) -> Decide | None:
