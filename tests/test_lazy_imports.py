@@ -136,3 +136,23 @@ def test_serve_reaches_its_first_get_updates_without_matplotlib_or_alembic(
     }
     assert {"bot.telegram.polling", "sqlalchemy.orm"} <= imported
     assert among(imported, NEVER | {"bot.status", "bot.cli.chat", "bot.cli.personas"}) == set()
+
+
+def test_serve_checks_the_voice_settings_without_importing_the_voice(tmp_path: Path) -> None:
+    """``rapport serve`` reads the model voice's settings before its first getUpdates; the
+    voice itself (the guards, the flows, the ``openai`` client) loads in the background."""
+    probe = (
+        "import bot.cli.serve, bot.voice.config, json, sys; "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment(tmp_path),
+        check=True,
+    )
+    modules = set(json.loads(done.stdout))
+    voice = {"bot.voice.model", "openai", "flows.guards", "flows.phrasing", "flows.persona"}
+    assert among(modules, voice | {"flows.understanding"}) == set()

@@ -19,7 +19,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.webhook and not (settings.webhook_url and settings.webhook_secret):
         raise UsageError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
     from bot import logs
-    from bot.voice.model import VoiceConfig
+    from bot.voice.config import VoiceConfig
 
     try:
         voice = VoiceConfig.from_settings(settings)

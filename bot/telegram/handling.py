@@ -36,7 +36,8 @@ from bot.telegram.progress import Drawer
 from bot.telegram.replies import Reply
 from bot.telegram.sender import Blocked
 from bot.telegram.service import ChatService
-from bot.voice.model import ModelVoice, VoiceConfig
+from bot.voice.config import VoiceConfig
+from bot.voice.model import ModelVoice
 from bot.voice.worker import WorkerVoice, wants_worker
 from flows import understanding
 from flows.engine import Engine as Flow

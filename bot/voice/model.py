@@ -19,10 +19,10 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from bot import metrics
 from bot.metrics import LlmOutcome, LlmPurpose
+from bot.voice.config import VoiceConfig
 from flows.guards import tidy, verdict
 from flows.persona import Persona
 from flows.phrasing import Hint, PhrasingRequest
@@ -30,8 +30,6 @@ from flows.prompts import LABELS_SCHEMA, messages, parse_labels, understand_mess
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
-
-    from bot.config import VoiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -49,44 +47,6 @@ _LABELS_FORMAT: dict[str, Any] = {
     "type": "json_schema",
     "json_schema": {"name": "labels", "schema": LABELS_SCHEMA, "strict": True},
 }
-
-
-@dataclass(frozen=True)
-class VoiceConfig:
-    base_url: str
-    model: str
-    api_key: str | None = None
-    timeout: float = 4.0
-    understand: bool = False
-    concurrency: int = 8
-    max_tokens: int = 220
-    stream: bool = False
-
-    @property
-    def host(self) -> str:
-        """Where users' messages go, as told to them (no credentials, no path)."""
-        parts = urlsplit(self.base_url)
-        return parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else ""
-
-    @classmethod
-    def from_settings(cls, settings: VoiceSettings) -> VoiceConfig | None:
-        """The configured voice, or None (no model: scripted lines, no network calls).
-        ValueError if the address is given without a model."""
-        if not settings.llm_base_url:
-            return None
-        if not (settings.llm_model or "").strip():
-            raise ValueError("RAPPORT_LLM_BASE_URL is set: set RAPPORT_LLM_MODEL too")
-        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        return cls(
-            base_url=settings.llm_base_url,
-            model=(settings.llm_model or "").strip(),
-            api_key=key,
-            timeout=settings.llm_timeout,
-            understand=settings.llm_understand,
-            concurrency=settings.llm_concurrency,
-            max_tokens=settings.llm_max_tokens,
-            stream=settings.llm_stream,
-        )
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from pydantic import ValidationError
 from bot.config import VoiceSettings, settings_problem
 from bot.failures import CONFIGURATION, StartupFailure
 from bot.store.voice import PhrasedLine
-from bot.voice.model import ModelVoice, VoiceConfig
+from bot.voice.config import VoiceConfig
+from bot.voice.model import ModelVoice
 from flows.effects import Effect, Show
 from flows.engine import Engine
 from flows.phrasing import Hint, wants_hint

@@ -36,7 +36,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.voice.model import ModelVoice, Phrased, Understood, VoiceConfig
+from bot.voice.config import VoiceConfig
+from bot.voice.model import ModelVoice, Phrased, Understood
 from flows.persona import Persona
 from flows.phrasing import PhrasingRequest
 

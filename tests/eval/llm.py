@@ -33,7 +33,8 @@ from typing import Any
 
 from bot.terminal.practice import LocalPractice
 from bot.terminal.script import SCRIPT_EPOCH, Say, run_script
-from bot.voice.model import ModelVoice, VoiceConfig
+from bot.voice.config import VoiceConfig
+from bot.voice.model import ModelVoice
 from bot.voice.terminal import TerminalVoice
 from flows.engine import Engine
 from flows.phrasing import hinted_acts, wants_hint

@@ -12,7 +12,8 @@ import pytest
 from bot.telegram import sender
 from bot.telegram.replies import Reply
 from bot.voice import telegram as voice_telegram
-from bot.voice.model import ModelVoice, VoiceConfig
+from bot.voice.config import VoiceConfig
+from bot.voice.model import ModelVoice
 from flows.engine import Engine
 from tests.fake_llm import FakeLLM
 from tests.voice.practices import contact_lines

@@ -10,7 +10,8 @@ import httpx2
 from aiohttp import web
 from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
-from bot.voice.model import ModelVoice, VoiceConfig
+from bot.voice.config import VoiceConfig
+from bot.voice.model import ModelVoice
 from bot.voice.transport import AiohttpTransport, DirectClient
 
 COMPLETION = {"choices": [{"message": {"role": "assistant", "content": "Hello."}}]}

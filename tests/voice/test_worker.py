@@ -15,7 +15,8 @@ import pytest
 from bot import metrics
 from bot.config import Settings
 from bot.voice import worker as worker_module
-from bot.voice.model import ModelVoice, VoiceConfig
+from bot.voice.config import VoiceConfig
+from bot.voice.model import ModelVoice
 from bot.voice.worker import WorkerVoice, wants_worker
 from flows.engine import Engine
 from tests.fake_llm import GOOD_PREFIX, FakeLLM
