@@ -18,8 +18,11 @@ _LEAD = re.compile(
     r"may i ask|could i ask)[,:]?\s+)*",
     re.I,
 )
+_DOING = re.compile(r"^what (?P<be>are|were|r) (?:you|u) (?P<rest>[a-z]+ing\b.*)$", re.I)
+"""A question about what the contact is doing, not about a thing: "what are you working on
+right now" is said back as "what I'm working on right now" (not "me working on...")."""
 _SHAPES = (
-    re.compile(r"^what(?:'s| is| are| was| were) (?P<np>.+)$", re.I),
+    re.compile(r"^what(?:'s| is| are| was| were) (?!(?:you|u|they|we|i) )(?P<np>.+)$", re.I),
     re.compile(
         r"^(?:what|how) do you (?:think|feel) (?:of|about) (?P<np>.+)$|"
         r"^(?:what's|what is) your (?:take|view|opinion|stance) on (?P<np2>.+)$",
@@ -210,6 +213,11 @@ def gist(text: str) -> str:
     for spelling, word in _CHAT:
         first = spelling.sub(word, first)
     first = _LEAD.sub("", first.strip(" .!,")).strip()
+    if (m := _DOING.match(first)) is not None:
+        words = _said_back(m.group("rest"), cut=())
+        if 1 <= len(words) <= 6:
+            was = "I was" if m.group("be").lower() == "were" else "I'm"
+            return " ".join(["what", was, *words])
     for shape in _SHAPES:
         m = shape.match(first)
         if not m:

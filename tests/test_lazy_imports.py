@@ -142,8 +142,7 @@ def test_serve_checks_the_voice_settings_without_importing_the_voice(tmp_path: P
     """``rapport serve`` reads the model voice's settings before its first getUpdates; the
     voice itself (the guards, the flows, the ``openai`` client) loads in the background."""
     probe = (
-        "import bot.cli.serve, bot.voice.config, json, sys; "
-        "print(json.dumps(sorted(sys.modules)))"
+        "import bot.cli.serve, bot.voice.config, json, sys; print(json.dumps(sorted(sys.modules)))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],

@@ -61,6 +61,11 @@ def test_saying_yes_to_the_offer_gets_that_topic(marked: Engine) -> None:
         ("How do you price a loan for a small bakery?", "how to price a loan for a small bakery"),
         ("how can I learn SQL fast", "how to learn SQL fast"),
         ("how do you deal with stress", "that one"),  # (about the contact: a topic's)
+        # "Ha, me working on right now is outside anything I can speak to"
+        ("What are you working on right now?", "what I'm working on right now"),
+        ("what r u reading at the moment", "what I'm reading at the moment"),
+        ("What were you doing before this?", "what I was doing before this"),
+        ("What are they like to work with?", "that one"),
     ],
 )
 def test_a_question_no_topic_covers_is_named_in_the_askers_words(question: str, named: str) -> None:
