@@ -37,10 +37,10 @@ def _reply(persona: str, question: str) -> tuple[list[str], str]:
         ("How has your job changed since you started?", "future."),
         ("do u like ur boss", "culture.|spec."),
         ("is it boring sometimes", "least."),
-        ("Do you mentor anyone?", "organisation.|spec."),
+        ("Do you mentor anyone?", "spec."),
         ("How do you see your own career developing?", "progression."),
         ("What made you choose this company?", "organisation."),
-        ("What's a project you're working on right now?", "organisation.|spec."),
+        ("What's a project you're working on right now?", "spec."),
     ],
 )
 def test_a_question_for_any_contact_gets_their_answer(
