@@ -265,8 +265,7 @@ class Answerer:
             return self.classic(item.key, text)
         if item.kind == SPEC:
             said = self.single(SPEC, int(item.key))
-            assert said is not None  # (rerouted only when it can be told)
-            return said
+            return said if said is not None else self._nothing_more()  # (told in full)
         if item.kind == TERM:  # a field term by name; else what the question was read as
             said = self.term(text)
             if said is not None:

@@ -24,7 +24,7 @@ from flows.persona import Tangent
 from flows.remarks import Remarks
 from flows.rerouting import rerouted
 from flows.session import Turn
-from flows.specifics import SPEC
+from flows.specifics import SPEC, named_specifics
 from flows.timekeeping import Timekeeping
 from flows.understanding import (
     asks_something,
@@ -265,6 +265,10 @@ class Conversation(Closing, Remarks, Timekeeping):
             and self._pay_reaction()
         ):
             return  # "that's three times what I earn now": a reaction, not a question
+        if "personal" in sig and named_specifics(p, turn.text):
+            # "how long is your commute?" to a contact who has told us: the detail, not a
+            # polite "let's talk about your questions"
+            sig -= {"personal"}
         if self._small_talk_or_recall(sig):
             # "how's your week been?", "do you remember what I do?": said to the person,
             # not asked of the field; a real question beside it is still answered

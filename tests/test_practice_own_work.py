@@ -1,0 +1,78 @@
+"""The contact's own working life right now, asked as job seekers ask it: what they are
+working on, whether they mentor anyone, the toughest feedback they have had, and how they
+get to work. Each got a company description, a random story, a deferral or a brush-off
+from every contact; each contact now answers from their own detail."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.engine import Engine
+from flows.session import Turn
+from tests.conftest import T0
+
+_ENGINE = Engine()
+CONTACTS = sorted(_ENGINE.personas)
+
+
+def _meeting(persona: str, *questions: str) -> list[list[Turn]]:
+    """The contact's lines after each question, asked in turn in one meeting."""
+    session, _ = _ENGINE.start(persona, now=T0, seed=1, minutes=30)
+    _ENGINE.message(session, "Hi, I'm ready.", T0)
+    said = []
+    for question in questions:
+        before = len(session.turns)
+        _ENGINE.message(session, question, T0)
+        said.append([t for t in session.turns[before:] if t.speaker == "contact"])
+    return said
+
+
+def _detail(persona: str, turn: Turn) -> int | None:
+    ref = turn.ref or ""
+    return int(ref.split(".")[1].rstrip("+")) if ref.startswith("spec.") else None
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+@pytest.mark.parametrize(
+    ("question", "about"),
+    [
+        ("What are you working on at the moment?", ("working on", "plate")),
+        ("Do you mentor anyone?", ("mentor",)),
+        ("What's the toughest feedback you've ever received?", ("feedback",)),
+        ("How long is your commute?", ("commute",)),
+    ],
+)
+def test_their_own_work_right_now_is_their_own_detail(
+    persona: str, question: str, about: tuple[str, ...]
+) -> None:
+    """Before, Dana answered "What's the toughest feedback you've ever received?" with "Not
+    hurt, thankfully, but the scariest four seconds of my career...", "Do you mentor
+    anyone?" with what her company does, "How long is your commute?" with "let's spend our
+    time on your software questions", and "What are you working on right now?" with "Ha, me
+    working on right now is outside anything I can speak to"."""
+    [said] = _meeting(persona, question)
+    index = _detail(persona, said[0])
+    assert index is not None, [t.ref for t in said]
+    spec = _ENGINE.personas[persona].specifics[index]
+    assert any(word in " ".join(spec.asks).lower() for word in about), spec.asks[0]
+
+
+def test_a_personal_question_a_contact_has_a_detail_for_gets_the_detail() -> None:
+    """ "How long is your commute?" is small talk about the contact's life, and got the
+    polite turn back to the user's questions even from a contact with a commute to tell."""
+    [said] = _meeting("naomi", "How long is your commute?")
+    assert said[0].kind != "personal_aside" and "R train" in said[0].text, said[0].text
+    [other] = _meeting("naomi", "Do you have kids?")
+    assert other[0].ref == "" or not other[0].ref.startswith("spec."), other[0].ref
+
+
+def test_a_detail_told_in_full_is_not_called_a_mystery_when_asked_again() -> None:
+    """Asked about her commute a third time, after the answer and its sequel, Naomi said
+    "I'll pass on how to get to work every day; anything I said would be speculation"."""
+    first, more, again = _meeting(
+        "naomi", "How long is your commute?", "tell me more", "how do you get to work every day"
+    )
+    assert first[0].ref == f"spec.{_detail('naomi', first[0])}"
+    assert more[0].ref == f"{first[0].ref}+"
+    assert again[0].kind == "nothing_more", (again[0].kind, again[0].text)
+    assert "speculation" not in again[0].text
