@@ -121,6 +121,10 @@ class Specific(_Strict):
     """Questions a user might ask about it, each answered by it (``tests/test_specifics.py``)."""
     say: str = Field(min_length=1)
     more: str = ""
+    subject: str = ""
+    """A subject of ``flows/understanding/subjects.yaml`` this detail answers for the
+    contact ("commute"): any question the subject's rules read reaches it, as well as those
+    its own keys name."""
 
 
 class Tangent(_Strict):

@@ -122,6 +122,24 @@ def _specifics_problems(persona: Persona, file: str) -> Iterator[Problem]:
                     f"names fewer than {MIN_KEY_WORDS} words: it would take broad questions "
                     "from the topics (join two slots with ' + ')",
                 )
+    from flows.understanding import subjects  # (its rules load only for a check)
+
+    answering: dict[str, int] = {}
+    for i, spec in enumerate(persona.specifics):
+        if not spec.subject:
+            continue
+        if spec.subject not in subjects.known():
+            yield Problem(file, f"specifics[{i}].subject", f"unknown subject {spec.subject!r}")
+        elif spec.subject in answering:
+            yield Problem(
+                file,
+                f"specifics[{i}].subject",
+                f"{spec.subject!r} is answered by specifics[{answering[spec.subject]}] already",
+            )
+        else:
+            answering[spec.subject] = i
+    for subject in sorted(subjects.known() - answering.keys()):
+        yield Problem(file, "specifics", f"no detail answers the subject {subject!r}")
 
 
 def problems_of(persona: Persona, file: str) -> Iterator[Problem]:

@@ -93,12 +93,23 @@ def _forms(text: str) -> tuple[str, ...]:
 
 def named_specifics(persona: Persona, text: str) -> list[int]:
     """The contact's specifics ``text`` names, best first: most words matched, then the
-    order in the file (a contact lists the narrower detail first)."""
+    order in the file (a contact lists the narrower detail first). A detail that answers a
+    subject the question names (``subject:``) counts as a key of ``MIN_WORDS`` words."""
     if not persona.specifics:
         return []
     forms = _forms(text)
-    scored = [(_best(spec, forms), i) for i, spec in enumerate(persona.specifics)]
+    subjects = _subjects(text) if any(s.subject for s in persona.specifics) else frozenset()
+    scored = [
+        (max(_best(spec, forms), MIN_WORDS if spec.subject in subjects else 0), i)
+        for i, spec in enumerate(persona.specifics)
+    ]
     return [i for score, i in sorted(scored, key=lambda p: (-p[0], p[1])) if score]
+
+
+def _subjects(text: str) -> frozenset[str]:
+    from flows.understanding import subjects  # (the rules load on first use)
+
+    return subjects.named(text)
 
 
 def _best(spec: Specific, forms: tuple[str, ...]) -> int:

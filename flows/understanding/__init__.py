@@ -41,7 +41,7 @@ from flows.acts import (
     QUESTIONS,
 )
 from flows.topics import QUALIFIERS, TOPICS
-from flows.understanding import field_words, learned
+from flows.understanding import field_words, learned, subjects
 from flows.understanding.context import MID_CONVERSATION, Context
 from flows.understanding.encoder import encoder
 from flows.understanding.matching import run
@@ -449,5 +449,6 @@ def clear_cache() -> None:
         learned.read_acts,
         learned.clause_acts,
         learned.vector,
+        subjects.named,
     ):
         cached.cache_clear()

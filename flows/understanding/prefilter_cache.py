@@ -52,7 +52,7 @@ def shipped() -> dict[str, Literals]:
 
 def write() -> int:
     """Rewrite the file from the shipped patterns; returns how many regexes it holds."""
-    from flows.understanding import rules
+    from flows.understanding import rules, subjects
     from flows.understanding.topic_finder import NO_TOPIC_SECTION, TOPICS_PATH
 
     computed: dict[str, list[str] | None] = {}
@@ -60,6 +60,7 @@ def write() -> int:
         (rules.PATTERNS_PATH, "acts"),
         (TOPICS_PATH, "topics"),
         (TOPICS_PATH, NO_TOPIC_SECTION),
+        (subjects.SUBJECTS_PATH, subjects.SECTION),
     )
     for path, section in sections:
         for source, found in rules.prefilter_sources(path, section).items():
