@@ -129,6 +129,13 @@ def test_small_talk_is_no_background(text: str) -> None:
         # The contact greeted by name is not the user: "Hello, Priya. Come through", said by Priya
         ("Hi Priya, thanks for seeing me.", ""),
         ("Hello Dana, I'm a bit early!", ""),
+        # A reply opening with an interjection: the receptionist wrote "Oh" and "Yes" on
+        # the visitor badge, and the contact said "You'll be Oh, then." ("yes" and "no"
+        # were read from the patterns file as true and false, so never ruled out)
+        ("Oh nice, I'm from Leeds actually.", ""),
+        ("Yes, two boys.", ""),
+        ("No, not yet.", ""),
+        ("Wei. Here for 4pm.", "Wei"),
     ],
 )
 def test_names(text: str, name: str) -> None:
