@@ -269,7 +269,7 @@ class Conversation(Closing, Remarks, Timekeeping):
             # "how long is your commute?" to a contact who has told us: the detail, not a
             # polite "let's talk about your questions"
             sig -= {"personal"}
-        if self._small_talk_or_recall(sig):
+        if self._small_talk_or_recall(sig, turn.text):
             # "how's your week been?", "do you remember what I do?": said to the person,
             # not asked of the field; a real question beside it is still answered
             items = [i for i in items if i.kind != "unknown"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -106,6 +106,10 @@ class FieldTerm(_Strict):
     """What a user types to ask about it (lower case; abbreviations and spellings)."""
     say: str = Field(min_length=1)
     more: str = ""
+
+
+PersonalKind = Literal["where_from", "family", "pastime"]
+"""The small talk a contact answers about their own life (``Persona.personal``)."""
 
 
 class Specific(_Strict):
@@ -237,6 +241,10 @@ class Persona(_Strict):
     """A personal question about the contact's life or surroundings ("is that your dog?",
     "is it always this windy?"): a warm line that fits any such question, claims nothing,
     and hands the floor back."""
+    personal: dict[PersonalKind, list[str]] = {}
+    """Answers to the small talk people ask to build rapport ("where are you from?", "do you
+    have kids?", "what do you do for fun?"): a sentence or two of the contact's own life,
+    then the floor goes back to the user. Other personal questions get ``personal_aside``."""
     referral_for_you: list[str] = []
     """Ends the referrals: whom to call first given the user's work (``{a_role}``,
     ``{name}``: the referral whose sectors match)."""

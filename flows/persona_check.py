@@ -8,10 +8,11 @@ import re
 import string
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import get_args
 
 from flows.asked import plain_words
 from flows.contact import SALUTATION_ANYWHERE, with_hello
-from flows.persona import PERSONA_DIR, Answer, Persona, Problem, load_all
+from flows.persona import PERSONA_DIR, Answer, Persona, PersonalKind, Problem, load_all
 from flows.specifics import MIN_WORDS as MIN_KEY_WORDS
 from flows.specifics import key_words
 from flows.topics import COMMON, TOLD_AS_STORIES, TOPICS
@@ -63,6 +64,8 @@ _SPOKEN = (
     "stay_declined", "feedback_intro", "strengths_intro", "referral_intro", "undecided",
     "check_back_ok", "check_back_reply", "golden_rule_ack", "farewell",
 )  # fmt: skip
+MAX_PERSONAL_WORDS = 40
+"""A word of small talk about the contact's own life, not a story."""
 MIN_FIELD_TERMS = 8
 """Concepts of their field each contact can explain by name (the five Cs, RPN versus RN)."""
 MIN_SPECIFICS = 10
@@ -177,6 +180,15 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
     for name in _NEW_LINES:
         if len(getattr(persona, name)) < 2:
             yield Problem(file, name, "needs at least two variants")
+    for kind in get_args(PersonalKind):
+        if len(persona.personal.get(kind, [])) < 2:
+            yield Problem(file, f"personal.{kind}", "needs at least two variants")
+    for kind, lines in persona.personal.items():
+        for i, line in enumerate(lines):
+            if _words(line) > MAX_PERSONAL_WORDS:
+                yield Problem(
+                    file, f"personal.{kind}[{i}]", f"longer than {MAX_PERSONAL_WORDS} words"
+                )
     for name, allowed in _PLACEHOLDERS.items():
         for i, line in enumerate(getattr(persona, name)):
             used = _placeholders(line)
@@ -233,6 +245,9 @@ def spoken_lines(persona: Persona) -> Iterator[tuple[str, str]]:
     for name in (*_SPOKEN, *_NEW_LINES):
         for i, line in enumerate(getattr(persona, name)):
             yield f"{name}[{i}]", line
+    for kind, lines in persona.personal.items():
+        for i, line in enumerate(lines):
+            yield f"personal.{kind}[{i}]", line
     for i, tangent in enumerate(persona.tangents):
         yield f"tangents[{i}].drift", tangent.drift
         yield f"tangents[{i}].follow_up", tangent.follow_up

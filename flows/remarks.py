@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 
 from flows.facts import facts_of
+from flows.persona import PersonalKind
 from flows.step_output import StepOutput
+from flows.understanding import signal_rules
 from flows.userfacts import user_facts
 
 _REPHRASABLE = ("answer", "tangent", "follow_up_answer", "question_answer", "feedback")
@@ -15,6 +17,23 @@ _MONEY = re.compile(
     r"[$£€]\s?\d|\d\s?(?:k\b|kroner|dkk|sgd|s\$|euros?|dollars|pounds)|\bper hour\b|\ban hour\b"
 )
 """A pay figure in what the contact just said."""
+_PERSONAL_KINDS: dict[str, PersonalKind] = {
+    "personal.where_from": "where_from",
+    "personal.do_you_have_kids": "family",
+    "personal.for_fun": "pastime",
+}
+"""The small talk a contact answers from their own life (``Persona.personal``), by the
+``personal`` rule of patterns.yaml that read it; any other personal question gets the
+contact's ``personal_aside``."""
+
+
+def personal_kind(text: str) -> PersonalKind | None:
+    """Which of the contact's own small-talk answers ``text`` asks for, if any."""
+    return next(
+        (_PERSONAL_KINDS[r] for r in sorted(signal_rules(text)) if r in _PERSONAL_KINDS), None
+    )
+
+
 _INTEREST = re.compile(
     r"^(?:(?:hi|hello|hey|good (?:morning|afternoon))\b[^.!?,]{0,30}[,.!]+ *)?"
     r"(?:(?:so|well|and|but|honestly|basically|anyway),? )*(?:i'?m|i am|im) (?:really |very |so "
@@ -72,7 +91,7 @@ class Remarks(StepOutput):
             return [*p.small_talk, *p.small_talk_later]
         return list(p.small_talk)
 
-    def _small_talk_or_recall(self, sig: frozenset[str]) -> bool:
+    def _small_talk_or_recall(self, sig: frozenset[str], text: str) -> bool:
         """A word about the contact's own day or life, or what they remember of the user:
         True if the contact answered it."""
         p = self.persona
@@ -83,9 +102,15 @@ class Remarks(StepOutput):
             else:
                 self.say_one("recall", p.recall_nothing)
             return True
-        if "personal" in sig and p.personal_aside and "how_are_you" not in sig:
-            self.say_one("personal_aside", p.personal_aside)
-            return True
+        if "personal" in sig and "how_are_you" not in sig:
+            kind = personal_kind(text)
+            told = self.voice.fresh(p.personal.get(kind, [])) if kind is not None else []
+            if told:  # "where are you from?": a line of their own life, then the floor back
+                self.say_one("personal", told)
+                return True
+            if p.personal_aside:
+                self.say_one("personal_aside", p.personal_aside)
+                return True
         if "how_are_you" in sig and p.how_are_you:
             self.say_one(
                 "how_are_you",

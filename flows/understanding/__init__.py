@@ -337,6 +337,10 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
         read = _classic_kept(read, ruled, text)
         read = _topical_kept(read, ruled, text)
         read = _names_only_in_words(read, ruled, text)
+        if "personal" in signals(text):
+            # "where did you grow up?": small talk about the contact's own life, which the
+            # reader alone took for how they got started
+            read -= (read - ruled) & frozenset(CLASSIC_QUESTIONS)
     if ASK_JOB in read - ruled and asks_own_circumstances(text):
         # "can I start part-time?", "do you have part-time roles?": a question about the
         # work that fits the user's life, not a request for a post (the rules read none)
@@ -398,6 +402,12 @@ def signals(text: str) -> frozenset[str]:
     ("reacts": "were you ok?") also points back at it ("points_back")."""
     found = frozenset(m.act for m in _signals(text))
     return found | {"points_back"} if "reacts" in found else found
+
+
+def signal_rules(text: str) -> frozenset[str]:
+    """The names of the signal rules that fired in ``text``, as ``signal.rule``
+    (``personal.where_from``): which kind of remark it is, where the kind matters."""
+    return frozenset(f"{m.act}.{m.rule}" for m in _signals(text))
 
 
 def asks_something(text: str) -> bool:
