@@ -32,10 +32,13 @@ def known() -> frozenset[str]:
 
 @lru_cache(maxsize=256)
 def named(text: str) -> frozenset[str]:
-    """The subjects a question names: a rule of the subject fires on the normalised text
-    and none of its near misses (the subject's ``unless``) does."""
-    from flows.understanding import normalised  # (the rules load on first use)
+    """The subjects a question names: the text asks something, a rule of the subject fires
+    on it (normalised) and none of its near misses (the subject's ``unless``) does. A
+    statement names none: "I printed your brochure on the way in" tells, it doesn't ask."""
+    from flows.understanding import asks_something, normalised  # (the rules load on first use)
 
+    if not asks_something(text):
+        return frozenset()
     norm = normalised(text)
     rules = _rules()
     return frozenset(
