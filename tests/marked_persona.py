@@ -72,6 +72,11 @@ def marked_persona() -> Persona:
         recall_nothing=["[recall nothing] You haven't said.", "[recall nothing] Tell me?"],
         how_are_you=["[how are you] Busy, good.", "[how are you] A long one, but fine."],
         personal_aside=["[personal] Ha, another time.", "[personal] A story for a coffee."],
+        personal={
+            "where_from": ["[personal] Peoria, then here.", "[personal] Chicago for years now."],
+            "family": ["[personal] A partner and a dog.", "[personal] My folks are nearby."],
+            "pastime": ["[personal] Improv on Wednesdays.", "[personal] Novels on the train."],
+        },
         pay_reaction=["[pay reaction] It evens out.", "[pay reaction] Look past the base."],
         keep_in_touch=["[keep in touch] Yes, tell me how it went.", "[keep in touch] Do."],
     )
