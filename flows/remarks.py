@@ -27,6 +27,32 @@ _PERSONAL_KINDS: dict[str, PersonalKind] = {
 contact's ``personal_aside``."""
 
 
+_ABOUT: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (re.compile(asked, re.I), re.compile(told, re.I))
+    for asked, told in (
+        (
+            r"\b(?:pets?|dogs?|cats?|pupp(?:y|ies)|kittens?|animals?)\b",
+            r"\b(?:pets?|dogs?|cats?|pupp(?:y|ies)|kittens?|greyhound|beagle|terrier|spaniel|"
+            r"labrador|collie|tortoise|rabbit|parrot|hamster|fish)\b",
+        ),
+        (
+            r"\b(?:kids?|children|sons?|daughters?|grandkids)\b",
+            r"\b(?:kids?|children|sons?|daughters?|lad|lads|boys?|girls?|grandkids)\b",
+        ),
+    )
+)
+"""What a family question names, and the words of a line that speaks to it: "do you have
+any pets?" hears about the greyhound before the partner."""
+
+
+def _fitting(lines: list[str], text: str) -> list[str]:
+    """Of ``lines``, those that speak to what ``text`` names, if any do; else all."""
+    for asked, told in _ABOUT:
+        if asked.search(text):
+            return [line for line in lines if told.search(line)] or lines
+    return lines
+
+
 def personal_kind(text: str) -> PersonalKind | None:
     """Which of the contact's own small-talk answers ``text`` asks for, if any."""
     return next(
@@ -106,7 +132,7 @@ class Remarks(StepOutput):
             kind = personal_kind(text)
             told = self.voice.fresh(p.personal.get(kind, [])) if kind is not None else []
             if told:  # "where are you from?": a line of their own life, then the floor back
-                self.say_one("personal", told)
+                self.say_one("personal", _fitting(told, text))
                 return True
             if p.personal_aside:
                 self.say_one("personal_aside", p.personal_aside)

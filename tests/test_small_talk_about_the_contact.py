@@ -84,3 +84,10 @@ def test_where_they_grew_up_is_not_how_they_got_started() -> None:
     _ENGINE.message(session, "Where did you grow up?", T0)
     said = [t for t in session.turns[before:] if t.speaker == "contact"]
     assert [t.kind for t in said] == ["personal"], [(t.kind, t.ref) for t in said]
+
+
+def test_a_question_about_pets_hears_about_the_pet() -> None:
+    """ "do you have any pets?" got "No kids. My partner, Jo, is an ER nurse..." when the
+    contact's other family line is about her greyhound."""
+    [said] = _meeting("dana", "do you have any pets?")
+    assert "greyhound" in said.text, said.text
