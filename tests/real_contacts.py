@@ -21,3 +21,15 @@ def _asked_in_turn(persona: str, *questions: str, seed: int = 1) -> list[Turn]:
         _REAL.message(session, question, T0)
         last.append(session.turns[-1])
     return last
+
+
+def replies_in_turn(persona: str, *questions: str, seed: int = 1) -> list[list[Turn]]:
+    """All the contact's lines after each question, asked in turn in one 30-minute meeting."""
+    session, _ = _REAL.start(persona, now=T0, seed=seed, minutes=30)
+    _REAL.message(session, "Hi, I'm ready.", T0)
+    said = []
+    for question in questions:
+        before = len(session.turns)
+        _REAL.message(session, question, T0)
+        said.append([t for t in session.turns[before:] if t.speaker == "contact"])
+    return said

@@ -63,16 +63,22 @@ def among(modules: set[str], packages: set[str]) -> set[str]:
     return {p for p in packages if any(m == p or m.startswith(p + ".") for m in modules)}
 
 
-def test_importing_the_command_line_imports_no_command(tmp_path: Path) -> None:
+def imported_by(tmp_path: Path, modules: str) -> set[str]:
+    """The modules a fresh interpreter has loaded once it has imported ``modules``."""
+    probe = f"import {modules}, json, sys; print(json.dumps(sorted(sys.modules)))"
     done = subprocess.run(
-        [sys.executable, "-c", "import bot.cli, json, sys; print(json.dumps(sorted(sys.modules)))"],
+        [sys.executable, "-c", probe],
         capture_output=True,
         text=True,
         cwd=ROOT,
         env=environment(tmp_path),
         check=True,
     )
-    modules = set(json.loads(done.stdout))
+    return set(json.loads(done.stdout))
+
+
+def test_importing_the_command_line_imports_no_command(tmp_path: Path) -> None:
+    modules = imported_by(tmp_path, "bot.cli")
     heavy = NEVER | DATABASE | ENCODER | BOT | {"pydantic", "flows.persona", "flows.understanding"}
     assert among(modules, heavy) == set()
 
@@ -141,17 +147,6 @@ def test_serve_reaches_its_first_get_updates_without_matplotlib_or_alembic(
 def test_serve_checks_the_voice_settings_without_importing_the_voice(tmp_path: Path) -> None:
     """``rapport serve`` reads the model voice's settings before its first getUpdates; the
     voice itself (the guards, the flows, the ``openai`` client) loads in the background."""
-    probe = (
-        "import bot.cli.serve, bot.voice.config, json, sys; print(json.dumps(sorted(sys.modules)))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=environment(tmp_path),
-        check=True,
-    )
-    modules = set(json.loads(done.stdout))
+    modules = imported_by(tmp_path, "bot.cli.serve, bot.voice.config")
     voice = {"bot.voice.model", "openai", "flows.guards", "flows.phrasing", "flows.persona"}
     assert among(modules, voice | {"flows.understanding"}) == set()

@@ -9,22 +9,14 @@ import pytest
 
 from flows.engine import Engine
 from flows.session import Turn
-from tests.conftest import T0
+from tests.real_contacts import replies_in_turn
 
 _ENGINE = Engine()
 CONTACTS = sorted(_ENGINE.personas)
 
 
 def _meeting(persona: str, *questions: str) -> list[list[Turn]]:
-    """The contact's lines after each question, asked in turn in one meeting."""
-    session, _ = _ENGINE.start(persona, now=T0, seed=1, minutes=30)
-    _ENGINE.message(session, "Hi, I'm ready.", T0)
-    said = []
-    for question in questions:
-        before = len(session.turns)
-        _ENGINE.message(session, question, T0)
-        said.append([t for t in session.turns[before:] if t.speaker == "contact"])
-    return said
+    return replies_in_turn(persona, *questions, seed=1)
 
 
 def _detail(persona: str, turn: Turn) -> int | None:

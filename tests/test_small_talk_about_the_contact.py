@@ -15,6 +15,7 @@ from flows.persona import PERSONA_DIR
 from flows.persona_check import check_personas
 from flows.session import Turn
 from tests.conftest import T0
+from tests.real_contacts import replies_in_turn
 
 _ENGINE = Engine()
 CONTACTS = sorted(_ENGINE.personas)
@@ -22,14 +23,7 @@ CONTACTS = sorted(_ENGINE.personas)
 
 def _meeting(persona: str, *questions: str) -> list[Turn]:
     """The contact's first line after each question, asked in turn in one meeting."""
-    session, _ = _ENGINE.start(persona, now=T0, seed=3, minutes=30)
-    _ENGINE.message(session, "Hi, I'm ready.", T0)
-    said = []
-    for question in questions:
-        before = len(session.turns)
-        _ENGINE.message(session, question, T0)
-        said.append(next(t for t in session.turns[before:] if t.speaker == "contact"))
-    return said
+    return [said[0] for said in replies_in_turn(persona, *questions, seed=3)]
 
 
 @pytest.mark.parametrize("persona", CONTACTS)
