@@ -135,7 +135,11 @@ def _with_detail(
     a day?" keeps its first answer."""
     tellable = [i for i in named if answerer.can_tell(SPEC, i)]
     if not tellable:
-        if all(i.kind == "unknown" for i in items) and len(questions_in(text)) < 2:
+        if (
+            (items or asking)
+            and all(i.kind == "unknown" for i in items)
+            and len(questions_in(text)) < 2
+        ):
             # asked again about a detail told in full ("how do you get to work?" after the
             # commute and its sequel): that was all of it, not "I couldn't say"
             return [Item(SPEC, str(named[0]))]

@@ -68,3 +68,10 @@ def test_a_detail_told_in_full_is_not_called_a_mystery_when_asked_again() -> Non
     assert more[0].ref == f"{first[0].ref}+"
     assert again[0].kind == "nothing_more", (again[0].kind, again[0].text)
     assert "speculation" not in again[0].text
+
+
+def test_a_remark_about_the_users_own_commute_is_not_taken_for_asking_again() -> None:
+    *_, remark = _meeting(
+        "naomi", "How long is your commute?", "tell me more", "I commute by subway too, an hour."
+    )
+    assert all(t.kind != "nothing_more" for t in remark), [(t.kind, t.text) for t in remark]
