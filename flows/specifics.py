@@ -28,6 +28,13 @@ MIN_WORDS: Final = 2
 alone ("calls") is a topic's business, not a detail's."""
 
 
+SUBJECT_WORDS: Final = MIN_WORDS + 1
+"""What a subject's reading counts for against a detail's own keys: more than a key's two
+words ("mentor" + "your" in "did you have a mentor?" found "Do you currently mentor any of
+the junior engineers on your team?"), less than a key naming three. A subject's rules are
+written once with their near misses; a contact's keys are not."""
+
+
 @lru_cache(maxsize=8192)
 def _slot(spellings: str) -> re.Pattern[str]:
     parts = [plain_words(s).strip() for s in spellings.split("|")]
@@ -94,13 +101,13 @@ def _forms(text: str) -> tuple[str, ...]:
 def named_specifics(persona: Persona, text: str) -> list[int]:
     """The contact's specifics ``text`` names, best first: most words matched, then the
     order in the file (a contact lists the narrower detail first). A detail that answers a
-    subject the question names (``subject:``) counts as a key of ``MIN_WORDS`` words."""
+    subject the question names (``subject:``) counts as a key of ``SUBJECT_WORDS`` words."""
     if not persona.specifics:
         return []
     forms = _forms(text)
     subjects = _subjects(text) if any(s.subject for s in persona.specifics) else frozenset()
     scored = [
-        (max(_best(spec, forms), MIN_WORDS if spec.subject in subjects else 0), i)
+        (max(_best(spec, forms), SUBJECT_WORDS if spec.subject in subjects else 0), i)
         for i, spec in enumerate(persona.specifics)
     ]
     return [i for score, i in sorted(scored, key=lambda p: (-p[0], p[1])) if score]

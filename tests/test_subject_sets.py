@@ -13,13 +13,16 @@ from flows.engine import Engine
 from tests.eval.subjects import DATA, OTHER, score
 
 FLOORS = {
-    "blind_1_heldout.jsonl": 0.72,
-    "blind_2_heldout.jsonl": 0.78,
-    "blind_3_heldout.jsonl": 0.79,
-    "train.jsonl": 0.93,
+    "blind_1_heldout.jsonl": (0.76, 0.99),
+    "blind_2_heldout.jsonl": (0.81, 0.99),
+    "blind_3_heldout.jsonl": (0.84, 0.99),
+    "blind_4_heldout.jsonl": (0.79, 0.97),
+    "train.jsonl": (0.95, 0.99),
+    "train_2.jsonl": (0.89, 0.99),
 }
-"""Each set's share of replies from the right detail (near misses: from none), asked of all
-seventeen contacts, a little under its score when it was recorded."""
+"""Each set's share of replies from the right detail, and of its near misses that got no
+subject's detail (a question nobody asked), asked of all seventeen contacts: a little under
+the scores recorded in tests/data/README.md."""
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +33,6 @@ def engine() -> Engine:
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_a_subjects_set_holds_its_score(name: str, engine: Engine) -> None:
     result = score(Path(DATA / name), engine)
-    assert result.overall >= FLOORS[name], (result.overall, dict(result.right))
-    # a near miss ("did you have a mentor?", "are you taking on trainees?") never gets a
-    # subject's detail: that would answer a question nobody asked
-    assert result.of(OTHER) >= 0.99, result.of(OTHER)
+    overall, near_misses = FLOORS[name]
+    assert result.overall >= overall, (result.overall, dict(result.right))
+    assert result.of(OTHER) >= near_misses, result.of(OTHER)
