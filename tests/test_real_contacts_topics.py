@@ -8,6 +8,7 @@ import pytest
 
 from flows.asking import question_topics
 from flows.engine import Engine
+from flows.persona import load_personas
 from flows.understanding import understand
 from tests.conftest import T0
 from tests.marked_persona import ask
@@ -98,9 +99,12 @@ def test_do_pms_need_to_code_gets_the_answer_that_speaks_of_code() -> None:
 
 def test_what_are_you_working_on_is_the_contacts_own_work() -> None:
     """ "What are you working on in the lab at the moment?" got Samuel's "I would like to do
-    justice to that one": a question about his own lab, deferred as if outside it."""
+    justice to that one": a question about his own lab, deferred as if outside it. It got
+    what his lab does, and now his own project this month (his detail on current work)."""
     [reply] = _asked_in_turn("samuel", "What are you working on in the lab at the moment?")
-    assert reply.ref.startswith("organisation."), reply.text
+    assert reply.ref.startswith("spec."), reply.text
+    spec = load_personas()["samuel"].specifics[int(reply.ref.split(".")[1].rstrip("+"))]
+    assert spec.subject == "current_work", reply.text
 
 
 @pytest.mark.parametrize("seed", range(6))
