@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Final
 
+from flows.understanding.prefilter import trigrams
 from flows.understanding.rules import RuleSet, load_rules
 
 SUBJECTS_PATH: Final = Path(__file__).with_name("subjects.yaml")
@@ -41,9 +42,10 @@ def named(text: str) -> frozenset[str]:
         return frozenset()
     norm = normalised(text)
     rules = _rules()
+    grams = trigrams(norm)  # (once for every rule: the prefilter's own reading of the text)
+    fired = {rule.label for rule in rules.acts if rule.find(norm, grams) is not None}
     return frozenset(
         label
-        for label in rules.labels
-        if rules.fires(label, norm)
-        and not any(veto.search(norm) for veto in rules.act_unless.get(label, ()))
+        for label in fired
+        if not any(veto.search(norm) for veto in rules.act_unless.get(label, ()))
     )
