@@ -5,6 +5,7 @@ moment, and the floor handed over to a user who says only that the field interes
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from flows.facts import facts_of
 from flows.persona import PersonalKind
@@ -45,8 +46,16 @@ _ABOUT: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
 any pets?" hears about the greyhound before the partner."""
 
 
+_ORIGIN: Final = re.compile(r"\b(?:originally|grow up|grew up|born|raised|home ?town)\b", re.I)
+"""Where the contact is *from*: their first ``where_from`` line says where they grew up, the
+second where they live now."""
+
+
 def _fitting(lines: list[str], text: str) -> list[str]:
-    """Of ``lines``, those that speak to what ``text`` names, if any do; else all."""
+    """Of ``lines`` (the contact's fresh ones, in file order), those that speak to what
+    ``text`` names, if any do; else all."""
+    if _ORIGIN.search(text):
+        return lines[:1]
     for asked, told in _ABOUT:
         if asked.search(text):
             return [line for line in lines if told.search(line)] or lines

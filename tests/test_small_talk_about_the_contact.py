@@ -85,3 +85,11 @@ def test_a_question_about_pets_hears_about_the_pet() -> None:
     contact's other family line is about her greyhound."""
     [said] = _meeting("dana", "do you have any pets?")
     assert "greyhound" in said.text, said.text
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+def test_where_they_are_from_originally_is_where_they_grew_up(persona: str) -> None:
+    """ "where are you from originally?" got Inês's second line, on moving to Lisbon at
+    twenty-one, not Viseu, where she grew up."""
+    [said] = _meeting(persona, "Before we dive in - where are you from originally?")
+    assert said.text == _ENGINE.personas[persona].personal["where_from"][0], said.text
