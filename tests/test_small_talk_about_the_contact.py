@@ -33,6 +33,9 @@ def _meeting(persona: str, *questions: str) -> list[Turn]:
         ("Where are you from originally?", "where_from"),
         ("do you have kids?", "family"),
         ("What do you do for fun?", "pastime"),
+        # (it got Inês's answer on stress at work: "the stress comes from vague questions")
+        ("What do you do to switch off at the weekend?", "pastime"),
+        ("what do you get up to outside of work?", "pastime"),
     ],
 )
 def test_the_contact_answers_small_talk_from_their_own_life(
