@@ -75,3 +75,25 @@ def test_a_remark_about_the_users_own_commute_is_not_taken_for_asking_again() ->
         "naomi", "How long is your commute?", "tell me more", "I commute by subway too, an hour."
     )
     assert all(t.kind != "nothing_more" for t in remark), [(t.kind, t.text) for t in remark]
+
+
+@pytest.mark.parametrize(
+    ("persona", "question"),
+    [
+        ("ray", "whats ur week look like rn, any big jobs?"),
+        ("ray", "are you working on any big jobs at the moment?"),
+        ("marcus", "r u mentoring any interns rn"),
+    ],
+)
+def test_asking_about_the_contacts_jobs_is_not_asking_for_one(persona: str, question: str) -> None:
+    """Practising as a warehouse lead, "whats ur week look like rn, any big jobs?" got Ray's
+    "I don't hire out of coffee meetings" before his current job, and the feedback said
+    "Asking me about a job put me on the spot"."""
+    [said] = _meeting(persona, question)
+    assert [t.kind for t in said] == ["answer"], [(t.kind, t.text[:60]) for t in said]
+    assert said[0].ref.startswith("spec."), said[0].ref
+
+
+def test_a_request_for_a_post_is_still_one() -> None:
+    [said] = _meeting("ray", "any openings on the jobs you're working on right now?")
+    assert said[0].kind == "job_deflection" or "hire" in said[0].text, (said[0].kind, said[0].text)

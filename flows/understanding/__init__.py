@@ -341,6 +341,10 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
             # "where did you grow up?": small talk about the contact's own life, which the
             # reader alone took for how they got started
             read -= (read - ruled) & frozenset(CLASSIC_QUESTIONS)
+    if ASK_JOB in read and subjects.named(text) and not _ASKS_FOR_A_PLACE.search(normalised(text)):
+        # "are you working on any big jobs at the moment?", "r u mentoring any interns rn":
+        # the contact's own work (a subject), a question about it, not a request for a post
+        read = (read - {ASK_JOB}) | {ASK_OTHER}
     if ASK_JOB in read - ruled and asks_own_circumstances(text):
         # "can I start part-time?", "do you have part-time roles?": a question about the
         # work that fits the user's life, not a request for a post (the rules read none)
@@ -361,6 +365,15 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
         if m.act in dropped.intersection(CHECKLIST) - read and len(m.matched.split()) >= 2:
             read |= _clause(m.matched, where, frozenset({m.act}))
     return read
+
+
+_ASKS_FOR_A_PLACE: Final = re.compile(
+    r"\b(?:openings?|vacanc\w*|positions?|roles? for (?:me|someone like me)|hire me|hiring|"
+    r"a job for me|work for you|work with you|work under you|join (?:your|the) (?:team|crew|firm)|"
+    r"room for (?:me|one more|someone)|a place for me|take me on|need (?:a|an|another) \w+)\b"
+)
+"""Words that do ask for a post even in a question about the contact's own work ("any
+openings on the project you're working on now?")."""
 
 
 def _checked_in(
