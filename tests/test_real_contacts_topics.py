@@ -282,3 +282,17 @@ def test_practising_with_freja_and_naomi(persona: str, question: str, ref: str) 
     between plaintiff and defense side."""
     [said] = _asked_in_turn(persona, question)
     assert said.ref.startswith(ref), (said.kind, said.ref)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is it true that councils are cutting policy posts at the moment?",
+        "is there a hiring freeze in the sector?",
+    ],
+)
+def test_cuts_to_posts_are_the_job_market(question: str) -> None:
+    """Practising as a paralegal, "Is it true that councils are cutting policy posts at the
+    moment?" got Helen's answer on what outsiders get wrong about council culture."""
+    [reply] = _asked_in_turn("helen", question)
+    assert reply.ref.startswith("demand."), (reply.ref, reply.text)
