@@ -122,7 +122,7 @@ def strengths_text(obs: Observations, said: str = "") -> str:
     weaknesses = _side(
         obs.weaknesses,
         said,
-        "Only what I said a moment ago.",
+        "Only the point I made a moment ago; that one is worth the work.",
         _lines()["stretch"]["weakness"],
     )
     return f"Strengths: {strengths}\nTo work on: {weaknesses}"

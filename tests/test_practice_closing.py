@@ -46,3 +46,17 @@ def test_what_to_focus_on_in_a_first_year_is_advice_not_the_weaknesses() -> None
     said = [t.ref for t in session.turns[before:] if t.speaker == "contact"]
     assert said and said[0].startswith("advice."), said
     assert session.state == "converse", session.state
+
+
+def test_a_weakness_already_told_is_referred_back_to_in_words_that_stand_alone() -> None:
+    """Asked for strengths and weaknesses right after the feedback, Helen said "To work on:
+    Only what I said a moment ago." The point is not repeated word for word; the line now
+    reads as a sentence of its own."""
+    from flows.feedback import Observations, strengths_text
+
+    weakness = "When I drifted off topic you steered straight back."
+    said = f"You offered something useful. {weakness}"
+    text = strengths_text(Observations(("You offered something useful.",), (weakness,)), said)
+    to_work_on = text.split("To work on: ", 1)[1]
+    assert weakness not in to_work_on
+    assert to_work_on == "Only the point I made a moment ago; that one is worth the work."
