@@ -364,7 +364,7 @@ class Conversation(Closing, Remarks, Timekeeping):
                 tangent_told = self._tangent_of(f.tangent)
                 index = p.tangents.index(tangent_told)
                 self.say("follow_up_answer", tangent_told.follow_up, f"tangent.{index}+")
-            else:
+            elif not self._personal_more():
                 self.say_said(answerer.more())
 
     def _accepted_offer(self) -> list[Item]:

@@ -18,6 +18,8 @@ _MONEY = re.compile(
     r"[$£€]\s?\d|\d\s?(?:k\b|kroner|dkk|sgd|s\$|euros?|dollars|pounds)|\bper hour\b|\ban hour\b"
 )
 """A pay figure in what the contact just said."""
+PERSONAL: Final = "personal"
+"""The kind of a contact's line about their own life (its ``ref``: ``personal.<kind>``)."""
 _PERSONAL_KINDS: dict[str, PersonalKind] = {
     "personal.where_from": "where_from",
     "personal.do_you_have_kids": "family",
@@ -141,7 +143,8 @@ class Remarks(StepOutput):
             kind = personal_kind(text)
             told = self.voice.fresh(p.personal.get(kind, [])) if kind is not None else []
             if told:  # "where are you from?": a line of their own life, then the floor back
-                self.say_one("personal", _fitting(told, text))
+                line = self.voice.pick("personal", _fitting(told, text))
+                self.say("personal", line, f"{PERSONAL}.{kind}")
                 return True
             if p.personal_aside:
                 self.say_one("personal_aside", p.personal_aside)
@@ -153,6 +156,19 @@ class Remarks(StepOutput):
             )
             return True
         return False
+
+    def _personal_more(self) -> bool:
+        """ "tell me more" right after a line of the contact's own life: their other line
+        of that kind, if not said yet (True if said)."""
+        last = next((t for t in reversed(self.session.turns[:-1]) if t.speaker == "contact"), None)
+        if last is None or last.kind != PERSONAL or not last.ref.startswith(f"{PERSONAL}."):
+            return False
+        kind = last.ref.removeprefix(f"{PERSONAL}.")
+        told = self.voice.fresh(self.persona.personal.get(kind, []))  # type: ignore[call-overload]
+        if not told:
+            return False
+        self.say(PERSONAL, told[0], last.ref)
+        return True
 
     def _pay_reaction(self) -> bool:
         """ "Wow, that's three times what I earn now" right after a figure: the contact

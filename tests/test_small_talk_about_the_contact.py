@@ -96,3 +96,18 @@ def test_where_they_are_from_originally_is_where_they_grew_up(persona: str) -> N
     twenty-one, not Viseu, where she grew up."""
     [said] = _meeting(persona, "Before we dive in - where are you from originally?")
     assert said.text == _ENGINE.personas[persona].personal["where_from"][0], said.text
+
+
+def test_tell_me_more_after_small_talk_hears_the_other_line() -> None:
+    """ "tell me more" after Dana's home town got "Honestly, that story ends there": she
+    has a second line, on where she lives now."""
+    _, origin, more, again = _meeting(
+        "dana",
+        "How did you get started?",
+        "Where are you from originally?",
+        "oh cool, tell me more",
+        "tell me more",
+    )
+    lines = _ENGINE.personas["dana"].personal["where_from"]
+    assert (origin.text, more.text) == (lines[0], lines[1])
+    assert again.kind == "nothing_more", again.kind
