@@ -32,6 +32,8 @@ def _meeting(persona: str, *questions: str) -> list[Turn]:
     [
         ("Where are you from originally?", "where_from"),
         ("do you have kids?", "family"),
+        # (a second-language speaker got "that one lies outside my knowledge")
+        ("You have children?", "family"),
         ("What do you do for fun?", "pastime"),
         # (it got Inês's answer on stress at work: "the stress comes from vague questions")
         ("What do you do to switch off at the weekend?", "pastime"),

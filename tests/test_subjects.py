@@ -37,6 +37,7 @@ _ENGINE = Engine()
         ("Do you take the tube in?", "commute"),
         ("is it a long drive in for you?", "commute"),
         ("What time do you have to leave home to get here?", "commute"),
+        ("How is your way to come to office every day?", "commute"),
     ],
 )
 def test_a_subject_is_read_however_it_is_asked(question: str, subject: str) -> None:
