@@ -22,7 +22,7 @@ from flows.facts import Facts, facts_of
 from flows.machine import CONVERSE, DONE, REFERRAL
 from flows.persona import Tangent
 from flows.remarks import Remarks
-from flows.rerouting import rerouted
+from flows.rerouting import questions_in, rerouted
 from flows.session import Turn
 from flows.specifics import SPEC, named_specifics
 from flows.timekeeping import Timekeeping
@@ -265,7 +265,7 @@ class Conversation(Closing, Remarks, Timekeeping):
             and self._pay_reaction()
         ):
             return  # "that's three times what I earn now": a reaction, not a question
-        if "personal" in sig and named_specifics(p, turn.text):
+        if "personal" in sig and named_specifics(p, turn.text) and len(questions_in(turn.text)) < 2:
             # "how long is your commute?" to a contact who has told us: the detail, not a
             # polite "let's talk about your questions"
             sig -= {"personal"}

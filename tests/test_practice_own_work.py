@@ -97,3 +97,15 @@ def test_asking_about_the_contacts_jobs_is_not_asking_for_one(persona: str, ques
 def test_a_request_for_a_post_is_still_one() -> None:
     [said] = _meeting("ray", "any openings on the jobs you're working on right now?")
     assert said[0].kind == "job_deflection" or "hire" in said[0].text, (said[0].kind, said[0].text)
+
+
+def test_small_talk_about_the_drive_in_today_keeps_the_warm_aside() -> None:
+    """A remark and a question about this morning's roads named the commute detail, lost
+    its "personal" reading, and then no detail was placed: the contact deflected it as an
+    unknown topic and offered to talk about pay."""
+    [said] = _meeting(
+        "dana",
+        "I hope the snow did not make your drive in from Aurora too difficult this morning; "
+        "how were the roads?",
+    )
+    assert said[0].kind == "personal_aside", (said[0].kind, said[0].ref)
