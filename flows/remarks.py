@@ -143,8 +143,8 @@ class Remarks(StepOutput):
             kind = personal_kind(text)
             told = self.voice.fresh(p.personal.get(kind, [])) if kind is not None else []
             if told:  # "where are you from?": a line of their own life, then the floor back
-                line = self.voice.pick("personal", _fitting(told, text))
-                self.say("personal", line, f"{PERSONAL}.{kind}")
+                line = self.voice.pick(PERSONAL, _fitting(told, text))
+                self.say(PERSONAL, line, f"{PERSONAL}.{kind}")
                 return True
             if p.personal_aside:
                 self.say_one("personal_aside", p.personal_aside)
