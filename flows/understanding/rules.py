@@ -174,10 +174,7 @@ class RuleSet:
 
     @cached_property
     def _by_label(self) -> dict[str, tuple[Rule, ...]]:
-        by_label: dict[str, tuple[Rule, ...]] = {}
-        for rule in self.acts:
-            by_label[rule.label] = (*by_label.get(rule.label, ()), rule)
-        return by_label
+        return _by_label(self.acts)
 
     def firmly(self, label: str, text: str) -> bool:
         """Whether a ``firm`` rule of ``label`` fires on the normalised ``text``."""
@@ -185,11 +182,7 @@ class RuleSet:
 
     @cached_property
     def _firm(self) -> dict[str, tuple[Rule, ...]]:
-        firm: dict[str, tuple[Rule, ...]] = {}
-        for rule in self.acts:
-            if rule.firm:
-                firm[rule.label] = (*firm.get(rule.label, ()), rule)
-        return firm
+        return _by_label(rule for rule in self.acts if rule.firm)
 
     def compile_all(self) -> None:
         """Compile every regex now (a bad one raises :class:`RulesError`)."""
@@ -199,6 +192,14 @@ class RuleSet:
         for vetoes in self.act_unless.values():
             for regex in vetoes:
                 _ = regex.compiled
+
+
+def _by_label(rules: Iterable[Rule]) -> dict[str, tuple[Rule, ...]]:
+    """``rules`` grouped by their label, in file order."""
+    grouped: dict[str, tuple[Rule, ...]] = {}
+    for rule in rules:
+        grouped[rule.label] = (*grouped.get(rule.label, ()), rule)
+    return grouped
 
 
 def split_alternatives(source: str) -> list[str]:

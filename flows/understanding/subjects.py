@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Final
 
-from flows.understanding.prefilter import trigrams
+from flows.understanding.matching import run
 from flows.understanding.rules import RuleSet, load_rules
 
 SUBJECTS_PATH: Final = Path(__file__).with_name("subjects.yaml")
@@ -34,18 +34,12 @@ def known() -> frozenset[str]:
 @lru_cache(maxsize=256)
 def named(text: str) -> frozenset[str]:
     """The subjects a question names: the text asks something, a rule of the subject fires
-    on it (normalised) and none of its near misses (the subject's ``unless``) does. A
+    on it (normalised) and none of its near misses (the subject's ``unless``) does, as the
+    act rules are run (``matching.run``: the prefilter's index, then the vetoes). A
     statement names none: "I printed your brochure on the way in" tells, it doesn't ask."""
     from flows.understanding import asks_something, normalised  # (the rules load on first use)
 
     if not asks_something(text):
         return frozenset()
-    norm = normalised(text)
     rules = _rules()
-    grams = trigrams(norm)  # (once for every rule: the prefilter's own reading of the text)
-    fired = {rule.label for rule in rules.acts if rule.find(norm, grams) is not None}
-    return frozenset(
-        label
-        for label in fired
-        if not any(veto.search(norm) for veto in rules.act_unless.get(label, ()))
-    )
+    return frozenset(rule.label for rule, _ in run(rules.acts, normalised(text), rules.act_unless))
