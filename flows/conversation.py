@@ -163,6 +163,8 @@ class Conversation(Closing, Remarks, Timekeeping):
             elif background is not None and p.background_ack:
                 # "hi, thanks for meeting me! I work at a call centre": the news, not the hello
                 self.say_one("background", p.background_ack, a_role=background.a_role)
+            elif self._heard_back(turn.text):
+                pass  # "Yes, a daughter, she's six.", after "Do you have kids yourself?"
             elif (
                 p.intro_ack
                 and not facts_of(self.session).questions  # the lines ask for the first one

@@ -245,6 +245,10 @@ class Persona(_Strict):
     """Answers to the small talk people ask to build rapport ("where are you from?", "do you
     have kids?", "what do you do for fun?"): a sentence or two of the contact's own life,
     then the floor goes back to the user. Other personal questions get ``personal_aside``."""
+    personal_heard: dict[PersonalKind, list[str]] = {}
+    """What the contact says when the user answers or reacts to a line of ``personal``
+    without asking anything ("Yes, a daughter, she's six.", "ha, I love that book"): aligned
+    with ``personal`` by index, fit for any answer, then the floor back to the work."""
     referral_for_you: list[str] = []
     """Ends the referrals: whom to call first given the user's work (``{a_role}``,
     ``{name}``: the referral whose sectors match)."""

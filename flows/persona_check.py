@@ -184,11 +184,17 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
         if len(persona.personal.get(kind, [])) < 2:
             yield Problem(file, f"personal.{kind}", "needs at least two variants")
     for kind, lines in persona.personal.items():
-        for i, line in enumerate(lines):
-            if _words(line) > MAX_PERSONAL_WORDS:
-                yield Problem(
-                    file, f"personal.{kind}[{i}]", f"longer than {MAX_PERSONAL_WORDS} words"
-                )
+        if len(persona.personal_heard.get(kind, [])) != len(lines):
+            yield Problem(
+                file, f"personal_heard.{kind}", f"needs one line per personal.{kind} line"
+            )
+    for field in ("personal", "personal_heard"):
+        for kind, lines in getattr(persona, field).items():
+            for i, line in enumerate(lines):
+                if _words(line) > MAX_PERSONAL_WORDS:
+                    yield Problem(
+                        file, f"{field}.{kind}[{i}]", f"longer than {MAX_PERSONAL_WORDS} words"
+                    )
     for name, allowed in _PLACEHOLDERS.items():
         for i, line in enumerate(getattr(persona, name)):
             used = _placeholders(line)
@@ -245,9 +251,10 @@ def spoken_lines(persona: Persona) -> Iterator[tuple[str, str]]:
     for name in (*_SPOKEN, *_NEW_LINES):
         for i, line in enumerate(getattr(persona, name)):
             yield f"{name}[{i}]", line
-    for kind, lines in persona.personal.items():
-        for i, line in enumerate(lines):
-            yield f"personal.{kind}[{i}]", line
+    for field in ("personal", "personal_heard"):
+        for kind, lines in getattr(persona, field).items():
+            for i, line in enumerate(lines):
+                yield f"{field}.{kind}[{i}]", line
     for i, tangent in enumerate(persona.tangents):
         yield f"tangents[{i}].drift", tangent.drift
         yield f"tangents[{i}].follow_up", tangent.follow_up

@@ -5,12 +5,13 @@ moment, and the floor handed over to a user who says only that the field interes
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Final, cast, get_args
 
 from flows.facts import facts_of
 from flows.persona import PersonalKind
+from flows.session import Turn
 from flows.step_output import StepOutput
-from flows.understanding import signal_rules
+from flows.understanding import asks_something, signal_rules
 from flows.userfacts import user_facts
 
 _REPHRASABLE = ("answer", "tangent", "follow_up_answer", "question_answer", "feedback")
@@ -20,14 +21,13 @@ _MONEY = re.compile(
 """A pay figure in what the contact just said."""
 PERSONAL: Final = "personal"
 """The kind of a contact's line about their own life (its ``ref``: ``personal.<kind>``)."""
-_PERSONAL_KINDS: dict[str, PersonalKind] = {
-    "personal.where_from": "where_from",
-    "personal.do_you_have_kids": "family",
-    "personal.for_fun": "pastime",
-}
-"""The small talk a contact answers from their own life (``Persona.personal``), by the
-``personal`` rule of patterns.yaml that read it; any other personal question gets the
-contact's ``personal_aside``."""
+HEARD: Final = "personal_heard"
+"""The kind of the contact's word on the user's answer to one of those lines."""
+_PERSONAL_KINDS: Final = get_args(PersonalKind)
+"""The small talk a contact answers from their own life (``Persona.personal``): a
+``personal`` rule of patterns.yaml named for the kind, or for the kind and a suffix
+(``personal.where_from_a_local``), read it; any other personal question gets the contact's
+``personal_aside``."""
 
 
 _ABOUT: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
@@ -66,9 +66,14 @@ def _fitting(lines: list[str], text: str) -> list[str]:
 
 def personal_kind(text: str) -> PersonalKind | None:
     """Which of the contact's own small-talk answers ``text`` asks for, if any."""
-    return next(
-        (_PERSONAL_KINDS[r] for r in sorted(signal_rules(text)) if r in _PERSONAL_KINDS), None
-    )
+    for rule in sorted(signal_rules(text)):
+        label, _, name = rule.partition(".")
+        if label != PERSONAL:
+            continue
+        for kind in _PERSONAL_KINDS:
+            if name == kind or name.startswith(f"{kind}_"):
+                return cast(PersonalKind, kind)
+    return None
 
 
 _INTEREST = re.compile(
@@ -160,7 +165,7 @@ class Remarks(StepOutput):
     def _personal_more(self) -> bool:
         """ "tell me more" right after a line of the contact's own life: their other line
         of that kind, if not said yet (True if said)."""
-        last = next((t for t in reversed(self.session.turns[:-1]) if t.speaker == "contact"), None)
+        last = self._last_contact_line()
         if last is None or last.kind != PERSONAL or not last.ref.startswith(f"{PERSONAL}."):
             return False
         kind = last.ref.removeprefix(f"{PERSONAL}.")
@@ -169,6 +174,28 @@ class Remarks(StepOutput):
             return False
         self.say(PERSONAL, told[0], last.ref)
         return True
+
+    def _heard_back(self, text: str) -> bool:
+        """The user answers or reacts to a line of the contact's own life without asking
+        anything ("Yes, a daughter, she's six.", "I grew up in Manila, actually."): the
+        contact's word on it, fit for any answer, then the floor back (True if said)."""
+        last = self._last_contact_line()
+        if last is None or last.kind != PERSONAL or asks_something(text):
+            return False
+        kind = cast(PersonalKind, last.ref.removeprefix(f"{PERSONAL}."))
+        lines = self.persona.personal.get(kind, [])
+        heard = self.persona.personal_heard.get(kind, [])
+        if last.text not in lines or len(heard) != len(lines):
+            return False
+        line = heard[lines.index(last.text)]
+        if not self.voice.fresh([line]):
+            return False
+        self.say(HEARD, line, f"{HEARD}.{kind}")
+        return True
+
+    def _last_contact_line(self) -> Turn | None:
+        """The contact's last line before the user's message."""
+        return next((t for t in reversed(self.session.turns[:-1]) if t.speaker == "contact"), None)
 
     def _pay_reaction(self) -> bool:
         """ "Wow, that's three times what I earn now" right after a figure: the contact

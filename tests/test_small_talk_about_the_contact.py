@@ -64,8 +64,9 @@ def test_other_personal_questions_still_get_the_warm_aside() -> None:
 
 def test_every_contact_has_two_lines_of_each_kind(tmp_path: Path) -> None:
     raw = yaml.safe_load((PERSONA_DIR / "dana.yaml").read_text(encoding="utf-8"))
-    raw["personal"]["family"] = raw["personal"]["family"][:1]
-    del raw["personal"]["pastime"]
+    for field in ("personal", "personal_heard"):
+        raw[field]["family"] = raw[field]["family"][:1]
+        del raw[field]["pastime"]
     (tmp_path / "dana.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
     problems = {(p.field, p.message) for p in check_personas(tmp_path)}
     assert problems == {
@@ -113,3 +114,87 @@ def test_tell_me_more_after_small_talk_hears_the_other_line() -> None:
     lines = _ENGINE.personas["dana"].personal["where_from"]
     assert (origin.text, more.text) == (lines[0], lines[1])
     assert again.kind == "nothing_more", again.kind
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+@pytest.mark.parametrize(
+    ("question", "answer", "kind"),
+    [
+        ("Where did you grow up?", "I grew up in Manila, actually.", "where_from"),
+        ("Do you have kids?", "Yes, a daughter, she's six.", "family"),
+        ("What do you do for fun?", "I play the guitar a bit.", "pastime"),
+    ],
+)
+def test_the_user_answering_the_contact_back_is_heard(
+    persona: str, question: str, answer: str, kind: str
+) -> None:
+    """A contact's small talk often ends by asking the user back ("Do you live in the
+    city?"); the answer got "Okay, over to you. What's on your list?", and "I play the
+    guitar a bit." got "Ha, likewise. Don't worry about being polite with me..." """
+    told, heard = _meeting(persona, question, answer)
+    p = _ENGINE.personas[persona]
+    assert told.kind == "personal", (told.kind, told.text)
+    line = p.personal[kind].index(told.text)  # type: ignore[index]
+    assert heard.kind == "personal_heard", (heard.kind, heard.text)
+    assert heard.text == p.personal_heard[kind][line]  # type: ignore[index]
+
+
+def test_an_answer_with_a_question_in_it_gets_the_question_answered() -> None:
+    _, then = _meeting("dana", "Do you have kids?", "Not yet! And what's the pay like?")
+    assert then.kind != "personal_heard", then.text
+    assert then.ref.startswith("pay."), (then.ref, then.text)
+
+
+def test_the_word_on_the_users_answer_is_said_once() -> None:
+    """Answering twice does not hear the same line twice."""
+    _, heard, again = _meeting("dana", "Do you have kids?", "No, not yet.", "Maybe one day.")
+    assert heard.kind == "personal_heard"
+    assert again.text != heard.text
+
+
+def test_every_line_of_their_life_has_a_word_for_the_users_answer(tmp_path: Path) -> None:
+    raw = yaml.safe_load((PERSONA_DIR / "dana.yaml").read_text(encoding="utf-8"))
+    raw["personal_heard"]["family"] = raw["personal_heard"]["family"][:1]
+    (tmp_path / "dana.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    problems = {(p.field, p.message) for p in check_personas(tmp_path)}
+    assert problems == {("personal_heard.family", "needs one line per personal.family line")}
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # asked in ways the rules did not know (0.385-0.445 of such questions were heard)
+        ("where u from originally", "where_from"),
+        ("Have you always lived in Chicago?", "where_from"),
+        ("What first brought you to Chicago?", "where_from"),
+        ("are you a Chicago native?", "where_from"),
+        ("Are you married?", "family"),
+        ("how many kids have you got?", "family"),
+        ("Is your family nearby?", "family"),
+        ("Got any pets?", "family"),
+        ("Any hobbies outside work?", "pastime"),
+        ("How do you like to spend your free time?", "pastime"),
+        ("any fun plans for the weekend?", "pastime"),
+    ],
+)
+def test_small_talk_asked_many_ways_is_heard(question: str, kind: str) -> None:
+    [said] = _meeting("dana", question)
+    assert said.kind == "personal", (said.kind, said.text)
+    assert said.text in _ENGINE.personas["dana"].personal[kind]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is teaching family-friendly in terms of hours?",
+        "How long have you been in HR?",
+        "Did you grow up in the industry?",
+        "Were you always in finance, or did you come from somewhere else?",
+        "Do hobby projects count with employers?",
+        "How do you switch off after hearing people's trauma all day?",
+        "Is your accent ever a problem with clients?",
+    ],
+)
+def test_work_questions_that_share_a_word_are_not_small_talk(question: str) -> None:
+    [said] = _meeting("dana", question)
+    assert said.kind != "personal", (said.kind, said.text)

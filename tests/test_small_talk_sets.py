@@ -1,16 +1,36 @@
-"""Small talk about the contact's own life, written by a helper who never saw the rules
-(``tests/data/small_talk/``; ``tests/data/README.md`` has its first score). Held out: this
-test only holds the line it was scored at."""
+"""Small talk about the contact's own life, written by helpers who never saw the rules
+(``tests/data/small_talk/``; ``tests/data/README.md`` says who wrote what and when each was
+scored). The held-out sets are never tuned against: this test only holds the line they
+were scored at."""
 
 from __future__ import annotations
+
+import pytest
 
 from flows.engine import Engine
 from tests.eval.small_talk import DATA, OTHER, score
 
 
-def test_the_blind_small_talk_set_holds_its_first_score() -> None:
-    result = score(DATA / "blind_1_heldout.jsonl", Engine())
-    assert result.overall >= 0.44, (result.overall, dict(result.right))
-    # a question about the work that shares a word ("how many kids do you teach a day?")
-    # never gets a line of the contact's family life
-    assert result.of(OTHER) >= 0.99, result.of(OTHER)
+FLOORS = {
+    "blind_1_heldout.jsonl": (0.78, 0.97),
+    "blind_2_heldout.jsonl": (0.71, 0.97),
+    "train_1.jsonl": (0.80, 0.99),
+    "train_2.jsonl": (0.89, 0.99),
+}
+"""Each set's share of replies with the contact's own line of the kind asked, and of its
+near misses that got none ("how many kids do you teach a day?" never hears about the
+contact's family), asked of all seventeen contacts: a little under the scores recorded in
+tests/data/README.md."""
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine()
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_a_small_talk_set_holds_its_score(name: str, engine: Engine) -> None:
+    result = score(DATA / name, engine)
+    overall, near_misses = FLOORS[name]
+    assert result.overall >= overall, (result.overall, dict(result.right))
+    assert result.of(OTHER) >= near_misses, result.of(OTHER)
