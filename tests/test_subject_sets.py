@@ -13,12 +13,13 @@ from flows.engine import Engine
 from tests.eval.subjects import DATA, OTHER, score
 
 FLOORS = {
-    "blind_1_heldout.jsonl": (0.76, 0.99),
-    "blind_2_heldout.jsonl": (0.81, 0.99),
+    "blind_1_heldout.jsonl": (0.78, 0.99),
+    "blind_2_heldout.jsonl": (0.83, 0.99),
     "blind_3_heldout.jsonl": (0.84, 0.99),
-    "blind_4_heldout.jsonl": (0.79, 0.97),
+    "blind_4_heldout.jsonl": (0.80, 0.97),
     "train.jsonl": (0.95, 0.99),
     "train_2.jsonl": (0.89, 0.99),
+    "train_3.jsonl": (0.93, 0.99),
 }
 """Each set's share of replies from the right detail, and of its near misses that got no
 subject's detail (a question nobody asked), asked of all seventeen contacts: a little under
