@@ -69,6 +69,20 @@ BACKGROUNDS = [
         "",
     ),
     ("I managed a restaurant for 10 years", "ten years as a restaurant manager", "hospitality"),
+    # second-language English: no article, the years first; Mei Ling, once a hotel duty
+    # manager, did not notice a fellow hotel person
+    (
+        "I work 5 years as hotel front office in Bali.",
+        "five years in hotel front office",
+        "hospitality",
+    ),
+    (
+        "I am working in hotel front office since 2019",
+        "a background in hotel front office",
+        "hospitality",
+    ),
+    ("I was teacher of English for 6 years", "six years as a teacher", "education"),
+    ("I worked 3 years like waiter in Madrid", "three years as a waiter", "hospitality"),
     # "Sure. What would you like to dig into?", then feedback saying they never said
     (
         "ok so me: 8 yrs pharmacy tech, been learning python for a year",
@@ -225,13 +239,14 @@ def test_the_development_set_holds_its_figures() -> None:
     0.436 (name 0.649, role 0.371, years 0.129, target 0.291); after, 0.718 (0.959, 0.700,
     0.565, 0.736), inventing a fact for at most 2% of messages that state none; with fields
     said as "working in retail 5 years", "ex-police", "a decade in the army": 0.728 (0.959,
-    0.733, 0.647, 0.736), the same 2% at most. A floor."""
+    0.733, 0.647, 0.736), the same 2% at most; with second-language word order ("I work 5
+    years as hotel front office"): 0.736 (0.959, 0.743, 0.659, 0.736). A floor."""
     from tests.eval.userfacts import DATA, load, messages_right, score
 
     rows = load(DATA / "dev.jsonl")
-    assert messages_right(rows) >= 0.72
+    assert messages_right(rows) >= 0.73
     tallies = score(rows)
-    floors = {"name": 0.95, "role": 0.725, "years": 0.635, "target": 0.73}
+    floors = {"name": 0.95, "role": 0.74, "years": 0.65, "target": 0.73}
     for fact, floor in floors.items():
         t = tallies[fact]
         assert t.right / t.expected >= floor, fact
