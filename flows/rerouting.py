@@ -77,13 +77,20 @@ def rerouted(
     *,
     going_back: bool = False,
     asks_why: bool = False,
+    handled: bool = False,
 ) -> list[Item]:
     """``items`` as read, or the narrower answer a person would give. ``going_back``: the
     message stops on the contact's last answer ("wait, how long did that take?"), which a
     detail never overrides; a question that merely says "that" or "there" ("is there a
     union?") gets the detail it names. ``asks_why``: a why-question about the contact's last
-    answer, which goes on with it rather than defining a term it names."""
+    answer, which goes on with it rather than defining a term it names. ``handled``: the
+    message asks for something the meeting does apart from questions (names, feedback, a
+    check-back), so with no question read there is nothing to answer besides: "would you
+    know anyone who went from support to product?" wants names, not the contact's own road
+    from support to product."""
     p = persona
+    if handled and not items:
+        return items
     asking = asks_something(text)
     only = items[0] if len(items) == 1 else None
     term = Item(TERM, only.key if only is not None and only.kind == "topic" else "")
