@@ -10,7 +10,6 @@ import pytest
 from flows.engine import Engine
 from tests.eval.small_talk import DATA, OTHER, score
 
-
 FLOORS = {
     "blind_1_heldout.jsonl": (0.78, 0.97),
     "blind_2_heldout.jsonl": (0.71, 0.97),
