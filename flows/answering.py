@@ -118,6 +118,7 @@ class Answering(Remarks):
             # "how do you convince the CFO" read as "tell me more" too, with nothing said
             # to go on with: a question of its own, not "Good. Your question?"
             items = asked_items(turn.text, acts - {A.FOLLOW_UP}, is_question=True, hinted=hinted)
+        carried_over = False
         if (
             "elliptical" in sig
             and len(items) == 1
@@ -127,7 +128,7 @@ class Answering(Remarks):
             # "and paralegals?" right after the pay answer: the pay question, asked of them;
             # "what about an apprentice?" after the typical day: an apprentice's day, where
             # the contact has one (else the topic it names: how apprentices get in)
-            items = [carried]
+            items, carried_over = [carried], True
         if not items and not asking and ("yes" in sig or A.FOLLOW_UP in acts):
             items = self._accepted_offer()
         if (
@@ -160,6 +161,7 @@ class Answering(Remarks):
             going_back=going_back,
             asks_why=asks_why,
             handled=bool(acts & _HANDLED_APART),
+            carried=carried_over,
         )
         holds_on = "hold_on" in sig and all(
             i.kind not in (TERM, SPEC, "classic") and not about_the_user(i) for i in items

@@ -184,9 +184,16 @@ _COMMON = frozenset(
 
 
 def distinctive(text: str) -> frozenset[str]:
-    """The words of ``text`` that could tie a question to one answer ("master's", "weekends")."""
+    """The words of ``text`` that could tie a question to one answer ("master's", "weekends",
+    and short names in capitals: "RPN", "MBA", "SQL")."""
     words = (w.strip("'").removesuffix("'s") for w in _WORD.findall(text.lower()))
-    return frozenset(_stem(w)[:6] for w in words if len(w) > 3 and w not in _COMMON)
+    long = {_stem(w)[:6] for w in words if len(w) > 3 and w not in _COMMON}
+    return frozenset(long | {a.lower() for a in _ACRONYM.findall(text) if a not in _NOT_ACRONYMS})
+
+
+_ACRONYM: Final = re.compile(r"\b([A-Z]{2,3})s?\b")
+"""A short name in capitals ("RPN", "RPNs", "MBA"): as telling as any long word."""
+_NOT_ACRONYMS: Final = frozenset({"OK", "OMG", "LOL", "BTW", "TBH", "IMO", "FYI", "THE", "AND"})
 
 
 def _stem(word: str) -> str:

@@ -78,6 +78,7 @@ def rerouted(
     going_back: bool = False,
     asks_why: bool = False,
     handled: bool = False,
+    carried: bool = False,
 ) -> list[Item]:
     """``items`` as read, or the narrower answer a person would give. ``going_back``: the
     message stops on the contact's last answer ("wait, how long did that take?"), which a
@@ -87,9 +88,10 @@ def rerouted(
     message asks for something the meeting does apart from questions (names, feedback, a
     check-back), so with no question read there is nothing to answer besides: "would you
     know anyone who went from support to product?" wants names, not the contact's own road
-    from support to product."""
+    from support to product. ``carried``: the question was carried over from the last
+    answer ("and for RPNs?" right after the pay answer is RPN pay, not what an RPN is)."""
     p = persona
-    if handled and not items:
+    if (handled and not items) or carried:
         return items
     asking = asks_something(text)
     only = items[0] if len(items) == 1 else None

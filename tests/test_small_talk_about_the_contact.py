@@ -193,6 +193,8 @@ def test_small_talk_asked_many_ways_is_heard(question: str, kind: str) -> None:
         "Do hobby projects count with employers?",
         "How do you switch off after hearing people's trauma all day?",
         "Is your accent ever a problem with clients?",
+        # (Priya, asked by a nurse from Brazil, said where she grew up first)
+        "What is the hardest for nurses who come from other country?",
     ],
 )
 def test_work_questions_that_share_a_word_are_not_small_talk(question: str) -> None:
