@@ -22,3 +22,12 @@ def test_and_for_an_rpn_after_the_pay_asks_an_rpns_pay() -> None:
     assert pay[0].ref.startswith("pay."), pay[0].ref
     assert rpn[0].ref.startswith("pay."), (rpn[0].ref, rpn[0].text)
     assert "RPN" in rpn[0].text
+
+
+def test_how_many_patients_one_nurse_has_is_the_ratio() -> None:
+    """ "How many patients one nurse have on your ward?" got how the ward is organised
+    (thirty-six beds, ninety people on the schedule): Priya's answer on the ratio was
+    reached only by "nurse to patient ratio"."""
+    [said] = replies_in_turn("priya", "How many patients one nurse have on your ward?")
+    assert said[0].ref.startswith("term."), (said[0].ref, said[0].text)
+    assert "four or five patients" in said[0].text
