@@ -6,7 +6,7 @@ from flows import acts as A
 from flows import narrator
 from flows.contact import format_referral, ordered_referrals, referral_for
 from flows.facts import Facts, facts_of
-from flows.feedback import feedback_text, observe, strengths_text
+from flows.feedback import feedback_again, feedback_text, observe, strengths_text
 from flows.machine import CONVERSE
 from flows.step_output import StepOutput
 from flows.timing import CHECK_BACK, CHECK_BACK_AFTER
@@ -21,11 +21,16 @@ class Closing(StepOutput):
         if self.state == CONVERSE:
             self.meeting.fire("wrap_up")
         obs = observe(self.session, facts_of(self.session))
+        said = " ".join(t.text for t in self.session.turns if t.speaker == "contact")
         if A.ASK_FEEDBACK in acts and A.ASK_STRENGTHS not in acts:
+            if any(t.speaker == "contact" and t.kind == "feedback" for t in self.session.turns):
+                # asked again: what is new since, or that the contact stands by it, not the
+                # same sentences read out twice
+                self.say("feedback", feedback_again(obs, said))
+                return
             intro = self.voice.pick("feedback", p.feedback_intro)
             self.say("feedback", f"{intro} {feedback_text(obs)}")
             return
-        said = " ".join(t.text for t in self.session.turns if t.speaker == "contact")
         if A.ASK_FEEDBACK in acts:
             # "How did I come across? Any strengths or weaknesses?": one answer, both sides
             intro = self.voice.pick("feedback", p.feedback_intro)

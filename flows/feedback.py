@@ -109,6 +109,13 @@ def feedback_text(obs: Observations) -> str:
     return " ".join(points[:MAX_POINTS])
 
 
+def feedback_again(obs: Observations, said: str) -> str:
+    """How the user came across, asked a second time: the points not yet in ``said`` (what
+    the contact told them already), or, when every one was, that the contact stands by it."""
+    fresh = [point for point in (*obs.strengths[:2], *obs.weaknesses[:1]) if point not in said]
+    return " ".join(fresh[:MAX_POINTS]) if fresh else _lines()["again"]["strength"]
+
+
 def strengths_text(obs: Observations, said: str = "") -> str:
     """Strengths and things to work on, two of each at most. Points already in ``said``
     (what the contact told the user earlier, e.g. their feedback a moment ago) are not

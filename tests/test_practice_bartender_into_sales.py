@@ -1,0 +1,29 @@
+"""Faults found practising as a bartender texting Conor about sales (the session after stop
+36), each asked as a user would in a meeting with him."""
+
+from __future__ import annotations
+
+from tests.real_contacts import replies_in_turn
+
+
+def test_advice_for_getting_a_first_interview_is_not_a_request_for_feedback() -> None:
+    """ "any advice for getting my first interview" got the advice, then the closing
+    feedback ("Okay, feedback. No sugar on it..."), and the meeting moved to its goodbye:
+    the learned reader alone read a request for feedback."""
+    [said] = replies_in_turn("conor", "any advice for getting my first interview")
+    assert [t.kind for t in said if t.kind == "feedback"] == [], [(t.kind, t.ref) for t in said]
+    assert said[0].ref.startswith("advice."), said[0].ref
+
+
+def test_feedback_asked_twice_is_not_read_out_twice() -> None:
+    """Asked again, the contact read out the same feedback, sentence for sentence."""
+    _, first, again = replies_in_turn(
+        "conor",
+        "hi, I was a bartender for 6 years",
+        "How did I come across?",
+        "any feedback for me? be honest",
+    )
+    assert first[0].kind == again[0].kind == "feedback"
+    first_sentences = {s.strip() for s in first[0].text.split(".") if len(s.strip()) > 20}
+    again_sentences = {s.strip() for s in again[0].text.split(".") if len(s.strip()) > 20}
+    assert not first_sentences & again_sentences, first_sentences & again_sentences
