@@ -27,3 +27,18 @@ def test_feedback_asked_twice_is_not_read_out_twice() -> None:
     first_sentences = {s.strip() for s in first[0].text.split(".") if len(s.strip()) > 20}
     again_sentences = {s.strip() for s in again[0].text.split(".") if len(s.strip()) > 20}
     assert not first_sentences & again_sentences, first_sentences & again_sentences
+
+
+def test_his_worst_rejection_is_a_rejection() -> None:
+    """ "whats the worst rejection uve had" got the story of a gas leak in a cellar (its
+    "worst" tied it): Conor had no rejection to tell, in a job made of them."""
+    [said] = replies_in_turn("conor", "ha fair. whats the worst rejection uve had")
+    assert said[0].ref.startswith("spec."), (said[0].ref, said[0].text)
+    assert "Limerick" in said[0].text
+
+
+def test_the_worst_thing_that_went_wrong_is_a_story_not_the_best_part() -> None:
+    """ "What's the worst thing that ever went wrong behind the bar?" got the story and
+    then the best part of the job: a rule read "the worst thing" as best and least."""
+    [said] = replies_in_turn("conor", "What's the worst thing that ever went wrong behind the bar?")
+    assert [t.ref.split(".")[0] for t in said] == ["stories"], [t.ref for t in said]
