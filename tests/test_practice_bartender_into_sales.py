@@ -42,3 +42,19 @@ def test_the_worst_thing_that_went_wrong_is_a_story_not_the_best_part() -> None:
     then the best part of the job: a rule read "the worst thing" as best and least."""
     [said] = replies_in_turn("conor", "What's the worst thing that ever went wrong behind the bar?")
     assert [t.ref.split(".")[0] for t in said] == ["stories"], [t.ref for t in said]
+
+
+def test_an_sdrs_day_is_an_sdrs_day() -> None:
+    """ "whats a normal day look like for an SDR" got Conor's own day as an AE, in the
+    job the user is aiming for: he now has an SDR's day to tell, kept for when it is asked."""
+    sdr, own = replies_in_turn(
+        "conor", "whats a normal day look like for an SDR", "What does a typical day look like?"
+    )
+    assert "SDR's day" in sdr[0].text, sdr[0].text
+    assert own[0].ref.startswith("typical_day.") and "SDR's day" not in own[0].text
+
+
+def test_commission_only_hears_about_base_and_commission() -> None:
+    """ "is it true ur basically on commission only" got how pay grows in jumps."""
+    [said] = replies_in_turn("conor", "is it true ur basically on commission only")
+    assert "base" in said[0].text, said[0].text
