@@ -46,3 +46,13 @@ def test_how_he_deals_with_what_he_just_said_goes_on_with_it() -> None:
     )
     assert coping[0].ref == f"{least[0].ref}+", (least[0].ref, coping[0].ref)
     assert stress[0].ref.startswith("balance."), stress[0].ref
+
+
+def test_an_apm_programme_is_a_way_in_not_a_degree() -> None:
+    """ "do you think an APM program is worth it or should I try to move internally?" got
+    "You don't need a specific degree or certification": a firm rule named the way in, but a
+    longer rule's reading (advice) was the one the learned reader was asked to settle."""
+    [said] = replies_in_turn(
+        "greg", "do you think an APM program is worth it or should I try to move internally?"
+    )
+    assert said[0].ref.startswith("entry."), (said[0].ref, said[0].text)

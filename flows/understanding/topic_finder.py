@@ -100,16 +100,24 @@ def find_topics(
     if not fired and decide is None:
         return ()
     located: list[tuple[int, int, str]] = []  # (start, length, topic)
+    firm: set[str] = set()  # topics a firm rule named
     for rule, matched in fired:
         at = text.find(matched)
         located.append((max(at, 0), len(matched.split()), rule.label))
+        if rule.firm:
+            firm.add(rule.label)
 
     def read(parts: list[tuple[int, int]]) -> tuple[tuple[str, int], ...]:
         chosen: dict[str, int] = {}
         for begin, end in parts:
             inside = [hit for hit in located if begin <= hit[0] < end]
             ruled = (
-                max(inside, key=lambda hit: (hit[2] in QUALIFIERS, hit[1], -hit[0]))
+                # a firm rule's topic first: "do you think an APM program is worth it?"
+                # is the way in it names, not the advice its opening words look like
+                max(
+                    inside,
+                    key=lambda hit: (hit[2] in QUALIFIERS, hit[2] in firm, hit[1], -hit[0]),
+                )
                 if inside
                 else None
             )
