@@ -48,6 +48,7 @@ _COPING_WITH_THAT = re.compile(
     re.IGNORECASE,
 )
 """Asking how the contact copes with what they just said, by a bare pronoun."""
+_STAYING = {A.ACCEPT_STAY, A.DECLINE_STAY}
 _HANDLED_APART = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.ASK_CHECK_BACK}
 """Requests the meeting answers apart from questions (feedback, names, a check-back)."""
 _FROM_ABROAD = "from_abroad"
@@ -70,10 +71,16 @@ def ready_only(text: str, sig: frozenset[str]) -> bool:
     return "ready" in sig and "?" not in text
 
 
+def _says_yes_or_no_to_staying(turn: Turn) -> bool:
+    """ "I'd love to stay a bit longer if that's okay." answers the invitation, or offers to
+    stay when there was none; it asks nothing, though "if that's okay" has a question's shape."""
+    stays = turn.kind in ("stay_accept", "stay_decline") or bool(set(turn.acts) & _STAYING)
+    return stays and "?" not in turn.text
+
+
 def plain_question_by_rules(turn: Turn, conversation: Answering) -> bool:
     """Whether the rules alone (no acts read) take ``turn`` for a question."""
-    answered_invitation = turn.kind in ("stay_accept", "stay_decline") and "?" not in turn.text
-    return (asks_something(turn.text) and not answered_invitation) or (
+    return (asks_something(turn.text) and not _says_yes_or_no_to_staying(turn)) or (
         conversation._matches_prepared(turn.text)
     )
 
@@ -89,8 +96,7 @@ class Answering(Remarks):
         p = self.persona
         answerer = Answerer(p, self.session, self.voice)
         asking = bool(acts & set(A.QUESTIONS))
-        # "I'd love to stay a bit longer!" answers the invitation; it asks nothing.
-        answered_invitation = turn.kind in ("stay_accept", "stay_decline") and "?" not in turn.text
+        answered_invitation = _says_yes_or_no_to_staying(turn)
         plain_question = (
             acts <= NOT_ASKING
             and asks_something(turn.text)

@@ -191,8 +191,8 @@ def distinctive(text: str) -> frozenset[str]:
     return frozenset(long | {a.lower() for a in _ACRONYM.findall(text) if a not in _NOT_ACRONYMS})
 
 
-_ACRONYM: Final = re.compile(r"\b([A-Z]{2,3})s?\b")
-"""A short name in capitals ("RPN", "RPNs", "MBA"): as telling as any long word."""
+_ACRONYM: Final = re.compile(r"\b([A-Z]{2,3}|[A-Z][a-z][A-Z])s?\b")
+"""A short name in capitals ("RPN", "RPNs", "MBA", "PhD"): as telling as any long word."""
 _NOT_ACRONYMS: Final = frozenset({"OK", "OMG", "LOL", "BTW", "TBH", "IMO", "FYI", "THE", "AND"})
 
 
