@@ -86,12 +86,12 @@ def rerouted(
     union?") gets the detail it names. ``asks_why``: a why-question about the contact's last
     answer, which goes on with it rather than defining a term it names. ``handled``: the
     message asks for something the meeting does apart from questions (names, feedback, a
-    check-back), so with no question read there is nothing to answer besides: "would you
-    know anyone who went from support to product?" wants names, not the contact's own road
-    from support to product. ``carried``: the question was carried over from the last
+    check-back), so with no question read it is not the contact's own road: "would you know
+    anyone who went from support to product?" wants names, not how they went from support
+    to product. ``carried``: the question was carried over from the last
     answer ("and for RPNs?" right after the pay answer is RPN pay, not what an RPN is)."""
     p = persona
-    if (handled and not items) or carried:
+    if carried:
         return items
     asking = asks_something(text)
     only = items[0] if len(items) == 1 else None
@@ -120,10 +120,13 @@ def rerouted(
         # read it and the learned reader guessed the hours; the R01 it names is what the
         # contact knows of it
         return [Item(TERM, "")]
-    if (
-        ((not items and asking) or items in _NEAR_MISS_PATH)
-        and about_their_own_path(p.own_path, text)
-    ) or what_their_past_was_like(p.own_path, text):
+    if not (handled and not items) and (
+        (
+            ((not items and asking) or items in _NEAR_MISS_PATH)
+            and about_their_own_path(p.own_path, text)
+        )
+        or what_their_past_was_like(p.own_path, text)
+    ):
         # "You came from procurement. Was that an advantage?": the contact's own road
         # in (its continuation once told), not "beyond my competence"
         return [Item("classic", A.ASK_START)]
