@@ -48,6 +48,32 @@ _ABOUT: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
 any pets?" hears about the greyhound before the partner."""
 
 
+_PASTIMES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(words, re.I)
+    for words in (
+        r"\b(?:run|runs|running|runner|marathons?|jog|jogging|5k|10k)\b",
+        r"\b(?:cycle|cycles|cycling|cyclist|bike|bikes|biking|ride|rides|riding|greenway)\b",
+        r"\b(?:swim|swims|swimming|swimmer|bathing|lengths)\b",
+        r"\b(?:surf|surfs|surfing|surfer|waves)\b",
+        r"\b(?:paddle|paddles|paddling|dragon boat|row|rowing|kayak\w*|sail|sailing|canoe\w*)\b",
+        r"\b(?:garden|gardens|gardening|gardener|allotment|kolonihave)\b",
+        r"\b(?:cook|cooks|cooking|cook|bake|bakes|baking|baker|brisket|barbecue|bbq|soup)\b",
+        r"\b(?:read|reads|reading|reader|books?|novels?|fiction)\b",
+        r"\b(?:sing|sings|singing|choir|alto|soprano|tenor)\b",
+        r"\b(?:guitar|piano|drums|violin|cello|instrument|band)\b",
+        r"\b(?:crosswords?|puzzles?|chess)\b",
+        r"\b(?:paint|painting|sketch\w*|draw|drawing|ceramics|pottery)\b",
+        r"\b(?:football|soccer|rugby|hockey|basketball|baseball|hurling|gaa)\b",
+        r"\b(?:gym|yoga|pilates)\b",
+        r"\b(?:hike|hikes|hiking|climb|climbs|climbing|ski|skis|skiing|skier|snowboard\w*)\b",
+        r"\b(?:improv|theatre|theater|acting)\b",
+        r"\b(?:fish|fishing|fly tying|angling)\b",
+    )
+)
+"""Pastimes by their words: "do you surf?" hears the contact's line on surfing, where they
+have one (a yes or no to a pastime they do not have keeps the warm aside)."""
+
+
 _ORIGIN: Final = re.compile(r"\b(?:originally|grow up|grew up|born|raised|home ?town)\b", re.I)
 """Where the contact is *from*: their first ``where_from`` line says where they grew up, the
 second where they live now."""
@@ -151,6 +177,9 @@ class Remarks(StepOutput):
                 line = self.voice.pick(PERSONAL, _fitting(told, text))
                 self.say(PERSONAL, line, f"{PERSONAL}.{kind}")
                 return True
+            if kind is None and (line := self._pastime_named(text)) is not None:
+                self.say(PERSONAL, line, f"{PERSONAL}.pastime")  # "do you surf, Inês?"
+                return True
             if p.personal_aside:
                 self.say_one("personal_aside", p.personal_aside)
                 return True
@@ -192,6 +221,14 @@ class Remarks(StepOutput):
             return False
         self.say(HEARD, line, f"{HEARD}.{kind}")
         return True
+
+    def _pastime_named(self, text: str) -> str | None:
+        """The contact's fresh pastime line on the pastime ``text`` names, if they have one."""
+        fresh = self.voice.fresh(self.persona.personal.get("pastime", []))
+        for words in _PASTIMES:
+            if words.search(text):
+                return next((line for line in fresh if words.search(line)), None)
+        return None
 
     def _last_contact_line(self) -> Turn | None:
         """The contact's last line before the user's message."""

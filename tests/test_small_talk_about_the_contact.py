@@ -200,3 +200,26 @@ def test_small_talk_asked_many_ways_is_heard(question: str, kind: str) -> None:
 def test_work_questions_that_share_a_word_are_not_small_talk(question: str) -> None:
     [said] = _meeting("dana", question)
     assert said.kind != "personal", (said.kind, said.text)
+
+
+@pytest.mark.parametrize(
+    ("persona", "question", "line"),
+    [
+        ("ines", "Do you surf, Inês?", 0),
+        ("tomas", "Do you cycle much?", 0),
+        ("helen", "Do you sing at all?", 0),
+        ("meiling", "do you still swim?", 0),
+    ],
+)
+def test_a_pastime_they_have_asked_by_name_hears_about_it(
+    persona: str, question: str, line: int
+) -> None:
+    """ "Do you surf, Inês?" got the warm aside ("Off topic. I like it, though."), though
+    surfing is her pastime; a pastime they do not have keeps the aside."""
+    [said] = _meeting(persona, question)
+    assert said.text == _ENGINE.personas[persona].personal["pastime"][line], said.text
+
+
+def test_a_pastime_they_do_not_have_keeps_the_aside() -> None:
+    [said] = _meeting("helen", "do you play the guitar?")
+    assert said.kind == "personal_aside", (said.kind, said.text)
