@@ -177,8 +177,8 @@ class Remarks(StepOutput):
                 line = self.voice.pick(PERSONAL, _fitting(told, text))
                 self.say(PERSONAL, line, f"{PERSONAL}.{kind}")
                 return True
-            if kind is None and (line := self._pastime_named(text)) is not None:
-                self.say(PERSONAL, line, f"{PERSONAL}.pastime")  # "do you surf, Inês?"
+            if kind is None and (named := self._pastime_named(text)) is not None:
+                self.say(PERSONAL, named, f"{PERSONAL}.pastime")  # "do you surf, Inês?"
                 return True
             if p.personal_aside:
                 self.say_one("personal_aside", p.personal_aside)
