@@ -249,6 +249,14 @@ class Persona(_Strict):
     """What the contact says when the user answers or reacts to a line of ``personal``
     without asking anything ("Yes, a daughter, she's six.", "ha, I love that book"): aligned
     with ``personal`` by index, fit for any answer, then the floor back to the work."""
+    personal_more: dict[PersonalKind, list[str]] = {}
+    """What comes next after a line of ``personal`` when the user asks on about it ("tell me
+    more", "where do you sing?", "how long have you had him?"): aligned with ``personal`` by
+    index, one more concrete detail of the same thing, then the floor back."""
+    pastime_not_mine: list[str] = []
+    """The user asks about a pastime the contact does not have ("do you ski?", "are you
+    into gaming?"): a friendly no that names none in particular, a word on what they do
+    instead, then the floor back."""
     referral_for_you: list[str] = []
     """Ends the referrals: whom to call first given the user's work (``{a_role}``,
     ``{name}``: the referral whose sectors match)."""

@@ -55,7 +55,7 @@ _NEW_LINES = (
     "name_hello", "background_ack", "fit_personal", "resume_personal", "referral_for_you",
     "time_noted", "time_noted_midway", "go_ahead", "before_you_go", "time_check_self",
     "rephrase", "intro_ack", "recall", "recall_nothing", "how_are_you", "keep_in_touch",
-    "personal_aside", "pay_reaction",
+    "personal_aside", "pay_reaction", "pastime_not_mine",
 )  # fmt: skip
 _SPOKEN = (
     "greeting", "greeting_with_questions", "follow_ups", "fallbacks", "small_talk",
@@ -184,11 +184,10 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
         if len(persona.personal.get(kind, [])) < 2:
             yield Problem(file, f"personal.{kind}", "needs at least two variants")
     for kind, lines in persona.personal.items():
-        if len(persona.personal_heard.get(kind, [])) != len(lines):
-            yield Problem(
-                file, f"personal_heard.{kind}", f"needs one line per personal.{kind} line"
-            )
-    for field in ("personal", "personal_heard"):
+        for field in ("personal_heard", "personal_more"):
+            if len(getattr(persona, field).get(kind, [])) != len(lines):
+                yield Problem(file, f"{field}.{kind}", f"needs one line per personal.{kind} line")
+    for field in ("personal", "personal_heard", "personal_more"):
         for kind, lines in getattr(persona, field).items():
             for i, line in enumerate(lines):
                 if _words(line) > MAX_PERSONAL_WORDS:
@@ -251,7 +250,7 @@ def spoken_lines(persona: Persona) -> Iterator[tuple[str, str]]:
     for name in (*_SPOKEN, *_NEW_LINES):
         for i, line in enumerate(getattr(persona, name)):
             yield f"{name}[{i}]", line
-    for field in ("personal", "personal_heard"):
+    for field in ("personal", "personal_heard", "personal_more"):
         for kind, lines in getattr(persona, field).items():
             for i, line in enumerate(lines):
                 yield f"{field}.{kind}[{i}]", line
