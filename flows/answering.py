@@ -116,6 +116,8 @@ class Answering(Remarks):
             plain_question = False
         if plain_question and "?" not in turn.text and self._interest_only(turn.text):
             return  # "I'm curious about data analytics.", to the data analyst
+        if self._asks_on_own_life(turn.text, acts, sig):
+            return  # "oh nice, where do you perform?", right after the choir
         if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
             plain_question = True
         hinted = self.hint.topics if self.hint is not None else ()
@@ -260,7 +262,7 @@ class Answering(Remarks):
                 tangent_told = self._tangent_of(f.tangent)
                 index = p.tangents.index(tangent_told)
                 self.say("follow_up_answer", tangent_told.follow_up, f"tangent.{index}+")
-            elif not self._personal_more():
+            else:
                 self.say_said(answerer.more())
 
     def _accepted_offer(self) -> list[Item]:

@@ -77,6 +77,12 @@ def marked_persona() -> Persona:
             "family": ["[personal] A partner and a dog.", "[personal] My folks are nearby."],
             "pastime": ["[personal] Improv on Wednesdays.", "[personal] Novels on the train."],
         },
+        personal_more={
+            "where_from": ["[personal more] A river town.", "[personal more] Logan Square."],
+            "family": ["[personal more] The dog is Kepler.", "[personal more] An hour away."],
+            "pastime": ["[personal more] Level three now.", "[personal more] Le Guin, again."],
+        },
+        pastime_not_mine=["[personal] Not me; improv.", "[personal] No, novels are my thing."],
         pay_reaction=["[pay reaction] It evens out.", "[pay reaction] Look past the base."],
         keep_in_touch=["[keep in touch] Yes, tell me how it went.", "[keep in touch] Do."],
     )

@@ -68,7 +68,7 @@ def test_a_deferral_is_not_said_twice_with_other_words_in_it(marked: Engine) -> 
     office building and once about purpose-driven brands: each filling looked new."""
     session = meet(marked)
     [first] = ask(marked, session, "What's your star sign?")
-    [second] = ask(marked, session, "Who is your favourite band?")
+    [second] = ask(marked, session, "What do you make of the new stadium?")
     assert first.startswith("[unknown]") and second.startswith("[unknown]")
     assert first.split("?")[1:] != second.split("?")[1:] and (
         ("Can't say" in first) != ("Can't say" in second)

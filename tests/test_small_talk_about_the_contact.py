@@ -64,7 +64,7 @@ def test_other_personal_questions_still_get_the_warm_aside() -> None:
 
 def test_every_contact_has_two_lines_of_each_kind(tmp_path: Path) -> None:
     raw = yaml.safe_load((PERSONA_DIR / "dana.yaml").read_text(encoding="utf-8"))
-    for field in ("personal", "personal_heard"):
+    for field in ("personal", "personal_heard", "personal_more"):
         raw[field]["family"] = raw[field]["family"][:1]
         del raw[field]["pastime"]
     (tmp_path / "dana.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
@@ -101,18 +101,26 @@ def test_where_they_are_from_originally_is_where_they_grew_up(persona: str) -> N
     assert said.text == _ENGINE.personas[persona].personal["where_from"][0], said.text
 
 
-def test_tell_me_more_after_small_talk_hears_the_other_line() -> None:
+def test_tell_me_more_after_small_talk_hears_what_comes_next() -> None:
     """ "tell me more" after Dana's home town got "Honestly, that story ends there": she
-    has a second line, on where she lives now."""
-    _, origin, more, again = _meeting(
+    has more on it, and a second line, on where she lives now."""
+    _, origin, more, other, more_again, again = _meeting(
         "dana",
         "How did you get started?",
         "Where are you from originally?",
         "oh cool, tell me more",
         "tell me more",
+        "go on",
+        "tell me more",
     )
     lines = _ENGINE.personas["dana"].personal["where_from"]
-    assert (origin.text, more.text) == (lines[0], lines[1])
+    after = _ENGINE.personas["dana"].personal_more["where_from"]
+    assert (origin.text, more.text, other.text, more_again.text) == (
+        lines[0],
+        after[0],
+        lines[1],
+        after[1],
+    )
     assert again.kind == "nothing_more", again.kind
 
 
@@ -220,6 +228,14 @@ def test_a_pastime_they_have_asked_by_name_hears_about_it(
     assert said.text == _ENGINE.personas[persona].personal["pastime"][line], said.text
 
 
-def test_a_pastime_they_do_not_have_keeps_the_aside() -> None:
-    [said] = _meeting("helen", "do you play the guitar?")
-    assert said.kind == "personal_aside", (said.kind, said.text)
+def test_a_pastime_they_do_not_have_hears_a_friendly_no() -> None:
+    """ "do you play the guitar?" to Helen, who sings, got "Were this a committee, I should
+    have to rule it out of scope"; "Are you into gaming?" got "I'd rather not go into that
+    one here". A plain no, what she does instead, then the floor back; once each."""
+    guitar, gaming, golf = _meeting(
+        "helen", "do you play the guitar?", "Are you into gaming?", "Do you golf?"
+    )
+    no = _ENGINE.personas["helen"].pastime_not_mine
+    assert {guitar.text, gaming.text} == set(no), (guitar.text, gaming.text)
+    assert guitar.ref == gaming.ref == "personal.pastime_not_mine"
+    assert golf.kind == "personal_aside", (golf.kind, golf.text)

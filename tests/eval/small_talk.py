@@ -12,6 +12,7 @@ follow up a line already said (``followups_*``) are scored by ``tests.eval.follo
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -34,7 +35,17 @@ def answered_by(engine: Engine, persona_id: str, text: str) -> str | None:
 
 
 def score(path: Path, engine: Engine | None = None) -> Score:
-    return score_by(path, engine or Engine(), answered_by)
+    """A set that labels only some kinds (``train_3``: pastimes and near misses) judges only
+    those: a reply of another kind ("where are you from?", labelled ``other`` there, heard
+    where the contact grew up) counts as none of them."""
+    labels = {json.loads(line)["label"] for line in path.read_text("utf-8").splitlines() if line}
+    kinds = labels - {OTHER}
+
+    def judged(engine: Engine, persona_id: str, text: str) -> str | None:
+        got = answered_by(engine, persona_id, text)
+        return got if got in kinds else None
+
+    return score_by(path, engine or Engine(), judged)
 
 
 def main(argv: list[str] | None = None) -> int:
