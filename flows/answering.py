@@ -161,16 +161,16 @@ class Answering(Remarks):
         asks_why = (
             "points_back" in sig and _WHY.match(turn.text) is not None and answerer.has_more()
         )
-        items = rerouted(
-            p,
-            turn.text,
-            items,
-            answerer,
-            going_back=going_back,
-            asks_why=asks_why,
-            handled=bool(acts & _HANDLED_APART),
-            carried=carried_over,
-        )
+        if not carried_over:
+            items = rerouted(
+                p,
+                turn.text,
+                items,
+                answerer,
+                going_back=going_back,
+                asks_why=asks_why,
+                handled=bool(acts & _HANDLED_APART),
+            )
         holds_on = "hold_on" in sig and all(
             i.kind not in (TERM, SPEC, "classic") and not about_the_user(i) for i in items
         )

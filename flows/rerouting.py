@@ -78,7 +78,6 @@ def rerouted(
     going_back: bool = False,
     asks_why: bool = False,
     handled: bool = False,
-    carried: bool = False,
 ) -> list[Item]:
     """``items`` as read, or the narrower answer a person would give. ``going_back``: the
     message stops on the contact's last answer ("wait, how long did that take?"), which a
@@ -88,11 +87,9 @@ def rerouted(
     message asks for something the meeting does apart from questions (names, feedback, a
     check-back), so with no question read it is not the contact's own road: "would you know
     anyone who went from support to product?" wants names, not how they went from support
-    to product. ``carried``: the question was carried over from the last
-    answer ("and for RPNs?" right after the pay answer is RPN pay, not what an RPN is)."""
+    to product. A question carried over from the last answer ("and for RPNs?" right after
+    the pay answer is RPN pay, not what an RPN is) is not rerouted: the caller keeps it."""
     p = persona
-    if carried:
-        return items
     asking = asks_something(text)
     only = items[0] if len(items) == 1 else None
     term = Item(TERM, only.key if only is not None and only.kind == "topic" else "")
