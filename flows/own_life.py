@@ -57,6 +57,14 @@ _ABOUT: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"\b(?:kids?|children|sons?|daughters?|grandkids)\b",
             r"\b(?:kids?|children|sons?|daughters?|lad|lads|boys?|girls?|grandkids)\b",
         ),
+        (
+            r"\b(?:husband|wife|spouse|partner|married)\b",
+            r"\b(?:husband|wife|partner|married|fianc\w*)\b",
+        ),
+        (
+            r"\b(?:parents|mother|father|mum|mom|dad|folks)\b",
+            r"\b(?:parents|mother|father|mum|mom|mam|mamá|dad|papá|folks)\b",
+        ),
     )
 )
 """What a family question names, and the words of a line that speaks to it: "do you have
@@ -132,14 +140,14 @@ _ORIGIN: Final = re.compile(r"\b(?:originally|grow up|grew up|born|raised|home ?
 second where they live now."""
 
 
-def _fitting(lines: list[str], text: str) -> list[str]:
+def _fitting(lines: list[str], text: str, *, strictly: bool = False) -> list[str]:
     """Of ``lines`` (the contact's fresh ones, in file order), those that speak to what
-    ``text`` names, if any do; else all."""
+    ``text`` names, if any do; else all (``strictly``: else none)."""
     if _ORIGIN.search(text):
         return lines[:1]
     for asked, told in _ABOUT:
         if asked.search(text):
-            return [line for line in lines if told.search(line)] or lines
+            return [line for line in lines if told.search(line)] or ([] if strictly else lines)
     return lines
 
 
@@ -170,8 +178,10 @@ class OwnLife(StepOutput):
         if named and self._named_pastime(text):
             return True
         told = self.voice.fresh(p.personal.get(kind, [])) if kind is not None and not named else []
-        if told:  # "where are you from?": a line of their own life, then the floor back
-            line = self.voice.pick(PERSONAL, _fitting(told, text))
+        # "how old are your kids now?" takes them as given: a line on them, or the aside
+        presumed = f"{PERSONAL}.family_asked_after" in signal_rules(text)
+        if fitting := _fitting(told, text, strictly=presumed):
+            line = self.voice.pick(PERSONAL, fitting)  # a line of their own life, the floor back
             self.say(PERSONAL, line, f"{PERSONAL}.{kind}")
             return True
         if p.personal_aside:

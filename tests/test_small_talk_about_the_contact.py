@@ -239,3 +239,30 @@ def test_a_pastime_they_do_not_have_hears_a_friendly_no() -> None:
     assert {guitar.text, gaming.text} == set(no), (guitar.text, gaming.text)
     assert guitar.ref == gaming.ref == "personal.pastime_not_mine"
     assert golf.kind == "personal_aside", (golf.kind, golf.text)
+
+
+@pytest.mark.parametrize("persona", CONTACTS)
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("How old are your kids now?", ("kid", "children", "son", "daughter", "boys", "girls")),
+        ("ur married right?", ("husband", "wife", "partner", "married")),
+        (
+            "Your parents, they are still living near you?",
+            ("mother", "father", "mum", "mom", "mam", "dad", "parents"),
+        ),
+    ],
+)
+def test_family_taken_as_given_hears_the_line_on_them_or_the_aside(
+    persona: str, question: str, words: tuple[str, ...]
+) -> None:
+    """ "ur married right?" and "how old are your kids now?" got the warm aside from every
+    contact, those who talk of their husband or children included; a contact with no line
+    on them keeps the aside rather than a line about the dog."""
+    [said] = _meeting(persona, question)
+    family = _ENGINE.personas[persona].personal["family"]
+    on_them = [line for line in family if any(w in line.lower() for w in words)]
+    if on_them:
+        assert said.text in on_them, (said.kind, said.text)
+    else:
+        assert said.kind == "personal_aside", (said.kind, said.text)

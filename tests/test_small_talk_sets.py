@@ -12,8 +12,8 @@ from tests.eval import followups
 from tests.eval.small_talk import DATA, OTHER, score
 
 FLOORS = {
-    "blind_1_heldout.jsonl": (0.81, 0.97),
-    "blind_2_heldout.jsonl": (0.75, 0.97),
+    "blind_1_heldout.jsonl": (0.80, 0.97),
+    "blind_2_heldout.jsonl": (0.77, 0.97),
     "blind_3_heldout.jsonl": (0.77, 0.94),
     "train_1.jsonl": (0.85, 0.99),
     "train_2.jsonl": (0.92, 0.99),
