@@ -145,6 +145,10 @@ class Conversation(Closing, Answering, Timekeeping):
                 # the go-ahead lines are used up: "haha fair enough" a third time still
                 # hands the floor back, warmly, not "you've lost me there"
                 self.say_one("small_talk", self._small_talk_lines())
+            elif acts == {A.DECLINE_STAY} and self.voice.fresh(p.stay_declined):
+                # "re the stay, that's kind but I'll let you get back to the desk", once the
+                # meeting is already closing: a word on it, not "that's beyond my patch"
+                self.say_one("stay_decline", p.stay_declined)
             elif self.voice.fresh(p.fallbacks):
                 self.say_one("fallback", p.fallbacks)
             else:  # every stock reply is used: name what was said, offer something new

@@ -305,8 +305,9 @@ class OwnLife(StepOutput):
         return next((t for t in reversed(self.session.turns[:-1]) if t.speaker == "contact"), None)
 
 
-_NAMING_A_PASTIME: Final = frozenset({f"{PERSONAL}.pastime_named", f"{PERSONAL}.a_pastime"})
-"""The ``personal`` rules that hear a pastime asked about by name."""
+_NAMING_A_PASTIME: Final = frozenset({f"{PERSONAL}.pastime_named"})
+"""The ``personal`` rule that hears a pastime asked about by name (``a_pastime`` also hears
+the roads and the coffee)."""
 _WORD: Final = re.compile(r"[a-z]+")
 _COMMON: Final = frozenset(
     " ".join(

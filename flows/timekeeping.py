@@ -81,7 +81,8 @@ class Timekeeping(StepOutput):
         p = self.persona
         declined = A.DECLINE_STAY in acts or ("no" in sig and A.ACCEPT_STAY not in acts)
         accepted = A.ACCEPT_STAY in acts or ("yes" in sig and not declined)
-        leaving = bool(acts & _LEAVING_NOW)
+        # "before i go, how did i come across?": on the way out, not staying on
+        leaving = bool(acts & _LEAVING_NOW) or "on_the_way_out" in sig
         if declined or (leaving and not accepted):
             turn.kind = "stay_decline"
             self.say_one("stay_declined", p.stay_declined)

@@ -1,0 +1,139 @@
+"""Faults found by helpers practising as four job seekers (the session after stop 37): a
+marketing assistant texting Anh, a Polish primary teacher with Femi, a warehouse
+supervisor with Bernie and a paralegal with Naomi. Each is driven through the real
+contact, from the lobby on, as the user said it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flows.coaching import score_session
+from flows.engine import Engine
+from flows.session import Session
+from tests.conftest import T0
+
+_ENGINE = Engine()
+_LOBBY = "Hello, I'm here to see them. 15 minutes early, in a suit, notebook and questions."
+
+
+def _meeting(persona: str, steps: list[tuple[str, float]], **scenario: str) -> Session:
+    """A meeting of ``steps`` (a message, then minutes to wait after it)."""
+    session, _ = _ENGINE.start(
+        persona, now=T0, seed=5, minutes=15, scenario={"tangent": "no", **scenario}
+    )
+    now = T0
+    for text, wait in [(_LOBBY, 0.5), *steps]:
+        _ENGINE.message(session, text, now)
+        now += timedelta(minutes=wait)
+    return session
+
+
+def test_how_a_designer_finds_research_participants_is_not_a_request_for_names() -> None:
+    """ "You said research clips. How do you find the people for the research, and how you
+    talk with them?" at minute 1 got three names: the meeting jumped to its referral stage
+    and the wrap-up reminder was cancelled (the learned reader alone read a request)."""
+    session = _meeting(
+        "femi",
+        [
+            ("Hello Femi, thank you for the tea.", 0.5),
+            ("What is a normal day for you here?", 0.5),
+            (
+                "You said research clips. How do you find the people for the research, "
+                "and how you talk with them?",
+                0.5,
+            ),
+        ],
+    )
+    assert session.state == "converse", session.state
+    assert not [t for t in session.turns if t.kind == "referrals"]
+    assert "wrap_up" in session.nudges, session.nudges
+
+
+def test_asking_how_i_came_across_before_i_go_declines_the_invitation_to_stay() -> None:
+    """After Anh invited the user to stay, "before i go, how did i come across?" was taken
+    as staying on; the scorecard said "Accepting the extra time let the conversation
+    deepen", and the user's later "re the stay, thats so kind but i'll let u get back to
+    the desk" got "That's beyond my patch"."""
+    session = _meeting(
+        "anh",
+        [
+            ("hey anh! thanks for making time", 0.5),
+            ("how did u get into journalism?", 14),
+            ("omg its nearly time, i dont want to keep u", 0.5),
+            ("before i go, how did i come across? like honestly what are my strengths", 0.5),
+            ("re the stay, thats so kind but i'll let u get back to the desk", 0.5),
+        ],
+        stay="yes",
+    )
+    kinds = [t.kind for t in session.turns if t.speaker == "contact"]
+    assert "invite_stay" in kinds and "stay_declined" in kinds, kinds
+    assert kinds[-1] == "stay_decline", (kinds[-1], session.turns[-1].text)
+    assert kinds.count("stay_accepted") == 0
+    assert "feedback" in kinds
+    assert score_session(session).item("goodbye.stay").status != "passed"
+
+
+def test_a_fit_question_from_someone_planning_to_apply_is_not_a_job_request() -> None:
+    """ "I've been thinking about applying for support worker roles. Would someone like me,
+    supervising a warehouse team for 18 years, fit in doing this?" got "I can't put anyone
+    forward, not even my own nephew", and the scorecard said the user asked for a job."""
+    session = _meeting(
+        "bernie",
+        [
+            ("Hi Bernie, lovely to meet you.", 0.5),
+            (
+                "I've been thinking about applying for support worker roles. Would someone "
+                "like me, supervising a warehouse team for 18 years, fit in doing this?",
+                0.5,
+            ),
+        ],
+    )
+    said = [t for t in session.turns if t.speaker == "contact"][-1]
+    assert said.kind == "answer" and said.ref.startswith("ask_fit"), (said.kind, said.ref)
+    assert score_session(session).item("converse.no_job_ask").status == "passed"
+
+
+def test_a_check_back_and_a_promise_in_one_message_are_both_heard() -> None:
+    """ "It's frontline I'm after, support work. Would it be alright if I dropped you an
+    email in a day or two to check back? And I promise I won't ask anyone you put me onto
+    for a job." got the check-back; the scorecard said the user never reassured the
+    contact about the people it would name (the promise rule allowed six words between
+    "won't" and "job", not seven)."""
+    session = _meeting(
+        "bernie",
+        [
+            ("Hi Bernie, lovely to meet you.", 0.5),
+            ("How did you get started in homelessness work?", 13),
+            ("I know we're nearly at time, so I'll wrap up.", 0.5),
+            ("How did I come across?", 0.5),
+            ("Is there anyone else you think I should talk to?", 0.5),
+            (
+                "It's frontline I'm after, support work. Would it be alright if I dropped "
+                "you an email in a day or two to check back? And I promise I won't ask "
+                "anyone you put me onto for a job.",
+                0.5,
+            ),
+        ],
+        referrals="undecided",
+    )
+    card = score_session(session)
+    assert card.item("referral.golden_rules").status == "passed"
+    assert card.item("referral.check_back").status == "passed"
+
+
+def test_strengths_and_weaknesses_asked_in_three_words_are_asked_for() -> None:
+    """ "Before I go: how did I come across? Strengths and weaknesses, no cushioning." got
+    the strengths only, and the scorecard said the user never asked for their strengths
+    and weaknesses; "What's the weakness?" then got a deferral."""
+    session = _meeting(
+        "naomi",
+        [
+            ("Hi Naomi, thanks for making the time.", 0.5),
+            ("How did you get into employment law?", 13),
+            ("We're nearly at time, so I'll wrap up.", 0.5),
+            ("Before I go: how did I come across? Strengths and weaknesses, no cushioning.", 0.5),
+        ],
+    )
+    kinds = [t.kind for t in session.turns if t.speaker == "contact"]
+    assert "strengths" in kinds or "feedback" in kinds, kinds
+    assert score_session(session).item("goodbye.strengths").status == "passed"
