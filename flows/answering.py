@@ -19,6 +19,7 @@ from flows.answers import (
 from flows.asking import NOT_ASKING
 from flows.facts import Facts, facts_of
 from flows.machine import CONVERSE
+from flows.named_things import NamedThings
 from flows.persona import Tangent
 from flows.remarks import Remarks
 from flows.rerouting import questions_in, rerouted
@@ -48,6 +49,8 @@ _COPING_WITH_THAT = re.compile(
     re.IGNORECASE,
 )
 """Asking how the contact copes with what they just said, by a bare pronoun."""
+_STORIES = frozenset({"stories"})
+"""The topic a question about a side story the contact hinted at may also read as."""
 _STAYING = {A.ACCEPT_STAY, A.DECLINE_STAY}
 _HANDLED_APART = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.ASK_CHECK_BACK}
 """Requests the meeting answers apart from questions (feedback, names, a check-back)."""
@@ -89,7 +92,7 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
 
 
-class Answering(Remarks):
+class Answering(NamedThings, Remarks):
     """The questions of a message, answered."""
 
     def _answer_questions(self, turn: Turn, acts: set[str], f: Facts, sig: frozenset[str]) -> None:
@@ -228,6 +231,12 @@ class Answering(Remarks):
             # career changers make good nurses but need the full degree: for her, fitting
             # in is first getting her registration recognised
             items = [Item("topic", _FROM_ABROAD) if i.key == A.ASK_FIT else i for i in items]
+        if all(i.kind == "unknown" or i.key in _STORIES for i in items) and (
+            self._tells_what_was_named(
+                turn, acts, nothing_read=not items, a_story=any(i.key in _STORIES for i in items)
+            )
+        ):
+            return  # "ok u have to tell me about the goat": the story they hinted at
         # Marked as the rules alone would mark it, whatever a model's hint made of it.
         ruled_question = not turn.acts and bool(acts) and plain_question_by_rules(turn, self)
         if items and (not asking or ruled_question):

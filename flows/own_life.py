@@ -309,7 +309,7 @@ _NAMING_A_PASTIME: Final = frozenset({f"{PERSONAL}.pastime_named"})
 """The ``personal`` rule that hears a pastime asked about by name (``a_pastime`` also hears
 the roads and the coffee)."""
 _WORD: Final = re.compile(r"[a-z]+")
-_COMMON: Final = frozenset(
+COMMON_WORDS: Final = frozenset(
     " ".join(
         (
             "about again also always another anything away back been before being best better",
@@ -333,7 +333,7 @@ def _stem(word: str) -> str:
 def _shares_a_word(text: str, line: str) -> bool:
     """Whether ``text`` picks up a word of ``line`` (four letters or more, not a common one):
     "Bacalhau is the best cat name I've heard. Is he friendly?" after the cat."""
-    words = {_stem(w) for w in _WORD.findall(text.lower()) if len(w) > 3} - _COMMON
+    words = {_stem(w) for w in _WORD.findall(text.lower()) if len(w) > 3} - COMMON_WORDS
     return bool(words & {_stem(w) for w in _WORD.findall(line.lower())})
 
 

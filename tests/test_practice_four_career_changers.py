@@ -137,3 +137,49 @@ def test_strengths_and_weaknesses_asked_in_three_words_are_asked_for() -> None:
     kinds = [t.kind for t in session.turns if t.speaker == "contact"]
     assert "strengths" in kinds or "feedback" in kinds, kinds
     assert score_session(session).item("goodbye.strengths").status == "passed"
+
+
+def _said_after(session: Session, text: str) -> list[str]:
+    before = len(session.turns)
+    _ENGINE.message(session, text, session.turns[-1].at + timedelta(seconds=30))
+    return [t.ref for t in session.turns[before:] if t.speaker == "contact"]
+
+
+def test_a_side_story_asked_for_by_name_is_told() -> None:
+    """ "lol a goat?? ok u have to tell me about the goat" got more of how Anh started; "I
+    noticed the strip of old adding-machine tape on your corkboard. Is there a story behind
+    it?" got "carry it forward to our next conversation"; the drawing of a dog beside it
+    got nothing at all. Each is a story or a line of the contact's own."""
+    session = _meeting("anh", [("hey anh! thanks for making time", 0.5)])
+    assert _said_after(session, "lol a goat?? ok u have to tell me about the goat") == [
+        "tangent.0+"
+    ]
+    session = _meeting("tomas", [("Good morning, Tomás.", 0.5)])
+    assert _said_after(
+        session,
+        "I noticed the strip of old adding-machine tape on your corkboard. Is there a story "
+        "behind it?",
+    ) == ["tangent.0+"]
+    [family] = _said_after(
+        session, "The drawing of a dog on your corkboard, is that from one of your children?"
+    )
+    assert family == "personal.family", family
+
+
+def test_following_the_side_story_by_name_counts_as_following_it() -> None:
+    """Femi drifted onto his nan and online bingo; "Online bingo? Now I must know this
+    story. What happened with your nan?" got another story, and the scorecard said the user
+    moved on from the side story."""
+    for seed in range(1, 40):
+        session, _ = _ENGINE.start("femi", now=T0, seed=seed, minutes=15)
+        for text in (_LOBBY, "Hello Femi!", "How did you start in UX?", "What do you like best?"):
+            _ENGINE.message(session, text, session.turns[-1].at if session.turns else T0)
+        if session.turns[-1].kind == "tangent" and "bingo" in session.turns[-1].text:
+            break
+    else:
+        raise AssertionError("Femi never drifted onto his nan")
+    said = _said_after(
+        session, "Online bingo? Now I must know this story. What happened with your nan?"
+    )
+    assert said == ["tangent.1+"], said
+    assert score_session(session).item("converse.tangent").status == "passed"

@@ -80,7 +80,7 @@ _IGNORANT = ("guess", "don't know", "outside my", "no idea", "stumped", "wrong p
     [
         ("marcus", "can you explain what is brand strategy?", "brand strategy", True),
         ("marcus", "whats ur star sign", "my star sign", False),
-        ("naomi", "What's your favourite novel?", "my favourite novel", False),
+        ("naomi", "What's your favourite film?", "my favourite film", False),
         # "nurses" is in many contacts' answers, and it is the nurse manager's own field
         ("priya", "whats ur take on agency nurses, r they a problem", "agency nurses", True),
     ],
