@@ -183,3 +183,17 @@ def test_following_the_side_story_by_name_counts_as_following_it() -> None:
     )
     assert said == ["tangent.1+"], said
     assert score_session(session).item("converse.tangent").status == "passed"
+
+
+def test_a_role_never_runs_on_into_the_next_clause() -> None:
+    """ "hey anh! thanks so much for making time, haha dw about the coffee im a marketing
+    person i run on anything" got "A background in marketing person i run. Noted, and
+    filed.": the role read ran on past "i"."""
+    session = _meeting("anh", [])
+    said = _said_after(
+        session,
+        "hey anh! thanks so much for making time, haha dw about the coffee im a marketing "
+        "person i run on anything",
+    )
+    texts = [t.text for t in session.turns[-len(said) :]]
+    assert not any("person i run" in t for t in texts), texts
