@@ -174,6 +174,14 @@ class Answering(NamedThings, Remarks):
                 asks_why=asks_why,
                 handled=bool(acts & _HANDLED_APART),
             )
+        if (
+            all(i.kind == "unknown" or i.key in _STORIES for i in items)
+            and not about_the_asker(turn.text)
+            and self._tells_what_was_named(
+                turn, acts, nothing_read=not items, a_story=any(i.key in _STORIES for i in items)
+            )
+        ):
+            return  # "ok u have to tell me about the goat": the story they hinted at
         holds_on = "hold_on" in sig and all(
             i.kind not in (TERM, SPEC, "classic") and not about_the_user(i) for i in items
         )
@@ -231,12 +239,6 @@ class Answering(NamedThings, Remarks):
             # career changers make good nurses but need the full degree: for her, fitting
             # in is first getting her registration recognised
             items = [Item("topic", _FROM_ABROAD) if i.key == A.ASK_FIT else i for i in items]
-        if all(i.kind == "unknown" or i.key in _STORIES for i in items) and (
-            self._tells_what_was_named(
-                turn, acts, nothing_read=not items, a_story=any(i.key in _STORIES for i in items)
-            )
-        ):
-            return  # "ok u have to tell me about the goat": the story they hinted at
         # Marked as the rules alone would mark it, whatever a model's hint made of it.
         ruled_question = not turn.acts and bool(acts) and plain_question_by_rules(turn, self)
         if items and (not asking or ruled_question):

@@ -78,10 +78,12 @@ def facts_of(session: Session) -> Facts:
     converse_seen = 0
     seen_keys: set[str] = set()
     previous_contact: Turn | None = None
+    last_user: Turn | None = None
     for turn in session.turns:
         if turn.speaker == "user":
             if turn.kind == "command":
                 continue
+            last_user = turn
             acts = set(turn.acts)
             if turn.stage == ARRIVE:
                 for act in A.CHECKLIST:
@@ -143,6 +145,15 @@ def facts_of(session: Session) -> Facts:
             previous_contact = turn
             if turn.kind == "tangent":
                 f.tangent = f.tangent or turn
+            elif (
+                turn.kind == "follow_up_answer"
+                and turn.ref.startswith("tangent.")
+                and f.tangent_ignored is not None
+                and f.tangent_followed is None
+            ):
+                # the user came back for the side story later ("ok wait, u dodged the goat
+                # story"): they followed it after all
+                f.tangent_followed, f.tangent_ignored = last_user, None
             elif turn.kind == "invite_stay":
                 f.stay_invited = f.stay_invited or turn
             elif turn.kind == "undecided":

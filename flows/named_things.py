@@ -109,7 +109,7 @@ class NamedThings(OwnLife):
         of their own life, by a word only it uses: that story or line (True if said). Named
         right after the contact drifted onto that story, it follows the story up.
         ``nothing_read``: no question was read at all ("ok u have to tell me about the goat",
-        a follow-up: about the goat only if the contact's last line did not name it).
+        a follow-up). Either way, words of the contact's last line go on with that line.
         ``a_story``: the question was read as asking for a story of their work ("tell me
         about a time you failed"), so it takes two of the rare words of a side story, or one
         of a side story the contact has drifted onto ("Online bingo? What happened with your
@@ -122,11 +122,10 @@ class NamedThings(OwnLife):
         p = self.persona
         named = _words(text)
         last = self._last_contact_line()
-        if nothing_read:
-            if A.FOLLOW_UP not in acts:
-                return False
-            if last is not None and last is not facts_of(self.session).tangent:
-                named -= _words(last.text)  # "tell me more about the bus" goes on with it
+        if nothing_read and A.FOLLOW_UP not in acts:
+            return False
+        if last is not None and last is not facts_of(self.session).tangent:
+            named -= _words(last.text)  # "wait, tell me more about the bus" goes on with it
         things = _things(p)
         # the thing that shares the most of the question's rare words ("the drawing of a
         # dog on your corkboard" is the family line, not the tape on the same corkboard)

@@ -197,3 +197,25 @@ def test_a_role_never_runs_on_into_the_next_clause() -> None:
     )
     texts = [t.text for t in session.turns[-len(said) :]]
     assert not any("person i run" in t for t in texts), texts
+
+
+def test_coming_back_for_the_side_story_later_counts_as_following_it() -> None:
+    """Anh drifted onto the goat; the user asked another question first, then "ok wait u
+    dodged the goat story lol. what happened with the goat". The scorecard said "You moved
+    on", and the feedback "When I drifted off topic you steered straight back"."""
+    for seed in range(1, 60):
+        session, _ = _ENGINE.start("anh", now=T0, seed=seed, minutes=20)
+        for text in (_LOBBY, "hey anh!", "how did u get into journalism?", "whats the best part"):
+            _ENGINE.message(session, text, session.turns[-1].at if session.turns else T0)
+        if session.turns[-1].kind == "tangent" and "goat" in session.turns[-1].text:
+            break
+    else:
+        raise AssertionError("Anh never drifted onto the goat")
+    _said_after(session, "and whats the worst part")
+    assert score_session(session).item("converse.tangent").status == "missed"
+    said = _said_after(session, "ok wait u dodged the goat story lol. what happened with the goat")
+    assert said == ["tangent.0+"], said
+    assert score_session(session).item("converse.tangent").status == "passed"
+    feedback = _said_after(session, "how did i come across? strengths n weaknesses?")
+    text = " ".join(t.text for t in session.turns[-len(feedback) :])
+    assert "steered straight back" not in text, text
