@@ -219,3 +219,17 @@ def test_coming_back_for_the_side_story_later_counts_as_following_it() -> None:
     feedback = _said_after(session, "how did i come across? strengths n weaknesses?")
     text = " ".join(t.text for t in session.turns[-len(feedback) :])
     assert "steered straight back" not in text, text
+
+
+def test_what_a_new_teacher_starts_on_is_the_pay_and_a_past_that_helps_is_the_fit() -> None:
+    """Practising as a lab technician with Carys: "Roughly what would I start on, though?
+    I'm on about 24 thousand as a technician." got "That one is worth a full double
+    period"; "Do you think being a technician first would help me as a teacher?" got how
+    supply teaching works."""
+    session = _meeting("carys", [("Hi Carys, sorry, I'm a bit nervous!", 0.5)])
+    [pay] = _said_after(
+        session, "Roughly what would I start on, though? I'm on about 24 thousand as a technician."
+    )
+    assert pay.startswith("pay."), pay
+    fit = _said_after(session, "Do you think being a technician first would help me as a teacher?")
+    assert fit[-1].startswith("ask_fit."), fit
