@@ -20,13 +20,13 @@ class Closing(StepOutput):
         p = self.persona
         if self.state == CONVERSE:
             self.meeting.fire("wrap_up")
-        obs = observe(self.session, facts_of(self.session))
+        obs = observe(self.session, facts_of(self.session), p)
         said = " ".join(t.text for t in self.session.turns if t.speaker == "contact")
         if A.ASK_FEEDBACK in acts and A.ASK_STRENGTHS not in acts:
             if any(t.speaker == "contact" and t.kind == "feedback" for t in self.session.turns):
                 # asked again: what is new since, or that the contact stands by it, not the
                 # same sentences read out twice
-                self.say("feedback", feedback_again(obs, said))
+                self.say("feedback", feedback_again(obs, said, p))
                 return
             intro = self.voice.pick("feedback", p.feedback_intro)
             self.say("feedback", f"{intro} {feedback_text(obs)}")
@@ -34,10 +34,10 @@ class Closing(StepOutput):
         if A.ASK_FEEDBACK in acts:
             # "How did I come across? Any strengths or weaknesses?": one answer, both sides
             intro = self.voice.pick("feedback", p.feedback_intro)
-            self.say("feedback", f"{intro}\n{strengths_text(obs, said)}")
+            self.say("feedback", f"{intro}\n{strengths_text(obs, said, p)}")
         else:
             intro = self.voice.pick("strengths", p.strengths_intro)
-            self.say("strengths", f"{intro}\n{strengths_text(obs, said)}")
+            self.say("strengths", f"{intro}\n{strengths_text(obs, said, p)}")
 
     def _give_names_or_hesitate(self) -> None:
         p = self.persona

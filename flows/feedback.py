@@ -11,6 +11,7 @@ from flows import acts as A
 from flows import yamltext
 from flows.asking import question_topics
 from flows.facts import Facts
+from flows.persona import Persona
 from flows.session import Session, Turn
 from flows.topics import QUALIFIERS
 from flows.userfacts import UserFacts, about_the_asker, speaks_of_self, user_facts
@@ -31,7 +32,19 @@ def _lines() -> dict[str, dict[str, str]]:
     return data
 
 
-def observe(session: Session, f: Facts) -> Observations:
+def feedback_keys() -> dict[str, str]:
+    """Each feedback line's key and its side (``strength`` or ``weakness``)."""
+    return {key: next(iter(sides)) for key, sides in _lines().items()}
+
+
+def _line(persona: Persona | None, key: str) -> str:
+    """The line for ``key``, in the contact's own words where they have them."""
+    if persona is not None and key in persona.feedback_lines:
+        return persona.feedback_lines[key]
+    return next(iter(_lines()[key].values()))
+
+
+def observe(session: Session, f: Facts, persona: Persona | None = None) -> Observations:
     """Strengths and weaknesses the contact noticed, most telling first."""
     you = user_facts(session)
     background = you.background
@@ -59,18 +72,11 @@ def observe(session: Session, f: Facts) -> Observations:
         "dressed": A.DRESSED in f.checklist,
         "no_job_ask": A.ASK_JOB not in f.asked,
     }
-    lines = _lines()
+    sides = feedback_keys()
     fields = {"a_role": background.a_role if background else ""}
-    strengths = [
-        lines[k]["strength"].format(**fields)
-        for k, ok in held.items()
-        if ok and "strength" in lines[k]
-    ]
-    weaknesses = [
-        lines[k]["weakness"].format(**fields)
-        for k, ok in held.items()
-        if ok and "weakness" in lines[k]
-    ]
+    said = {k: _line(persona, k).format(**fields) for k, ok in held.items() if ok}
+    strengths = [line for k, line in said.items() if sides[k] == "strength"]
+    weaknesses = [line for k, line in said.items() if sides[k] == "weakness"]
     return Observations(tuple(strengths), tuple(weaknesses))
 
 
@@ -109,28 +115,28 @@ def feedback_text(obs: Observations) -> str:
     return " ".join(points[:MAX_POINTS])
 
 
-def feedback_again(obs: Observations, said: str) -> str:
+def feedback_again(obs: Observations, said: str, persona: Persona | None = None) -> str:
     """How the user came across, asked a second time: the points not yet in ``said`` (what
     the contact told them already), or, when every one was, that the contact stands by it."""
     fresh = [point for point in (*obs.strengths[:2], *obs.weaknesses[:1]) if point not in said]
-    return " ".join(fresh[:MAX_POINTS]) if fresh else _lines()["again"]["strength"]
+    return " ".join(fresh[:MAX_POINTS]) if fresh else _line(persona, "again")
 
 
-def strengths_text(obs: Observations, said: str = "") -> str:
+def strengths_text(obs: Observations, said: str = "", persona: Persona | None = None) -> str:
     """Strengths and things to work on, two of each at most. Points already in ``said``
     (what the contact told the user earlier, e.g. their feedback a moment ago) are not
     repeated word for word; the contact refers back to them instead."""
     strengths = _side(
         obs.strengths,
         said,
-        "The ones I just mentioned; they're real, so use them.",
-        "You clearly care about doing this well.",
+        _line(persona, "strengths_again"),
+        _line(persona, "strengths_none"),
     )
     weaknesses = _side(
         obs.weaknesses,
         said,
-        "Only the point I made a moment ago; that one is worth the work.",
-        _lines()["stretch"]["weakness"],
+        _line(persona, "weaknesses_again"),
+        _line(persona, "stretch"),
     )
     return f"Strengths: {strengths}\nTo work on: {weaknesses}"
 

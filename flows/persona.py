@@ -253,6 +253,11 @@ class Persona(_Strict):
     """What comes next after a line of ``personal`` when the user asks on about it ("tell me
     more", "where do you sing?", "how long have you had him?"): aligned with ``personal`` by
     index, one more concrete detail of the same thing, then the floor back."""
+    feedback_lines: dict[str, str] = {}
+    """The feedback's observations in the contact's own voice, by the keys of
+    ``flows/content/feedback.yaml`` (each said only when its condition held there), with
+    the lines said around them (``strengths_again``, ``strengths_none``,
+    ``weaknesses_again``). A key the contact lacks is said in the generic words."""
     pastime_not_mine: list[str] = []
     """The user asks about a pastime the contact does not have ("do you ski?", "are you
     into gaming?"): a friendly no that names none in particular, a word on what they do

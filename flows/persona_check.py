@@ -12,6 +12,7 @@ from typing import get_args
 
 from flows.asked import plain_words
 from flows.contact import SALUTATION_ANYWHERE, with_hello
+from flows.feedback import feedback_keys
 from flows.persona import PERSONA_DIR, Answer, Persona, PersonalKind, Problem, load_all
 from flows.specifics import MIN_WORDS as MIN_KEY_WORDS
 from flows.specifics import key_words
@@ -113,6 +114,31 @@ def _answers(persona: Persona) -> Iterator[tuple[str, Answer]]:
         yield f"specifics[{i}]", Answer(say=spec.say, more=spec.more)
 
 
+_FEEDBACK_ROLE = frozenset({"background_told", "background_no_fit"})
+"""The feedback lines that name the user's work (``{a_role}``)."""
+MAX_FEEDBACK_WORDS = 30
+_LONG_FEEDBACK = frozenset({"stretch", "again"})
+"""Feedback lines that may run to 40 words: a suggestion, or standing by what was said."""
+
+
+def _feedback_problems(persona: Persona, file: str) -> Iterator[Problem]:
+    """Every feedback line in the contact's words: each key once, the user's work named
+    where the generic line names it, short enough to join with the others."""
+    keys = feedback_keys()
+    lines = persona.feedback_lines
+    for key in sorted(set(keys) - set(lines)):
+        yield Problem(file, f"feedback_lines.{key}", "missing")
+    for key in sorted(set(lines) - set(keys)):
+        yield Problem(file, f"feedback_lines.{key}", f"not a feedback key ({', '.join(keys)})")
+    for key, line in lines.items():
+        if ("{a_role}" in line) != (key in _FEEDBACK_ROLE):
+            need = "must name {a_role}" if key in _FEEDBACK_ROLE else "must not name {a_role}"
+            yield Problem(file, f"feedback_lines.{key}", need)
+        limit = 40 if key in _LONG_FEEDBACK else MAX_FEEDBACK_WORDS
+        if _words(line) > limit:
+            yield Problem(file, f"feedback_lines.{key}", f"longer than {limit} words")
+
+
 def _specifics_problems(persona: Persona, file: str) -> Iterator[Problem]:
     if len(persona.specifics) < MIN_SPECIFICS:
         yield Problem(file, "specifics", f"needs at least {MIN_SPECIFICS} details")
@@ -177,6 +203,7 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
         if not any(plain_words(variant).strip() for variant in term.terms):
             yield Problem(file, f"field_terms[{i}].terms", "needs a word to be asked by")
     yield from _specifics_problems(persona, file)
+    yield from _feedback_problems(persona, file)
     for name in _NEW_LINES:
         if len(getattr(persona, name)) < 2:
             yield Problem(file, name, "needs at least two variants")
@@ -254,6 +281,8 @@ def spoken_lines(persona: Persona) -> Iterator[tuple[str, str]]:
         for kind, lines in getattr(persona, field).items():
             for i, line in enumerate(lines):
                 yield f"{field}.{kind}[{i}]", line
+    for key, line in persona.feedback_lines.items():
+        yield f"feedback_lines.{key}", line
     for i, tangent in enumerate(persona.tangents):
         yield f"tangents[{i}].drift", tangent.drift
         yield f"tangents[{i}].follow_up", tangent.follow_up

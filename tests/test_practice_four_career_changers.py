@@ -145,6 +145,18 @@ def _said_after(session: Session, text: str) -> list[str]:
     return [t.ref for t in session.turns[before:] if t.speaker == "contact"]
 
 
+def _drifted_onto(persona: str, word: str, *questions: str) -> Session:
+    """A meeting in which the contact, answering ``questions``, drifted onto the side story
+    that names ``word`` (the seed that makes them do so)."""
+    for seed in range(1, 60):
+        session, _ = _ENGINE.start(persona, now=T0, seed=seed, minutes=20)
+        for text in (_LOBBY, "Hello!", *questions):
+            _ENGINE.message(session, text, session.turns[-1].at if session.turns else T0)
+        if session.turns[-1].kind == "tangent" and word in session.turns[-1].text:
+            return session
+    raise AssertionError(f"{persona} never drifted onto the {word}")
+
+
 def test_a_side_story_asked_for_by_name_is_told() -> None:
     """ "lol a goat?? ok u have to tell me about the goat" got more of how Anh started; "I
     noticed the strip of old adding-machine tape on your corkboard. Is there a story behind
@@ -170,14 +182,7 @@ def test_following_the_side_story_by_name_counts_as_following_it() -> None:
     """Femi drifted onto his nan and online bingo; "Online bingo? Now I must know this
     story. What happened with your nan?" got another story, and the scorecard said the user
     moved on from the side story."""
-    for seed in range(1, 40):
-        session, _ = _ENGINE.start("femi", now=T0, seed=seed, minutes=15)
-        for text in (_LOBBY, "Hello Femi!", "How did you start in UX?", "What do you like best?"):
-            _ENGINE.message(session, text, session.turns[-1].at if session.turns else T0)
-        if session.turns[-1].kind == "tangent" and "bingo" in session.turns[-1].text:
-            break
-    else:
-        raise AssertionError("Femi never drifted onto his nan")
+    session = _drifted_onto("femi", "bingo", "How did you start in UX?", "What do you like best?")
     said = _said_after(
         session, "Online bingo? Now I must know this story. What happened with your nan?"
     )
@@ -203,14 +208,7 @@ def test_coming_back_for_the_side_story_later_counts_as_following_it() -> None:
     """Anh drifted onto the goat; the user asked another question first, then "ok wait u
     dodged the goat story lol. what happened with the goat". The scorecard said "You moved
     on", and the feedback "When I drifted off topic you steered straight back"."""
-    for seed in range(1, 60):
-        session, _ = _ENGINE.start("anh", now=T0, seed=seed, minutes=20)
-        for text in (_LOBBY, "hey anh!", "how did u get into journalism?", "whats the best part"):
-            _ENGINE.message(session, text, session.turns[-1].at if session.turns else T0)
-        if session.turns[-1].kind == "tangent" and "goat" in session.turns[-1].text:
-            break
-    else:
-        raise AssertionError("Anh never drifted onto the goat")
+    session = _drifted_onto("anh", "goat", "how did u get into journalism?", "whats the best part")
     _said_after(session, "and whats the worst part")
     assert score_session(session).item("converse.tangent").status == "missed"
     said = _said_after(session, "ok wait u dodged the goat story lol. what happened with the goat")
@@ -218,7 +216,7 @@ def test_coming_back_for_the_side_story_later_counts_as_following_it() -> None:
     assert score_session(session).item("converse.tangent").status == "passed"
     feedback = _said_after(session, "how did i come across? strengths n weaknesses?")
     text = " ".join(t.text for t in session.turns[-len(feedback) :])
-    assert "steered straight back" not in text, text
+    assert _ENGINE.personas["anh"].feedback_lines["tangent_ignored"] not in text, text
 
 
 def test_what_a_new_teacher_starts_on_is_the_pay_and_a_past_that_helps_is_the_fit() -> None:
