@@ -62,14 +62,15 @@ class _Things:
     personal: tuple[tuple[PersonalKind, int, frozenset[str]], ...]
 
 
-_CACHE: dict[int, _Things] = {}
+_CACHE: dict[int, tuple[Persona, _Things]] = {}
+"""Each persona's things, by the persona object (kept, so that its id is never reused)."""
 
 
 def _things(persona: Persona) -> _Things:
     """The rare words of each of the contact's side stories and lines of their life."""
-    found = _CACHE.get(id(persona))
-    if found is not None:
-        return found
+    cached = _CACHE.get(id(persona))
+    if cached is not None and cached[0] is persona:
+        return cached[1]
     blocks: list[frozenset[str]] = []
     for answers in (
         persona.answers.ask_start,
@@ -95,7 +96,7 @@ def _things(persona: Persona) -> _Things:
         tuple(words & rare for words in tangents),
         tuple((kind, i, words & rare) for kind, i, words in personal),
     )
-    _CACHE[id(persona)] = things
+    _CACHE[id(persona)] = (persona, things)
     return things
 
 
