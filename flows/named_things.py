@@ -7,53 +7,24 @@ to tell."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Final
 
 from flows import acts as A
-from flows.asked import distinctive
 from flows.facts import facts_of
-from flows.own_life import COMMON_WORDS, PERSONAL, OwnLife
+from flows.own_life import PERSONAL, OwnLife
 from flows.persona import Persona, PersonalKind, Tangent
 from flows.session import Turn
+from flows.thing_words import thing_words
 from flows.understanding import asks_something, topics_ruled
 
 _RARE: Final = 2
 """A word ties a question to one of the contact's things when at most this many of their
 blocks (answers, details, terms, side stories, lines of their life) use it: "goat" is in
 Anh's side story and one answer; "research" is everywhere in Femi's."""
-_SHORT: Final = re.compile(r"\b[a-z]{3}\b")
-_TOKEN: Final = re.compile(r"[a-z]+(?:'[a-z]+)?")
-_NOT_A_THING: Final = frozenset(
-    " ".join(
-        (
-            "the and you are for was how why who did has had any can its one two get got our out",
-            "way day his her him she its not but all too yes now new old see say use own off lot",
-            "bit let may man men put run set try ask big far few non per via etc yet ago end",
-        )
-    ).split()
-)
-"""Three-letter words that name no thing ("dog", "nan" and "gym" do)."""
-_ASKING: Final = frozenset(
-    " ".join(
-        (
-            "tell more story stories happened happen know hear heard curious behind about",
-            "please must need love would could should share explain wait okay trouble",
-            "really actually thing things part bit mean meant said saying mentioned",
-        )
-    ).split()
-)
-"""Words of the asking itself ("tell me more about that story"), not of a thing."""
 _MAY_ALSO_BE: Final = frozenset({"stories"})
 """Topics a question naming a side story may also read as ("now I must know this story")."""
-
-
-def _words(text: str) -> frozenset[str]:
-    """The words of ``text`` that can name a thing: its distinctive words, and short nouns."""
-    kept = " ".join(w for w in _TOKEN.findall(text.lower()) if w not in _ASKING | COMMON_WORDS)
-    return distinctive(kept) | {w for w in _SHORT.findall(kept) if w not in _NOT_A_THING}
 
 
 @dataclass(frozen=True)
@@ -80,12 +51,12 @@ def _things(persona: Persona) -> _Things:
         persona.answers.ask_resume,
         *persona.topics.values(),
     ):
-        blocks += [_words(f"{a.say} {a.more} {a.after}") for a in answers]
-    blocks += [_words(f"{t.say} {t.more}") for t in persona.field_terms]
-    blocks += [_words(f"{s.say} {s.more}") for s in persona.specifics]
-    tangents = [_words(f"{t.drift} {t.follow_up}") for t in persona.tangents]
+        blocks += [thing_words(f"{a.say} {a.more} {a.after}") for a in answers]
+    blocks += [thing_words(f"{t.say} {t.more}") for t in persona.field_terms]
+    blocks += [thing_words(f"{s.say} {s.more}") for s in persona.specifics]
+    tangents = [thing_words(f"{t.drift} {t.follow_up}") for t in persona.tangents]
     personal = [
-        (kind, i, _words(f"{line} {more[i] if i < len(more) else ''}"))
+        (kind, i, thing_words(f"{line} {more[i] if i < len(more) else ''}"))
         for kind, lines in persona.personal.items()
         for i, line in enumerate(lines)
         for more in [persona.personal_more.get(kind, [])]
@@ -121,12 +92,12 @@ class NamedThings(OwnLife):
         if acts - {A.ASK_OTHER, A.FOLLOW_UP} or topics_ruled(text) - _MAY_ALSO_BE:
             return False
         p = self.persona
-        named = _words(text)
+        named = thing_words(text)
         last = self._last_contact_line()
         if nothing_read and A.FOLLOW_UP not in acts:
             return False
         if last is not None and last is not facts_of(self.session).tangent:
-            named -= _words(last.text)  # "wait, tell me more about the bus" goes on with it
+            named -= thing_words(last.text)  # "wait, tell me more about the bus" goes on with it
         things = _things(p)
         # the thing that shares the most of the question's rare words ("the drawing of a
         # dog on your corkboard" is the family line, not the tape on the same corkboard)
@@ -147,8 +118,8 @@ class NamedThings(OwnLife):
                     turn.acts = (*turn.acts, A.FOLLOW_UP)  # following the story just raised
                 self.say("follow_up_answer", tangent.follow_up, f"tangent.{i}+")
                 return True
-            if a_story and shared < 2:
-                continue
+            if shared < 2:
+                continue  # a line of their life takes two of its words ("kids" alone is work)
             more = p.personal_more.get(kind, [])
             for said, ref in (
                 (p.personal[kind][i], f"{PERSONAL}.{kind}"),

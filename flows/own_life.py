@@ -13,6 +13,7 @@ from flows import acts as A
 from flows.persona import PersonalKind
 from flows.session import Turn
 from flows.step_output import StepOutput
+from flows.thing_words import shares_a_word
 from flows.understanding import asks_something, signal_rules, topics_ruled
 
 PERSONAL: Final = "personal"
@@ -199,7 +200,7 @@ class OwnLife(StepOutput):
         if on_it is None and signal_rules(text) & _NAMING_A_PASTIME:
             # "You play mahjong with the family?": a pastime no family of words knows, on
             # the contact's line if they name it
-            on_it = [line for line in lines if _shares_a_word(text, line)]
+            on_it = [line for line in lines if shares_a_word(text, line)]
         if on_it is None:
             return False
         if not on_it:
@@ -233,7 +234,7 @@ class OwnLife(StepOutput):
         last = self._last_contact_line()
         # "Does your father still live in Pueblo?", right after Pueblo: about that line,
         # whatever else its words could be
-        if not (last is not None and _shares_a_word(text, last.text)):
+        if not (last is not None and shares_a_word(text, last.text)):
             if topics_ruled(text):
                 return False
             if "personal" in sig and (personal_kind(text) is not None or _names_a_pastime(text)):
@@ -308,33 +309,6 @@ class OwnLife(StepOutput):
 _NAMING_A_PASTIME: Final = frozenset({f"{PERSONAL}.pastime_named"})
 """The ``personal`` rule that hears a pastime asked about by name (``a_pastime`` also hears
 the roads and the coffee)."""
-_WORD: Final = re.compile(r"[a-z]+")
-COMMON_WORDS: Final = frozenset(
-    " ".join(
-        (
-            "about again also always another anything away back been before being best better",
-            "both came come comes could does doing done down each even ever every first from",
-            "going good great have here into just keep know last left like little long look",
-            "looks made make many more most much must never next nice only other over pretty",
-            "really right said same say says should since some something still such sure take",
-            "tell than thank thanks that thats their them then there these they thing things",
-            "think this those though time times very want well were what when where which",
-            "while will with would year years your yours youre",
-        )
-    ).split()
-)
-"""Words too common to tie a question to the line just said."""
-
-
-def _stem(word: str) -> str:
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
-def _shares_a_word(text: str, line: str) -> bool:
-    """Whether ``text`` picks up a word of ``line`` (four letters or more, not a common one):
-    "Bacalhau is the best cat name I've heard. Is he friendly?" after the cat."""
-    words = {_stem(w) for w in _WORD.findall(text.lower()) if len(w) > 3} - COMMON_WORDS
-    return bool(words & {_stem(w) for w in _WORD.findall(line.lower())})
 
 
 def _names_a_pastime(text: str) -> bool:
