@@ -1,0 +1,49 @@
+"""Faults found by helpers practising six more meetings (the session after stop 37): a
+store manager with Marcus, a procurement analyst with Freja, a psychology graduate
+texting Mei Ling, an Army mechanic with Ray, a hotel receptionist with Inês and a
+biology graduate with Samuel. Each is driven through the real contact as the user said
+it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from flows.coaching import score_session
+from flows.engine import Engine
+from tests.conftest import T0
+from tests.real_contacts import replies_in_turn
+
+_ENGINE = Engine()
+
+
+def test_you_from_denver_originally_is_where_they_grew_up() -> None:
+    """ "Before we start - you from Denver originally?" got "On that one, I'd just be making
+    noise, and I won't fake it"; Ray grew up in Pueblo and says so."""
+    [said] = replies_in_turn("ray", "Before we start - you from Denver originally?")
+    assert said[0].text == _ENGINE.personas["ray"].personal["where_from"][0], said[0].text
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "how did i come across? like any strengths/weaknesses u noticed",
+        "What I did good and what I need to improve?",
+        "How did I come across, including what I should work on? I know I ramble when I'm nervous.",
+    ],
+)
+def test_strengths_and_weaknesses_asked_in_everyday_words_are_credited(asked: str) -> None:
+    """Each got the feedback, and the scorecard said the user never asked about their
+    strengths and weaknesses ("strengths/weaknesses" lost its slash on the way in)."""
+    session, _ = _ENGINE.start("meiling", now=T0, seed=3, minutes=20)
+    now = T0
+    for text, wait in [
+        ("hi im here to see mei ling, 10 min early, notebook n questions", 1),
+        ("hi mei ling! how did u get into hr?", 17),
+        ("oh its nearly time, i'll wrap up", 1),
+        (asked, 1),
+    ]:
+        _ENGINE.message(session, text, now)
+        now += timedelta(minutes=wait)
+    assert score_session(session).item("goodbye.strengths").status == "passed"
