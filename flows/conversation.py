@@ -68,7 +68,12 @@ class Conversation(Closing, Answering, Timekeeping):
         if A.ASK_JOB in acts:
             self.say_one("deflect_job", p.job_deflection)
         if A.SHARE_INFO in acts:
-            self.say_one("thanks_share", p.share_thanks)
+            if "offers_to_send" in sig and p.offer_accepted:
+                # "if it's useful, I could send you our template": yes please, not "I
+                # hadn't seen it" about something not yet sent
+                self.say_one("offer_accepted", p.offer_accepted)
+            else:
+                self.say_one("thanks_share", p.share_thanks)
         self._answer_questions(turn, acts, f, sig)
         if A.TIME_CHECK in acts:
             self._time_raised(acts)

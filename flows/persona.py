@@ -253,6 +253,9 @@ class Persona(_Strict):
     """What comes next after a line of ``personal`` when the user asks on about it ("tell me
     more", "where do you sing?", "how long have you had him?"): aligned with ``personal`` by
     index, one more concrete detail of the same thing, then the floor back."""
+    offer_accepted: list[str] = []
+    """The user offers to send or share something later ("I could send you our template",
+    "want his contact?"): a warm yes that names nothing and claims nothing seen yet."""
     feedback_lines: dict[str, str] = {}
     """The feedback's observations in the contact's own voice, by the keys of
     ``flows/content/feedback.yaml`` (each said only when its condition held there), with

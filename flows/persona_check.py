@@ -56,7 +56,7 @@ _NEW_LINES = (
     "name_hello", "background_ack", "fit_personal", "resume_personal", "referral_for_you",
     "time_noted", "time_noted_midway", "go_ahead", "before_you_go", "time_check_self",
     "rephrase", "intro_ack", "recall", "recall_nothing", "how_are_you", "keep_in_touch",
-    "personal_aside", "pay_reaction", "pastime_not_mine",
+    "personal_aside", "pay_reaction", "pastime_not_mine", "offer_accepted",
 )  # fmt: skip
 _SPOKEN = (
     "greeting", "greeting_with_questions", "follow_ups", "fallbacks", "small_talk",

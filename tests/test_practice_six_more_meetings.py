@@ -47,3 +47,33 @@ def test_strengths_and_weaknesses_asked_in_everyday_words_are_credited(asked: st
         _ENGINE.message(session, text, now)
         now += timedelta(minutes=wait)
     assert score_session(session).item("goodbye.strengths").status == "passed"
+
+
+@pytest.mark.parametrize(
+    ("persona", "offer"),
+    [
+        (
+            "freja",
+            "We built a supplier questionnaire that raised our response rate from 30 to 75 "
+            "percent. If it is useful, I could send you our questionnaire template.",
+        ),
+        (
+            "marcus",
+            "I'd be happy to walk your people through a store on a Saturday morning if that "
+            "helps your strategists.",
+        ),
+        ("samuel", "I can email you my compensation and FMO control protocol if you want."),
+    ],
+)
+def test_an_offer_for_later_hears_yes_please_and_counts(persona: str, offer: str) -> None:
+    """Freja answered the template offer with "I hadn't seen it, and I'll share it with my
+    team later today"; Marcus's store walk and Samuel's protocol were not heard as offers
+    at all, and the scorecard said the user offered nothing useful."""
+    session, _ = _ENGINE.start(persona, now=T0, seed=3, minutes=20)
+    _ENGINE.message(session, "Hello, early, in a suit, with my notebook. I am ready to go in.", T0)
+    _ENGINE.message(session, "Thank you for meeting me.", T0 + timedelta(minutes=1))
+    before = len(session.turns)
+    _ENGINE.message(session, offer, T0 + timedelta(minutes=2))
+    said = [t for t in session.turns[before:] if t.speaker == "contact"]
+    assert said[0].text in _ENGINE.personas[persona].offer_accepted, said[0].text
+    assert score_session(session).item("converse.two_way").status == "passed"

@@ -87,6 +87,7 @@ SIGNALS: Final[tuple[str, ...]] = (
     "comments",
     "about_the_work",
     "on_the_way_out",
+    "offers_to_send",
 )
 """Non-act signals: ready to start, a plain affirmative, a plain negative, a follow-up that
 points back, a reaction to a story, small talk, a memory check, a new case of the last
