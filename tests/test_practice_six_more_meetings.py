@@ -77,3 +77,22 @@ def test_an_offer_for_later_hears_yes_please_and_counts(persona: str, offer: str
     said = [t for t in session.turns[before:] if t.speaker == "contact"]
     assert said[0].text in _ENGINE.personas[persona].offer_accepted, said[0].text
     assert score_session(session).item("converse.two_way").status == "passed"
+
+
+def test_the_contacts_own_title_in_a_question_is_not_the_users_work() -> None:
+    """A store manager asked Marcus "what does a normal week look like for you as brand
+    director?"; from then on Marcus called the user "a brand director", in the résumé
+    advice, the feedback and the names, through two corrections."""
+    from flows.userfacts import user_facts
+
+    session, _ = _ENGINE.start("marcus", now=T0, seed=3, minutes=20)
+    for i, text in enumerate(
+        (
+            "Hello, early, in a blazer, with my notebook. I am ready to go in.",
+            "I've been a store manager at a Target here for about eight years.",
+            "So what does a normal week actually look like for you as brand director?",
+        )
+    ):
+        _ENGINE.message(session, text, T0 + timedelta(minutes=i))
+    background = user_facts(session).background
+    assert background is not None and background.role == "store manager", background
