@@ -6,7 +6,13 @@ from flows import acts as A
 from flows import narrator
 from flows.contact import format_referral, ordered_referrals, referral_for
 from flows.facts import Facts, facts_of
-from flows.feedback import feedback_again, feedback_text, observe, strengths_text
+from flows.feedback import (
+    READS_ON_A_PHONE,
+    feedback_again,
+    feedback_text,
+    observe,
+    strengths_text,
+)
 from flows.machine import CONVERSE
 from flows.step_output import StepOutput
 from flows.timing import CHECK_BACK, CHECK_BACK_AFTER
@@ -29,7 +35,8 @@ class Closing(StepOutput):
                 self.say("feedback", feedback_again(obs, said, p))
                 return
             intro = self.voice.pick("feedback", p.feedback_intro)
-            self.say("feedback", f"{intro} {feedback_text(obs)}")
+            room = READS_ON_A_PHONE - len(intro.split())
+            self.say("feedback", f"{intro} {feedback_text(obs, room)}")
             return
         if A.ASK_FEEDBACK in acts:
             # "How did I come across? Any strengths or weaknesses?": one answer, both sides

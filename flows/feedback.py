@@ -4,44 +4,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from flows import acts as A
-from flows import yamltext
 from flows.asking import question_topics
 from flows.facts import Facts
+from flows.feedback_lines import feedback_keys
+from flows.feedback_lines import line as _line
 from flows.persona import Persona
 from flows.session import Session, Turn
 from flows.topics import QUALIFIERS
 from flows.userfacts import UserFacts, about_the_asker, speaks_of_self, user_facts
 
-FEEDBACK_FILE = Path(__file__).parent / "content" / "feedback.yaml"
 MAX_POINTS = 3
+POINT_WORDS = 60
+"""Words of observations in one feedback reply, where they fit: with the contact's intro,
+under the 80 words a phone reads comfortably."""
+READS_ON_A_PHONE = 79
+"""The longest reply, in words, that reads comfortably on a phone."""
 
 
 @dataclass(frozen=True)
 class Observations:
     strengths: tuple[str, ...]
     weaknesses: tuple[str, ...]
-
-
-@cache
-def _lines() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = yamltext.load(FEEDBACK_FILE.read_text(encoding="utf-8"))
-    return data
-
-
-def feedback_keys() -> dict[str, str]:
-    """Each feedback line's key and its side (``strength`` or ``weakness``)."""
-    return {key: next(iter(sides)) for key, sides in _lines().items()}
-
-
-def _line(persona: Persona | None, key: str) -> str:
-    """The line for ``key``, in the contact's own words where they have them."""
-    if persona is not None and key in persona.feedback_lines:
-        return persona.feedback_lines[key]
-    return next(iter(_lines()[key].values()))
 
 
 def observe(session: Session, f: Facts, persona: Persona | None = None) -> Observations:
@@ -109,10 +94,19 @@ def _spoke_of_self(session: Session) -> bool:
     return any(t.speaker == "user" and speaks_of_self(t.text) for t in session.turns)
 
 
-def feedback_text(obs: Observations) -> str:
-    """How the user came across: the best of both sides."""
-    points = [*obs.strengths[:2], *obs.weaknesses[:1]]
-    return " ".join(points[:MAX_POINTS])
+def feedback_text(obs: Observations, room: int = POINT_WORDS) -> str:
+    """How the user came across: a strength and a weakness, in ``room`` words where they
+    fit (the contact's intro takes the rest of what a phone reads comfortably): the most
+    telling pair of the two most telling of each that fits, else the most telling two; a
+    second strength if there is still room."""
+    strong, weak = obs.strengths[:2], obs.weaknesses[:2]
+    pairs = [(s, w) for s in strong or ("",) for w in weak or ("",)]
+    chosen = next((p for p in pairs if _words(*p) <= room), pairs[0])
+    points = [p for p in chosen if p]
+    spare = [s for s in strong if s not in points]
+    if spare and _words(*points, spare[0]) <= room:
+        points.insert(1, spare[0])
+    return " ".join(points)
 
 
 def feedback_again(obs: Observations, said: str, persona: Persona | None = None) -> str:
@@ -142,9 +136,16 @@ def strengths_text(obs: Observations, said: str = "", persona: Persona | None = 
 
 
 def _side(points: tuple[str, ...], said: str, already_said: str, none: str) -> str:
-    """Up to two of ``points`` not in ``said``; ``already_said`` when every one was said,
-    ``none`` when there are none."""
+    """Up to two of ``points`` not in ``said`` (the second only while both stay within
+    half of ``POINT_WORDS``); ``already_said`` when every one was said, ``none`` when there
+    are none."""
     fresh = [point for point in points if point not in said][:2]
+    if len(fresh) == 2 and _words(*fresh) > POINT_WORDS // 2:
+        fresh = fresh[:1]
     if fresh:
         return " ".join(fresh)
     return already_said if points else none
+
+
+def _words(*lines: str) -> int:
+    return sum(len(line.split()) for line in lines)

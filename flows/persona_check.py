@@ -12,7 +12,7 @@ from typing import get_args
 
 from flows.asked import plain_words
 from flows.contact import SALUTATION_ANYWHERE, with_hello
-from flows.feedback import feedback_keys
+from flows.feedback_lines import feedback_keys
 from flows.persona import PERSONA_DIR, Answer, Persona, PersonalKind, Problem, load_all
 from flows.specifics import MIN_WORDS as MIN_KEY_WORDS
 from flows.specifics import key_words

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from flows.engine import Engine
-from flows.feedback import feedback_keys
+from flows.feedback_lines import feedback_keys
 from tests.conftest import T0
 
 _ENGINE = Engine()
@@ -43,8 +43,29 @@ def test_every_contact_gives_feedback_in_their_own_words(persona: str) -> None:
     assert told in said, said
     generic = "You told me about six years as a primary school teacher and then asked how it"
     assert generic not in said
+    for part in said.split("\n"):  # each part of the reply reads on a phone
+        assert len(part.split()) < 80, part
 
 
 def test_no_two_contacts_say_the_same_feedback() -> None:
     lines = [line for p in _ENGINE.personas.values() for line in p.feedback_lines.values()]
     assert len(lines) == len(set(lines)) == 24 * len(CONTACTS)
+
+
+def test_feedback_in_their_words_still_fits_a_phone() -> None:
+    """With their own (longer) lines, "How did I come across?" ran to 91 words. The most
+    telling points that fit beside the contact's intro are said: nearly every reply stays
+    under the 80 words a phone reads comfortably, and none runs far past it."""
+    lengths = []
+    for persona in CONTACTS:
+        session, _ = _ENGINE.start(persona, now=T0, seed=4, minutes=20)
+        now = T0
+        for text in _MEETING:
+            _ENGINE.message(session, text, now)
+            now += timedelta(minutes=1)
+        before = len(session.turns)
+        _ENGINE.message(session, "How did I come across?", now)
+        [said] = [t.text for t in session.turns[before:] if t.speaker == "contact"]
+        lengths.append(len(said.split()))
+    assert sum(n < 80 for n in lengths) >= 0.85 * len(lengths), lengths
+    assert max(lengths) < 90, lengths
