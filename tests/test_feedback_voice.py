@@ -23,14 +23,17 @@ _MEETING = (
 )
 
 
-def _feedback(persona: str) -> str:
+def _feedback(
+    persona: str, asked: str = "How did I come across? Any strengths and weaknesses?"
+) -> str:
+    """The contact's reply to ``asked`` at the end of the same short meeting."""
     session, _ = _ENGINE.start(persona, now=T0, seed=4, minutes=20)
     now = T0
     for text in _MEETING:
         _ENGINE.message(session, text, now)
         now += timedelta(minutes=1)
     before = len(session.turns)
-    _ENGINE.message(session, "How did I come across? Any strengths and weaknesses?", now)
+    _ENGINE.message(session, asked, now)
     return " ".join(t.text for t in session.turns[before:] if t.speaker == "contact")
 
 
@@ -56,16 +59,6 @@ def test_feedback_in_their_words_still_fits_a_phone() -> None:
     """With their own (longer) lines, "How did I come across?" ran to 91 words. The most
     telling points that fit beside the contact's intro are said: nearly every reply stays
     under the 80 words a phone reads comfortably, and none runs far past it."""
-    lengths = []
-    for persona in CONTACTS:
-        session, _ = _ENGINE.start(persona, now=T0, seed=4, minutes=20)
-        now = T0
-        for text in _MEETING:
-            _ENGINE.message(session, text, now)
-            now += timedelta(minutes=1)
-        before = len(session.turns)
-        _ENGINE.message(session, "How did I come across?", now)
-        [said] = [t.text for t in session.turns[before:] if t.speaker == "contact"]
-        lengths.append(len(said.split()))
+    lengths = [len(_feedback(p, "How did I come across?").split()) for p in CONTACTS]
     assert sum(n < 80 for n in lengths) >= 0.85 * len(lengths), lengths
     assert max(lengths) < 90, lengths
