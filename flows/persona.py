@@ -8,6 +8,7 @@ See ``flows/personas/README.md`` for the authoring guide.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -219,6 +220,9 @@ class Persona(_Strict):
     intro_ack: list[str] = []
     """The user talked about themselves in words the user-facts reader could not place (no
     ``{a_role}``): a warm acknowledgement that fits any background, then the floor back."""
+    background_corrected: list[str] = []
+    """The user corrects what they do ("sorry, I'm a teaching assistant, not a teacher"):
+    takes the new word on board (``{a_role}``), lightly owns the mix-up, the floor back."""
     fit_personal: list[str] = []
     """Opens the fit answer when the user's work is known (``{a_role}``)."""
     resume_personal: list[str] = []
@@ -268,6 +272,9 @@ class Persona(_Strict):
     referral_for_you: list[str] = []
     """Ends the referrals: whom to call first given the user's work (``{a_role}``,
     ``{name}``: the referral whose sectors match)."""
+    referral_asked_for: list[str] = []
+    """Ends the referrals when the user asked for a kind of person one of them is ("anyone
+    who came from teaching?", "someone on the client side?"): that one first (``{name}``)."""
     # -- the clock and leaving --
     go_ahead: list[str] = []
     """The user says something that asks nothing and does none of the acts ("ready", "ok",
@@ -297,6 +304,13 @@ class Persona(_Strict):
     @property
     def first_name(self) -> str:
         return self.called or self.name.split()[0]
+
+    @property
+    def own_field_words(self) -> frozenset[str]:
+        """The words that name the contact's field, role or industry ("nursing", "nurse",
+        "manager", "surgical"), their synonyms included."""
+        named = " ".join([self.field, self.role, self.industry, *self.synonyms]).lower()
+        return frozenset(re.findall(r"[a-z]+", named))
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,12 @@ _PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "topic_used_up": frozenset({"topic"}),
     "name_hello": frozenset({"user_name"}),
     "background_ack": frozenset({"a_role"}),
+    "background_corrected": frozenset({"a_role"}),
     "fit_personal": frozenset({"a_role"}),
     "resume_personal": frozenset({"a_role"}),
     "recall": frozenset({"a_role"}),
     "referral_for_you": frozenset({"a_role", "name"}),
+    "referral_asked_for": frozenset({"name"}),
 }
 """Fields whose lines may use placeholders, and which."""
 _REQUIRED: Mapping[str, frozenset[str]] = {
@@ -46,10 +48,12 @@ _REQUIRED: Mapping[str, frozenset[str]] = {
     "topic_used_up": frozenset({"topic"}),
     "name_hello": frozenset({"user_name"}),
     "background_ack": frozenset({"a_role"}),
+    "background_corrected": frozenset({"a_role"}),
     "fit_personal": frozenset({"a_role"}),
     "resume_personal": frozenset({"a_role"}),
     "recall": frozenset({"a_role"}),
     "referral_for_you": frozenset({"name"}),
+    "referral_asked_for": frozenset({"name"}),
 }
 _NEW_LINES = (
     "unknown_topic", "unknown_in_field", "topic_used_up", "nothing_more", "rest_of_question",
@@ -57,6 +61,7 @@ _NEW_LINES = (
     "time_noted", "time_noted_midway", "go_ahead", "before_you_go", "time_check_self",
     "rephrase", "intro_ack", "recall", "recall_nothing", "how_are_you", "keep_in_touch",
     "personal_aside", "pay_reaction", "pastime_not_mine", "offer_accepted",
+    "background_corrected", "referral_asked_for",
 )  # fmt: skip
 _SPOKEN = (
     "greeting", "greeting_with_questions", "follow_ups", "fallbacks", "small_talk",
