@@ -17,7 +17,7 @@ from flows.machine import CONVERSE, DONE, REFERRAL
 from flows.session import Turn
 from flows.timekeeping import Timekeeping
 from flows.understanding import asks_something, no_english, topic_positions
-from flows.userfacts import speaks_of_self, stated_background
+from flows.userfacts import corrected_by, speaks_of_self, stated_background
 
 _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A goodbye that also asks or raises something is handled as that, not as leaving."""
@@ -109,6 +109,9 @@ class Conversation(Closing, Answering, Timekeeping):
             floor_back = not acts - set(A.CHECKLIST)  # (nothing asked or done but check-in facts)
             if turn.kind == "time_courtesy" and p.time_noted:
                 self._time_noted()
+            elif p.background_corrected and (right := corrected_by(turn, self.session)):
+                # "Sorry, I should say: a teaching assistant, not a teacher": taken on board
+                self.say_one("background_corrected", p.background_corrected, a_role=right.a_role)
             elif background is not None and p.background_ack:
                 # "hi, thanks for meeting me! I work at a call centre": the news, not the hello
                 self.say_one("background", p.background_ack, a_role=background.a_role)

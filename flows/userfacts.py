@@ -84,6 +84,7 @@ class _Patterns:
     not_targets: frozenset[str]
     self_before: re.Pattern[str]
     not_self: re.Pattern[str]
+    said_as_own: re.Pattern[str]
     modifier_stop: frozenset[str]
     years: re.Pattern[str]
     not_work_years: re.Pattern[str]
@@ -94,6 +95,7 @@ class _Patterns:
     institutions: frozenset[str]
     about_me: re.Pattern[str]
     abroad: re.Pattern[str]
+    corrects: re.Pattern[str]
 
 
 def _expand(regex: str, define: dict[str, str]) -> str:
@@ -120,6 +122,7 @@ def _patterns() -> _Patterns:
         not_targets=frozenset(str(t) for t in raw["not_targets"]),
         self_before=re.compile(str(raw["self_before"])),
         not_self=re.compile(str(raw["not_self"])),
+        said_as_own=re.compile(str(raw["said_as_own"])),
         modifier_stop=frozenset(str(w) for w in raw["modifier_stop"]),
         years=re.compile(rf"\b{define['YEARS']}\b(?! old| ago)"),
         not_work_years=re.compile(str(raw["not_work_years"])),
@@ -129,6 +132,7 @@ def _patterns() -> _Patterns:
         not_names=frozenset(raw["not_names"]),
         about_me=re.compile(str(raw["about_me"])),
         abroad=re.compile(str(raw["abroad"])),
+        corrects=re.compile(str(raw["corrects"])),
         institutions=frozenset(raw["institutions"]),
     )
 
@@ -140,6 +144,17 @@ def sector_of(text: str) -> str:
         if any(f" {w} " in padded or f" {w}s " in padded for w in words):
             return sector
     return ""
+
+
+def sectors_in(text: str) -> frozenset[str]:
+    """Every sector whose words occur in ``text`` ("an Army medic, then a hospital finance
+    analyst": military, healthcare and finance)."""
+    padded = f" {text.lower()} "
+    return frozenset(
+        sector
+        for sector, words in _patterns().sectors.items()
+        if any(f" {w} " in padded or f" {w}s " in padded for w in words)
+    )
 
 
 def _years(said: str | None) -> str:
@@ -259,7 +274,8 @@ def _as_typed(role: str, original: str) -> str:
         for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", original, re.I):
             before = original[: m.start()].rstrip()
             opens = not before or before.endswith((".", "!", "?", ":", "\n"))
-            if m.group(0) != word and not opens:
+            acronym = len(word) > 1 and m.group(0).isupper()  # "HR generalist. not manager."
+            if m.group(0) != word and (acronym or not opens):
                 typed = m.group(0)
                 break
         words.append(typed)
@@ -326,7 +342,9 @@ def _scanned_role(text: str) -> Background | None:
                 break
             mods.insert(0, words.pop())
         lead = " ".join(words) + " " if words else ""
-        if p.not_self.search(lead) or not p.self_before.search(lead):
+        if (p.not_self.search(lead) and not p.said_as_own.search(lead)) or not p.self_before.search(
+            lead
+        ):
             continue
         found = (m.end(), " ".join([*mods, word.rstrip("s") if word not in p.role_words else word]))
     if found is None:
@@ -377,12 +395,19 @@ def facts_from(turns: Iterable[Turn], *, field_sector: str = "") -> UserFacts:
     for 3 years, then 6 years as a retail supervisor here" is a nurse, to a nurse manager."""
     said = list(turns)
     name, background, background_turn, target = "", None, None, ""
+    corrected = False
     for turn in said:
         n, b, t = read_message(turn.text)
         name = name or n
         target = target or t
-        if b is not None and (background is None or (b.years and not background.years)):
+        if b is None:
+            continue
+        if background is None or (b.years and not background.years):
             background, background_turn = b, turn
+        elif corrects(turn.text) and (right := _put_right(turn.text, background, b)):
+            background, background_turn, corrected = right, turn, True
+    if corrected:
+        return UserFacts(name, background, background_turn, target)
     if field_sector and background is not None and background.sector != field_sector:
         for turn in said:
             own = next((b for b in roles_in(turn.text) if b.sector == field_sector), None)
@@ -390,6 +415,41 @@ def facts_from(turns: Iterable[Turn], *, field_sector: str = "") -> UserFacts:
                 background, background_turn = own, turn
                 break
     return UserFacts(name, background, background_turn, target)
+
+
+def _put_right(text: str, kept: Background, read: Background) -> Background | None:
+    """The work a correction states in place of ``kept``: of the roles it says clause by
+    clause, the first title that is not the one it denies ("no no, store manager, not brand
+    director. I run one shop" is a store manager), else the first field, else the one the
+    message reads as. A shorter name for the same work ("not a broker, just an agent", after
+    "real estate agent") changes nothing."""
+
+    def new(b: Background) -> bool:
+        return b.role != kept.role and not kept.role.lower().endswith(f" {b.role.lower()}")
+
+    said = [b for b in roles_in(text) if new(b)]
+    if said:
+        return next((b for b in said if not b.is_field), said[0])
+    return read if new(read) else None
+
+
+def corrects(text: str) -> bool:
+    """Whether a message puts something right ("sorry, I mean...", "X, not Y"): a role it
+    states is then the user's, not an addition to what they said before."""
+    return bool(_patterns().corrects.search(text.lower().replace("\u2019", "'")))
+
+
+def corrected_by(turn: Turn, session: Session) -> Background | None:
+    """The user's work as ``turn`` puts it right, when it replaces a different one they
+    had said before ("Sorry, I should say: a teaching assistant, not a teacher")."""
+    said = [t for t in session.turns if t.speaker == "user" and t.kind in ("", "opening")]
+    if turn not in said or not corrects(turn.text):
+        return None
+    earlier = facts_from(said[: said.index(turn)], field_sector=_field_sector(session.persona_id))
+    now = facts_from(said[: said.index(turn) + 1], field_sector=_field_sector(session.persona_id))
+    if earlier.background is None or now.background_turn is not turn:
+        return None
+    return now.background
 
 
 def stated_background(turn: Turn, persona_id: str) -> Background | None:
