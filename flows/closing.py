@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flows import acts as A
 from flows import narrator
+from flows.asked_for import referral_asked_for
 from flows.contact import format_referral, ordered_referrals, referral_for
 from flows.facts import Facts, facts_of
 from flows.feedback import (
@@ -14,6 +15,7 @@ from flows.feedback import (
     strengths_text,
 )
 from flows.machine import CONVERSE
+from flows.persona import Referral
 from flows.step_output import StepOutput
 from flows.timing import CHECK_BACK, CHECK_BACK_AFTER
 from flows.userfacts import user_facts
@@ -59,11 +61,14 @@ class Closing(StepOutput):
         same names (who they are, not the whole story twice)."""
         p = self.persona
         background = user_facts(self.session).background
-        first = referral_for(p.referrals, background.sector) if background else None
+        asked = self._asked_for()
+        first = asked or (referral_for(p.referrals, background.sector) if background else None)
         people = ordered_referrals(p.referrals, first)
         pointer = ""
+        if asked and p.referral_asked_for:
+            pointer = self.voice.pick("asked_for", p.referral_asked_for, name=asked.name)
         # Only for someone whose road speaks to the user's: not a changer from elsewhere
-        if background and first and p.referral_for_you and background.sector in first.sectors:
+        elif background and first and p.referral_for_you and background.sector in first.sectors:
             pointer = self.voice.pick(
                 "for_you", p.referral_for_you, name=first.name, a_role=background.a_role
             )
@@ -76,6 +81,14 @@ class Closing(StepOutput):
             self.say("referrals", format_referral(referral))
         if pointer:
             self.say("referrals", pointer)
+
+    def _asked_for(self) -> Referral | None:
+        """The person the user's request for names asked for by kind ("anyone who came from
+        teaching?"), if one of the contact's people is that."""
+        requests = [
+            t for t in self.session.turns if t.speaker == "user" and A.ASK_REFERRALS in t.acts
+        ]
+        return referral_asked_for(self.persona.referrals, requests[-1].text) if requests else None
 
     def _check_back(self, f: Facts) -> None:
         p = self.persona

@@ -99,8 +99,10 @@ def rerouted(
         # "what are the five Cs?", "RPN vs RN?": a concept of the contact's own field,
         # explained, not deferred or answered with the nearest topic
         return [term]
-    if not going_back and (named := named_specifics(p, text)):
+    if not going_back and not (handled and not items) and (named := named_specifics(p, text)):
         # "how many cold calls do you make a day?": the contact's number, not their day
+        # ("anyone who works in-house at a brand, on the client side?" wants names, not who
+        # is on a client team)
         detailed = _with_detail(p, text, items, answerer, named, asking)
         if detailed is not None:
             return detailed
