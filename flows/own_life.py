@@ -280,10 +280,8 @@ class OwnLife(StepOutput):
 
     def _names_the_field(self, text: str) -> bool:
         """Whether ``text`` names the contact's field, role or industry."""
-        p = self.persona
-        words = set(re.findall(r"[a-z]+", text.lower()))
-        named = " ".join([p.field, p.role, p.industry, *p.synonyms]).lower()
-        return bool(words & (set(re.findall(r"[a-z]{2,}", named)) - _NOT_THE_FIELD))
+        words = set(re.findall(r"[a-z]{2,}", text.lower()))
+        return bool(words & (self.persona.own_field_words - _NOT_THE_FIELD))
 
     def _heard_back(self, text: str) -> bool:
         """The user answers or reacts to a line of the contact's own life without asking
@@ -312,9 +310,7 @@ the roads and the coffee)."""
 
 
 def _names_a_pastime(text: str) -> bool:
-    return any(words.search(text) for words in _PASTIMES) or any(
-        asked.search(text) for asked, _ in _GENERAL
-    )
+    return _on_the_pastime(text, []) is not None
 
 
 def _on_the_pastime(text: str, lines: list[str]) -> list[str] | None:

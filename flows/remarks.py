@@ -49,9 +49,7 @@ class Remarks(OwnLife):
 
     def _curious_about_field(self, text: str) -> bool:
         """The user only says they are curious about the contact's own field."""
-        p = self.persona
-        named = " ".join([p.field, p.role, p.industry, *p.synonyms]).lower()
-        return interest_in_field(text, frozenset(re.findall(r"[a-z]+", named)))
+        return interest_in_field(text, self.persona.own_field_words)
 
     def _interest_only(self, text: str) -> bool:
         """The user only said they are curious about the contact's field: the contact
