@@ -4,9 +4,12 @@ story."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from flows.engine import Engine
+from flows.specifics import SPEC
 from tests.marked_persona import ask, marked_persona, meet
 from tests.real_contacts import _REAL, _asked_in_turn
 
@@ -122,9 +125,15 @@ def test_the_contacts_own_past_asked_about_gets_their_story(persona: str, questi
     """'What was the army like?' (to the ex-Army electrician), 'What was law school like?'
     (to the lawyer who started at 31) and 'What was working in support like?' (to the
     ex-support PM) got deferrals or another topic's answer (location, culture, credentials)
-    from every contact whose road in it was, but for nine."""
+    from every contact whose road in it was, but for nine. A step of the road the contact
+    has a detail of its own for (the PGCE year, law school at 31) gets that detail."""
     [reply] = _asked_in_turn(persona, question)
-    assert reply.ref.startswith("ask_start.")
+    assert reply.ref.startswith(("ask_start.", f"{SPEC}.")), reply.ref
+    if reply.ref.startswith(SPEC):  # a detail of that very step: its keys name it
+        detail = _REAL.personas[persona].specifics[int(reply.ref.split(".")[1].rstrip("+"))]
+        asking = {"what", "was", "like", "being", "doing", "how", "the", "working"}
+        step = set(re.findall(r"[a-z]{3,}", question.lower())) - asking
+        assert step & set(re.findall(r"[a-z]{3,}", " ".join(detail.keys).lower())), detail.keys
 
 
 @pytest.mark.parametrize("persona", sorted(Engine().personas))
