@@ -29,6 +29,22 @@ _PRESUMES_NAMES = re.compile(
 """A thanks for the promise that speaks of names already handed over."""
 _CLOSING_THANKS = {A.THANK, A.GREET, A.GOLDEN_RULE, A.ASK_CHECK_BACK, A.SHARE_INFO}
 """In the referral stage, a thanks with only these closes the meeting."""
+_TO_ANSWER = {A.GOLDEN_RULE, A.ASK_CHECK_BACK}
+"""Beside a thanks, things the contact answers: the thanks closes only if it is for the
+meeting ("Thank you for your time"), not a thanks for the names ("thanks. saoirse sounds
+most relevant. i wont ask any of them for a job"), after which users went on to say goodbye
+and heard that the practice was over."""
+_FOR_THE_MEETING = re.compile(
+    r"\b(?:thank(?:s| you)|thx|ty|cheers)(?: (?:so|very) much| again| a million| a lot| loads)?"
+    r",? (?:for (?:your|the|today|this|meeting|making|taking|seeing|all|everything|having|"
+    r"giving|sharing|being)|again)\b|\b(?:this|today|that) (?:was|has been|is) (?:really |so |"
+    r"very |super |incredibly )?(?:helpful|useful|great|valuable|brilliant|amazing|lovely)|"
+    r"\bappreciate (?:it|this|your time|you|everything|all)\b|\b(?:have a (?:good|great|nice|"
+    r"lovely)|take care|all the best|bye|goodbye|see you|talk soon|until next time)\b"
+    # or the message ends on its thanks ("...won't ask them for a job. Thank you, Ines.")
+    r"|\b(?:thank(?:s| you)|thx|ty|cheers|much appreciated)\b[^.!?]{0,30}[.!?\s]*$",
+    re.IGNORECASE,
+)
 
 
 def _goodbye_in_another_language(state: str, acts: set[str], turn: Turn) -> bool:
@@ -98,6 +114,7 @@ class Conversation(Closing, Answering, Timekeeping):
                 and A.THANK in acts
                 and (len(self.effects) == before or not acts - _CLOSING_THANKS)
                 and not asks_something(turn.text)  # "Thank you! And how did you meet them?"
+                and (not acts & _TO_ANSWER or _FOR_THE_MEETING.search(turn.text) is not None)
             )
         )
         if closing and self.state == CONVERSE and self._goodbye_too_soon(turn, f):

@@ -197,14 +197,17 @@ def _leaving_is_not_checking_back(read: frozenset[str], ruled: frozenset[str]) -
 def _with_evidence(read: frozenset[str], ruled: frozenset[str], text: str) -> frozenset[str]:
     """The learned reader's additions, less those the words give no evidence of
     (``evidence.yaml``: "here to see Tomás at 10" is not arriving early; "how do you bid for
-    council contracts?" is not asking for a job)."""
+    council contracts?" is not asking for a job). A reading the words refute is not trusted
+    for what it dropped either: the rules' acts stand ("oh no sorry i wasnt asking u for a
+    job!! ... would that experience look good on a nursing school application" was read as
+    asking for a job and nothing else, losing the promise and the question)."""
     norm = normalised(text)
     unfounded = {
         act
         for act in read - ruled
         if (evidence := _evidence().get(act)) is not None and not evidence.founded(norm)
     }
-    return read - unfounded if unfounded else read
+    return (read - unfounded) | ruled if unfounded else read
 
 
 @dataclass(frozen=True)
@@ -344,6 +347,7 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
             # "where did you grow up?": small talk about the contact's own life, which the
             # reader alone took for how they got started
             read -= (read - ruled) & frozenset(CLASSIC_QUESTIONS)
+    read |= _firmly_ruled(text, where)
     if ASK_JOB in read and subjects.named(text) and not _ASKS_FOR_A_PLACE.search(normalised(text)):
         # "are you working on any big jobs at the moment?", "r u mentoring any interns rn":
         # the contact's own work (a subject), a question about it, not a request for a post
@@ -368,6 +372,20 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
         if m.act in dropped.intersection(CHECKLIST) - read and len(m.matched.split()) >= 2:
             read |= _clause(m.matched, where, frozenset({m.act}))
     return read
+
+
+def _firmly_ruled(text: str, where: Context) -> frozenset[str]:
+    """The acts read by a ``firm`` rule: wording so plain (right every time it fired on the
+    labelled sets) that the learned reader never drops it. "...How did you get started in
+    sustainability yourself?" after a long introduction lost the question, and Freja
+    answered where the jobs are."""
+    firm = _firm_rules()
+    return frozenset(m.act for m in _acts(text, where.labels) if (m.act, m.rule) in firm)
+
+
+@cache
+def _firm_rules() -> frozenset[tuple[str, str]]:
+    return frozenset((r.label, r.name) for r in _engine().rules.acts if r.firm)
 
 
 _ASKS_FOR_A_PLACE: Final = re.compile(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Final
 
 from flows import yamltext
+from flows.understanding.dictation import dictated_breaks
 
 MAX_CHARS: Final = 2000
 """Only the first MAX_CHARS characters of a message are analysed."""
@@ -271,4 +272,4 @@ def normalise(
             out.append(correct(token))
         else:
             out.append(token)
-    return " ".join(out)
+    return " ".join(dictated_breaks(" ".join(out).split()))

@@ -19,7 +19,7 @@ Schema (see the header of ``patterns.yaml`` for a full description)::
             negatable: true           # optional: not fired if "not/never/no/..." comes just before
             question: true            # optional: only fires if the message asks something
             suppressed_by: [act, ...] # optional: dropped when one of these acts is also found
-            firm: true                # optional (topics): names its topic so plainly that
+            firm: true                # optional: names its act or topic so plainly that
                                       # the learned reader never overrules it
             foreign: true             # optional: words of another language ("obrigada"),
                                       # kept out of the typo-correction vocabulary and

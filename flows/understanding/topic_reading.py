@@ -16,7 +16,7 @@ from flows import understanding as _u
 from flows.acts import CLASSIC_QUESTIONS
 from flows.topics import QUALIFIERS
 from flows.understanding import learned
-from flows.understanding.topic_finder import Decide, Second, find_topics
+from flows.understanding.topic_finder import Decide, Second, find_topics, segments
 
 _NO_GUESS: Final = frozenset({"points_back", "how_are_you", "recall", "personal"})
 """Signals of a message about what was just said, the contact's day or life, or the user: the
@@ -47,9 +47,24 @@ def topic_positions(text: str) -> tuple[tuple[str, int], ...]:
         None if question is None else (lambda part: question.search(part) is not None),
         None if day else _learned_second(),
     )
+    if classic and question is not None:
+        found = _asked_beside_classic(_u.normalised(text), found, question)
     if small_talk:
         return _beside_small_talk(text, found)
     return _whole_message(text, found, classic=classic)
+
+
+def _asked_beside_classic(
+    norm: str, found: tuple[tuple[str, int], ...], question: re.Pattern[str]
+) -> tuple[tuple[str, int], ...]:
+    """Beside a classic question, only the topics named where the message asks: the story
+    before it is the asker's own ("...a warehouse supervisor at a regional distribution
+    centre... How did you get started in sustainability yourself?" asks nothing of where
+    the jobs are)."""
+    asking = [(b, e) for b, e in segments(norm) if question.search(norm[b:e])]
+    if not asking:
+        return found
+    return tuple((t, at) for t, at in found if any(b <= at < e for b, e in asking))
 
 
 def _beside_small_talk(

@@ -1,0 +1,177 @@
+"""Faults found by four helpers practising twelve meetings as a new user would (the session
+after stop 38): a warehouse supervisor with Freja, a psychology graduate texting Priya, a
+retired sergeant with Helen, a maths teacher from Lagos with Femi, a bartender with Conor,
+a paralegal with Naomi, a returner with Greg, a CS student with Dana, an accountant with
+Tomás, a dictating veteran with Ray, a lab technician with Samuel and a receptionist with
+Mei Ling. Each is driven through the real contact as the user said it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from flows.coaching import score_session
+from flows.engine import Engine
+from flows.session import Session
+from tests.conftest import T0
+
+_ENGINE = Engine()
+_ARRIVAL = "Hello, I got here early, in a suit, with my notebook. I am ready to go in."
+
+
+def _meeting(
+    persona: str, *said: str, seed: int = 3, scenario: dict[str, str] | None = None
+) -> tuple[Session, list[list[str]]]:
+    """The contact's lines after each message, one message a minute."""
+    session, _ = _ENGINE.start(persona, now=T0, seed=seed, minutes=20, scenario=scenario)
+    replies = []
+    for i, text in enumerate((_ARRIVAL, *said)):
+        before = len(session.turns)
+        _ENGINE.message(session, text, T0 + timedelta(minutes=i))
+        replies.append([t.text for t in session.turns[before:] if t.speaker == "contact"])
+    return session, replies[1:]
+
+
+def _kinds(session: Session, text: str) -> list[str]:
+    """The kinds of the contact's lines right after the user's message ``text``."""
+    at = next(i for i, t in enumerate(session.turns) if t.speaker == "user" and t.text == text)
+    after = []
+    for t in session.turns[at + 1 :]:
+        if t.speaker == "user":
+            break
+        if t.speaker == "contact":
+            after.append(t.kind)
+    return after
+
+
+@pytest.mark.parametrize(
+    "follow_through",
+    [
+        "Thank you, I will send the note. Could you give me the names of two or three people?",
+        "ha you're too kind, I will send that. would you know two or three people I could chat to?",
+        "That's fair, and I'll send that email. Could you suggest two or three people to talk to?",
+    ],
+)
+def test_following_through_is_not_a_new_offer(follow_through: str) -> None:
+    """After the feedback, "I will send the note" (the thank-you the contact advised) got
+    "That's so kind of you, I'll gladly take you up on it. Go on, next question" before the
+    names, in five meetings with three contacts."""
+    session, replies = _meeting(
+        "femi",
+        "How did you get started?",
+        "I can see we're nearly at time, and I want to respect your time.",
+        "How did I come across? Any strengths and weaknesses?",
+        follow_through,
+    )
+    assert "offer_accepted" not in _kinds(session, follow_through)
+    assert "referrals" in _kinds(session, follow_through), replies[-1]
+
+
+def test_thanks_with_the_promise_leaves_room_for_the_goodbye() -> None:
+    """ "thanks. saoirse sounds most relevant. i wont ask any of them for a job, just
+    advice" ended the meeting; the user's real goodbye then got "This practice is over", and
+    "thanked the contact at the end" quoted the promise."""
+    promise = "thanks. saoirse sounds most relevant. i wont ask any of them for a job, just advice"
+    goodbye = "thanks dana, really useful. ill send the capstone link tonight"
+    session, _ = _meeting(
+        "dana",
+        "How did you get into engineering?",
+        "we're at about 17 min, i know you have 20. dont want to run over",
+        "anyone else i should talk to? 2 or 3 people maybe",
+        promise,
+        goodbye,
+        scenario={"referrals": "names", "stay": "no"},
+    )
+    assert _kinds(session, promise) == ["golden_rule_ack"]
+    assert "farewell" in _kinds(session, goodbye)
+    assert session.state == "done"
+    card = score_session(session)
+    assert (
+        "Thanks dana" in card.item("referral.thanks").evidence
+        or goodbye[:20] in card.item("referral.thanks").evidence
+    )
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "ok. would it help my application if i worked as a PSW first like u did? i could do that"
+        " while i do prereqs",
+        "oh no sorry i wasnt asking u for a job!! i meant like a PSW job anywhere, would that"
+        " experience look good on a nursing school application",
+    ],
+)
+def test_a_question_about_a_school_application_is_not_a_job_request(asked: str) -> None:
+    """Priya twice told a psychology graduate she could not put her forward for a job, and
+    the scorecard marked "never asked for a job" as failed, quoting the apology."""
+    priya = _ENGINE.personas["priya"]
+    session, replies = _meeting("priya", "how did u get into nursing??", asked)
+    assert not set(replies[1]) & set(priya.job_deflection), replies[1]
+    assert score_session(session).item("converse.no_job_ask").status == "passed"
+
+
+def test_a_long_introduction_before_how_did_you_start_gets_the_start() -> None:
+    """Freja answered where in Denmark the jobs are (the learned reader dropped the question
+    and read the introduction's "regional distribution centre" as a question about place)."""
+    opener = (
+        "Hi Freja, thank you so much for making time for me. A bit about me: I'm 38 and I've "
+        "been a warehouse supervisor for about nine years at a regional distribution centre, "
+        "running a shift of around 40 people. I've got interested in sustainability through "
+        "things like cutting our forklift battery waste and packaging. How did you get started "
+        "in sustainability yourself?"
+    )
+    session, _ = _meeting("freja", opener)
+    refs = [t.ref for t in session.turns if t.speaker == "contact" and t.kind == "answer"]
+    assert refs and refs[0].startswith("ask_start."), refs
+
+
+def test_a_dictated_question_after_a_lead_in_is_answered() -> None:
+    """ "ok one more technical one in colorado do i have to register with the state as an
+    apprentice before i pull any wire..." (no punctuation) got "Copy that: your time as an
+    apprentice. Fire away", and the veteran was an apprentice from then on."""
+    from flows.userfacts import user_facts
+
+    dictated = (
+        "ok one more technical one in colorado do i have to register with the state as an "
+        "apprentice before i pull any wire and do my hours only count if a licensed journeyman "
+        "is supervising me"
+    )
+    session, replies = _meeting("ray", "I was an Army vehicle mechanic for eight years.", dictated)
+    assert "answer" in _kinds(session, dictated), replies[1]
+    background = user_facts(session).background
+    assert background is not None and "apprentice" not in background.role, background
+
+
+def test_asking_for_the_story_the_contact_hinted_at_follows_it() -> None:
+    """Dana ended her answer on "One egg, a lot of tape and thirty teenagers, but that's a
+    whole story"; "ok i need the egg story" got "Sure. What would you like to dig into?",
+    and the scorecard said the user moved on from the tangent."""
+    wants = "ok i need the egg story"
+    session, _ = _meeting(
+        "dana",
+        "thanks for doing this. final year CS student, graduating in may.",
+        "how did you get into engineering? saw you were a physics teacher",
+        "ha. so you started in QA? how long before you were writing code",
+        wants,
+        seed=7,
+    )
+    assert _kinds(session, wants) == ["follow_up_answer"]
+    assert session.turns[-1].ref.startswith("tangent.")
+    assert "egg" in session.turns[-1].text
+    assert score_session(session).item("converse.tangent").status == "passed"
+
+
+def test_what_was_the_pgce_like_is_her_pgce_year() -> None:
+    """Right after Carys's road in ("technician, PGCE, first teaching job..."), "What was the
+    PGCE like?" got "the PGCE needs a proper lesson... email me and I'll send the notes"."""
+    carys = _ENGINE.personas["carys"]
+    _, replies = _meeting(
+        "carys", "How did you get started in teaching?", "What was the PGCE like?"
+    )
+    detail = next(
+        s
+        for s in carys.specifics
+        if "pgce" in " ".join(s.keys).lower() and "like" in " ".join(s.keys)
+    )
+    assert replies[1][0].startswith(detail.say), replies[1]
