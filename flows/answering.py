@@ -23,6 +23,7 @@ from flows.named_things import NamedThings
 from flows.persona import Tangent
 from flows.remarks import Remarks
 from flows.rerouting import questions_in, rerouted
+from flows.self_description import about_the_asker, read_message
 from flows.session import Turn
 from flows.specifics import SPEC, named_specifics
 from flows.understanding import (
@@ -31,12 +32,7 @@ from flows.understanding import (
     topics_ruled,
     understand,
 )
-from flows.userfacts import (
-    about_the_asker,
-    read_message,
-    trained_abroad_in,
-    user_facts,
-)
+from flows.userfacts import trained_abroad_in, user_facts
 
 _ABOUT_ME_TOPICS = {"hardest", "least", "mistakes", "thrives"}
 """Topics that, asked about the asker's own case, are the fit question (advice and ways in
@@ -144,10 +140,15 @@ class Answering(NamedThings, Remarks):
             items = self._accepted_offer()
         if (
             "compares_pay" in sig
-            and all(i.kind == "unknown" for i in items)
+            and (
+                all(i.kind == "unknown" for i in items)
+                or (items == [Item("topic", "pay")] and not _asks_beyond_an_echo(turn.text))
+            )
             and self._pay_reaction()
         ):
-            return  # "that's three times what I earn now": a reaction, not a question
+            # "that's three times what I earn now", "£30,000? That is less than I am making
+            # now": a reaction, not a question (the echoed figure asks nothing)
+            return
         if "personal" in sig and named_specifics(p, turn.text) and len(questions_in(turn.text)) < 2:
             # "how long is your commute?" to a contact who has told us: the detail, not a
             # polite "let's talk about your questions"
@@ -310,3 +311,10 @@ class Answering(NamedThings, Remarks):
             if theirs and len(words & theirs) / len(words | theirs) >= 0.5:
                 return True
         return False
+
+
+def _asks_beyond_an_echo(text: str) -> bool:
+    """Whether ``text`` asks a question of more than an echoed figure or exclamation
+    ("£30,000?", "Ehn! Really?")."""
+    parts = re.split(r"(?<=[.!])\s+", text)
+    return any(len(part.split()) > 3 for part in parts if part.rstrip().endswith("?"))

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from typing import Final
 
 from flows.persona import Referral
+from flows.self_description import sectors_in
 from flows.thing_words import thing_words
-from flows.userfacts import sectors_in
 
 _ASKING_FOR_NAMES: Final = thing_words(
     " ".join(

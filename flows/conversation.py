@@ -14,10 +14,11 @@ from flows.answers import Answerer
 from flows.closing import Closing
 from flows.facts import facts_of
 from flows.machine import CONVERSE, DONE, REFERRAL
+from flows.self_description import speaks_of_self
 from flows.session import Turn
 from flows.timekeeping import Timekeeping
 from flows.understanding import asks_something, no_english, topic_positions
-from flows.userfacts import corrected_by, speaks_of_self, stated_background
+from flows.userfacts import corrected_by, stated_background
 
 _NOT_A_GOODBYE = {*A.QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
 """A goodbye that also asks or raises something is handled as that, not as leaving."""
@@ -56,6 +57,9 @@ def _goodbye_in_another_language(state: str, acts: set[str], turn: Turn) -> bool
 class Conversation(Closing, Answering, Timekeeping):
     """Replies during the meeting (converse, goodbye, referral, and after it)."""
 
+    def _names_given(self) -> bool:
+        return any(t.speaker == "contact" and t.kind == "referrals" for t in self.session.turns)
+
     def _respond(self, turn: Turn, acts: set[str], sig: frozenset[str]) -> None:
         p = self.persona
         f = facts_of(self.session)
@@ -83,6 +87,11 @@ class Conversation(Closing, Answering, Timekeeping):
             self._stay_unasked(turn, acts, f)
         if A.ASK_JOB in acts:
             self.say_one("deflect_job", p.job_deflection)
+        if "reach_the_names" in sig and p.reach_them and self._names_given():
+            # "Would you prefer to introduce me, or should I email him directly?": how to
+            # approach the people just named, not "on that one, anything from me is a guess"
+            acts -= {A.SHARE_INFO, A.ASK_OTHER, A.FOLLOW_UP}
+            self.say_one("reach_them", p.reach_them)
         if A.SHARE_INFO in acts:
             if "offers_to_send" in sig and p.offer_accepted:
                 # "if it's useful, I could send you our template": yes please, not "I

@@ -11,9 +11,10 @@ from flows.facts import Facts
 from flows.feedback_lines import feedback_keys
 from flows.feedback_lines import line as _line
 from flows.persona import Persona
+from flows.self_description import about_the_asker, speaks_of_self
 from flows.session import Session, Turn
 from flows.topics import QUALIFIERS
-from flows.userfacts import UserFacts, about_the_asker, speaks_of_self, user_facts
+from flows.userfacts import UserFacts, user_facts
 
 MAX_POINTS = 3
 POINT_WORDS = 60

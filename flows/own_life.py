@@ -153,8 +153,10 @@ def _fitting(lines: list[str], text: str, *, strictly: bool = False) -> list[str
 
 
 def personal_kind(text: str) -> PersonalKind | None:
-    """Which of the contact's own small-talk answers ``text`` asks for, if any."""
-    for rule in sorted(signal_rules(text)):
+    """Which of the contact's own small-talk answers ``text`` asks for, if any. Where they
+    are from comes first: "Where is your family from originally?" asks about roots, not
+    children, though it names the family."""
+    for rule in sorted(signal_rules(text), key=lambda r: (".where_from" not in r, r)):
         label, _, name = rule.partition(".")
         if label != PERSONAL:
             continue

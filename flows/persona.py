@@ -275,6 +275,10 @@ class Persona(_Strict):
     referral_asked_for: list[str] = []
     """Ends the referrals when the user asked for a kind of person one of them is ("anyone
     who came from teaching?", "someone on the client side?"): that one first (``{name}``)."""
+    reach_them: list[str] = []
+    """Once the names are given, the user asks how to approach them ("would you prefer to
+    introduce me, or should I email them directly?", "can I use your name?"): how, in the
+    contact's words, fit for any of the people named."""
     # -- the clock and leaving --
     go_ahead: list[str] = []
     """The user says something that asks nothing and does none of the acts ("ready", "ok",

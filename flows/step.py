@@ -14,10 +14,11 @@ from flows.effects import Finished, Show
 from flows.facts import facts_of
 from flows.machine import ABANDONED, ARRIVE, CONVERSE, DONE, GOODBYE, REFERRAL
 from flows.phrasing import hinted_acts
+from flows.self_description import read_message
 from flows.session import Turn
 from flows.timing import CHECK_BACK, WRAP_UP, fmt_minutes
 from flows.understanding import Context, signals, understand
-from flows.userfacts import read_message, user_facts
+from flows.userfacts import user_facts
 
 MAX_MESSAGE_CHARS = 2000
 """Only this much of a message is read; the rest is kept in the transcript."""

@@ -175,3 +175,43 @@ def test_what_was_the_pgce_like_is_her_pgce_year() -> None:
         if "pgce" in " ".join(s.keys).lower() and "like" in " ".join(s.keys)
     )
     assert replies[1][0].startswith(detail.say), replies[1]
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "Where is your family from originally?",
+        "Adeyemi, are you Yoruba? Do your people come from Nigeria?",
+    ],
+)
+def test_where_their_family_is_from_is_where_they_are_from(asked: str) -> None:
+    """A maths teacher from Lagos asked Femi about his roots and heard about his nieces and
+    nephews, twice."""
+    femi = _ENGINE.personas["femi"]
+    _, replies = _meeting("femi", asked)
+    assert replies[0][0] in femi.personal["where_from"], replies[0]
+
+
+def test_an_echoed_pay_figure_beside_the_users_own_is_a_reaction() -> None:
+    """ "£30,000? That is less than I am making now..." right after the pay answer got
+    another answer on pay (how it climbs), as if the echoed figure were a question."""
+    femi = _ENGINE.personas["femi"]
+    _, replies = _meeting(
+        "femi",
+        "How much does a junior UX designer earn in London?",
+        "£30,000? That is less than I am making now, about £38,000 a year. So I will have to "
+        "tighten my belt for some time.",
+    )
+    assert replies[1] and replies[1][0] in femi.pay_reaction, replies[1]
+
+
+def test_a_student_is_heard_as_one() -> None:
+    """ "final year CS student, graduating in may" was not heard at all; Dana treated the
+    student as a career changer and her feedback said she still didn't know what they do."""
+    from flows.userfacts import user_facts
+
+    session, _ = _meeting(
+        "dana", "thanks for doing this. final year CS student, graduating in may. mostly python"
+    )
+    background = user_facts(session).background
+    assert background is not None and background.role == "CS student", background

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.userfacts import read_message
+from flows.self_description import read_message
 
 BACKGROUNDS = [
     # (what the user typed, the background as the contact would say it, its sector)

@@ -88,6 +88,7 @@ SIGNALS: Final[tuple[str, ...]] = (
     "about_the_work",
     "on_the_way_out",
     "offers_to_send",
+    "reach_the_names",
 )
 """Non-act signals: ready to start, a plain affirmative, a plain negative, a follow-up that
 points back, a reaction to a story, small talk, a memory check, a new case of the last

@@ -1,5 +1,5 @@
 """Does the contact remember what the user says about themselves? Reads every message of
-a labelled set (``tests/data/userfacts/``) with ``flows.userfacts.read_message`` and
+a labelled set (``tests/data/userfacts/``) with ``flows.self_description.read_message`` and
 prints, per fact (name, role, years, target), how often the reading was right:
 
 - right: the expected value found (a role may differ by an article or a qualifier:
@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.userfacts import _NUMBERS, read_message
+from flows.self_description import _NUMBERS, read_message
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "userfacts"
 FACTS = ("name", "role", "years", "target")
