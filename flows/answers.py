@@ -109,6 +109,18 @@ def asked_items(
         # the résumé, not the hardest part of the job.
         after = positions[A.ASK_RESUME]
         placed = [(at, it) for at, it in placed if at <= after or not _BACK.search(_part(norm, at))]
+    likes_at = positions.get(A.ASK_LIKES, -1)
+    if (
+        A.ASK_LIKES in classic
+        and found_topics <= {BEST, LEAST, "hardest"}
+        and (parts := _likes_parts(norm, likes_at))
+    ):
+        # "what part do you enjoy the most, and which one do you not like?" got the least
+        # part only; "That sounds hard. And the part you like most?" got the hardest: the
+        # parts the likes question names, in its own words, are what it asks
+        placed = [(at, it) for at, it in placed if it.key not in _COVERS[A.ASK_LIKES]]
+        placed += [(max(likes_at, 0) + i, Item("topic", part)) for i, part in enumerate(parts)]
+        found_topics |= set(parts)
     for act in classic:
         if any(t in found_topics for t in _COVERS.get(act, ())):
             continue
@@ -118,6 +130,26 @@ def asked_items(
     if not items and (A.ASK_OTHER in acts or is_question) and A.FOLLOW_UP not in acts:
         items.append(Item("unknown", ""))
     return items
+
+
+_LIKED: Final = re.compile(
+    r"\b(?:best|most|favou?rite|enjoy\w*|love|highlight|rewarding|good (?:part|bit|side)s?)\b"
+)
+_DISLIKED: Final = re.compile(
+    r"\b(?:least|worst|not (?:like|enjoy|love)|dislike\w*|hate|could do without|can do without|"
+    r"bugs you|annoy\w*|frustrat\w*|downside|bad (?:part|bit|side)s?|gripes?)\b"
+)
+
+
+def _likes_parts(norm: str, at: int) -> list[str]:
+    """The parts a "what do you like" question asks from where it starts (best, least or
+    both, in the order named); empty when its words name neither. The words of liking
+    inside words of not liking ("do not like") count for the least part only."""
+    asked = _part(norm, at) if at >= 0 else norm
+    disliked = _DISLIKED.search(asked)
+    liked = _LIKED.search(_DISLIKED.sub(" ", asked))
+    named = [(m.start(), part) for m, part in ((liked, BEST), (disliked, LEAST)) if m]
+    return [part for _, part in sorted(named)]
 
 
 TERM: Final = "term"

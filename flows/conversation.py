@@ -87,7 +87,8 @@ class Conversation(Closing, Answering, Timekeeping):
             self._stay_unasked(turn, acts, f)
         if A.ASK_JOB in acts:
             self.say_one("deflect_job", p.job_deflection)
-        if "reach_the_names" in sig and p.reach_them and self._names_given():
+        reached = "reach_the_names" in sig and bool(p.reach_them) and self._names_given()
+        if reached:
             # "Would you prefer to introduce me, or should I email him directly?": how to
             # approach the people just named, not "on that one, anything from me is a guess"
             acts -= {A.SHARE_INFO, A.ASK_OTHER, A.FOLLOW_UP}
@@ -99,7 +100,8 @@ class Conversation(Closing, Answering, Timekeeping):
                 self.say_one("offer_accepted", p.offer_accepted)
             else:
                 self.say_one("thanks_share", p.share_thanks)
-        self._answer_questions(turn, acts, f, sig)
+        if not reached or acts & set(A.QUESTIONS):
+            self._answer_questions(turn, acts, f, sig)
         if A.TIME_CHECK in acts:
             self._time_raised(acts)
         if acts & {A.ASK_FEEDBACK, A.ASK_STRENGTHS}:

@@ -215,3 +215,51 @@ def test_a_student_is_heard_as_one() -> None:
     )
     background = user_facts(session).background
     assert background is not None and background.role == "CS student", background
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "Would you prefer to introduce me, or should I email him directly and mention your name?",
+        "Understood. And on Ruairi, should I wait for you to introduce me, or just email him"
+        " myself?",
+    ],
+)
+def test_how_to_approach_the_names_gets_an_answer(how: str) -> None:
+    """Naomi answered "On that one, anything from me would be a guess... I'm on firmer
+    ground with where the field is heading" about her own colleague."""
+    naomi = _ENGINE.personas["naomi"]
+    session, _ = _meeting(
+        "naomi",
+        "How did you get started in law?",
+        "I see we're at about twenty minutes, and I want to respect your time.",
+        "Could you suggest two or three people I could talk to?",
+        how,
+        scenario={"referrals": "names", "stay": "no"},
+    )
+    said = [t.text for t in session.turns if t.speaker == "contact"]
+    assert said[-1] in naomi.reach_them, said[-1]
+
+
+@pytest.mark.parametrize(
+    ("asked", "parts"),
+    [
+        (
+            "what is the part of the work you enjoy the most, and which one do you not like?",
+            ["best", "least"],
+        ),
+        ("That sounds hard. And the part you like most?", ["best"]),
+        (
+            "What's the part of HR business partnering you like most, and the part you like least?",
+            ["best", "least"],
+        ),
+    ],
+)
+def test_the_likes_question_gets_the_parts_it_names(asked: str, parts: list[str]) -> None:
+    """Femi and Mei Ling answered only the least-liked part of a two-part likes question,
+    and "That sounds hard. And the part you like most?" got the hardest part again."""
+    session, _ = _meeting("meiling", asked)
+    refs = [
+        t.ref.split(".")[0] for t in session.turns if t.speaker == "contact" and t.kind == "answer"
+    ]
+    assert refs == parts, refs
