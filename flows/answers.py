@@ -133,7 +133,8 @@ def asked_items(
 
 
 _LIKED: Final = re.compile(
-    r"\b(?:best|most|favou?rite|enjoy\w*|love|highlight|rewarding|good (?:part|bit|side)s?)\b"
+    r"\b(?:best|favou?rite|enjoy\w*|love|highlight|rewarding|good (?:part|bit|side)s?|"
+    r"like (?:\w+ )?(?:the )?most|most (?:satisfying|enjoyable|fun|exciting|fulfilling))\b"
 )
 _DISLIKED: Final = re.compile(
     r"\b(?:least|worst|not (?:like|enjoy|love)|dislike\w*|hate|could do without|can do without|"

@@ -37,6 +37,7 @@ def observe(session: Session, f: Facts, persona: Persona | None = None) -> Obser
     fit = own_case_question(session, you) is not None
     held = {  # most telling first
         "job_ask": A.ASK_JOB in f.asked,
+        **_style(session),  # how they put things: plain to see, and easy to act on
         "background_told": background is not None and fit,
         "background_no_fit": background is not None and not fit,
         "tangent_followed": f.tangent_followed is not None,
@@ -64,6 +65,38 @@ def observe(session: Session, f: Facts, persona: Persona | None = None) -> Obser
     strengths = [line for k, line in said.items() if sides[k] == "strength"]
     weaknesses = [line for k, line in said.items() if sides[k] == "weakness"]
     return Observations(tuple(strengths), tuple(weaknesses))
+
+
+BUNDLED_AT = 2
+"""Messages that asked more than the contact could take at once (it answered two and asked
+for the rest) before the feedback says so."""
+LONG_WORDS = 60
+TERSE_WORDS = 5
+STYLE_MESSAGES = 5
+"""A median message over ``LONG_WORDS`` words runs long; one of ``TERSE_WORDS`` words or
+fewer is terse; either only over ``STYLE_MESSAGES`` messages of the conversation or more."""
+SORRIES = 3
+_SORRY = re.compile(r"\b(?:sorry|apologi[sz]e|apologies|my apologies|forgive me)\b", re.IGNORECASE)
+
+
+def _style(session: Session) -> dict[str, bool]:
+    """How the user put things across in their own messages, from the greeting on: several
+    questions at once, paragraphs or three-word texts, apologising all through."""
+    said = [
+        t
+        for t in session.turns
+        if t.speaker == "user" and t.stage != "arrive" and t.kind != "command"
+    ]
+    lengths = sorted(len(t.text.split()) for t in said)
+    median = lengths[len(lengths) // 2] if lengths else 0
+    enough = len(said) >= STYLE_MESSAGES
+    rest = sum(t.speaker == "contact" and t.kind == "rest_of_question" for t in session.turns)
+    return {
+        "bundled": rest >= BUNDLED_AT,
+        "long_messages": enough and median > LONG_WORDS,
+        "terse": enough and median <= TERSE_WORDS,
+        "apologetic": sum(bool(_SORRY.search(t.text)) for t in said) >= SORRIES,
+    }
 
 
 def own_case_question(session: Session, you: UserFacts | None = None) -> Turn | None:

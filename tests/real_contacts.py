@@ -4,8 +4,10 @@ contacts."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flows.engine import Engine
-from flows.session import Turn
+from flows.session import Session, Turn
 from tests.conftest import T0
 
 _REAL = Engine()
@@ -33,3 +35,25 @@ def replies_in_turn(persona: str, *questions: str, seed: int = 1) -> list[list[T
         _REAL.message(session, question, T0)
         said.append([t for t in session.turns[before:] if t.speaker == "contact"])
     return said
+
+
+ARRIVAL = "Hello, I got here early, in a suit, with my notebook. I am ready to go in."
+"""A check-in that enters the meeting at once (the contact then greets the user)."""
+
+
+def meeting(
+    persona: str,
+    *said: str,
+    seed: int = 3,
+    scenario: dict[str, str] | None = None,
+    arrival: str = ARRIVAL,
+) -> tuple[Session, list[list[str]]]:
+    """A 20-minute meeting with the packaged contact: ``arrival``, then each of ``said`` a
+    minute apart; the session and the contact's lines after each of ``said``."""
+    session, _ = _REAL.start(persona, now=T0, seed=seed, minutes=20, scenario=scenario)
+    replies = []
+    for i, text in enumerate((arrival, *said)):
+        before = len(session.turns)
+        _REAL.message(session, text, T0 + timedelta(minutes=i))
+        replies.append([t.text for t in session.turns[before:] if t.speaker == "contact"])
+    return session, replies[1:]

@@ -5,27 +5,13 @@ the three names in the file's order, and a line about who is on a client team fi
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from flows.engine import Engine
 from flows.userfacts import user_facts
-from tests.conftest import T0
+from tests.real_contacts import meeting
 
 _ENGINE = Engine()
-_ARRIVAL = "Hello, early, in a suit, with my notebook. I am ready to go in."
-
-
-def _meeting(persona: str, *said: str) -> tuple[object, list[list[str]]]:
-    """A meeting with ``persona``, one message a minute, and the contact's lines after each."""
-    session, _ = _ENGINE.start(persona, now=T0, seed=2, minutes=20)
-    replies = []
-    for i, text in enumerate((_ARRIVAL, *said)):
-        before = len(session.turns)
-        _ENGINE.message(session, text, T0 + timedelta(minutes=i))
-        replies.append([t.text for t in session.turns[before:] if t.speaker == "contact"])
-    return session, replies[1:]
 
 
 def test_a_corrected_role_is_the_one_the_contact_keeps_and_says() -> None:
@@ -33,7 +19,7 @@ def test_a_corrected_role_is_the_one_the_contact_keeps_and_says() -> None:
     teaching assistant? Love that" as if it were news, and the fit answer then spoke of
     "five years as a teacher"."""
     marcus = _ENGINE.personas["marcus"]
-    _, replies = _meeting(
+    _, replies = meeting(
         "marcus",
         "Thanks for meeting me. I'm a teacher, five years in a primary school.",
         "Sorry, I should have said: I'm a teaching assistant, not a teacher.",
@@ -75,7 +61,7 @@ def test_a_corrected_role_is_the_one_the_contact_keeps_and_says() -> None:
     ],
 )
 def test_the_role_put_right_replaces_the_first(said: str, correction: str, role: str) -> None:
-    session, _ = _meeting("ines", said, "What's a normal week like for you?", correction)
+    session, _ = meeting("ines", said, "What's a normal week like for you?", correction)
     background = user_facts(session).background  # type: ignore[arg-type]
     assert background is not None and background.role == role, background
 
@@ -90,43 +76,37 @@ def test_the_role_put_right_replaces_the_first(said: str, correction: str, role:
     ],
 )
 def test_what_corrects_something_else_keeps_the_users_work(aside: str) -> None:
-    session, _ = _meeting(
+    session, _ = meeting(
         "femi", "I've been a store manager at a grocery chain for five years.", aside
     )
     background = user_facts(session).background  # type: ignore[arg-type]
     assert background is not None and background.role == "store manager", background
 
 
-def test_the_person_asked_for_comes_first_and_is_named_as_such() -> None:
+@pytest.mark.parametrize(
+    ("asked", "first", "asked_for"),
+    [
+        (
+            "Do you know anyone who came into this from the classroom, a former teacher maybe?",
+            "Winona Achterberg",
+            True,
+        ),
+        ("Is there anyone else you think I should talk to?", "Yesenia Halvorsen", False),
+    ],
+)
+def test_the_person_asked_for_comes_first_and_is_named_as_such(
+    asked: str, first: str, asked_for: bool
+) -> None:
     """A user from retail (whose own sector puts Yesenia first) asked for someone who came
     over from teaching: Winona, who taught for ten years, comes first, and the contact says
-    why in their own words."""
+    why in their own words. A plain request keeps the order by background."""
     marcus = _ENGINE.personas["marcus"]
-    _, replies = _meeting(
-        "marcus",
-        "I've managed a grocery store for nine years.",
-        "Do you know anyone who came into this from the classroom, a former teacher maybe?",
-    )
+    _, replies = meeting("marcus", "I've managed a grocery store for nine years.", asked)
     names = replies[1]
     listed = [line for line in names if line.startswith(tuple(r.name for r in marcus.referrals))]
-    assert listed[0].startswith("Winona Achterberg"), names
-    closing = [line.format(name="Winona Achterberg") for line in marcus.referral_asked_for]
-    assert names[-1] in closing, names[-1]
-
-
-def test_a_plain_request_keeps_the_order_by_background() -> None:
-    marcus = _ENGINE.personas["marcus"]
-    _, replies = _meeting(
-        "marcus",
-        "I've managed a grocery store for nine years.",
-        "Is there anyone else you think I should talk to?",
-    )
-    names = replies[1]
-    listed = [line for line in names if line.startswith(tuple(r.name for r in marcus.referrals))]
-    assert listed[0].startswith("Yesenia Halvorsen"), names
-    assert not any(
-        names[-1] == line.format(name="Yesenia Halvorsen") for line in marcus.referral_asked_for
-    )
+    assert listed[0].startswith(first), names
+    closing = [line.format(name=first) for line in marcus.referral_asked_for]
+    assert (names[-1] in closing) is asked_for, names[-1]
 
 
 def test_a_request_for_names_is_not_answered_as_a_detail_of_the_work() -> None:
@@ -134,7 +114,7 @@ def test_a_request_for_names_is_not_answered_as_a_detail_of_the_work() -> None:
     "For a mid-sized food brand, six people. An account supervisor..." (who is on a client
     team) before the names."""
     marcus = _ENGINE.personas["marcus"]
-    _, replies = _meeting(
+    _, replies = meeting(
         "marcus",
         "I spent six years in the Army.",
         "Do you know anyone who works in-house at a brand, on the client side?",

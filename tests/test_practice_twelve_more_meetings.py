@@ -15,22 +15,9 @@ from flows.coaching import score_session
 from flows.engine import Engine
 from flows.session import Session
 from tests.conftest import T0
+from tests.real_contacts import ARRIVAL, meeting
 
 _ENGINE = Engine()
-_ARRIVAL = "Hello, I got here early, in a suit, with my notebook. I am ready to go in."
-
-
-def _meeting(
-    persona: str, *said: str, seed: int = 3, scenario: dict[str, str] | None = None
-) -> tuple[Session, list[list[str]]]:
-    """The contact's lines after each message, one message a minute."""
-    session, _ = _ENGINE.start(persona, now=T0, seed=seed, minutes=20, scenario=scenario)
-    replies = []
-    for i, text in enumerate((_ARRIVAL, *said)):
-        before = len(session.turns)
-        _ENGINE.message(session, text, T0 + timedelta(minutes=i))
-        replies.append([t.text for t in session.turns[before:] if t.speaker == "contact"])
-    return session, replies[1:]
 
 
 def _kinds(session: Session, text: str) -> list[str]:
@@ -57,7 +44,7 @@ def test_following_through_is_not_a_new_offer(follow_through: str) -> None:
     """After the feedback, "I will send the note" (the thank-you the contact advised) got
     "That's so kind of you, I'll gladly take you up on it. Go on, next question" before the
     names, in five meetings with three contacts."""
-    session, replies = _meeting(
+    session, replies = meeting(
         "femi",
         "How did you get started?",
         "I can see we're nearly at time, and I want to respect your time.",
@@ -74,7 +61,7 @@ def test_thanks_with_the_promise_leaves_room_for_the_goodbye() -> None:
     "thanked the contact at the end" quoted the promise."""
     promise = "thanks. saoirse sounds most relevant. i wont ask any of them for a job, just advice"
     goodbye = "thanks dana, really useful. ill send the capstone link tonight"
-    session, _ = _meeting(
+    session, _ = meeting(
         "dana",
         "How did you get into engineering?",
         "we're at about 17 min, i know you have 20. dont want to run over",
@@ -106,7 +93,7 @@ def test_a_question_about_a_school_application_is_not_a_job_request(asked: str) 
     """Priya twice told a psychology graduate she could not put her forward for a job, and
     the scorecard marked "never asked for a job" as failed, quoting the apology."""
     priya = _ENGINE.personas["priya"]
-    session, replies = _meeting("priya", "how did u get into nursing??", asked)
+    session, replies = meeting("priya", "how did u get into nursing??", asked)
     assert not set(replies[1]) & set(priya.job_deflection), replies[1]
     assert score_session(session).item("converse.no_job_ask").status == "passed"
 
@@ -121,7 +108,7 @@ def test_a_long_introduction_before_how_did_you_start_gets_the_start() -> None:
         "things like cutting our forklift battery waste and packaging. How did you get started "
         "in sustainability yourself?"
     )
-    session, _ = _meeting("freja", opener)
+    session, _ = meeting("freja", opener)
     refs = [t.ref for t in session.turns if t.speaker == "contact" and t.kind == "answer"]
     assert refs and refs[0].startswith("ask_start."), refs
 
@@ -137,7 +124,7 @@ def test_a_dictated_question_after_a_lead_in_is_answered() -> None:
         "apprentice before i pull any wire and do my hours only count if a licensed journeyman "
         "is supervising me"
     )
-    session, replies = _meeting("ray", "I was an Army vehicle mechanic for eight years.", dictated)
+    session, replies = meeting("ray", "I was an Army vehicle mechanic for eight years.", dictated)
     assert "answer" in _kinds(session, dictated), replies[1]
     background = user_facts(session).background
     assert background is not None and "apprentice" not in background.role, background
@@ -148,7 +135,7 @@ def test_asking_for_the_story_the_contact_hinted_at_follows_it() -> None:
     whole story"; "ok i need the egg story" got "Sure. What would you like to dig into?",
     and the scorecard said the user moved on from the tangent."""
     wants = "ok i need the egg story"
-    session, _ = _meeting(
+    session, _ = meeting(
         "dana",
         "thanks for doing this. final year CS student, graduating in may.",
         "how did you get into engineering? saw you were a physics teacher",
@@ -166,9 +153,7 @@ def test_what_was_the_pgce_like_is_her_pgce_year() -> None:
     """Right after Carys's road in ("technician, PGCE, first teaching job..."), "What was the
     PGCE like?" got "the PGCE needs a proper lesson... email me and I'll send the notes"."""
     carys = _ENGINE.personas["carys"]
-    _, replies = _meeting(
-        "carys", "How did you get started in teaching?", "What was the PGCE like?"
-    )
+    _, replies = meeting("carys", "How did you get started in teaching?", "What was the PGCE like?")
     detail = next(
         s
         for s in carys.specifics
@@ -188,7 +173,7 @@ def test_where_their_family_is_from_is_where_they_are_from(asked: str) -> None:
     """A maths teacher from Lagos asked Femi about his roots and heard about his nieces and
     nephews, twice."""
     femi = _ENGINE.personas["femi"]
-    _, replies = _meeting("femi", asked)
+    _, replies = meeting("femi", asked)
     assert replies[0][0] in femi.personal["where_from"], replies[0]
 
 
@@ -196,7 +181,7 @@ def test_an_echoed_pay_figure_beside_the_users_own_is_a_reaction() -> None:
     """ "£30,000? That is less than I am making now..." right after the pay answer got
     another answer on pay (how it climbs), as if the echoed figure were a question."""
     femi = _ENGINE.personas["femi"]
-    _, replies = _meeting(
+    _, replies = meeting(
         "femi",
         "How much does a junior UX designer earn in London?",
         "£30,000? That is less than I am making now, about £38,000 a year. So I will have to "
@@ -210,7 +195,7 @@ def test_a_student_is_heard_as_one() -> None:
     student as a career changer and her feedback said she still didn't know what they do."""
     from flows.userfacts import user_facts
 
-    session, _ = _meeting(
+    session, _ = meeting(
         "dana", "thanks for doing this. final year CS student, graduating in may. mostly python"
     )
     background = user_facts(session).background
@@ -229,7 +214,7 @@ def test_how_to_approach_the_names_gets_an_answer(how: str) -> None:
     """Naomi answered "On that one, anything from me would be a guess... I'm on firmer
     ground with where the field is heading" about her own colleague."""
     naomi = _ENGINE.personas["naomi"]
-    session, _ = _meeting(
+    session, _ = meeting(
         "naomi",
         "How did you get started in law?",
         "I see we're at about twenty minutes, and I want to respect your time.",
@@ -258,8 +243,77 @@ def test_how_to_approach_the_names_gets_an_answer(how: str) -> None:
 def test_the_likes_question_gets_the_parts_it_names(asked: str, parts: list[str]) -> None:
     """Femi and Mei Ling answered only the least-liked part of a two-part likes question,
     and "That sounds hard. And the part you like most?" got the hardest part again."""
-    session, _ = _meeting("meiling", asked)
+    session, _ = meeting("meiling", asked)
     refs = [
         t.ref.split(".")[0] for t in session.turns if t.speaker == "contact" and t.kind == "answer"
     ]
     assert refs == parts, refs
+
+
+def _feedback_after(persona: str, *said: str) -> str:
+    """The contact's answer to "how did I come across? strengths and weaknesses?" after
+    ``said``, near the end of the meeting."""
+    session, _ = _ENGINE.start(persona, now=T0, seed=3, minutes=20)
+    now = T0
+    for text in (ARRIVAL, *said):
+        _ENGINE.message(session, text, now)
+        now += timedelta(minutes=1)
+    _ENGINE.message(
+        session, "I see we're nearly at time, I don't want to keep you.", T0 + timedelta(minutes=18)
+    )
+    before = len(session.turns)
+    _ENGINE.message(
+        session, "How did I come across? Any strengths and weaknesses?", T0 + timedelta(minutes=19)
+    )
+    return " ".join(t.text for t in session.turns[before:] if t.speaker == "contact")
+
+
+_TERSE = ("how u start", "best part?", "worst part?", "pay?", "how would i fit", "any tips")
+_LONG = tuple(
+    "I have been thinking about this for a long time and I want to give you the whole picture "
+    "before I ask, because my situation is a little unusual and I would value your honest view "
+    "on it. I spent a long time in my last role weighing whether to make a move at all, and my "
+    f"family has views too, which I keep turning over in my mind most evenings. {q}"
+    for q in (
+        "How did you get started?",
+        "What do you like best?",
+        "What do you like least?",
+        "What is the pay like?",
+        "How would someone like me fit in?",
+    )
+)
+_SORRY = (
+    "Sorry, how did you get started?",
+    "Sorry to ask, what do you like best?",
+    "Sorry, and the part you like least?",
+    "Apologies, what is the pay like?",
+    "How would someone like me fit in?",
+)
+
+
+@pytest.mark.parametrize(
+    ("said", "key"),
+    [(_TERSE, "terse"), (_LONG, "long_messages"), (_SORRY, "apologetic")],
+)
+def test_the_feedback_names_how_the_user_put_things(said: tuple[str, ...], key: str) -> None:
+    """Practising users who texted three words at a time, wrote paragraphs or apologised all
+    through heard "nothing went wrong today, so here's a stretch" from every contact."""
+    from flows.feedback_lines import line
+
+    greg = _ENGINE.personas["greg"]
+    reply = _feedback_after("greg", *said)
+    assert line(greg, key) in reply, reply
+
+
+def test_a_plain_meeting_hears_none_of_them() -> None:
+    greg = _ENGINE.personas["greg"]
+    from flows.feedback_lines import line
+
+    reply = _feedback_after(
+        "greg",
+        "How did you get started in product management?",
+        "What do you like best about the work these days?",
+        "And what's the part you like least, honestly?",
+    )
+    for key in ("terse", "long_messages", "apologetic", "bundled"):
+        assert line(greg, key) not in reply, key

@@ -13,19 +13,19 @@ misses (for training sets only: a held-out set is scored, never read).
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from flows.session import Turn
 from flows.userfacts import facts_from
-from tests.eval.userfacts import same
+from tests.eval.userfacts import load, same
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "userfacts" / "corrections"
 _AT = datetime(2026, 1, 1)
 
 
-def role_after(row: dict[str, object]) -> str:
+def role_after(row: dict[str, Any]) -> str:
     """The user's work as the contact holds it after every message of ``row``."""
     texts = [*row["said"], row["text"]]  # type: ignore[misc]
     turns = [Turn(at=_AT, speaker="user", stage="converse", text=str(t)) for t in texts]
@@ -33,7 +33,7 @@ def role_after(row: dict[str, object]) -> str:
     return background.role if background else ""
 
 
-def score(rows: list[dict[str, object]]) -> dict[str, tuple[int, int, list[str]]]:
+def score(rows: list[dict[str, Any]]) -> dict[str, tuple[int, int, list[str]]]:
     """Per kind: right, all, and the misses."""
     out: dict[str, tuple[int, int, list[str]]] = {}
     for row in rows:
@@ -45,10 +45,6 @@ def score(rows: list[dict[str, object]]) -> dict[str, tuple[int, int, list[str]]
             errors.append(f"want {row['role']!r}, read {got!r}: {row['said']} -> {row['text']}")
         out[kind] = (right + ok, total + 1, errors)
     return out
-
-
-def load(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
 def main() -> None:
