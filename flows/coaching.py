@@ -155,7 +155,7 @@ def _checks(session: Session, f: Facts) -> dict[str, Check]:
         "goodbye.strengths": _seen(f.first(A.ASK_STRENGTHS)),
         "referral.names": _seen(f.first(A.ASK_REFERRALS)),
         "referral.check_back": _check_back(f),
-        "referral.golden_rules": _seen(f.first(A.GOLDEN_RULE)),
+        "referral.golden_rules": _seen(_promise(session) or f.first(A.GOLDEN_RULE)),
         "referral.thanks": _seen(f.closing_thanks),
     }
     return checks
@@ -219,3 +219,17 @@ def score_session(session: Session, facts: Facts | None = None) -> Scorecard:
     missed = sum(item.status == "missed" for item in items)
     score = round(100 * passed / (passed + missed)) if passed + missed else 0
     return Scorecard(score, tuple(items))
+
+
+def _promise(session: Session) -> Turn | None:
+    """The promise not to ask the people named for a job, said once the user asked for
+    names (or in the referral stage): a practising user's card quoted an apology said
+    during the feedback ("i really didnt mean to ask u for a job") instead."""
+    asked_names = False
+    for turn in session.turns:
+        if turn.speaker != "user":
+            continue
+        asked_names = asked_names or A.ASK_REFERRALS in turn.acts or turn.stage == "referral"
+        if asked_names and A.GOLDEN_RULE in turn.acts:
+            return turn
+    return None

@@ -106,14 +106,18 @@ def own_case_question(session: Session, you: UserFacts | None = None) -> Turn | 
     nursing?" from a paramedic). The feedback and the scorecard both go by it, so neither
     says the user never asked while the other praises them for asking."""
     you = you or user_facts(session)
+    asked = [t for t in session.turns if t.speaker == "user" and A.ASK_FIT in t.acts]
+    plain = [t for t in asked if not QUALIFIERS.intersection(question_topics(t.text, set(t.acts)))]
+    if plain:
+        # the fit question itself, wherever it came: practising users' cards quoted an
+        # earlier question about their age or hours instead of "how would I fit in?"
+        return plain[0]
     work = you.background
     own = work.role.lower().split()[-1] if work is not None and not work.is_field else ""
     names_own_work = re.compile(rf"\b{re.escape(own)}s?\b", re.IGNORECASE) if own else None
     for t in session.turns:
         if t.speaker != "user":
             continue
-        if A.ASK_FIT in t.acts:
-            return t
         topics = question_topics(t.text, set(t.acts))
         asks = bool(topics) or bool(set(t.acts) & set(A.QUESTIONS)) or t.kind == "question"
         if about_the_asker(t.text) or QUALIFIERS.intersection(topics):

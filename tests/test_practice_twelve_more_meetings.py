@@ -317,3 +317,31 @@ def test_a_plain_meeting_hears_none_of_them() -> None:
     )
     for key in ("terse", "long_messages", "apologetic", "bundled"):
         assert line(greg, key) not in reply, key
+
+
+def test_the_card_quotes_the_fit_question_itself() -> None:
+    """Four practising users' cards credited "asked how you fit" to an earlier question about
+    their age, hours or accent, not to "how would someone like me fit in?"."""
+    fit = "With my background in warehousing, how would someone like me fit in?"
+    session, _ = meeting(
+        "freja",
+        "I'm 38, is that too late to start in sustainability?",
+        "What do you like best?",
+        fit,
+    )
+    assert fit in score_session(session).item("converse.fit").evidence
+
+
+def test_the_card_quotes_the_promise_about_the_names() -> None:
+    """A user apologised during the feedback ("i really didnt mean to ask u for a job"),
+    then promised not to ask the people named for a job; the card quoted the apology."""
+    promise = "and i promise i wont ask anyone u suggest for a job, just want to learn from them"
+    session, _ = meeting(
+        "priya",
+        "how did u get into nursing??",
+        "oh wait i think its been like 20 min already, i dont want to keep u too long",
+        "oh no, i really didnt mean to ask u for a job, sorry if it came out wrong",
+        "is there anyone else u think i should talk to? like 2 or 3 ppl",
+        promise,
+    )
+    assert promise in score_session(session).item("referral.golden_rules").evidence
