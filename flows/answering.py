@@ -6,6 +6,7 @@ decides when a message is answered at all."""
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from flows import acts as A
 from flows.answers import (
@@ -26,6 +27,7 @@ from flows.rerouting import questions_in, rerouted
 from flows.self_description import about_the_asker, read_message
 from flows.session import Turn
 from flows.specifics import SPEC, named_specifics
+from flows.thing_words import shares_a_word
 from flows.understanding import (
     asks_something,
     topic_positions,
@@ -117,6 +119,8 @@ class Answering(NamedThings, Remarks):
             return  # "I'm curious about data analytics.", to the data analyst
         if self._asks_on_own_life(turn.text, acts, sig):
             return  # "oh nice, where do you perform?", right after the choir
+        if self._takes_up_the_invitation(turn.text, acts, sig, answerer):
+            return  # "why didn't you quit?", right after "...nearly quit. Ask me why I didn't."
         if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
             plain_question = True
         hinted = self.hint.topics if self.hint is not None else ()
@@ -174,6 +178,7 @@ class Answering(NamedThings, Remarks):
                 going_back=going_back,
                 asks_why=asks_why,
                 handled=bool(acts & _HANDLED_APART),
+                asks_names=A.ASK_REFERRALS in acts,
             )
         if (
             all(i.kind == "unknown" or i.key in _STORIES for i in items)
@@ -277,6 +282,29 @@ class Answering(NamedThings, Remarks):
             else:
                 self.say_said(answerer.more())
 
+    def _takes_up_the_invitation(
+        self, text: str, acts: set[str], sig: frozenset[str], answerer: Answerer
+    ) -> bool:
+        """The contact's last answer ended by inviting a question ("Week eight I nearly quit.
+        Ask me why I didn't.", "Shall I tell you how it ended?") and the user takes it up, by
+        a yes or by asking about what the invitation names: the answer goes on (True if
+        said), rather than "too big to squeeze in here" or another topic's answer."""
+        if acts & _ASKS_ANEW:
+            return False
+        yes = "yes" in sig and len(text.split()) <= 6
+        for turn in reversed(self.session.turns[:-1]):  # the contact's last reply, in parts
+            if turn.speaker != "contact":
+                break
+            sentences = re.split(r"(?<=[.!?])\s+", turn.text.strip())
+            if not turn.ref or turn.ref.endswith("+") or not _INVITES.search(sentences[-1]):
+                continue
+            if yes or shares_a_word(text, " ".join(sentences[-2:])):
+                said = answerer.continued(turn.ref)
+                if said is not None:
+                    self.say_said(said)
+                    return True
+        return False
+
     def _accepted_offer(self) -> list[Item]:
         """The user said yes to what the contact offered ("shall we start with your question
         about X?", "I could tell you about Y instead"): the items that offer stands for."""
@@ -311,6 +339,18 @@ class Answering(NamedThings, Remarks):
             if theirs and len(words & theirs) / len(words | theirs) >= 0.5:
                 return True
         return False
+
+
+_INVITES: Final = re.compile(
+    r"^(?:ask (?:me|how|why|what|about)|shall i|should i|want (?:to hear|me to|the)|"
+    r"would you like|do you want|curious)\b|\?$",
+    re.IGNORECASE,
+)
+"""The last sentence of an answer that invites the user to ask on ("Ask me why I didn't.",
+"Want to hear what her red pen did to me?", "Shall I say how I kept up?")."""
+_ASKS_ANEW: Final = frozenset(
+    {*A.CLASSIC_QUESTIONS, A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.TIME_CHECK}
+)
 
 
 def _asks_beyond_an_echo(text: str) -> bool:

@@ -513,6 +513,10 @@ class Answerer:
         self.told.add(f"{ref}+")
         return Said("follow_up_answer", more, f"{ref}+")
 
+    def continued(self, ref: str) -> Said | None:
+        """The continuation of the answer ``ref`` told a moment ago, if it has one untold."""
+        return self._go_on(ref, self._continuation(ref))
+
     def rest(self) -> Said:
         return Said("rest_of_question", self.voice.pick("rest", self.persona.rest_of_question))
 

@@ -78,6 +78,7 @@ def rerouted(
     going_back: bool = False,
     asks_why: bool = False,
     handled: bool = False,
+    asks_names: bool = False,
 ) -> list[Item]:
     """``items`` as read, or the narrower answer a person would give. ``going_back``: the
     message stops on the contact's last answer ("wait, how long did that take?"), which a
@@ -87,8 +88,11 @@ def rerouted(
     message asks for something the meeting does apart from questions (names, feedback, a
     check-back), so with no question read it is not the contact's own road: "would you know
     anyone who went from support to product?" wants names, not how they went from support
-    to product. A question carried over from the last answer ("and for RPNs?" right after
-    the pay answer is RPN pay, not what an RPN is) is not rerouted: the caller keeps it."""
+    to product. ``asks_names``: the message asks for names, which a detail of the
+    contact's work never answers instead ("anyone in-house, on the client side?" is not
+    who sits on a client team). A question carried over from the last answer ("and for
+    RPNs?" right after the pay answer is RPN pay, not what an RPN is) is not rerouted: the
+    caller keeps it."""
     p = persona
     asking = asks_something(text)
     only = items[0] if len(items) == 1 else None
@@ -99,7 +103,8 @@ def rerouted(
         # "what are the five Cs?", "RPN vs RN?": a concept of the contact's own field,
         # explained, not deferred or answered with the nearest topic
         return [term]
-    if not going_back and not (handled and not items) and (named := named_specifics(p, text)):
+    named = [] if going_back or (asks_names and not items) else named_specifics(p, text)
+    if named:
         # "how many cold calls do you make a day?": the contact's number, not their day
         # ("anyone who works in-house at a brand, on the client side?" wants names, not who
         # is on a client team)
@@ -206,6 +211,14 @@ def _detail_at(items: list[Item], asking: bool, text: str) -> int | None:
     return 0 if _broader(items[0], text) else None
 
 
+_WHAT_WAS_THE: Final = re.compile(r"\b(?:what|how) (?:was|were) the (?:\w+ ){0,2}like\b", re.I)
+_CONCRETE: Final = frozenset(
+    {"pay", "balance", "typical_day", "culture", "hiring", "location", "remote", "tools"}
+)
+"""A question about one thing at a point of the contact's past ("what was the pay like
+when you started?")."""
+
+
 def _broader(item: Item, text: str) -> bool:
     """Whether a detail of the contact's own work the question names answers it better
     than ``item``: yes for anything about the contact's work or none; for the
@@ -214,6 +227,15 @@ def _broader(item: Item, text: str) -> bool:
     the user's own: "could I start part-time?" is; "have you ever been sued?" (read as a
     record) and "do new nurses get a preceptor when they start?" (read as what it takes)
     are about the contact's work."""
+    if (
+        item.kind == "topic"
+        and item.key in _CONCRETE
+        and item.key in topics_ruled(text)
+        and _WHAT_WAS_THE.search(text)
+    ):
+        # "What was the pay like when you started in retail?": the pay then, not how the
+        # step into the work was for them (a detail of their road that names retail)
+        return False
     if not about_the_user(item):
         return True
     if item.kind == "topic":

@@ -345,3 +345,35 @@ def test_the_card_quotes_the_promise_about_the_names() -> None:
         promise,
     )
     assert promise in score_session(session).item("referral.golden_rules").evidence
+
+
+def test_asking_what_the_contact_invited_goes_on_with_that_answer() -> None:
+    """Inês ended her bootcamp story on "Week eight I nearly quit. Ask me why I didn't.";
+    "Ok, why you didn't quit in week eight?" got "too big to squeeze in here... message me
+    on LinkedIn"."""
+    ines = _ENGINE.personas["ines"]
+    _, replies = meeting(
+        "ines",
+        "The course you did in the evenings, what was it like?",
+        "Ok, why you didn't quit in week eight?",
+    )
+    told = next(s for s in ines.specifics if "Ask me why I didn't." in s.say)
+    assert told.say in " ".join(replies[0]), replies[0]
+    assert replies[1] == [told.more], replies[1]
+
+
+def test_any_strengths_or_weak_spots_is_not_a_job_request() -> None:
+    """ "...before i go how did i come across today any strengths or weak spots i should
+    work on before i talk to other shops" got "I'm not skipping the process for anybody",
+    and the card said the veteran asked for a job."""
+    asked = (
+        "i see were about at the 20 minutes i asked for so i want to respect that before i go"
+        " how did i come across today any strengths or weak spots i should work on before i"
+        " talk to other shops"
+    )
+    ray = _ENGINE.personas["ray"]
+    session, replies = meeting("ray", "how did you get started in the trade", asked)
+    assert not set(replies[1]) & set(ray.job_deflection), replies[1]
+    card = score_session(session)
+    assert card.item("converse.no_job_ask").status == "passed"
+    assert card.item("goodbye.strengths").status == "passed"

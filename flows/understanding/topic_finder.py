@@ -160,14 +160,14 @@ def _only_where_asked(
     asking = [(begin, end) for begin, end in sentences if asks(text[begin:end])]
     if not asking or len(asking) == len(sentences):
         return found
-    if any(_POINTS_BACK.search(text[begin:end]) for begin, end in asking):
+    if any(POINTS_BACK.search(text[begin:end]) for begin, end in asking):
         return found
     return tuple((t, at) for t, at in found if any(b <= at < e for b, e in asking))
 
 
 _SENTENCE_END: Final = re.compile(r"[.!] ")
 """A sentence end in a message with no question mark (the only kind cut here)."""
-_POINTS_BACK: Final = re.compile(
+POINTS_BACK: Final = re.compile(
     r"\b(?:it|that|this|those|these|them|they|there|so|true|the case|right|normal|typical"
     r"|your (?:take|view|experience|thoughts|opinion|sense|advice))\b"
 )

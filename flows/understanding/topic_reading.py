@@ -12,11 +12,12 @@ import re
 from functools import lru_cache
 from typing import Final
 
+from flows import acts as A
 from flows import understanding as _u
 from flows.acts import CLASSIC_QUESTIONS
 from flows.topics import QUALIFIERS
 from flows.understanding import learned
-from flows.understanding.topic_finder import Decide, Second, find_topics, segments
+from flows.understanding.topic_finder import POINTS_BACK, Decide, Second, find_topics, segments
 
 _NO_GUESS: Final = frozenset({"points_back", "how_are_you", "recall", "personal"})
 """Signals of a message about what was just said, the contact's day or life, or the user: the
@@ -47,11 +48,16 @@ def topic_positions(text: str) -> tuple[tuple[str, int], ...]:
         None if question is None else (lambda part: question.search(part) is not None),
         None if day else _learned_second(),
     )
-    if classic and question is not None:
+    if question is not None and _u.understand(text) & _ABOUT_THEM:
         found = _asked_beside_classic(_u.normalised(text), found, question)
     if small_talk:
         return _beside_small_talk(text, found)
     return _whole_message(text, found, classic=classic)
+
+
+_ABOUT_THEM: Final = frozenset({A.ASK_START, A.ASK_LIKES})
+"""Classic questions about the contact, beside which the user's own story names nothing
+asked."""
 
 
 def _asked_beside_classic(
@@ -62,8 +68,8 @@ def _asked_beside_classic(
     centre... How did you get started in sustainability yourself?" asks nothing of where
     the jobs are)."""
     asking = [(b, e) for b, e in segments(norm) if question.search(norm[b:e])]
-    if not asking:
-        return found
+    if not asking or any(POINTS_BACK.search(norm[b:e]) for b, e in asking):
+        return found  # ("I trained in Kerala, would that count here?" asks about it)
     return tuple((t, at) for t, at in found if any(b <= at < e for b, e in asking))
 
 
