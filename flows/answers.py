@@ -137,7 +137,9 @@ _LIKED: Final = re.compile(
     r"like (?:\w+ )?(?:the )?most|most (?:satisfying|enjoyable|fun|exciting|fulfilling))\b"
 )
 _DISLIKED: Final = re.compile(
-    r"\b(?:least|worst|not (?:like|enjoy|love)|dislike\w*|hate|could do without|can do without|"
+    # ("enjoy the least" is one word of not liking, not "enjoy" and "least")
+    r"\b(?:(?:like|enjoy\w*|love)\s+(?:\w+\s+){0,2})?(?:least|worst)\b|"
+    r"\b(?:not (?:like|enjoy|love)|dislike\w*|hate|could do without|can do without|"
     r"bugs you|annoy\w*|frustrat\w*|downside|bad (?:part|bit|side)s?|gripes?)\b"
 )
 
