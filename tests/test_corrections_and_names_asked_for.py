@@ -131,23 +131,29 @@ def test_the_sets_hold_their_figures() -> None:
     training sets (tests/data/README.md): corrections followed 0.187 before this reader,
     0.720 after (near misses 0.943 -> 0.914); the person asked for put first 0.824 of the
     time, someone put first for a request naming no kind 0.147. Floors."""
-    import json
-
-    from flows.asked_for import referral_asked_for
     from tests.eval import asked_for, corrections
 
     tallies = corrections.score(corrections.load(corrections.DATA / "train.jsonl"))
     assert tallies["correction"][0] / tallies["correction"][1] >= 0.70
     assert tallies["near_miss"][0] / tallies["near_miss"][1] >= 0.88
-    rows = [
-        json.loads(x) for x in (asked_for.DATA / "asked_for_train.jsonl").read_text().splitlines()
-    ]
-    got = [referral_asked_for(_ENGINE.personas[r["persona"]].referrals, r["text"]) for r in rows]
-    kinds = [
-        (g.name if g else "") == r["expected"]
-        for g, r in zip(got, rows, strict=True)
-        if r["expected"]
-    ]
-    plain = [g is not None for g, r in zip(got, rows, strict=True) if not r["expected"]]
-    assert sum(kinds) / len(kinds) >= 0.80
-    assert sum(plain) / len(plain) <= 0.18
+    picked, moved = asked_for.shares(asked_for.load(asked_for.DATA / "asked_for_train.jsonl"))
+    assert picked >= 0.80
+    assert moved <= 0.18
+
+
+def test_the_held_out_sets_hold_their_last_scores() -> None:
+    """Scored on arrival and once at the end of the session that wrote them, never tuned
+    on, errors never read (tests/data/README.md): corrections followed 0.123 on main, 0.400
+    with the first version, 0.569 at the end (near misses 0.914, 0.886, 0.886); the person
+    asked for first 0.902 both times, someone moved first for a request naming no kind
+    0.208, then 0.167. Floors a little below; score only."""
+    from tests.eval import asked_for, corrections
+
+    tallies = corrections.score(corrections.load(corrections.DATA / "blind_heldout.jsonl"))
+    assert tallies["correction"][0] / tallies["correction"][1] >= 0.55, "score only"
+    assert tallies["near_miss"][0] / tallies["near_miss"][1] >= 0.85, "score only"
+    picked, moved = asked_for.shares(
+        asked_for.load(asked_for.DATA / "asked_for_blind_heldout.jsonl")
+    )
+    assert picked >= 0.88, "score only"
+    assert moved <= 0.21, "score only"

@@ -22,6 +22,21 @@ from flows.persona import load_personas
 DATA = Path(__file__).resolve().parents[1] / "data" / "referrals"
 
 
+def load(path: Path) -> list[dict[str, str]]:
+    return [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
+
+
+def shares(rows: list[dict[str, str]]) -> tuple[float, float]:
+    """How often the person asked for came first, and how often someone was moved first for
+    a request naming no kind."""
+    personas = load_personas()
+    got = [referral_asked_for(personas[r["persona"]].referrals, r["text"]) for r in rows]
+    pairs = list(zip(got, rows, strict=True))
+    kinds = [(g.name if g else "") == r["expected"] for g, r in pairs if r["expected"]]
+    plain = [g is not None for g, r in pairs if not r["expected"]]
+    return sum(kinds) / len(kinds), sum(plain) / len(plain)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
@@ -29,26 +44,18 @@ def main() -> None:
     args = parser.parse_args()
     personas = load_personas()
     for path in args.files or sorted(DATA.glob("*.jsonl")):
-        rows = [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
-        picked = invented = kinds = plain = 0
+        rows = load(path)
+        picked, moved = shares(rows)
         errors = []
         for row in rows:
             found = referral_asked_for(personas[row["persona"]].referrals, row["text"])
             got = found.name if found else ""
-            if row["expected"]:
-                kinds += 1
-                picked += got == row["expected"]
-            else:
-                plain += 1
-                invented += bool(got)
             if got != row["expected"]:
                 want = row["expected"]
                 errors.append(f"{row['persona']}: want {want!r}, got {got!r}: {row['text']}")
-        right = (picked + plain - invented) / len(rows)
-        print(f"== {path.name}: {len(rows)} requests, right {right:.3f}")
-        print(f"  asked for a kind: picked {picked / kinds:.3f} ({picked} of {kinds})")
-        moved = invented / plain
-        print(f"  no kind: someone moved first anyway {moved:.3f} ({invented} of {plain})")
+        print(f"== {path.name}: {len(rows)} requests")
+        print(f"  asked for a kind: the person put first {picked:.3f}")
+        print(f"  no kind: someone moved first anyway {moved:.3f}")
         if args.errors:
             for line in errors:
                 print("   ", line)
