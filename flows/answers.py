@@ -138,7 +138,7 @@ _LIKED: Final = re.compile(
 )
 _DISLIKED: Final = re.compile(
     # ("enjoy the least" is one word of not liking, not "enjoy" and "least")
-    r"\b(?:(?:like|enjoy\w*|love)\s+(?:\w+\s+){0,2})?(?:least|worst)\b|"
+    r"\b(?:(?:like|enjoy\w*|love)\s+(?:(?:the|it|doing|about)\s+)?)?(?:least|worst)\b|"
     r"\b(?:not (?:like|enjoy|love)|dislike\w*|hate|could do without|can do without|"
     r"bugs you|annoy\w*|frustrat\w*|downside|bad (?:part|bit|side)s?|gripes?)\b"
 )

@@ -235,6 +235,7 @@ def test_how_to_approach_the_names_gets_an_answer(how: str) -> None:
         ),
         ("That sounds hard. And the part you like most?", ["best"]),
         ("Which part of the job do you enjoy the least?", ["least"]),
+        ("What do you like most and least about being a partner?", ["best", "least"]),
         (
             "What's the part of HR business partnering you like most, and the part you like least?",
             ["best", "least"],
