@@ -30,6 +30,7 @@ from flows.specifics import SPEC, named_specifics
 from flows.thing_words import shares_a_word
 from flows.understanding import (
     asks_something,
+    explain,
     topic_positions,
     topics_ruled,
     understand,
@@ -121,6 +122,19 @@ class Answering(NamedThings, Remarks):
             return  # "oh nice, where do you perform?", right after the choir
         if self._takes_up_the_invitation(turn.text, acts, sig, answerer):
             return  # "why didn't you quit?", right after "...nearly quit. Ask me why I didn't."
+        if (
+            A.FOLLOW_UP in acts
+            and f.tangent is not None
+            and f.tangent_followed is turn
+            and not acts & set(A.QUESTIONS)
+            and "wants_the_story" in _fired(turn.text)
+            and shares_a_word(turn.text, self._tangent_of(f.tangent).drift)
+        ):
+            # "wait tell me the robot story", right after the drift onto the robot: that
+            # story, not the stories topic or the rest of the answer before it (a story
+            # named by another word is the one named: named_things.py)
+            self._tell_the_tangent(f.tangent)
+            return
         if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
             plain_question = True
         hinted = self.hint.topics if self.hint is not None else ()
@@ -276,9 +290,7 @@ class Answering(NamedThings, Remarks):
             self.say_said(answerer.rest())
         if A.FOLLOW_UP in acts and not items:
             if f.tangent is not None and f.tangent_followed is turn:
-                tangent_told = self._tangent_of(f.tangent)
-                index = p.tangents.index(tangent_told)
-                self.say("follow_up_answer", tangent_told.follow_up, f"tangent.{index}+")
+                self._tell_the_tangent(f.tangent)
             else:
                 self.say_said(answerer.more())
 
@@ -324,6 +336,11 @@ class Answering(NamedThings, Remarks):
             return asked_items(question, set(understand(question)), is_question=True)
         return [Item("topic", offered)] if offered in self.persona.topics else []
 
+    def _tell_the_tangent(self, drift: Turn) -> None:
+        told = self._tangent_of(drift)
+        index = self.persona.tangents.index(told)
+        self.say("follow_up_answer", told.follow_up, f"tangent.{index}+")
+
     def _tangent_of(self, turn: Turn) -> Tangent:
         for tangent in self.persona.tangents:
             if turn.text.endswith(tangent.drift):
@@ -358,3 +375,8 @@ def _asks_beyond_an_echo(text: str) -> bool:
     ("£30,000?", "Ehn! Really?")."""
     parts = re.split(r"(?<=[.!])\s+", text)
     return any(len(part.split()) > 3 for part in parts if part.rstrip().endswith("?"))
+
+
+def _fired(text: str) -> frozenset[str]:
+    """The names of the act rules that fire on ``text``."""
+    return frozenset(m.rule for m in explain(text))

@@ -379,3 +379,26 @@ def test_any_strengths_or_weak_spots_is_not_a_job_request() -> None:
     card = score_session(session)
     assert card.item("converse.no_job_ask").status == "passed"
     assert card.item("goodbye.strengths").status == "passed"
+
+
+def test_tell_me_the_story_right_after_the_drift_is_the_story() -> None:
+    """Dana drifted onto "fifteen-year-olds and a robot that wouldn't drive straight";
+    "wait tell me the robot story" got the rest of her answer on being on call, twice more
+    something else, and never the robot."""
+    dana = _ENGINE.personas["dana"]
+    wants = "wait tell me the robot story"
+    session, _ = meeting(
+        "dana",
+        "ok ready to go in",
+        "hi dana thanks for meeting me. im a final year cs student. how did you go from"
+        " teaching physics to engineering manager",
+        "what do you like most and least about being a manager",
+        wants,
+        seed=7,
+        arrival="hey got here like 10 min early. wearing a button down and slacks, got my"
+        " notebook and my list of questions",
+    )
+    robot = next(t for t in dana.tangents if "robot" in t.drift)
+    assert any(t.kind == "tangent" and robot.drift in t.text for t in session.turns)
+    assert session.turns[-1].text == robot.follow_up, session.turns[-1].text
+    assert score_session(session).item("converse.tangent").status == "passed"
