@@ -30,7 +30,6 @@ from flows.specifics import SPEC, named_specifics
 from flows.thing_words import shares_a_word
 from flows.understanding import (
     asks_something,
-    explain,
     topic_positions,
     topics_ruled,
     understand,
@@ -127,7 +126,6 @@ class Answering(NamedThings, Remarks):
             and f.tangent is not None
             and f.tangent_followed is turn
             and not acts & set(A.QUESTIONS)
-            and "wants_the_story" in _fired(turn.text)
             and shares_a_word(turn.text, self._tangent_of(f.tangent).drift)
         ):
             # "wait tell me the robot story", right after the drift onto the robot: that
@@ -375,8 +373,3 @@ def _asks_beyond_an_echo(text: str) -> bool:
     ("£30,000?", "Ehn! Really?")."""
     parts = re.split(r"(?<=[.!])\s+", text)
     return any(len(part.split()) > 3 for part in parts if part.rstrip().endswith("?"))
-
-
-def _fired(text: str) -> frozenset[str]:
-    """The names of the act rules that fire on ``text``."""
-    return frozenset(m.rule for m in explain(text))

@@ -348,7 +348,9 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
             # "where did you grow up?": small talk about the contact's own life, which the
             # reader alone took for how they got started
             read -= (read - ruled) & frozenset(CLASSIC_QUESTIONS)
-    read |= _firmly_ruled(text, where)
+    # A firm rule's reading stands whatever the reader says ("...How did you get started in
+    # sustainability yourself?" after a long introduction lost the question)
+    read |= {act for act in ruled - read if _engine().rules.firmly(act, normalised(text))}
     if ASK_JOB in read and subjects.named(text) and not _ASKS_FOR_A_PLACE.search(normalised(text)):
         # "are you working on any big jobs at the moment?", "r u mentoring any interns rn":
         # the contact's own work (a subject), a question about it, not a request for a post
@@ -373,20 +375,6 @@ def understand(text: str, context: Context | None = None) -> frozenset[str]:
         if m.act in dropped.intersection(CHECKLIST) - read and len(m.matched.split()) >= 2:
             read |= _clause(m.matched, where, frozenset({m.act}))
     return read
-
-
-def _firmly_ruled(text: str, where: Context) -> frozenset[str]:
-    """The acts read by a ``firm`` rule: wording so plain (right every time it fired on the
-    labelled sets) that the learned reader never drops it. "...How did you get started in
-    sustainability yourself?" after a long introduction lost the question, and Freja
-    answered where the jobs are."""
-    firm = _firm_rules()
-    return frozenset(m.act for m in _acts(text, where.labels) if (m.act, m.rule) in firm)
-
-
-@cache
-def _firm_rules() -> frozenset[tuple[str, str]]:
-    return frozenset((r.label, r.name) for r in _engine().rules.acts if r.firm)
 
 
 _ASKS_FOR_A_PLACE: Final = re.compile(

@@ -38,14 +38,15 @@ _EMBEDS: Final = _words(
 _PUNCTUATED: Final = frozenset({".", "?", "!", ",", ";", ":"})
 
 
-def dictated_breaks(words: list[str]) -> list[str]:
-    """A message of normalised ``words`` typed without any punctuation, with a question
+def dictated_breaks(text: str) -> str:
+    """A normalised message typed without any punctuation, with a question
     started after a lead-in that asks nothing itself: a full stop before the question ("ok
     one more technical one in colorado . do i have to register ...", "last money question .
     what does a first year apprentice make ..."). Measured on the labelled sets: act and
     topic readings unchanged but for one topic list more right."""
+    words = text.split()
     if len(words) < 10 or _PUNCTUATED.intersection(words):
-        return words
+        return text
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
         opens = (
@@ -54,10 +55,10 @@ def dictated_breaks(words: list[str]) -> list[str]:
             or (word in _WH and nxt in _WH_NEXT)
         )
         if word in _ASKING_ALREADY and not opens:
-            return words  # a question or a clause already begun ("how many days a week...")
+            return text  # a question or a clause already begun ("how many days a week...")
         if opens:
             # only after a lead-in of three words or more ("ok one more technical one in
             # colorado"), not after "I" ("i could pick their brain")
             lead_in = i >= 3 and words[i - 1] not in _EMBEDS and words[i - 1] not in _PRONOUN
-            return [*words[:i], ".", *words[i:]] if lead_in else words
-    return words
+            return " ".join([*words[:i], ".", *words[i:]]) if lead_in else text
+    return text

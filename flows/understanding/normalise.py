@@ -272,4 +272,4 @@ def normalise(
             out.append(correct(token))
         else:
             out.append(token)
-    return " ".join(dictated_breaks(" ".join(out).split()))
+    return dictated_breaks(" ".join(out))
