@@ -43,6 +43,7 @@ HELD_OUT = (
     "acts_blind_w3.jsonl",
     "acts_blind_ad_paths.jsonl",
     "acts_blind_ag.jsonl",
+    "acts_blind_x3.jsonl",
 )
 """Sets kept for a single score (tests/data/README.md): never trained or tuned on."""
 CROSS_VALIDATED = (
