@@ -724,3 +724,26 @@ def test_wait_for_text_from_another_thread(fake: FakeTelegram) -> None:
     asyncio.run(scenario())
     thread.join(5)
     assert found and found[0].text == "a bit later"
+
+
+def test_a_server_root_with_a_path_names_the_caller(fake: FakeTelegram) -> None:
+    """Several bot processes on one fake (the reliability suite's replicas) each use the
+    root ``<url>/<name>``: what each sent says who sent it."""
+    user = fake.user(2001, "Bea")
+    fake.send_command(user, "/start")
+
+    async def scenario() -> None:
+        for name in ("replica1", "replica2"):
+            bot = Bot(fake.token, base_url=f"{fake.url}/{name}/bot")
+            async with bot:
+                await bot.send_message(user.id, f"from {name}")
+        async with make_bot(fake) as bot:
+            await bot.send_message(user.id, "from the root")
+
+    asyncio.run(scenario())
+    assert [(m.text, m.caller) for m in fake.messages(user.id)] == [
+        ("from replica1", "replica1"),
+        ("from replica2", "replica2"),
+        ("from the root", ""),
+    ]
+    assert {c.caller for c in fake.calls("sendMessage")} == {"replica1", "replica2", ""}

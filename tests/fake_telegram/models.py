@@ -96,6 +96,8 @@ class SentMessage:
     deleted: bool = False
     edits: list[dict[str, Any]] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
+    caller: str = ""
+    """Which bot process sent it, when the server root it used names one."""
 
     @property
     def caption(self) -> str | None:
@@ -130,6 +132,8 @@ class ApiCall:
     params: dict[str, Any]
     files: dict[str, UploadedFile]
     time: float
+    caller: str = ""
+    """The server root's own path, when the caller's has one (which process called)."""
     http_method: str = "POST"
     content_type: str = ""
     status: int | None = None

@@ -22,6 +22,7 @@ import time
 import traceback
 import zlib
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -41,6 +42,9 @@ from .models import (
     User,
     WebhookDelivery,
 )
+
+_CALLER: ContextVar[str] = ContextVar("caller", default="")
+"""Who is calling the Bot API in this request (the server root's own path, if any)."""
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -463,6 +467,10 @@ class FakeTelegram:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._handle_file)
+        # A server root with a path of its own ("<url>/replica1") names the caller: its
+        # calls and messages carry that name (several bot processes on one fake).
+        app.router.add_route("*", "/{caller}/bot{token}/{method}", self._handle_api)
+        app.router.add_route("GET", "/{caller}/file/bot{token}/{path:.+}", self._handle_file)
         runner = web.AppRunner(
             app, handler_cancellation=True, shutdown_timeout=0.5, access_log=None
         )
@@ -1370,6 +1378,7 @@ class FakeTelegram:
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         started = time.time()
+        _CALLER.set(request.match_info.get("caller", ""))
         token = request.match_info["token"]
         raw_method = request.match_info["method"]
         entry = self._methods.get(raw_method.lower())
@@ -1378,6 +1387,7 @@ class FakeTelegram:
             params={},
             files={},
             time=started,
+            caller=_CALLER.get(),
             http_method=request.method,
             content_type=request.content_type,
         )
@@ -1653,6 +1663,7 @@ class FakeTelegram:
             date=int(now),
             time=now,
             params=params,
+            caller=_CALLER.get(),
         )
         self._messages[(chat.id, mid)] = _Stored(json=msg, from_bot=True, kind=kind, sent=sent)
         self._sent.append(sent)

@@ -20,6 +20,7 @@ from tests.reliability.harness import (
     SECRET,
     Cluster,
     DriveResult,
+    Kill,
     Tally,
     check_chats,
     check_database,
@@ -166,8 +167,8 @@ def replicas(
             total = sum(len(p) for p in chat_plans.values())
             marks = sorted(rng.uniform(0.03, 0.95) for _ in range(kills))
             restarts: list[float] = []
-            killed_at: list[float] = []
-            """When each kill came (``time.time()``, the fake's clock)."""
+            killed_at: list[Kill] = []
+            """When each kill came (``time.time()``, the fake's clock), and whom it killed."""
             down: dict[str, float] = {}
             """Replicas restarting: name -> when they were killed."""
             acked_ids: set[int] = set()
@@ -189,7 +190,7 @@ def replicas(
                 if len(acked_ids) >= marks[0] * total:
                     marks.pop(0)
                     victim = rng.choice(up)
-                    killed_at.append(time.time())
+                    killed_at.append((time.time(), victim.name))
                     victim.kill()
                     down[victim.name] = time.monotonic()
                     victim.start()

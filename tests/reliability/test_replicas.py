@@ -16,6 +16,7 @@ import pytest
 
 from tests.reliability import scenarios
 from tests.reliability.figures import Figures
+from tests.reliability.harness import KILL_WINDOW, Tally, _explain_repeats
 
 CHATS = 40
 KILL_CHATS = 40
@@ -83,3 +84,20 @@ def test_kill_9_still_fires_every_nudge_once(killed: Figures) -> None:
 
 def test_kill_9_keeps_secrets_and_texts_out_of_the_logs(killed: Figures) -> None:
     assert not killed.failures("logs"), killed.report()
+
+
+def test_a_repeat_is_explained_only_by_a_kill_of_its_own_sender() -> None:
+    """The check itself: a line shown twice is in flight only if the process that first
+    sent it was killed just after; a kill of the other replica at that moment explains
+    nothing (its sender lived on and should have marked it)."""
+    sent = [(100.0, "replica1"), (131.0, "replica2")]  # first copy, then the outbox's resend
+    own = Tally()
+    _explain_repeats(own, 7, "line", 1, sent, [(100.4, "replica1")])
+    assert own.repeats_unexplained == 0 and own.repeat_lags == [pytest.approx(0.4)]
+    other = Tally()
+    _explain_repeats(other, 7, "line", 1, sent, [(100.4, "replica2")])
+    assert other.repeats_unexplained == 1
+    assert "replica1, nearest kill of it none" in other.problems[0]
+    late = Tally()
+    _explain_repeats(late, 7, "line", 1, sent, [(100.0 + KILL_WINDOW[0] + 2, "replica1")])
+    assert late.repeats_unexplained == 1
