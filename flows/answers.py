@@ -96,7 +96,12 @@ def asked_items(
     found_topics = {topic for topic, _ in found}
     placed: list[tuple[int, Item]] = [(at, Item("topic", topic)) for topic, at in found]
     norm = normalised(text)
-    positions = {m.act: norm.find(m.matched) for m in explain(text)}
+    positions: dict[str, int] = {}
+    for m in explain(text):  # where each act is first asked
+        at = norm.find(m.matched)
+        if at >= 0 and (m.act not in positions or at < positions[m.act]):
+            positions[m.act] = at
+        positions.setdefault(m.act, at)
     # A classic question the learned reader alone read, with no wording of its own to point
     # at, beside a topic found in the message: the topic is what was asked ("is the
     # work-life balance okay in agencies?" is not also "how would I fit in?"; "looking back,
@@ -118,7 +123,13 @@ def asked_items(
         # "what part do you enjoy the most, and which one do you not like?" got the least
         # part only; "That sounds hard. And the part you like most?" got the hardest: the
         # parts the likes question names, in its own words, are what it asks
-        placed = [(at, it) for at, it in placed if it.key not in _COVERS[A.ASK_LIKES]]
+        placed = [
+            (at, it)
+            for at, it in placed
+            if it.key not in _COVERS[A.ASK_LIKES] or (it.key == "hardest" and _asks(norm, at))
+        ]
+        # (a hardest part asked in a question of its own is asked beside them: "what's the
+        # toughest bit, and what do you enjoy?"; "That sounds hard." is not a question)
         placed += [(max(likes_at, 0) + i, Item("topic", part)) for i, part in enumerate(parts)]
         found_topics |= set(parts)
     for act in classic:
@@ -205,6 +216,13 @@ def _defining(variant: str) -> re.Pattern[str]:
 
 _BACK = re.compile(r"\b(?:it|that|this|them|those|its)\b")
 """A question that points back at what was just asked about."""
+
+
+def _asks(norm: str, at: int) -> bool:
+    """The sentence of ``norm`` at ``at`` is a question (it ends with a question mark, or the
+    message has no marks to end it)."""
+    ends = [i for i in (norm.find(mark, at) for mark in "?.!") if i >= 0]
+    return norm[min(ends)] == "?" if ends else True
 
 
 def _part(norm: str, at: int) -> str:

@@ -39,6 +39,13 @@ class Referral(_Strict):
     sectors: list[str] = []
     """Backgrounds this person speaks to (``content/backgrounds.yaml`` sectors): a user
     from one of them hears about this person first."""
+    known_from: str = ""
+    """How the contact knows them, in the contact's words ("How do you know Imre?")."""
+    their_work: str = ""
+    """What their work is like now, concretely: where, with whom, on what ("Does Imre work
+    with data much?", "Is he in Chicago?")."""
+    ask_them: str = ""
+    """What to ask them about, with a tip for meeting them ("What should I ask Casimir?")."""
 
 
 class Answer(_Strict):

@@ -156,6 +156,18 @@ def _years(said: str | None) -> str:
     return said.replace("-", " ")
 
 
+def _singular(words: str) -> str:
+    """ "bank branches" -> "bank branch" (what a manager of several is the manager of)."""
+    head, _, last = words.rpartition(" ")
+    if last.endswith(("ches", "shes", "sses", "xes")):
+        last = last[:-2]
+    elif last.endswith("ies") and len(last) > 4:
+        last = last[:-3] + "y"
+    elif last.endswith("s") and not last.endswith(("ss", "us", "is")):
+        last = last[:-1]
+    return f"{head} {last}".strip()
+
+
 def _clean_role(role: str) -> str:
     words = role.split()
     while words and words[0] in {"my", "a", "an", "very", "really"}:
@@ -223,7 +235,7 @@ def _read(text: str, original: str) -> tuple[str, Background | None, str]:
         if groups.get("business"):  # "I ran a family print shop for 15 years"
             role = f"{_clean_role(groups['business'])} owner"
         if groups.get("managed"):  # "I've managed a Caribou Coffee for six years"
-            role = f"{_clean_role(groups['managed'])} manager"
+            role = f"{_singular(_clean_role(groups['managed']))} manager"
         if not role:
             continue
         sector = sector_of(role)
