@@ -100,7 +100,14 @@ class Conversation(Closing, Answering, Timekeeping):
                 self.say_one("offer_accepted", p.offer_accepted)
             else:
                 self.say_one("thanks_share", p.share_thanks)
-        if not reached or acts & set(A.QUESTIONS):
+        if (
+            "may_i_ask" in sig
+            and not acts & set(A.CLASSIC_QUESTIONS)
+            and not topic_positions(turn.text)
+        ):
+            acts -= {A.ASK_OTHER, A.FOLLOW_UP, A.TIME_CHECK}  # (not "I won't keep you long")
+            self._leave_to_ask()
+        elif not reached or acts & set(A.QUESTIONS):
             self._answer_questions(turn, acts, f, sig)
         if A.TIME_CHECK in acts:
             self._time_raised(acts)

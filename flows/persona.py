@@ -287,6 +287,8 @@ class Persona(_Strict):
     introduce me, or should I email them directly?", "can I use your name?"): how, in the
     contact's words, fit for any of the people named."""
     # -- the clock and leaving --
+    ask_away: list[str] = []
+    """The user asks leave to ask more ("can I ask two last things?"): yes, go on."""
     go_ahead: list[str] = []
     """The user says something that asks nothing and does none of the acts ("ready", "ok",
     "I see"): the contact hands the floor back, rather than a line meant for a question it

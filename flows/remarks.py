@@ -63,6 +63,15 @@ class Remarks(OwnLife):
             self.say_one("go_ahead", p.go_ahead or self._small_talk_lines())
         return True
 
+    def _leave_to_ask(self) -> None:
+        """ "Can I ask two last things?": of course (never "I can't speak to that one")."""
+        p = self.persona
+        for kind, lines in (("ask_away", p.ask_away), ("go_ahead", p.go_ahead)):
+            if lines and self.voice.fresh(lines):
+                self.say_one(kind, lines)
+                return
+        self.say_one("ask_away", p.ask_away or p.go_ahead or self._small_talk_lines())
+
     def _small_talk_lines(self) -> list[str]:
         """The contact's small-talk lines fit for now: before the first question, none that
         asks for the "next" one or picks up where they were (``small_talk_later``)."""

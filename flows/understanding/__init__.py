@@ -89,12 +89,14 @@ SIGNALS: Final[tuple[str, ...]] = (
     "on_the_way_out",
     "offers_to_send",
     "reach_the_names",
+    "may_i_ask",
 )
 """Non-act signals: ready to start, a plain affirmative, a plain negative, a follow-up that
 points back, a reaction to a story, small talk, a memory check, a new case of the last
 question ("and paralegals?"), a personal question to the contact ("is that your dog?"),
 a pay figure set beside the user's own ("that's three times what I earn"), a short comment
-on what was just said ("sounds exhausting tbh")."""
+on what was just said ("sounds exhausting tbh"), asking leave to ask more ("can I ask two
+last things?")."""
 
 
 @dataclass(frozen=True)

@@ -240,6 +240,47 @@ def looks_foreign(
     return hits < FOREIGN_MAX_KNOWN * len(distinct)
 
 
+_ENDS: Final = frozenset({".", "?", "!", ";", ":"})
+
+
+def unnumbered(tokens: list[str]) -> list[str]:
+    """A numbered list of questions ("1 is commission capped. 2 best crm to learn", "1)
+    pay? 2) hours?") without its numbers, each item ended: "2" read as "to" and "1 is"
+    hid that the item asks. Only a run 1, 2, ... where each number opens the message or
+    follows the end of the item before it (or, unpunctuated, any word), and is followed by
+    a word."""
+    marks: list[int] = []
+    for i, token in enumerate(tokens):
+        if token != str(len(marks) + 1):
+            continue
+        after = i + 1 + (i + 1 < len(tokens) and tokens[i + 1] in {".", ")"})
+        if after >= len(tokens) or not tokens[after].isalpha():
+            continue
+        if (i == 0 or tokens[i - 1] in _ENDS) or (marks and tokens[i - 1].isalpha()):
+            marks.append(i)
+    if len(marks) < 2 or not all(_an_item(tokens, i, marks) for i in marks):
+        return tokens
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if i in marks:
+            if out and out[-1] not in _ENDS:
+                out.append(".")
+            continue
+        if out or token not in {".", ")"}:
+            if not (i - 1 in marks and token in {".", ")"}):
+                out.append(token)
+    return out
+
+
+def _an_item(tokens: list[str], at: int, marks: list[int]) -> bool:
+    """The item numbered at ``at`` is a question's worth: two words or more, or one word
+    asked ("pay?"); not "1 thing: 2 people told me"."""
+    later = [m for m in marks if m > at]
+    item = tokens[at + 1 : later[0] if later else len(tokens)]
+    words = [t for t in item if t.isalpha()]
+    return len(words) >= 2 or "?" in item
+
+
 def normalise(
     text: str,
     correct: Callable[[str], str] | None = None,
@@ -256,6 +297,7 @@ def normalise(
     raw = tokenise(expand_phrases(prepare(text)))
     if known is not None and looks_foreign(raw, known, lex.english_words):
         return ""
+    raw = unnumbered(raw)
     last = len(raw) - 1
     for i, token in enumerate(raw):
         if token in _CONTEXTUAL:
