@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from flows import acts as A
 from flows import narrator
+from flows.about_referrals import asked_of_them, lines_about, referral_named
 from flows.answering import Answering, ready_only
 from flows.answers import Answerer
 from flows.closing import Closing
@@ -60,6 +61,25 @@ class Conversation(Closing, Answering, Timekeeping):
     def _names_given(self) -> bool:
         return any(t.speaker == "contact" and t.kind == "referrals" for t in self.session.turns)
 
+    def _about_a_referral(self, turn: Turn, acts: set[str], sig: frozenset[str]) -> bool:
+        """ "How do you know Imre?", "Does Saoirse work with data?", once the names are
+        given: what the contact knows of that person (True if said)."""
+        referrals = self.persona.referrals
+        if (
+            A.ASK_REFERRALS in acts
+            or not self._names_given()
+            or (i := referral_named(referrals, turn.text)) is None
+            or not (asks_something(turn.text) or acts & set(A.QUESTIONS))
+        ):
+            return False
+        about = lines_about(referrals[i], asked_of_them(sig))
+        if not about:
+            return False
+        # (what was asked; once told, what else the contact knows of them)
+        field, line = next(((f, line) for f, line in about if self.voice.fresh([line])), about[0])
+        self.say("about_referral", line, f"referral.{i}.{field}")
+        return True
+
     def _respond(self, turn: Turn, acts: set[str], sig: frozenset[str]) -> None:
         p = self.persona
         f = facts_of(self.session)
@@ -93,6 +113,10 @@ class Conversation(Closing, Answering, Timekeeping):
             # approach the people just named, not "on that one, anything from me is a guess"
             acts -= {A.SHARE_INFO, A.ASK_OTHER, A.FOLLOW_UP}
             self.say_one("reach_them", p.reach_them)
+        named = not reached and self._about_a_referral(turn, acts, sig)
+        if named:  # (what was asked was about them: "how do you know Winifred?" is not
+            # what it takes to do research)
+            acts -= {A.SHARE_INFO, A.FOLLOW_UP, *A.QUESTIONS}
         if A.SHARE_INFO in acts:
             if "offers_to_send" in sig and p.offer_accepted:
                 # "if it's useful, I could send you our template": yes please, not "I
@@ -107,7 +131,7 @@ class Conversation(Closing, Answering, Timekeeping):
         ):
             acts -= {A.ASK_OTHER, A.FOLLOW_UP, A.TIME_CHECK}  # (not "I won't keep you long")
             self._leave_to_ask()
-        elif not reached or acts & set(A.QUESTIONS):
+        elif not (reached or named) or acts & set(A.QUESTIONS):
             self._answer_questions(turn, acts, f, sig)
         if A.TIME_CHECK in acts:
             self._time_raised(acts)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import get_args
 
+from flows.about_referrals import FIELDS
 from flows.asked import plain_words
 from flows.contact import SALUTATION_ANYWHERE, with_hello
 from flows.feedback_lines import feedback_keys
@@ -61,7 +62,7 @@ _NEW_LINES = (
     "time_noted", "time_noted_midway", "go_ahead", "before_you_go", "time_check_self",
     "rephrase", "intro_ack", "recall", "recall_nothing", "how_are_you", "keep_in_touch",
     "personal_aside", "pay_reaction", "pastime_not_mine", "offer_accepted",
-    "background_corrected", "referral_asked_for", "reach_them",
+    "background_corrected", "referral_asked_for", "reach_them", "ask_away",
 )  # fmt: skip
 _SPOKEN = (
     "greeting", "greeting_with_questions", "follow_ups", "fallbacks", "small_talk",
@@ -248,6 +249,13 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
     for i, referral in enumerate(persona.referrals):
         if referral.name == persona.name:
             yield Problem(file, f"referrals[{i}].name", "is the contact's own name")
+        first = referral.name.split()[0]
+        for field in FIELDS:
+            line = getattr(referral, field)
+            if not line:
+                yield Problem(file, f"referrals[{i}].{field}", "is missing (asked about them)")
+            elif first not in line:
+                yield Problem(file, f"referrals[{i}].{field}", f"must name {first} (said alone)")
 
 
 _THANKS = re.compile(r"\bthanks?\b|\bthank you\b", re.I)
@@ -293,6 +301,9 @@ def spoken_lines(persona: Persona) -> Iterator[tuple[str, str]]:
         yield f"tangents[{i}].follow_up", tangent.follow_up
     for i, referral in enumerate(persona.referrals):
         yield f"referrals[{i}].why", referral.why
+        for field in FIELDS:
+            if line := getattr(referral, field):
+                yield f"referrals[{i}].{field}", line
     yield "scene", persona.scene
 
 

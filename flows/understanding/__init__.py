@@ -90,13 +90,15 @@ SIGNALS: Final[tuple[str, ...]] = (
     "offers_to_send",
     "reach_the_names",
     "may_i_ask",
+    "how_you_know_them",
+    "what_to_ask_them",
 )
 """Non-act signals: ready to start, a plain affirmative, a plain negative, a follow-up that
 points back, a reaction to a story, small talk, a memory check, a new case of the last
 question ("and paralegals?"), a personal question to the contact ("is that your dog?"),
 a pay figure set beside the user's own ("that's three times what I earn"), a short comment
 on what was just said ("sounds exhausting tbh"), asking leave to ask more ("can I ask two
-last things?")."""
+last things?"), how the contact knows someone, what to ask someone (of the people named)."""
 
 
 @dataclass(frozen=True)

@@ -266,9 +266,8 @@ def unnumbered(tokens: list[str]) -> list[str]:
             if out and out[-1] not in _ENDS:
                 out.append(".")
             continue
-        if out or token not in {".", ")"}:
-            if not (i - 1 in marks and token in {".", ")"}):
-                out.append(token)
+        if not (i - 1 in marks and token in {".", ")"}):  # (the number's own "1." or "1)")
+            out.append(token)
     return out
 
 

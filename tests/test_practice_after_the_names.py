@@ -1,0 +1,176 @@
+"""Faults found by eight practising users (the session after stop 39): questions about the
+people the contact just named got "that one? can't help there" or a line of the contact's
+own work; "Can I ask two last things?" got "I'd be bluffing"; "1 is commission capped. 2
+best crm to learn" hid both questions; "I'm fifty, I've spent twenty-six years managing bank
+branches" gave the name "Fifty" and no role; "what's the hardest part, and what do you like
+least?" lost the hardest part."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.about_referrals import ASK_THEM, KNOWN_FROM, THEIR_WORK, referral_named
+from flows.answers import asked_items
+from flows.engine import Engine
+from flows.self_description import read_message
+from flows.understanding import normalised, understand
+from flows.userfacts import user_facts
+from tests.real_contacts import meeting
+
+_ENGINE = Engine()
+_CONTACTS = sorted(_ENGINE.personas)
+_NAMES = {"referrals": "names", "tangent": "no", "stay": "no"}
+_TO_THE_NAMES = (
+    "Thank you for your time today; I see we're nearly out of time.",
+    "Could you suggest two or three people I could talk to?",
+)
+
+
+@pytest.mark.parametrize("persona", _CONTACTS)
+def test_the_contact_answers_questions_about_each_person_named(persona: str) -> None:
+    """How they know them, what the person's work is like, what to ask them: from what the
+    contact knows of that person, one question each, never another person's line."""
+    p = _ENGINE.personas[persona]
+    asked = []
+    for r in p.referrals:
+        first = r.name.split()[0]
+        asked += [
+            (r, KNOWN_FROM, f"How do you know {first}?"),
+            (r, THEIR_WORK, f"Does {first.lower()} work with data much?"),
+            (r, ASK_THEM, f"What would {first} be best to ask about?"),
+        ]
+    _, replies = meeting(persona, *_TO_THE_NAMES, *(q for _, _, q in asked), scenario=_NAMES)
+    for (referral, field, question), said in zip(asked, replies[2:], strict=True):
+        assert said == [getattr(referral, field)], (question, said)
+
+
+def test_a_person_asked_about_again_is_told_something_new_not_the_same_line() -> None:
+    session, replies = meeting(
+        "dana",
+        *_TO_THE_NAMES,
+        "Does Imre work with data much?",
+        "Is Imre based in Chicago?",
+        "And should I email Imre directly?",
+        scenario=_NAMES,
+    )
+    imre = _ENGINE.personas["dana"].referrals[0]
+    assert replies[2] == [imre.their_work]
+    assert replies[3] and replies[3][0] in {imre.known_from, imre.ask_them}
+    assert replies[4][0] in _ENGINE.personas["dana"].reach_them  # how to reach them
+
+
+def test_only_one_person_named_is_about_that_person() -> None:
+    referrals = _ENGINE.personas["naomi"].referrals
+    last = referrals[1].name.split()[-1]  # a double surname, as the user may write it
+    assert referral_named(referrals, f"how do you know {last.split('-')[0]}?") == 1
+    assert referral_named(referrals, f"how do you know ms {last}?") == 1
+    both = f"Do {referrals[0].name.split()[0]} and {referrals[1].name.split()[0]} know each other?"
+    assert referral_named(referrals, both) is None
+    assert referral_named(referrals, "how do you know them all?") is None
+
+
+def test_before_the_names_a_name_is_not_a_person_named() -> None:
+    """Before the contact has named anyone, the same question is not answered from the
+    referral list (the user cannot know those people yet)."""
+    imre = _ENGINE.personas["dana"].referrals[0]
+    _, replies = meeting("dana", "How do you know Imre?", scenario=_NAMES)
+    assert imre.known_from not in replies[0]
+
+
+@pytest.mark.parametrize("persona", _CONTACTS)
+def test_asking_leave_to_ask_more_gets_a_yes(persona: str) -> None:
+    p = _ENGINE.personas[persona]
+    _, replies = meeting(
+        persona,
+        "How did you get started?",
+        "Can I ask two last things?",
+        "Mind if I ask a couple more?",
+        "May I trespass upon your patience with two final questions?",
+    )
+    yes = {*p.ask_away, *p.go_ahead}
+    for said in replies[1:]:
+        assert len(said) == 1 and said[0] in yes, said
+    assert len({s[0] for s in replies[1:]}) == 3  # never the same line twice
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I ask what you earn?",
+        "Can I ask you something personal?",
+        "what are the top two things?",
+        "I have two kids and one dog",
+    ],
+)
+def test_a_question_is_not_leave_to_ask(text: str) -> None:
+    from flows.understanding import signals
+
+    assert "may_i_ask" not in signals(text)
+
+
+def test_a_numbered_list_of_questions_is_read_without_its_numbers() -> None:
+    assert normalised("1 is commission capped. 2 best crm to learn") == (
+        "is commission capped . best crm to learn"
+    )
+    assert normalised("1) pay? 2) hours?") == "pay ? hours ?"
+    # numbers that do not number questions stay
+    assert normalised("I have 2 kids and 1 dog") == "i have 2 kids and 1 dog"
+    assert normalised("1 thing: 2 people told me") == "1 thing : 2 people told me"
+    assert normalised("I worked 1 year. 2 years ago I left") == "i worked 1 year . 2 years ago i left"
+    _, replies = meeting("conor", "Can I ask two last things?", "1 is commission capped. 2 best crm")
+    conor = _ENGINE.personas["conor"]
+    assert replies[1] and replies[1][0] not in conor.go_ahead  # an answer, not another go-ahead
+
+
+def test_an_age_is_not_a_name_and_twenty_six_years_of_branches_is_a_role() -> None:
+    name, background, _ = read_message(
+        "Good morning Helen, thank you for seeing me. I'm fifty, I've spent twenty-six years "
+        "managing bank branches, and I'm looking seriously at council housing work."
+    )
+    assert name == ""
+    assert background is not None and "bank branches" in background.role
+    assert background.years == "twenty six"
+    _, managed, _ = read_message("I've managed bank branches for 26 years")
+    assert managed is not None and managed.role == "bank branch manager"
+    _, student, _ = read_message("I'm a second-year biology undergrad")
+    assert student is not None and student.role == "biology undergrad"
+    session, replies = meeting(
+        "helen",
+        "I'm fifty, I've spent twenty-six years managing bank branches.",
+        "How would someone with my background fit in?",
+    )
+    assert "bank branches" in user_facts(session).background.role
+    assert "bank" in " ".join(replies[1]).lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "topics"),
+    [
+        ("What's the hardest part, and what do you like least?", ["hardest", "least"]),
+        ("what do you like most and what's the hardest part?", ["best", "hardest"]),
+        ("What's the toughest bit of the job and what do you enjoy?", ["hardest", "best"]),
+        ("That sounds hard. And the part you like most?", ["best"]),
+    ],
+)
+def test_a_hardest_part_asked_beside_a_likes_part_is_asked(
+    question: str, topics: list[str]
+) -> None:
+    items = asked_items(question, set(understand(question)), is_question=True)
+    assert [i.key for i in items] == topics
+
+
+def test_jobs_a_shop_is_running_and_whether_employers_hire_vets_are_not_a_job_ask() -> None:
+    """To an electrician, "jobs" are projects; the veteran was told that asking for work
+    put the contact in a tough spot, and the scorecard marked it."""
+    session, replies = meeting(
+        "ray",
+        "What kind of jobs is your shop running this month, and in general do contractors "
+        "actually want to hire vets?",
+    )
+    ray = _ENGINE.personas["ray"]
+    assert not set(replies[0]) & set(ray.job_deflection), replies[0]
+    assert "ask_job" not in understand(
+        "What kind of jobs is your shop running this month, and in general do contractors "
+        "actually want to hire vets?"
+    )
+    assert "ask_job" in understand("Would your shop hire someone like me?")
