@@ -85,6 +85,27 @@ def _seen(turn: Turn | None) -> Check:
     return ("passed", quote(turn)) if turn else ("missed", None)
 
 
+_FEW_MINUTES = re.compile(
+    r"\b(?:(?P<n>[1-9])|(?P<w>one|two|three|four|five|six|seven|eight|nine)|a few|a couple(?: of)?"
+    r"|few|couple(?: of)?|several)(?: or (?:two|three|so))? ?(?:minutes?|mins?)\b",
+    re.IGNORECASE,
+)
+"""Fewer than ten minutes, said of arriving: "I'm a few minutes early", "5 mins early"."""
+_TEN_OR_MORE = re.compile(r"\b(?:1[0-9]|[2-5][0-9]|ten|fifteen|twenty|quarter|half)\b", re.I)
+"""Unless ten or more are said too ("a few minutes before ten", "5-10 minutes")."""
+
+
+def _early(f: Facts) -> Check:
+    """Arrived ten to fifteen minutes early: "I'm a few minutes early" was marked as done;
+    what was said is quoted, and why it falls short."""
+    turn = f.checklist.get(A.ARRIVE_EARLY)
+    if turn is None:
+        return "missed", None
+    if _FEW_MINUTES.search(turn.text) and not _TEN_OR_MORE.search(turn.text):
+        return "missed", f"You said {quote(turn)}: aim for ten to fifteen minutes."
+    return "passed", quote(turn)
+
+
 _CLOTHES = re.compile(
     r"\b(?:wearing|wore|dressed|smart[- ]casual|casual|jeans|chinos|jumper|sweater|hoodie|"
     r"t-?shirt|shirt|blouse|trainers|sneakers|leggings|shorts|cardigan|polo|jacket|outfit)\b",
@@ -115,7 +136,7 @@ def _checks(session: Session, f: Facts) -> dict[str, Check]:
     questions = f.distinct_questions
     met = session.clock_started_at is not None
     checks: dict[str, Check] = {
-        "arrive.early": _seen(f.checklist.get(A.ARRIVE_EARLY)),
+        "arrive.early": _early(f),
         "arrive.dressed": _dressed(session, f),
         "arrive.notebook": _seen(f.checklist.get(A.NOTEBOOK)),
         "arrive.questions": _seen(f.checklist.get(A.QUESTIONS_COPY)),

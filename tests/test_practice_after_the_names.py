@@ -11,9 +11,10 @@ import pytest
 
 from flows.about_referrals import ASK_THEM, KNOWN_FROM, THEIR_WORK, referral_named
 from flows.answers import asked_items
+from flows.coaching import score_session
 from flows.engine import Engine
 from flows.self_description import read_message
-from flows.understanding import normalised, understand
+from flows.understanding import normalised, signals, understand
 from flows.userfacts import user_facts
 from tests.real_contacts import meeting
 
@@ -45,7 +46,7 @@ def test_the_contact_answers_questions_about_each_person_named(persona: str) -> 
 
 
 def test_a_person_asked_about_again_is_told_something_new_not_the_same_line() -> None:
-    session, replies = meeting(
+    _, replies = meeting(
         "dana",
         *_TO_THE_NAMES,
         "Does Imre work with data much?",
@@ -103,8 +104,6 @@ def test_asking_leave_to_ask_more_gets_a_yes(persona: str) -> None:
     ],
 )
 def test_a_question_is_not_leave_to_ask(text: str) -> None:
-    from flows.understanding import signals
-
     assert "may_i_ask" not in signals(text)
 
 
@@ -116,8 +115,9 @@ def test_a_numbered_list_of_questions_is_read_without_its_numbers() -> None:
     # numbers that do not number questions stay
     assert normalised("I have 2 kids and 1 dog") == "i have 2 kids and 1 dog"
     assert normalised("1 thing: 2 people told me") == "1 thing : 2 people told me"
-    assert normalised("I worked 1 year. 2 years ago I left") == "i worked 1 year . 2 years ago i left"
-    _, replies = meeting("conor", "Can I ask two last things?", "1 is commission capped. 2 best crm")
+    kept = "I worked 1 year. 2 years ago I left"
+    assert normalised(kept) == "i worked 1 year . 2 years ago i left"
+    _, replies = meeting("conor", "Can I ask two things?", "1 is commission capped. 2 best crm")
     conor = _ENGINE.personas["conor"]
     assert replies[1] and replies[1][0] not in conor.go_ahead  # an answer, not another go-ahead
 
@@ -162,7 +162,7 @@ def test_a_hardest_part_asked_beside_a_likes_part_is_asked(
 def test_jobs_a_shop_is_running_and_whether_employers_hire_vets_are_not_a_job_ask() -> None:
     """To an electrician, "jobs" are projects; the veteran was told that asking for work
     put the contact in a tough spot, and the scorecard marked it."""
-    session, replies = meeting(
+    _, replies = meeting(
         "ray",
         "What kind of jobs is your shop running this month, and in general do contractors "
         "actually want to hire vets?",
@@ -174,3 +174,47 @@ def test_jobs_a_shop_is_running_and_whether_employers_hire_vets_are_not_a_job_as
         "actually want to hire vets?"
     )
     assert "ask_job" in understand("Would your shop hire someone like me?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "feedback? strengths weaknesses",
+        "Could you give me some feedback on how I came across? Like strengths and weaknesses?",
+    ],
+)
+def test_strengths_and_weaknesses_asked_in_passing_are_asked(text: str) -> None:
+    """The scorecard said "✗ Asked for your strengths and weaknesses" to both."""
+    assert {"ask_feedback", "ask_strengths"} <= understand(text)
+    assert "ask_strengths" not in understand("strengths and weaknesses of my resume?")
+
+
+def test_a_few_minutes_early_is_not_ten_to_fifteen() -> None:
+    """ "I'm a few minutes early" was marked "✓ Arrived 10-15 minutes early"; the scorecard
+    now quotes it and says why it falls short."""
+    for said, status in (
+        ("Hello, I'm a few minutes early, hope that's alright.", "missed"),
+        ("Hi, I got here about 5 mins early.", "missed"),
+        ("Hi, I got here about fifteen minutes early.", "passed"),
+        ("Hello, I'm 10-15 minutes early.", "passed"),
+    ):
+        session, _ = meeting("femi", "How did you get started?", arrival=said)
+        item = score_session(session).item("arrive.early")
+        assert item.status == status, (said, item)
+        if status == "missed":
+            assert "ten to fifteen" in (item.evidence or ""), item
+
+
+def test_should_i_teach_myself_is_not_being_a_teacher() -> None:
+    """A returner asked "should I teach myself?" and heard Femi send her to Halima "as
+    you're coming from your time as a teacher"; raising three children is her background."""
+    session, _ = meeting(
+        "femi",
+        "I've been at home raising my three children for the past eight years.",
+        "Would a bootcamp be worth it for me, or should I teach myself?",
+    )
+    background = user_facts(session).background
+    assert background is not None and background.role == "stay-at-home parent"
+    assert background.years == "eight"
+    _, taught, _ = read_message("I taught for 10 years")
+    assert taught is not None and taught.role == "teacher"
