@@ -31,7 +31,7 @@ from flows.topics import (
     TOPICS,
     labels,
 )
-from flows.understanding import explain, normalised, signals, topic_positions
+from flows.understanding import asks_something, explain, normalised, signals, topic_positions
 
 MAX_ANSWERS = 2
 """A message that asks more than this gets two answers and an invitation to ask the rest."""
@@ -42,6 +42,9 @@ _COVERS = {
 }
 """Classic questions whose asked part is a topic: that part is answered instead ("what's the
 toughest thing about your role?" is about the hardest part, not a best-and-least answer)."""
+_PARTS = frozenset({BEST, LEAST, "hardest"})
+"""The parts of the job a likes question asks about, which a remark names too ("that sounds
+hard", "the best part is the people")."""
 _CLASSIC_WINS = {
     A.ASK_START: frozenset({"entry", "progression", "differently"}),
     A.ASK_RESUME: frozenset({"hiring"}),
@@ -114,6 +117,18 @@ def asked_items(
         # the résumé, not the hardest part of the job.
         after = positions[A.ASK_RESUME]
         placed = [(at, it) for at, it in placed if at <= after or not _BACK.search(_part(norm, at))]
+    if "?" in norm:
+        # "The hardest part for me would be the early starts. Do you get any say in your
+        # hours?", "Sounds like the best part is the people! How big is the team?": a
+        # remark on a part of the job beside a question, not a question about it
+        placed = [(at, it) for at, it in placed if it.key not in _PARTS or _asks(norm, at)]
+        found_topics = {it.key for _, it in placed}
+        likes = [norm.find(m.matched) for m in explain(text) if m.act == A.ASK_LIKES]
+        asked = [at for at in likes if at >= 0 and _asks(norm, at)]
+        if A.ASK_LIKES in classic and not asked:
+            classic.remove(A.ASK_LIKES)
+        elif asked:
+            positions[A.ASK_LIKES] = min(asked)  # where it is asked, not remarked on
     likes_at = positions.get(A.ASK_LIKES, -1)
     if (
         A.ASK_LIKES in classic
@@ -219,10 +234,13 @@ _BACK = re.compile(r"\b(?:it|that|this|them|those|its)\b")
 
 
 def _asks(norm: str, at: int) -> bool:
-    """The sentence of ``norm`` at ``at`` is a question (it ends with a question mark, or the
-    message has no marks to end it)."""
+    """The sentence of ``norm`` at ``at`` is a question: it ends with a question mark, or is
+    put as one ("I'd be interested to know what you find most rewarding."), or the message
+    has no marks to end it."""
     ends = [i for i in (norm.find(mark, at) for mark in "?.!") if i >= 0]
-    return norm[min(ends)] == "?" if ends else True
+    if not ends or norm[min(ends)] == "?":
+        return True
+    return asks_something(_part(norm, at))
 
 
 def _part(norm: str, at: int) -> str:
