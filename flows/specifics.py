@@ -35,11 +35,22 @@ the junior engineers on your team?"), less than a key naming three. A subject's 
 written once with their near misses; a contact's keys are not."""
 
 
+_WHOLE: Final = frozenset({"than", "then", "more", "less", "over", "under", "between"})
+"""Words of comparing, matched whole like short ones: "than" is not "thanks", "more" not
+"morning", "less" not "lesson" (a pay comparison answered "Thanks! What's the pay like?")."""
+
+
+def _whole(spelling: str) -> bool:
+    return (len(spelling) <= 3 or spelling in _WHOLE) and " " not in spelling
+
+
 @lru_cache(maxsize=8192)
 def _slot(spellings: str) -> re.Pattern[str]:
     parts = [plain_words(s).strip() for s in spellings.split("|")]
     alternatives = [
-        rf" {re.escape(p)} " if len(p) <= 3 and " " not in p else rf" {re.escape(p)}"
+        rf" {re.escape(p)} "
+        if (len(p) <= 3 or p in _WHOLE) and " " not in p
+        else rf" {re.escape(p)}"
         for p in parts
         if p
     ]

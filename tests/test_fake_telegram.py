@@ -734,7 +734,7 @@ def test_a_server_root_with_a_path_names_the_caller(fake: FakeTelegram) -> None:
 
     async def scenario() -> None:
         for name in ("replica1", "replica2"):
-            bot = Bot(fake.token, base_url=f"{fake.url}/{name}/bot")
+            bot = Bot(fake.token, base_url=f"{fake.url_for(name)}/bot")
             async with bot:
                 await bot.send_message(user.id, f"from {name}")
         async with make_bot(fake) as bot:
@@ -747,3 +747,5 @@ def test_a_server_root_with_a_path_names_the_caller(fake: FakeTelegram) -> None:
         ("from the root", ""),
     ]
     assert {c.caller for c in fake.calls("sendMessage")} == {"replica1", "replica2", ""}
+    status, _ = raw_call(f"{fake.url}/somewhere/bot{fake.token}/getMe")  # a path not given out
+    assert status == 404

@@ -7,6 +7,8 @@ least?" lost the hardest part."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from flows.about_referrals import ASK_THEM, KNOWN_FROM, THEIR_WORK, referral_named
@@ -218,3 +220,45 @@ def test_should_i_teach_myself_is_not_being_a_teacher() -> None:
     assert background.years == "eight"
     _, taught, _ = read_message("I taught for 10 years")
     assert taught is not None and taught.role == "teacher"
+
+
+@pytest.mark.parametrize(
+    ("persona", "question"),
+    [
+        (
+            "helen",
+            "How does pay for a policy officer at a council compare with a similar role at a "
+            "housing association?",
+        ),
+        (
+            "samuel",
+            "How does a postdoc salary in Boston compare with a job in industry?",
+        ),
+        (
+            "femi",
+            "How much does a junior UX designer earn in London compared with Manchester?",
+        ),
+        ("ines", "Is the salary in Lisbon better than in Porto?"),
+    ],
+)
+def test_pay_compared_between_two_places_or_employers_speaks_of_both(
+    persona: str, question: str
+) -> None:
+    """Every practising user who compared pay heard one side only (London rent only; how
+    council pay spines work; a technician's salary): the contact's detail written for
+    comparing them."""
+    session, replies = meeting(persona, question)
+    [ref] = [t.ref for t in session.turns if t.speaker == "contact" and t.text == replies[0][0]]
+    assert ref.startswith("spec."), (question, replies[0])
+    detail = _ENGINE.personas[persona].specifics[int(ref.split(".")[1].rstrip("+"))]
+    comparing = re.compile(r"compar|\bvs\b|versus|\bthan\b|differ|\bgap\b|\bmore\b|\bless\b|better")
+    assert all(comparing.search(ask.lower()) for ask in detail.asks), (question, detail.say)
+
+
+@pytest.mark.parametrize("persona", _CONTACTS)
+def test_thanks_before_a_plain_pay_question_is_not_a_comparison(persona: str) -> None:
+    """Keys match at word starts: "than" found "Thanks", and a plain pay question got the
+    comparison of two cities."""
+    session, replies = meeting(persona, "Thanks! And what's the pay like?")
+    refs = [t.ref for t in session.turns if t.speaker == "contact" and t.text in replies[0]]
+    assert refs and refs[0].startswith("pay"), (replies[0], refs)

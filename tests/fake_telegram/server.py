@@ -363,6 +363,7 @@ class FakeTelegram:
         self._poll_generation = 0
         self._sent: list[SentMessage] = []
         self._calls: list[ApiCall] = []
+        self._callers: set[str] = set()
         self._files: dict[str, UploadedFile] = {}
         self._file_counter = 0
         self._callbacks: dict[str, CallbackAnswer] = {}
@@ -383,6 +384,14 @@ class FakeTelegram:
     def url(self) -> str:
         """Server root, e.g. ``http://127.0.0.1:40123``."""
         return f"http://{self.host}:{self.port}"
+
+    def url_for(self, caller: str) -> str:
+        """A server root of its own for one of several bot processes (``{url}/{caller}``):
+        what it sends carries ``caller``. Any other path before ``/bot`` is a 404, as on
+        Telegram."""
+        with self._lock:
+            self._callers.add(caller)
+        return f"{self.url}/{caller}"
 
     @property
     def base_url(self) -> str:
@@ -467,8 +476,8 @@ class FakeTelegram:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._handle_file)
-        # A server root with a path of its own ("<url>/replica1") names the caller: its
-        # calls and messages carry that name (several bot processes on one fake).
+        # A server root of its own ("<url>/replica1", url_for) names the caller: its calls
+        # and messages carry that name (several bot processes on one fake).
         app.router.add_route("*", "/{caller}/bot{token}/{method}", self._handle_api)
         app.router.add_route("GET", "/{caller}/file/bot{token}/{path:.+}", self._handle_file)
         runner = web.AppRunner(
@@ -1378,6 +1387,8 @@ class FakeTelegram:
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         started = time.time()
+        if not self._known_caller(request):
+            return self._json_response(ApiError(404, "Not Found").body(), 404)
         _CALLER.set(request.match_info.get("caller", ""))
         token = request.match_info["token"]
         raw_method = request.match_info["method"]
@@ -1468,7 +1479,14 @@ class FakeTelegram:
             return self._fault_response(_Fault(504))
         return self._json_response(body)
 
+    def _known_caller(self, request: web.Request) -> bool:
+        caller = request.match_info.get("caller")
+        with self._lock:
+            return caller is None or caller in self._callers
+
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        if not self._known_caller(request):
+            return self._json_response(ApiError(404, "Not Found").body(), 404)
         if request.match_info["token"] != self.token:
             return self._json_response(ApiError(401, "Unauthorized").body(), 401)
         path = request.match_info["path"]

@@ -124,7 +124,7 @@ class Replica:
         self.env = {
             **base,
             "TELEGRAM_BOT_TOKEN": fake.token,
-            "TELEGRAM_API_BASE_URL": f"{fake.url}/{name}",  # the fake tells who sent what
+            "TELEGRAM_API_BASE_URL": fake.url_for(name),  # the fake tells who sent what
             "DATABASE_URL": db_url,
             "WEBHOOK_URL": self.url,
             "WEBHOOK_SECRET": SECRET,
