@@ -31,7 +31,14 @@ from flows.topics import (
     TOPICS,
     labels,
 )
-from flows.understanding import asks_something, explain, normalised, signals, topic_positions
+from flows.understanding import (
+    asks_something,
+    explain,
+    likes_parts,
+    normalised,
+    signals,
+    topic_positions,
+)
 
 MAX_ANSWERS = 2
 """A message that asks more than this gets two answers and an invitation to ask the rest."""
@@ -158,27 +165,11 @@ def asked_items(
     return items
 
 
-_LIKED: Final = re.compile(
-    r"\b(?:best|favou?rite|enjoy\w*|love|highlight|rewarding|good (?:part|bit|side)s?|"
-    r"like (?:\w+ )?(?:the )?most|most (?:satisfying|enjoyable|fun|exciting|fulfilling))\b"
-)
-_DISLIKED: Final = re.compile(
-    # ("enjoy the least" is one word of not liking, not "enjoy" and "least")
-    r"\b(?:(?:like|enjoy\w*|love)\s+(?:(?:the|it|doing|about)\s+)?)?(?:least|worst)\b|"
-    r"\b(?:not (?:like|enjoy|love)|dislike\w*|hate|could do without|can do without|"
-    r"bugs you|annoy\w*|frustrat\w*|downside|bad (?:part|bit|side)s?|gripes?)\b"
-)
-
-
 def _likes_parts(norm: str, at: int) -> list[str]:
     """The parts a "what do you like" question asks from where it starts (best, least or
-    both, in the order named); empty when its words name neither. The words of liking
-    inside words of not liking ("do not like") count for the least part only."""
-    asked = _part(norm, at) if at >= 0 else norm
-    disliked = _DISLIKED.search(asked)
-    liked = _LIKED.search(_DISLIKED.sub(" ", asked))
-    named = [(m.start(), part) for m, part in ((liked, BEST), (disliked, LEAST)) if m]
-    return [part for _, part in sorted(named)]
+    both, in the order named); empty when its words name neither (topics.yaml,
+    ``likes_parts``)."""
+    return likes_parts(_part(norm, at) if at >= 0 else norm)
 
 
 TERM: Final = "term"

@@ -36,17 +36,6 @@ _TO_ANSWER = {A.GOLDEN_RULE, A.ASK_CHECK_BACK}
 meeting ("Thank you for your time"), not a thanks for the names ("thanks. saoirse sounds
 most relevant. i wont ask any of them for a job"), after which users went on to say goodbye
 and heard that the practice was over."""
-_FOR_THE_MEETING = re.compile(
-    r"\b(?:thank(?:s| you)|thx|ty|cheers)(?: (?:so|very) much| again| a million| a lot| loads)?"
-    r",? (?:for (?:your|the|today|this|meeting|making|taking|seeing|all|everything|having|"
-    r"giving|sharing|being)|again)\b|\b(?:this|today|that) (?:was|has been|is) (?:really |so |"
-    r"very |super |incredibly )?(?:helpful|useful|great|valuable|brilliant|amazing|lovely)|"
-    r"\bappreciate (?:it|this|your time|you|everything|all)\b|\b(?:have a (?:good|great|nice|"
-    r"lovely)|take care|all the best|bye|goodbye|see you|talk soon|until next time)\b"
-    # or the message ends on its thanks ("...won't ask them for a job. Thank you, Ines.")
-    r"|\b(?:thank(?:s| you)|thx|ty|cheers|much appreciated)\b[^.!?]{0,30}[.!?\s]*$",
-    re.IGNORECASE,
-)
 
 
 def _goodbye_in_another_language(state: str, acts: set[str], turn: Turn) -> bool:
@@ -156,7 +145,7 @@ class Conversation(Closing, Answering, Timekeeping):
                 and A.THANK in acts
                 and (len(self.effects) == before or not acts - _CLOSING_THANKS)
                 and not asks_something(turn.text)  # "Thank you! And how did you meet them?"
-                and (not acts & _TO_ANSWER or _FOR_THE_MEETING.search(turn.text) is not None)
+                and (not acts & _TO_ANSWER or "thanks_for_the_meeting" in sig)
             )
         )
         if closing and self.state == CONVERSE and self._goodbye_too_soon(turn, f):

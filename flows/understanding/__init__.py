@@ -60,6 +60,7 @@ __all__ = [
     "asks_something",
     "clear_cache",
     "explain",
+    "likes_parts",
     "load",
     "normalised",
     "ruled_acts",
@@ -92,13 +93,15 @@ SIGNALS: Final[tuple[str, ...]] = (
     "may_i_ask",
     "how_you_know_them",
     "what_to_ask_them",
+    "thanks_for_the_meeting",
 )
 """Non-act signals: ready to start, a plain affirmative, a plain negative, a follow-up that
 points back, a reaction to a story, small talk, a memory check, a new case of the last
 question ("and paralegals?"), a personal question to the contact ("is that your dog?"),
 a pay figure set beside the user's own ("that's three times what I earn"), a short comment
 on what was just said ("sounds exhausting tbh"), asking leave to ask more ("can I ask two
-last things?"), how the contact knows someone, what to ask someone (of the people named)."""
+last things?"), how the contact knows someone, what to ask someone (of the people named),
+a thanks for the meeting itself."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ class _Engine:
     topics: RuleSet
     no_topic: RuleSet
     """Questions that look like a topic and ask about none (topics.yaml, ``no_topic:``)."""
+    likes_parts: RuleSet
+    """Words of liking and of not liking a part of the job (topics.yaml, ``likes_parts:``)."""
     corrector: Corrector
     known: frozenset[str]
 
@@ -135,6 +140,9 @@ def _engine() -> _Engine:
     no_topic = load_rules(TOPICS_PATH, NO_TOPIC_SECTION)
     if unknown := no_topic.labels - NO_TOPIC_KINDS:
         raise ValueError(f"topics.yaml {NO_TOPIC_SECTION}: unknown kinds {sorted(unknown)}")
+    likes_parts = load_rules(TOPICS_PATH, LIKES_PARTS_SECTION)
+    if unknown := likes_parts.labels - {LIKED, DISLIKED}:
+        raise ValueError(f"topics.yaml {LIKES_PARTS_SECTION}: unknown kinds {sorted(unknown)}")
     lex = lexicon()
     protected = lex.common_words | set(lex.tokens)
     vocabulary = rules.vocabulary | topic_rules.vocabulary
@@ -143,8 +151,36 @@ def _engine() -> _Engine:
     # many loanwords and names that would make other languages look English.
     known = protected | corrector.vocabulary
     return _Engine(
-        rules=rules, topics=topic_rules, no_topic=no_topic, corrector=corrector, known=known
+        rules=rules,
+        topics=topic_rules,
+        no_topic=no_topic,
+        likes_parts=likes_parts,
+        corrector=corrector,
+        known=known,
     )
+
+
+LIKES_PARTS_SECTION: Final = "likes_parts"
+LIKED: Final = "liked"
+DISLIKED: Final = "disliked"
+
+
+def likes_parts(part: str) -> list[str]:
+    """The parts of the job a likes question (``part``, normalised) names, in the order
+    named: ``best``, ``least`` or both; words of liking inside words of not liking count
+    for the least part only."""
+    words = _engine().likes_parts.acts
+    disliked = sorted(
+        m.span() for r in words if r.label == DISLIKED for m in r.pattern.finditer(part)
+    )
+    blanked = part
+    for start, end in disliked:
+        blanked = blanked[:start] + " " * (end - start) + blanked[end:]
+    liked = [m.start() for r in words if r.label == LIKED if (m := r.pattern.search(blanked))]
+    named = [(min(liked), "best")] if liked else []
+    if disliked:
+        named.append((disliked[0][0], "least"))
+    return [topic for _, topic in sorted(named)]
 
 
 @lru_cache(maxsize=256)
