@@ -9,14 +9,8 @@ import re
 from typing import Final
 
 from flows import acts as A
-from flows.answers import (
-    MAX_ANSWERS,
-    TERM,
-    Answerer,
-    Item,
-    about_the_user,
-    asked_items,
-)
+from flows.answers import MAX_ANSWERS, TERM, Answerer, Said
+from flows.asked_items import Item, about_the_user, asked_items, gap_story
 from flows.asking import NOT_ASKING
 from flows.facts import Facts, facts_of
 from flows.machine import CONVERSE
@@ -88,6 +82,11 @@ def plain_question_by_rules(turn: Turn, conversation: Answering) -> bool:
 
 def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
+
+
+_GAP_ANSWERS: Final = frozenset({A.ASK_RESUME, A.ASK_FIT})
+"""The classic answers a question about a gap in the user's work history gets as the
+contact's advice on gaps ("will the year out hurt me?" is how they would fit)."""
 
 
 class Answering(NamedThings, Remarks):
@@ -269,7 +268,20 @@ class Answering(NamedThings, Remarks):
             and f.questions[-1] is turn
             and self.state == CONVERSE
         )
+        gap = self._gap_answer(turn.text, sig)
+        if gap is not None:
+            # "I have an eight-year gap on my CV from raising my kids. How should I explain
+            # it?" got the contact's general résumé tips, the gap never mentioned; "cv gap 2
+            # yrs travelling" got where the jobs are: the words of the gap's story ask nothing
+            story = gap_story(turn.text)
+            told = {t for part in story for t, _ in topic_positions(part)}
+            told |= {str(i) for part in story for i in named_specifics(p, part)}
+            items = [i for i in items if i.kind not in ("topic", SPEC) or i.key not in told]
+            if not any(i.key in _GAP_ANSWERS for i in items):
+                items.insert(0, Item("classic", A.ASK_RESUME))
         said = [answerer.item(item, turn.text) for item in items[:MAX_ANSWERS]]
+        if gap is not None:
+            said = [gap if one.ref.split(".")[0] in _GAP_ANSWERS else one for one in said]
         background = user_facts(self.session).background
         for i, one in enumerate(said):
             text = one.text
@@ -291,6 +303,17 @@ class Answering(NamedThings, Remarks):
                 self._tell_the_tangent(f.tangent)
             else:
                 self.say_said(answerer.more())
+
+    def _gap_answer(self, text: str, sig: frozenset[str]) -> Said | None:
+        """The contact's advice on a gap in the user's work history, if they ask about one:
+        the first line for a gap spent caring for family, the second for any other."""
+        lines = self.persona.resume_gap
+        if "cv_gap" not in sig or len(lines) < 2:
+            return None
+        i = 0 if "caring" in sig else 1
+        if not self.voice.fresh([lines[i]]):
+            return None  # told already: the résumé answer as usual, not the wrong kind of gap
+        return Said("answer", lines[i], f"resume_gap.{i}")
 
     def _takes_up_the_invitation(
         self, text: str, acts: set[str], sig: frozenset[str], answerer: Answerer

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from flows import acts as A
 from flows import yamltext
-from flows.facts import Facts, facts_of
+from flows.facts import STAY_MOVED_ON, Facts, facts_of
 from flows.feedback import own_case_question
 from flows.session import Session, Turn
 
@@ -106,6 +106,15 @@ def _early(f: Facts) -> Check:
     return "passed", quote(turn)
 
 
+def _stayed(turn: Turn | None) -> Check:
+    """Stayed when invited: said yes, or went on asking. Going on to the wrap-up with no word
+    on the offer is staying too (it is not leaving), and the evidence says so: a user who
+    saw only "How did I come across?" quoted for staying took it for a mistake."""
+    if turn is not None and turn.kind == STAY_MOVED_ON:
+        return "passed", f"You stayed on, without a word on the offer, and asked {quote(turn)}"
+    return _seen(turn)
+
+
 _CLOTHES = re.compile(
     r"\b(?:wearing|wore|dressed|smart[- ]casual|casual|jeans|chinos|jumper|sweater|hoodie|"
     r"t-?shirt|shirt|blouse|trainers|sneakers|leggings|shorts|cardigan|polo|jacket|outfit)\b",
@@ -170,7 +179,7 @@ def _checks(session: Session, f: Facts) -> dict[str, Check]:
         "goodbye.stay": (
             ("n/a", "The contact didn't invite you to stay longer.")
             if f.stay_invited is None
-            else _seen(f.stay_accepted)
+            else _stayed(f.stay_accepted)
         ),
         "goodbye.feedback": _seen(f.first(A.ASK_FEEDBACK)),
         "goodbye.strengths": _seen(f.first(A.ASK_STRENGTHS)),

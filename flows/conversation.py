@@ -106,6 +106,8 @@ class Conversation(Closing, Answering, Timekeeping):
         if named:  # (what was asked was about them: "how do you know Winifred?" is not
             # what it takes to do research)
             acts -= {A.SHARE_INFO, A.FOLLOW_UP, *A.QUESTIONS}
+        if "cv_gap" in sig and not acts & set(A.QUESTIONS) and self.state == CONVERSE:
+            acts.add(A.ASK_RESUME)  # "cv gap 2 yrs travelling": asked, if not put as a question
         if A.SHARE_INFO in acts:
             if "offers_to_send" in sig and p.offer_accepted:
                 # "if it's useful, I could send you our template": yes please, not "I

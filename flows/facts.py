@@ -13,6 +13,10 @@ from flows.machine import ARRIVE, CONVERSE, GOODBYE, REFERRAL
 from flows.session import Session, Turn
 from flows.timing import near_mark
 
+STAY_MOVED_ON = "stay_moved_on"
+"""The kind of a message that went on to the wrap-up over a pending invitation to stay,
+with no word on it (the meeting goes on in the extra time)."""
+
 
 @dataclass
 class Facts:
@@ -131,7 +135,9 @@ def facts_of(session: Session) -> Facts:
                 else:
                     f.tangent_ignored = turn
             if f.stay_invited and not (f.stay_accepted or f.stay_declined):
-                if turn.kind == "stay_accept":
+                # (a question with no act of its own, "what does a first year look like?",
+                # goes on too: it is marked a question, not a reply to the offer)
+                if turn.kind in ("stay_accept", STAY_MOVED_ON, "question"):
                     f.stay_accepted = turn
                 elif turn.kind == "stay_decline":
                     f.stay_declined = turn

@@ -234,6 +234,10 @@ class Persona(_Strict):
     """Opens the fit answer when the user's work is known (``{a_role}``)."""
     resume_personal: list[str] = []
     """Opens the résumé answer when the user's work is known (``{a_role}``)."""
+    resume_gap: list[str] = []
+    """The résumé answer when the user asks how to explain a gap in their work history ("I
+    have an eight-year gap on my CV from raising my kids. How should I explain it?"): the
+    first line for a gap spent caring for family, the second for any other gap."""
     recall: list[str] = []
     """Asked whether they remember what the user does ("do you remember what I do?"): says
     it back (``{a_role}``)."""

@@ -62,7 +62,7 @@ _NEW_LINES = (
     "time_noted", "time_noted_midway", "go_ahead", "before_you_go", "time_check_self",
     "rephrase", "intro_ack", "recall", "recall_nothing", "how_are_you", "keep_in_touch",
     "personal_aside", "pay_reaction", "pastime_not_mine", "offer_accepted",
-    "background_corrected", "referral_asked_for", "reach_them", "ask_away",
+    "background_corrected", "referral_asked_for", "reach_them", "ask_away", "resume_gap",
 )  # fmt: skip
 _SPOKEN = (
     "greeting", "greeting_with_questions", "follow_ups", "fallbacks", "small_talk",

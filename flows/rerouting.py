@@ -18,8 +18,9 @@ from functools import cache
 from typing import Final
 
 from flows import acts as A
-from flows.answers import TERM, Answerer, Item, about_the_user, asked_items, named_terms
+from flows.answers import TERM, Answerer, named_terms
 from flows.asked import plain_words
+from flows.asked_items import Item, about_the_user, asked_items
 from flows.persona import Persona
 from flows.specifics import SPEC, named_specifics
 from flows.understanding import (

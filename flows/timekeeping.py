@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flows import acts as A
-from flows.facts import TIME_LEAVING, Facts, facts_of
+from flows.facts import STAY_MOVED_ON, TIME_LEAVING, Facts, facts_of
 from flows.machine import CONVERSE
 from flows.session import Turn
 from flows.step_output import StepOutput
 from flows.timing import WRAP_UP, fmt_minutes, near_mark, past_midway
+from flows.understanding import asks_something
 
 _LEAVING = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS, A.GOODBYE}
 """Moves of a user on their way out: no invitation to stay, no time check of the contact's."""
@@ -21,6 +22,7 @@ _STAYING_ON = {
 }  # fmt: skip
 """Carrying on the conversation after an invitation to stay is accepting it: asking how
 they came across, or for names, in the extra time too (that is not leaving)."""
+_WINDING_UP = {A.ASK_FEEDBACK, A.ASK_STRENGTHS, A.ASK_REFERRALS}
 _LEAVING_NOW = {A.GOODBYE, A.TIME_CHECK}
 """What declines a pending invitation to stay without a word about it."""
 _STAY_REPLIES = {A.ACCEPT_STAY, A.DECLINE_STAY}
@@ -88,9 +90,14 @@ class Timekeeping(StepOutput):
             self.say_one("stay_declined", p.stay_declined)
             self.meeting.fire("wrap_up")
             return True
-        if not accepted and not acts & _STAYING_ON:
+        asks = asks_something(turn.text)  # ("what does a first year look like?": no act)
+        if not accepted and not acts & _STAYING_ON and not asks:
             return False  # not an answer yet; the invitation stands
-        turn.kind = "stay_accept"
+        # Straight on to how they came across, or to names, with no word on the offer: the
+        # meeting goes on in the extra time (the scorecard says how they stayed)
+        winding_up = bool(acts & _WINDING_UP) and not acts & (_STAYING_ON - _WINDING_UP)
+        moved_on = not accepted and winding_up
+        turn.kind = STAY_MOVED_ON if moved_on else "stay_accept"
         if accepted:
             self.say_one("stay_accepted", p.stay_accepted)
         self.schedule(WRAP_UP, self.now + timedelta(minutes=p.stay_minutes))

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from flows.about_referrals import ASK_THEM, KNOWN_FROM, THEIR_WORK, referral_named
-from flows.answers import asked_items
+from flows.asked_items import asked_items
 from flows.coaching import score_session
 from flows.engine import Engine
 from flows.self_description import read_message
@@ -262,3 +262,92 @@ def test_thanks_before_a_plain_pay_question_is_not_a_comparison(persona: str) ->
     session, replies = meeting(persona, "Thanks! And what's the pay like?")
     refs = [t.ref for t in session.turns if t.speaker == "contact" and t.text in replies[0]]
     assert refs and refs[0].startswith("pay"), (replies[0], refs)
+
+
+@pytest.mark.parametrize("persona", _CONTACTS)
+def test_a_gap_on_the_cv_gets_the_contacts_advice_on_gaps(persona: str) -> None:
+    """ "I have an eight-year gap on my CV from raising my kids. How should I explain it?"
+    got the contact's general résumé tips; "cv gap 2 yrs travelling" got where the jobs are."""
+    family, other = _ENGINE.personas[persona].resume_gap
+    _, replies = meeting(
+        persona,
+        "I have an eight-year gap on my CV from raising my kids. How should I explain it?",
+        "cv gap 2 yrs travelling",
+    )
+    assert replies[0] == [family], replies[0]
+    assert replies[1] == [other], replies[1]
+
+
+def test_a_gap_told_already_is_not_answered_with_the_other_kind_of_gap() -> None:
+    conor = _ENGINE.personas["conor"]
+    _, replies = meeting(
+        "conor",
+        "cv gap 2 yrs travelling",
+        "I was out of work for a year after an illness. Will that hurt me?",
+    )
+    assert replies[0] == [conor.resume_gap[1]]
+    assert conor.resume_gap[0] not in replies[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What's the gap between junior and senior pay?",
+        "is there a skills gap in the industry?",
+        "How much time off do you get?",
+    ],
+)
+def test_other_gaps_are_not_a_gap_on_the_cv(text: str) -> None:
+    assert "cv_gap" not in signals(text)
+
+
+def _stay_meeting(persona: str, *after_invitation: str) -> tuple[object, list[list[str]]]:
+    """A meeting whose contact invites the user to stay once the time is raised at 18
+    minutes; then ``after_invitation``."""
+    from datetime import timedelta
+
+    from tests.conftest import T0
+
+    engine = _ENGINE
+    session, _ = engine.start(
+        persona, now=T0, seed=3, minutes=20, scenario={"stay": "yes", "tangent": "no"}
+    )
+    engine.message(session, "Hello, I got here early, in a suit, with my notebook.", T0)
+    engine.message(session, "How did you get started?", T0 + timedelta(minutes=1))
+    engine.message(session, "Nearly out of time.", T0 + timedelta(minutes=18))
+    replies = []
+    for i, text in enumerate(after_invitation):
+        before = len(session.turns)
+        engine.message(session, text, T0 + timedelta(minutes=18, seconds=30 * (i + 1)))
+        replies.append([t.text for t in session.turns[before:] if t.speaker == "contact"])
+    return session, replies
+
+
+def test_staying_on_is_said_as_it_happened() -> None:
+    """ "Stayed when invited" quoted "how did I come across?" alone for a user who said
+    nothing of the offer (who took it for a wrong quote), and "you left" for one who asked a
+    question with no act of its own; "Nearly out of time." at 18 of 20 was not heard."""
+    session, _ = _stay_meeting("helen", "Could you tell me how I came across?")
+    card = score_session(session)  # type: ignore[arg-type]
+    assert card.item("goodbye.time").status == "passed"
+    stay = card.item("goodbye.stay")
+    assert stay.status == "passed" and "without a word on the offer" in stay.evidence, stay
+    session, _ = _stay_meeting("helen", "Oh yes, I'd love to stay a few more minutes.")
+    assert score_session(session).item("goodbye.stay").status == "passed"  # type: ignore[arg-type]
+    session, _ = _stay_meeting("helen", "What does a policy officer's first year look like?")
+    assert score_session(session).item("goodbye.stay").status == "passed"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("Nearly out of time.", "time_check"),
+        ("Time's about up.", "time_check"),
+        ("How did I come across? Strengths, weaknesses?", "ask_strengths"),
+        ("What is good and what is bad in me?", "ask_strengths"),
+        ("Is bootcamp necessary for me, or my graphic design experience is enough?", "ask_fit"),
+    ],
+)
+def test_terse_and_second_language_asks_of_the_wrap_up_are_heard(text: str, act: str) -> None:
+    """Each was marked as never done by a practising user who had done it."""
+    assert act in understand(text)

@@ -94,6 +94,8 @@ SIGNALS: Final[tuple[str, ...]] = (
     "how_you_know_them",
     "what_to_ask_them",
     "thanks_for_the_meeting",
+    "cv_gap",
+    "caring",
 )
 """Non-act signals: ready to start, a plain affirmative, a plain negative, a follow-up that
 points back, a reaction to a story, small talk, a memory check, a new case of the last
@@ -101,7 +103,7 @@ question ("and paralegals?"), a personal question to the contact ("is that your 
 a pay figure set beside the user's own ("that's three times what I earn"), a short comment
 on what was just said ("sounds exhausting tbh"), asking leave to ask more ("can I ask two
 last things?"), how the contact knows someone, what to ask someone (of the people named),
-a thanks for the meeting itself."""
+a thanks for the meeting itself, a gap in the user's work history on their CV, caring for family."""
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true")
     args = parser.parse_args()
     personas = load_personas()
-    for path in args.files or sorted(DATA.glob("*.jsonl")):
+    for path in args.files or sorted(DATA.glob("asked_for_*.jsonl")):
         rows = load(path)
         picked, moved = shares(rows)
         errors = []
