@@ -24,6 +24,7 @@ from flows.specifics import SPEC, named_specifics
 from flows.thing_words import shares_a_word
 from flows.understanding import (
     asks_something,
+    signals,
     topic_positions,
     topics_ruled,
     understand,
@@ -89,6 +90,11 @@ _GAP_ANSWERS: Final = frozenset({A.ASK_RESUME, A.ASK_FIT})
 contact's advice on gaps ("will the year out hurt me?" is how they would fit)."""
 
 
+_SHORT_FOLLOW_UP: Final = 8
+"""Words of a follow-up that names nothing of its own ("Wait, tell me more about that!"):
+said right after a drift, it is about the drift."""
+
+
 class Answering(NamedThings, Remarks):
     """The questions of a message, answered."""
 
@@ -125,11 +131,15 @@ class Answering(NamedThings, Remarks):
             and f.tangent is not None
             and f.tangent_followed is turn
             and not acts & set(A.QUESTIONS)
-            and shares_a_word(turn.text, self._tangent_of(f.tangent).drift)
+            and (
+                shares_a_word(turn.text, self._tangent_of(f.tangent).drift)
+                or len(turn.text.split()) <= _SHORT_FOLLOW_UP
+            )
         ):
             # "wait tell me the robot story", right after the drift onto the robot: that
             # story, not the stories topic or the rest of the answer before it (a story
-            # named by another word is the one named: named_things.py)
+            # named by another word is the one named: named_things.py); "Wait, tell me more
+            # about that!" right after the drift is about the drift, the last thing said
             self._tell_the_tangent(f.tangent)
             return
         if not asking and A.FOLLOW_UP not in acts and self._matches_prepared(turn.text):
@@ -268,7 +278,7 @@ class Answering(NamedThings, Remarks):
             and f.questions[-1] is turn
             and self.state == CONVERSE
         )
-        gap = self._gap_answer(turn.text, sig)
+        gap = None if self._gap_detail(items) else self._gap_answer(turn.text, sig)
         if gap is not None:
             # "I have an eight-year gap on my CV from raising my kids. How should I explain
             # it?" got the contact's general résumé tips, the gap never mentioned; "cv gap 2
@@ -303,6 +313,15 @@ class Answering(NamedThings, Remarks):
                 self._tell_the_tangent(f.tangent)
             else:
                 self.say_said(answerer.more())
+
+    def _gap_detail(self, items: list[Item]) -> bool:
+        """A detail of the contact's own on gaps is asked ("Do hiring managers mind a
+        career break on a CV?", to Greg): it answers, not the general advice on gaps."""
+        details = self.persona.specifics
+        return any(
+            i.kind == SPEC and any("cv_gap" in signals(ask) for ask in details[int(i.key)].asks)
+            for i in items
+        )
 
     def _gap_answer(self, text: str, sig: frozenset[str]) -> Said | None:
         """The contact's advice on a gap in the user's work history, if they ask about one:

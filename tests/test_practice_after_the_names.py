@@ -16,7 +16,7 @@ from flows.asked_items import asked_items
 from flows.coaching import score_session
 from flows.engine import Engine
 from flows.self_description import read_message
-from flows.understanding import normalised, signals, understand
+from flows.understanding import normalised, signals, topic_positions, understand
 from flows.userfacts import user_facts
 from tests.real_contacts import meeting
 
@@ -351,3 +351,50 @@ def test_staying_on_is_said_as_it_happened() -> None:
 def test_terse_and_second_language_asks_of_the_wrap_up_are_heard(text: str, act: str) -> None:
     """Each was marked as never done by a practising user who had done it."""
     assert act in understand(text)
+
+
+def test_tell_me_more_right_after_the_drift_tells_the_drift() -> None:
+    """ "Wait, tell me more about that!" right after Dana drifted onto her new engineers'
+    week at a warehouse got the rest of her road into software instead (and the scorecard
+    still credited following the tangent)."""
+    session, replies = meeting(
+        "dana",
+        "So what does a normal day look like for you?",
+        "How did you get into software from teaching?",
+        "Wait, tell me more about that!",
+        scenario={"tangent": "yes", "stay": "no", "referrals": "names"},
+    )
+    drift = next(t for t in session.turns if t.kind == "tangent")
+    told = next(x for x in _ENGINE.personas["dana"].tangents if drift.text.endswith(x.drift))
+    assert replies[2] == [told.follow_up], replies[2]
+    assert score_session(session).item("converse.tangent").status == "passed"
+
+
+@pytest.mark.parametrize(
+    ("persona", "question"),
+    [
+        ("conor", "first yr as AE like? and what do SDRs get paid now"),
+        (
+            "femi",
+            "What was your first year at the agency like, and what do junior designers get "
+            "paid in London now?",
+        ),
+    ],
+)
+def test_the_contacts_own_first_year_and_pay_are_both_answered(persona: str, question: str) -> None:
+    """Both lost their first part: "first year" got a career summary or nothing ("first yr"
+    read as "first your")."""
+    session, replies = meeting(persona, question)
+    refs = [t.ref for t in session.turns if t.speaker == "contact" and t.text in replies[0]]
+    assert len(refs) == 2 and refs[0].startswith("spec.") and refs[1].startswith("pay"), refs
+    detail = _ENGINE.personas[persona].specifics[int(refs[0].split(".")[1].rstrip("+"))]
+    assert any("first year" in ask.lower() for ask in detail.asks)
+
+
+def test_getting_registered_and_growth_or_hype_are_topics() -> None:
+    """ "How do I get registered in Ontario?" got "please hold how to get registered in
+    Ontario until we next talk"."""
+    _, replies = meeting("priya", "How do I get registered in Ontario?")
+    assert "College of Nurses" in " ".join(replies[0]), replies[0]
+    assert "future" in dict(topic_positions("EV chargers, real growth or hype?"))
+    assert "future" not in dict(topic_positions("ai in HR: threat or hype?"))

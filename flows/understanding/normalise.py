@@ -187,6 +187,8 @@ def contextual(token: str, prev: str, nxt: str, lex: Lexicon) -> str | None:
     word that makes them the field ("an hr manager").
     """
     ctx = lex.context
+    if token in ("yr", "yrs") and prev in ctx.get("year_before", ()):
+        return "year" if token == "yr" else "years"
     if token in ("2", "4"):
         if (
             _word(prev)
