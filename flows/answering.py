@@ -21,7 +21,7 @@ from flows.rerouting import questions_in, rerouted
 from flows.self_description import about_the_asker, read_message
 from flows.session import Turn
 from flows.specifics import SPEC, named_specifics
-from flows.thing_words import shares_a_word
+from flows.thing_words import shares_a_word, thing_words
 from flows.understanding import (
     asks_something,
     signals,
@@ -91,8 +91,8 @@ contact's advice on gaps ("will the year out hurt me?" is how they would fit).""
 
 
 _SHORT_FOLLOW_UP: Final = 8
-"""Words of a follow-up that names nothing of its own ("Wait, tell me more about that!"):
-said right after a drift, it is about the drift."""
+"""Words of a follow-up that names nothing ("Wait, tell me more about that!"): said right
+after a drift, it is about the drift ("ok i need the egg story" names another)."""
 
 
 class Answering(NamedThings, Remarks):
@@ -133,7 +133,7 @@ class Answering(NamedThings, Remarks):
             and not acts & set(A.QUESTIONS)
             and (
                 shares_a_word(turn.text, self._tangent_of(f.tangent).drift)
-                or len(turn.text.split()) <= _SHORT_FOLLOW_UP
+                or (len(turn.text.split()) <= _SHORT_FOLLOW_UP and not thing_words(turn.text))
             )
         ):
             # "wait tell me the robot story", right after the drift onto the robot: that

@@ -13,14 +13,13 @@ never read). Score another checkout's code (a session's start) with ``PYTHONPATH
 
 from __future__ import annotations
 
-import argparse
-import json
 from datetime import timedelta
 from pathlib import Path
 
 from flows.engine import Engine
 from flows.session import Turn
 from tests.conftest import T0
+from tests.eval.sets import files_and_errors, load
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "referrals"
 TO_THE_NAMES = (
@@ -30,10 +29,6 @@ TO_THE_NAMES = (
 )
 _SCENARIO = {"referrals": "names", "tangent": "no", "stay": "no"}
 _FIELDS = {"known_from", "their_work", "ask_them"}
-
-
-def load(path: Path) -> list[dict[str, str]]:
-    return [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
 
 
 def reply(engine: Engine, persona: str, text: str) -> list[Turn]:
@@ -62,12 +57,9 @@ def judged(engine: Engine, row: dict[str, str]) -> tuple[bool, bool, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--errors", action="store_true")
-    args = parser.parse_args()
+    files, show_errors = files_and_errors(__doc__, DATA, "after_names_*.jsonl")
     engine = Engine()
-    for path in args.files or sorted(DATA.glob("after_names_*.jsonl")):
+    for path in files:
         rows = load(path)
         results = [(row, *judged(engine, row)) for row in rows]
         person = sum(r[1] for r in results) / len(rows)
@@ -79,7 +71,7 @@ def main() -> None:
             if mine:
                 rate = sum(r[2] for r in mine) / len(mine)
                 print(f"    {kind:<11} {rate:.3f} ({len(mine)})")
-        if args.errors:
+        if show_errors:
             for row, _, ok, shown in results:
                 if not ok:
                     print(f"    {row['persona']} [{row['asks']}] {row['text']}\n      -> {shown}")

@@ -11,11 +11,10 @@ Prints, per label, how often its signal was read (for ``none``: how often neithe
 
 from __future__ import annotations
 
-import argparse
-import json
 from pathlib import Path
 
 from flows.understanding import signals
+from tests.eval.sets import files_and_errors, load
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "signals"
 SIGNAL = {"leave": "may_i_ask", "gap": "cv_gap"}
@@ -28,12 +27,9 @@ def read_as(text: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--errors", action="store_true")
-    args = parser.parse_args()
-    for path in args.files or sorted(DATA.glob("*.jsonl")):
-        rows = [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
+    files, show_errors = files_and_errors(__doc__, DATA)
+    for path in files:
+        rows = load(path)
         got = [read_as(row["text"]) for row in rows]
         right = sum(g == r["label"] for g, r in zip(got, rows, strict=True)) / len(rows)
         print(f"== {path.name}: {len(rows)} messages, all right {right:.3f}")
@@ -41,7 +37,7 @@ def main() -> None:
             mine = [g == r["label"] for g, r in zip(got, rows, strict=True) if r["label"] == label]
             if mine:
                 print(f"    {label:<6} {sum(mine) / len(mine):.3f} ({len(mine)})")
-        if args.errors:
+        if show_errors:
             for g, row in zip(got, rows, strict=True):
                 if g != row["label"]:
                     print(f"    want {row['label']}, read {g}: {row['text']}")

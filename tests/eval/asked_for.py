@@ -12,18 +12,13 @@ the misses (for training sets only: a held-out set is scored, never read).
 
 from __future__ import annotations
 
-import argparse
-import json
 from pathlib import Path
 
 from flows.asked_for import referral_asked_for
 from flows.persona import load_personas
+from tests.eval.sets import files_and_errors, load
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "referrals"
-
-
-def load(path: Path) -> list[dict[str, str]]:
-    return [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
 
 
 def shares(rows: list[dict[str, str]]) -> tuple[float, float]:
@@ -38,12 +33,9 @@ def shares(rows: list[dict[str, str]]) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--errors", action="store_true")
-    args = parser.parse_args()
+    files, show_errors = files_and_errors(__doc__, DATA, "asked_for_*.jsonl")
     personas = load_personas()
-    for path in args.files or sorted(DATA.glob("asked_for_*.jsonl")):
+    for path in files:
         rows = load(path)
         picked, moved = shares(rows)
         errors = []
@@ -56,7 +48,7 @@ def main() -> None:
         print(f"== {path.name}: {len(rows)} requests")
         print(f"  asked for a kind: the person put first {picked:.3f}")
         print(f"  no kind: someone moved first anyway {moved:.3f}")
-        if args.errors:
+        if show_errors:
             for line in errors:
                 print("   ", line)
 

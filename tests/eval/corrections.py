@@ -12,14 +12,14 @@ misses (for training sets only: a held-out set is scored, never read).
 
 from __future__ import annotations
 
-import argparse
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from flows.session import Turn
 from flows.userfacts import facts_from
-from tests.eval.userfacts import load, same
+from tests.eval.sets import files_and_errors, load
+from tests.eval.userfacts import same
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "userfacts" / "corrections"
 _AT = datetime(2026, 1, 1)
@@ -27,7 +27,7 @@ _AT = datetime(2026, 1, 1)
 
 def role_after(row: dict[str, Any]) -> str:
     """The user's work as the contact holds it after every message of ``row``."""
-    texts = [*row["said"], row["text"]]  # type: ignore[misc]
+    texts = [*row["said"], row["text"]]
     turns = [Turn(at=_AT, speaker="user", stage="converse", text=str(t)) for t in texts]
     background = facts_from(turns).background
     return background.role if background else ""
@@ -48,18 +48,15 @@ def score(rows: list[dict[str, Any]]) -> dict[str, tuple[int, int, list[str]]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--errors", action="store_true")
-    args = parser.parse_args()
-    for path in args.files or sorted(DATA.glob("*.jsonl")):
+    files, show_errors = files_and_errors(__doc__, DATA)
+    for path in files:
         rows = load(path)
         tallies = score(rows)
         right = sum(r for r, _, _ in tallies.values())
         print(f"== {path.name}: {len(rows)} rows, role right afterwards {right / len(rows):.3f}")
         for kind, (r, n, errors) in sorted(tallies.items()):
             print(f"  {kind:11} {r / n:.3f} ({r} of {n})")
-            if args.errors:
+            if show_errors:
                 for line in errors:
                     print("     ", line)
 

@@ -16,13 +16,12 @@ misreadings (for development sets only: a held-out set is scored, never read).
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.self_description import _NUMBERS, read_message
+from tests.eval.sets import files_and_errors, load
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "userfacts"
 FACTS = ("name", "role", "years", "target")
@@ -117,16 +116,9 @@ def messages_right(rows: list[dict[str, str]]) -> float:
     return right / len(rows) if rows else 0.0
 
 
-def load(path: Path) -> list[dict[str, str]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--errors", action="store_true")
-    args = parser.parse_args()
-    for path in args.files or sorted(DATA.glob("*.jsonl")):
+    files, show_errors = files_and_errors(__doc__, DATA)
+    for path in files:
         rows = load(path)
         print(f"== {path.name}: {len(rows)} messages, all facts right {messages_right(rows):.3f}")
         print(f"{'fact':8} {'recall':>7} {'invented':>9}   (expected / empty)")
@@ -134,7 +126,7 @@ def main() -> None:
             recall = t.right / t.expected if t.expected else 1.0
             invented = t.invented / t.empty if t.empty else 0.0
             print(f"{fact:8} {recall:7.3f} {invented:9.3f}   ({t.expected} / {t.empty})")
-            if args.errors:
+            if show_errors:
                 for line in t.errors:
                     print("   ", line)
 
