@@ -287,8 +287,8 @@ class Answering(NamedThings, Remarks):
             told = {t for part in story for t, _ in topic_positions(part)}
             told |= {str(i) for part in story for i in named_specifics(p, part)}
             items = [i for i in items if i.kind not in ("topic", SPEC) or i.key not in told]
-            if not any(i.key in _GAP_ANSWERS for i in items):
-                items.insert(0, Item("classic", A.ASK_RESUME))
+            if all(i.kind == "unknown" for i in items):  # (nothing else asked: "cv gap")
+                items = [Item("classic", A.ASK_RESUME)]
         said = [answerer.item(item, turn.text) for item in items[:MAX_ANSWERS]]
         if gap is not None:
             said = [gap if one.ref.split(".")[0] in _GAP_ANSWERS else one for one in said]

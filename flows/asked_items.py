@@ -122,8 +122,8 @@ def asked_items(
         ]
         # (a hardest part asked in a question of its own is asked beside them: "what's the
         # toughest bit, and what do you enjoy?"; "That sounds hard." is not a question)
-        placed += [(max(likes_at, 0) + i, Item("topic", part)) for i, part in enumerate(parts)]
-        found_topics |= set(parts)
+        placed += [(at, Item("topic", part)) for at, part in parts]
+        found_topics |= {part for _, part in parts}
     for act in classic:
         if any(t in found_topics for t in _COVERS.get(act, ())):
             continue
@@ -135,11 +135,14 @@ def asked_items(
     return items
 
 
-def _likes_parts(norm: str, at: int) -> list[str]:
+def _likes_parts(norm: str, at: int) -> list[tuple[int, str]]:
     """The parts a "what do you like" question asks from where it starts (best, least or
-    both, in the order named); empty when its words name neither (topics.yaml,
-    ``likes_parts``)."""
-    return likes_parts(_part(norm, at) if at >= 0 else norm)
+    both), each where it is named in ``norm``; empty when its words name neither
+    (topics.yaml, ``likes_parts``)."""
+    start = max(norm.rfind(mark, 0, at) for mark in "?.!") + 1 if at >= 0 else 0
+    return [
+        (start + offset, part) for offset, part in likes_parts(_part(norm, at) if at >= 0 else norm)
+    ]
 
 
 _BACK = re.compile(r"\b(?:it|that|this|them|those|its)\b")

@@ -167,10 +167,10 @@ LIKED: Final = "liked"
 DISLIKED: Final = "disliked"
 
 
-def likes_parts(part: str) -> list[str]:
-    """The parts of the job a likes question (``part``, normalised) names, in the order
-    named: ``best``, ``least`` or both; words of liking inside words of not liking count
-    for the least part only."""
+def likes_parts(part: str) -> list[tuple[int, str]]:
+    """The parts of the job a likes question (``part``, normalised) names, where it names
+    them, in order: ``best``, ``least`` or both; words of liking inside words of not liking
+    count for the least part only."""
     words = _engine().likes_parts.acts
     disliked = sorted(
         m.span() for r in words if r.label == DISLIKED for m in r.pattern.finditer(part)
@@ -182,7 +182,7 @@ def likes_parts(part: str) -> list[str]:
     named = [(min(liked), "best")] if liked else []
     if disliked:
         named.append((disliked[0][0], "least"))
-    return [topic for _, topic in sorted(named)]
+    return sorted(named)
 
 
 @lru_cache(maxsize=256)
