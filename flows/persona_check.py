@@ -242,6 +242,9 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
         for i, line in enumerate(getattr(persona, name)):
             if _HOUR.search(line):
                 yield Problem(file, f"{name}[{i}]", "assumes the hour of the meeting")
+    for i, line in enumerate(persona.farewell):
+        if _TOLD_YOU.search(line):
+            yield Problem(file, f"farewell[{i}]", "recalls something it may never have said")
     for i, line in enumerate(persona.small_talk):
         if _LATER.search(line):
             yield Problem(file, f"small_talk[{i}]", "takes up a conversation: small_talk_later")
@@ -258,6 +261,11 @@ def problems_of(persona: Persona, file: str) -> Iterator[Problem]:
                 yield Problem(file, f"referrals[{i}].{field}", f"must name {first} (said alone)")
 
 
+_TOLD_YOU = re.compile(
+    r"\b(?:what|everything) I (?:told|said to) you\b|\b(?:as|like) I (?:said|mentioned)\b", re.I
+)
+"""A farewell that recalls a line of the meeting ("remember what I told you: test before you
+touch"), said to users who never heard it."""
 _THANKS = re.compile(r"\bthanks?\b|\bthank you\b", re.I)
 
 

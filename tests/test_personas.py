@@ -148,3 +148,16 @@ def test_lines_about_the_meeting_never_assume_its_hour(tmp_path: Path) -> None:
         "farewell[0]",
         "greeting[0]",
     }
+
+
+def test_a_farewell_never_recalls_a_line_the_user_may_not_have_heard(tmp_path: Path) -> None:
+    """Ray's "remember what I told you: test before you touch" was said to a user who had
+    never heard it."""
+    raw = yaml.safe_load((PERSONA_DIR / "ray.yaml").read_text(encoding="utf-8"))
+    raw["farewell"][1] = "Take care, and remember what I told you: test before you touch."
+    (tmp_path / "ray.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    problems = {(p.field, p.message) for p in check_personas(tmp_path)}
+    assert ("farewell[1]", "recalls something it may never have said") in problems
+    assert not {f for f, m in problems if m == "recalls something it may never have said"} - {
+        "farewell[1]"
+    }

@@ -434,3 +434,14 @@ def test_the_held_out_sets_of_this_session_hold_their_last_scores() -> None:
         for r in load(after_names.DATA / "after_names_blind_heldout.jsonl")
     ]
     assert sum(ok for _, ok, _ in judged) / len(judged) >= 0.77
+
+
+def test_early_first_in_a_list_of_fragments_is_arriving_early() -> None:
+    """A terse user's "Early. Work jacket, clean boots. Notebook, questions. Ready." was
+    marked as never saying they arrived early."""
+    from flows.understanding import Context
+
+    lobby = Context("arrive", "")
+    text = "Early. Work jacket, clean boots. Notebook, questions. Ready."
+    assert "arrive_early" in understand(text, lobby)
+    assert "arrive_early" not in understand("I start early. Is that normal?", lobby)
